@@ -1,0 +1,38 @@
+"""Roles held at an organisation; a role reaches that organisation's subtree."""
+
+from django.conf import settings
+from django.db import models
+
+from dangvien.organizations.models import Organization
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Đảng viên"
+    CELL_SECRETARY = "cell_secretary", "Bí thư, chi ủy viên"
+    GRASSROOTS_OFFICE = "grassroots_office", "Văn phòng đảng ủy cơ sở"
+    ORGANISATION_BOARD = "organisation_board", "Ban tổ chức"
+    INSPECTION = "inspection", "Ủy ban kiểm tra"
+    AUDITOR = "auditor", "Kiểm toán (chỉ đọc)"
+    SYSTEM_ADMIN = "system_admin", "Quản trị hệ thống"
+
+
+class RoleGrant(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField("vai trò", max_length=24, choices=Role.choices)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="grants", verbose_name="tổ chức"
+    )
+    valid_from = models.DateField("từ ngày")
+    valid_to = models.DateField("đến ngày", null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "vai trò được giao"
+        verbose_name_plural = "vai trò được giao"
+        indexes = [models.Index(fields=["user", "valid_to"], name="grant_user_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.organization}"

@@ -1,0 +1,130 @@
+"""Forms of the member record. They parse input; the rules live in services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from dangvien.places.models import Commune
+
+from .models import CatalogItem, FamilyRelation, Member, PostHeld, TripAbroad, WorkHistory
+
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
+                                                        "inputmode": "numeric"})
+
+RECORD_FIELDS = [
+    "family_name", "middle_name", "given_name", "birth_name", "gender", "birth_date",
+    "birth_province", "birth_place", "hometown_province", "hometown_commune", "hometown",
+    "permanent_province", "permanent_commune", "permanent_street", "current_province",
+    "current_commune", "current_street", "ethnicity", "religion", "citizen_id", "phone", "email",
+    "photo", "party_card_number", "cv_number", "admission_decision_date",
+    "admission_decision_number", "joining_date", "official_date", "admitting_organization",
+    "introducer_1", "introducer_2", "general_education", "professional_qualification", "degree",
+    "academic_title", "political_theory", "state_management", "it_level", "languages",
+    "occupation", "workplace",
+]
+
+SECTIONS = [
+    ("Sơ yếu", ["family_name", "middle_name", "given_name", "birth_name", "gender",
+                "birth_date", "birth_province", "birth_place", "ethnicity", "religion",
+                "citizen_id", "phone", "email", "photo"]),
+    ("Quê quán và nơi ở", ["hometown_province", "hometown_commune", "hometown",
+                           "permanent_province", "permanent_commune", "permanent_street",
+                           "current_province", "current_commune", "current_street"]),
+    ("Thông tin đảng viên", ["party_card_number", "cv_number", "admission_decision_date",
+                             "admission_decision_number", "joining_date", "official_date",
+                             "admitting_organization", "introducer_1", "introducer_2"]),
+    ("Trình độ, nghề nghiệp", ["general_education", "professional_qualification", "degree",
+                               "academic_title", "political_theory", "state_management",
+                               "it_level", "languages", "occupation", "workplace"]),
+]
+
+
+class MemberForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Member
+        fields = RECORD_FIELDS
+        widgets = {
+            "birth_date": DATE_WIDGET,
+            "admission_decision_date": DATE_WIDGET,
+            "joining_date": DATE_WIDGET,
+            "official_date": DATE_WIDGET,
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("birth_date", "admission_decision_date", "joining_date", "official_date"):
+            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        self.fields["birth_date"].required = True
+        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
+        # The commune lists hold only the communes of the chosen province (the page
+        # refreshes them when the province changes), not all 3,321.
+        for prefix in ("hometown", "permanent", "current"):
+            province = self.data.get(f"{prefix}_province") if self.is_bound else None
+            if province is None and self.instance.pk:
+                province = getattr(self.instance, f"{prefix}_province_id")
+            field = self.fields[f"{prefix}_commune"]
+            try:
+                field.queryset = Commune.objects.filter(province_id=int(province or 0))
+            except (TypeError, ValueError):
+                field.queryset = Commune.objects.none()
+            field.widget.attrs["data-commune-of"] = f"id_{prefix}_province"
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is CatalogItem:
+                field.queryset = field.queryset.order_by("rank")
+            field.widget.attrs.setdefault("class", "input")
+            if name == "version":
+                continue
+
+    def sections(self):
+        for title, names in SECTIONS:
+            yield title, [self[name] for name in names]
+
+    def record_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in RECORD_FIELDS}
+        photo = data.get("photo")
+        if photo is False:  # "clear" ticked
+            data["photo"] = ""
+        elif photo is None or photo == self.instance.photo:
+            data.pop("photo")
+        return data
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label="Sự kiện")
+    date = forms.DateField(label="Ngày", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    organization = forms.ModelChoiceField(label="Chi bộ (chuyển đến)", queryset=None,
+                                          required=False)
+    other_party = forms.CharField(label="Nơi đi / nơi đến ngoài hệ thống", required=False)
+    decision_number = forms.CharField(label="Số quyết định", required=False, max_length=64)
+    decision_date = forms.DateField(label="Ngày quyết định", required=False, widget=DATE_WIDGET,
+                                    input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    decided_by = forms.CharField(label="Cơ quan quyết định", required=False, max_length=255)
+    reason = forms.CharField(label="Lý do", required=False, max_length=255)
+
+    def __init__(self, *args, kinds, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+        self.fields["organization"].queryset = organizations
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "input")
+
+
+ROW_MODELS = {
+    "chuc-vu": (PostHeld, ["kind", "title", "body", "start", "end"], "Chức vụ đã và đang giữ"),
+    "cong-tac": (WorkHistory, ["start", "end", "position", "workplace"], "Quá trình công tác"),
+    "gia-dinh": (FamilyRelation, ["relation", "full_name", "birth_year", "occupation", "address",
+                                  "political_notes"], "Quan hệ gia đình"),
+    "nuoc-ngoai": (TripAbroad, ["country", "purpose", "start", "end"], "Đi nước ngoài"),
+}
+
+
+def row_formset(slug: str):
+    model, fields, _title = ROW_MODELS[slug]
+    widgets = {f: DATE_WIDGET for f in ("start", "end") if f in fields}
+    if "political_notes" in fields:
+        widgets["political_notes"] = forms.Textarea(attrs={"rows": 2})
+    return forms.modelformset_factory(model, fields=fields, widgets=widgets, extra=2,
+                                      can_delete=False)

@@ -1,0 +1,314 @@
+"""The member record (fields of the member CV 1-HSĐV and card form 2-HSĐV),
+the catalogues it refers to, and the membership event log.
+
+A member's status and organisation are derived from the events and cached on
+the record (status, organization, org_path); `sort_key` and `search_name` are
+cached for Vietnamese name order and accent-free search.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from dangvien.organizations.models import Organization
+from dangvien.places.models import Commune, Province
+
+
+class CatalogKind(models.TextChoices):
+    ETHNICITY = "ethnicity", "Dân tộc"
+    RELIGION = "religion", "Tôn giáo"
+    GENERAL_EDUCATION = "general_education", "Giáo dục phổ thông"
+    PROFESSIONAL = "professional", "Chuyên môn nghiệp vụ"
+    DEGREE = "degree", "Học vị"
+    ACADEMIC_TITLE = "academic_title", "Học hàm"
+    POLITICAL_THEORY = "political_theory", "Lý luận chính trị"
+    STATE_MANAGEMENT = "state_management", "Quản lý nhà nước"
+    IT = "it", "Tin học"
+    OCCUPATION = "occupation", "Nghề nghiệp"
+
+
+class CatalogItem(models.Model):
+    kind = models.CharField("danh mục", max_length=24, choices=CatalogKind.choices)
+    code = models.CharField("mã", max_length=16)
+    name = models.CharField("tên", max_length=120)
+    rank = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "mục danh mục"
+        verbose_name_plural = "danh mục"
+        ordering = ["kind", "rank", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="catalog_kind_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _catalog_fk(kind: str, label: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        CatalogItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # filters run inside an organisation subtree, not across the table
+        limit_choices_to={"kind": kind},
+        verbose_name=label,
+    )
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "Nam"
+    FEMALE = "F", "Nữ"
+
+
+class Status(models.TextChoices):
+    PROBATIONARY = "probationary", "Đảng viên dự bị"
+    OFFICIAL = "official", "Đảng viên chính thức"
+    TRANSFERRED_OUT = "transferred_out", "Đã chuyển sinh hoạt đi"
+    NAME_DELETED = "name_deleted", "Đã xóa tên"
+    EXPELLED = "expelled", "Đã khai trừ"
+    LEFT = "left", "Đã ra khỏi Đảng"
+    DECEASED = "deceased", "Đã từ trần"
+
+
+ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
+
+
+class Member(models.Model):
+    # Names (Vietnamese order: family, middle, given)
+    family_name = models.CharField("họ", max_length=40)
+    middle_name = models.CharField("tên đệm", max_length=60, blank=True)
+    given_name = models.CharField("tên", max_length=40)
+    birth_name = models.CharField("họ tên khai sinh / tên gọi khác", max_length=120, blank=True)
+    gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
+    birth_date = models.DateField("ngày sinh")
+    birth_province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        verbose_name="nơi sinh (tỉnh)",
+    )
+    birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
+    hometown_province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, verbose_name="quê quán (tỉnh)",
+    )
+    hometown_commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, verbose_name="quê quán (xã, phường)",
+    )
+    hometown = models.CharField("quê quán (ghi đầy đủ)", max_length=255, blank=True)
+    permanent_province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, verbose_name="thường trú (tỉnh)",
+    )
+    permanent_commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, verbose_name="thường trú (xã, phường)",
+    )
+    permanent_street = models.CharField("thường trú (số nhà, thôn, tổ)", max_length=255, blank=True)
+    current_province = models.ForeignKey(
+        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, verbose_name="nơi ở hiện nay (tỉnh)",
+    )
+    current_commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, verbose_name="nơi ở hiện nay (xã, phường)",
+    )
+    current_street = models.CharField("nơi ở hiện nay (số nhà, thôn, tổ)", max_length=255, blank=True)
+    ethnicity = _catalog_fk(CatalogKind.ETHNICITY, "dân tộc")
+    religion = _catalog_fk(CatalogKind.RELIGION, "tôn giáo")
+    citizen_id = models.CharField("số CCCD", max_length=12, null=True, blank=True, unique=True)
+    phone = models.CharField("điện thoại", max_length=20, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    photo = models.ImageField("ảnh", upload_to="photos/%Y/", blank=True)
+
+    # Party
+    party_card_number = models.CharField(
+        "số thẻ đảng viên", max_length=20, null=True, blank=True, unique=True
+    )
+    cv_number = models.CharField("số lý lịch", max_length=20, blank=True)
+    admission_decision_date = models.DateField("ngày quyết định kết nạp", null=True, blank=True)
+    admission_decision_number = models.CharField("số quyết định kết nạp", max_length=64, blank=True)
+    joining_date = models.DateField("ngày vào Đảng (lễ kết nạp)", null=True, blank=True)
+    official_date = models.DateField("ngày chính thức", null=True, blank=True)
+    admitting_organization = models.CharField("chi bộ kết nạp", max_length=255, blank=True)
+    introducer_1 = models.CharField("người giới thiệu thứ nhất", max_length=255, blank=True)
+    introducer_2 = models.CharField("người giới thiệu thứ hai", max_length=255, blank=True)
+
+    # Education and work
+    general_education = _catalog_fk(CatalogKind.GENERAL_EDUCATION, "giáo dục phổ thông")
+    professional_qualification = _catalog_fk(CatalogKind.PROFESSIONAL, "chuyên môn nghiệp vụ")
+    degree = _catalog_fk(CatalogKind.DEGREE, "học vị")
+    academic_title = _catalog_fk(CatalogKind.ACADEMIC_TITLE, "học hàm")
+    political_theory = _catalog_fk(CatalogKind.POLITICAL_THEORY, "lý luận chính trị")
+    state_management = _catalog_fk(CatalogKind.STATE_MANAGEMENT, "quản lý nhà nước")
+    it_level = _catalog_fk(CatalogKind.IT, "tin học")
+    languages = models.CharField("ngoại ngữ", max_length=255, blank=True)
+    occupation = _catalog_fk(CatalogKind.OCCUPATION, "nghề nghiệp")
+    workplace = models.CharField("nơi làm việc", max_length=255, blank=True)
+
+    # Derived from the events (cached; see services.member_refresh_state)
+    status = models.CharField("tình trạng", max_length=20, choices=Status.choices)
+    is_exempt = models.BooleanField("được miễn sinh hoạt", default=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name="chi bộ"
+    )
+    org_path = models.CharField(max_length=255, editable=False)
+    sort_key = models.BinaryField(editable=False)
+    search_name = models.CharField(max_length=160, editable=False)
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="member", verbose_name="tài khoản",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["org_path", "sort_key", "search_name", "updated_at", "created_at"]
+    )
+
+    class Meta:
+        verbose_name = "đảng viên"
+        verbose_name_plural = "đảng viên"
+        indexes = [
+            models.Index(fields=["org_path", "sort_key", "id"], name="member_orgpath_sort",
+                         opclasses=["varchar_pattern_ops", "", ""]),
+            models.Index(fields=["sort_key", "id"], name="member_sort"),
+            models.Index(fields=["organization", "status"], name="member_org_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_STATUSES
+
+
+class PostKind(models.TextChoices):
+    PARTY = "party", "Đảng"
+    STATE = "state", "Chính quyền"
+    MASS = "mass", "Đoàn thể"
+
+
+class PostHeld(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="posts")
+    kind = models.CharField("hệ thống", max_length=8, choices=PostKind.choices)
+    title = models.CharField("chức vụ", max_length=160)
+    body = models.CharField("cơ quan, tổ chức", max_length=255, blank=True)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chức vụ"
+        verbose_name_plural = "chức vụ đã và đang giữ"
+        ordering = ["member", "-start"]
+
+
+class WorkHistory(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="work_history")
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+    position = models.CharField("chức danh, công việc", max_length=160)
+    workplace = models.CharField("nơi làm việc", max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "quá trình công tác"
+        verbose_name_plural = "quá trình công tác"
+        ordering = ["member", "start"]
+
+
+class FamilyRelation(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="family")
+    relation = models.CharField("quan hệ", max_length=40)
+    full_name = models.CharField("họ và tên", max_length=120)
+    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
+    occupation = models.CharField("nghề nghiệp", max_length=160, blank=True)
+    address = models.CharField("nơi ở", max_length=255, blank=True)
+    political_notes = models.TextField("lịch sử chính trị", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "quan hệ gia đình"
+        verbose_name_plural = "quan hệ gia đình"
+        ordering = ["member", "id"]
+
+
+class TripAbroad(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="trips")
+    country = models.CharField("nước đến", max_length=80)
+    purpose = models.CharField("mục đích", max_length=255)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "đi nước ngoài"
+        verbose_name_plural = "đi nước ngoài"
+        ordering = ["member", "start"]
+
+
+class EventKind(models.TextChoices):
+    ADMITTED = "admitted", "Kết nạp"
+    RECOGNISED = "recognised", "Công nhận chính thức"
+    TRANSFERRED_IN = "transferred_in", "Chuyển sinh hoạt đến"
+    TRANSFERRED_OUT = "transferred_out", "Chuyển sinh hoạt đi"
+    REASSIGNED = "reassigned", "Chuyển theo sắp xếp tổ chức"
+    EXEMPTED = "exempted", "Miễn sinh hoạt"
+    RETURNED = "returned", "Trở lại sinh hoạt"
+    NAME_DELETED = "name_deleted", "Xóa tên"
+    EXPELLED = "expelled", "Khai trừ"
+    LEFT = "left", "Ra khỏi Đảng"
+    DECEASED = "deceased", "Từ trần"
+    READMITTED = "readmitted", "Kết nạp lại"
+
+
+class MembershipEvent(models.Model):
+    """One dated change of membership; `*_after` hold the state it leads to."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
+    date = models.DateField("ngày")
+    seq = models.PositiveIntegerField(default=0)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="tổ chức đảng",
+    )
+    other_party = models.CharField("nơi đi / nơi đến (ngoài hệ thống)", max_length=255, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=64, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    decided_by = models.CharField("cơ quan quyết định", max_length=255, blank=True)
+    reason = models.CharField("lý do", max_length=255, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    status_after = models.CharField(max_length=20, choices=Status.choices)
+    organization_after = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+"
+    )
+    exempt_after = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sự kiện đảng viên"
+        verbose_name_plural = "sự kiện đảng viên"
+        ordering = ["member", "date", "seq", "id"]
+        indexes = [
+            models.Index(fields=["member", "date", "seq"], name="event_member_date"),
+            models.Index(fields=["organization_after", "date"], name="event_org_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"

@@ -1,0 +1,196 @@
+"""Reads of member records, always through the caller's scope."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from dangvien.accounts.scope import Scope
+from dangvien.core.vietnamese import fold
+from dangvien.organizations.models import Organization
+
+from . import rules
+from .models import ACTIVE_STATUSES, Member, MembershipEvent
+
+PAGE_SIZE = 50
+
+AGE_BANDS = {
+    "u30": ("Dưới 30", 0, 30),
+    "30_40": ("Từ 30 đến 40", 30, 41),
+    "41_50": ("Từ 41 đến 50", 41, 51),
+    "51_60": ("Từ 51 đến 60", 51, 61),
+    "o60": ("Trên 60", 61, 200),
+}
+
+
+def members_visible_to(scope: Scope) -> QuerySet[Member]:
+    return Member.objects.filter(scope.member_q())
+
+
+def member_get_for(scope: Scope, pk) -> Member:
+    """The member if the scope reaches them; 404 otherwise (never 403)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    member = (
+        members_visible_to(scope)
+        .select_related(
+            "organization", "ethnicity", "religion", "general_education",
+            "professional_qualification", "degree", "academic_title", "political_theory",
+            "state_management", "it_level", "occupation", "birth_province",
+            "hometown_province", "hometown_commune", "permanent_province", "permanent_commune",
+            "current_province", "current_commune",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if member is None:
+        raise Http404
+    return member
+
+
+@dataclass
+class MemberFilter:
+    organization: Organization | None = None
+    q: str = ""
+    status: str = "active"  # "active", "all" or a Status value
+    gender: str = ""
+    age_band: str = ""
+    ethnicity: int | None = None
+    religion: int | None = None
+    political_theory: int | None = None
+    general_education: int | None = None
+    professional_qualification: int | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def _search_q(text: str) -> Q:
+    text = text.strip()
+    if text.isdigit():
+        return Q(citizen_id__startswith=text) | Q(party_card_number__startswith=text)
+    q = Q()
+    for token in fold(text).split():
+        q &= Q(search_name__contains=token)
+    return q
+
+
+def members_filtered(scope: Scope, flt: MemberFilter) -> QuerySet[Member]:
+    qs = members_visible_to(scope)
+    if flt.organization is not None:
+        qs = qs.filter(org_path__startswith=flt.organization.path)
+    if flt.status == "active":
+        qs = qs.filter(status__in=ACTIVE_STATUSES)
+    elif flt.status and flt.status != "all":
+        qs = qs.filter(status=flt.status)
+    if flt.q:
+        qs = qs.filter(_search_q(flt.q))
+    if flt.gender:
+        qs = qs.filter(gender=flt.gender)
+    if flt.age_band in AGE_BANDS:
+        _, low, high = AGE_BANDS[flt.age_band]
+        # age in [low, high): born after today-high years and on/before today-low years
+        qs = qs.filter(
+            birth_date__gt=flt.today - relativedelta(years=high),
+            birth_date__lte=flt.today - relativedelta(years=low),
+        )
+    for name in ("ethnicity", "religion", "political_theory", "general_education",
+                 "professional_qualification"):
+        value = getattr(flt, name)
+        if value:
+            qs = qs.filter(**{f"{name}_id": value})
+    return qs
+
+
+def encode_cursor(member: Member) -> str:
+    raw = bytes(member.sort_key) + b"|" + str(member.pk).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[bytes, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        key, _, pk = raw.rpartition(b"|")
+        return key, int(pk)
+    except (ValueError, binascii.Error):
+        return None
+
+
+@dataclass
+class Page:
+    items: list[Member]
+    next_cursor: str | None
+
+
+def members_page(qs: QuerySet[Member], cursor: str | None = None,
+                 size: int = PAGE_SIZE) -> Page:
+    """Keyset pagination in Vietnamese name order (given, middle, family), then id."""
+    qs = qs.order_by("sort_key", "id").select_related("organization")
+    if cursor:
+        decoded = decode_cursor(cursor)
+        if decoded is not None:
+            key, pk = decoded
+            qs = qs.filter(Q(sort_key__gt=key) | Q(sort_key=key, id__gt=pk))
+    rows = list(qs[: size + 1])
+    next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
+    return Page(rows[:size], next_cursor)
+
+
+def member_events(member: Member) -> QuerySet[MembershipEvent]:
+    return member.events.select_related("organization", "organization_after", "created_by")
+
+
+@dataclass(frozen=True)
+class MemberState:
+    status: str | None
+    organization: Organization | None
+    exempt: bool
+    party_age: rules.PartyAge | None
+
+
+def member_state_on(member: Member, day: dt.date) -> MemberState:
+    """The member's status, organisation and party age on `day`, from the events."""
+    events = list(member.events.filter(date__lte=day).order_by("date", "seq", "id"))
+    if not events:
+        return MemberState(None, None, False, None)
+    last = events[-1]
+    age = rules.party_age(
+        member_first_decision_date(member, events), [(e.date, e.status_after) for e in events], day
+    )
+    return MemberState(last.status_after, last.organization_after, last.exempt_after, age)
+
+
+def member_first_decision_date(member: Member, events=None) -> dt.date | None:
+    """R1.17-R1.18: from the first admission decision; else the record's date."""
+    events = events if events is not None else member.events.order_by("date", "seq", "id")
+    for event in events:
+        if event.kind == "admitted" and event.decision_date:
+            return event.decision_date
+    return member.admission_decision_date or member.joining_date
+
+
+def member_party_age(member: Member, day: dt.date | None = None) -> rules.PartyAge | None:
+    return member_state_on(member, day or dt.date.today()).party_age
+
+
+def members_of_organization_on(org: Organization, day: dt.date) -> QuerySet[Member]:
+    """Members in activity in `org`'s subtree on `day`, computed from the events."""
+    subtree_ids = Organization.objects.filter(path__startswith=org.path).values("pk")
+    latest = MembershipEvent.objects.filter(member=OuterRef("pk"), date__lte=day).order_by(
+        "-date", "-seq", "-id"
+    )
+    candidates = MembershipEvent.objects.filter(organization_after__in=subtree_ids).values("member")
+    return (
+        Member.objects.filter(pk__in=candidates)
+        .annotate(
+            status_on=Subquery(latest.values("status_after")[:1]),
+            organization_on=Subquery(latest.values("organization_after")[:1]),
+        )
+        .filter(status_on__in=ACTIVE_STATUSES, organization_on__in=subtree_ids)
+    )

@@ -1,0 +1,67 @@
+"""The change timeline of a member record, read from its history tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .display import display_value
+from .models import Member
+
+ROW_HISTORIES = ("posts", "work_history", "family", "trips")
+
+
+@dataclass
+class Change:
+    field: str
+    before: Any
+    after: Any
+
+
+@dataclass
+class Entry:
+    when: Any
+    who: str
+    what: str  # "Tạo hồ sơ", "Sửa hồ sơ", "Quá trình công tác", ...
+    changes: list[Change]
+
+
+def _entries(model, records, label: str) -> list[Entry]:
+    out = []
+    records = list(records)
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else None
+        who = record.history_user.get_username() if record.history_user else "hệ thống"
+        if previous is None:
+            out.append(Entry(record.history_date, who, f"{label}: tạo mới", []))
+            continue
+        delta = record.diff_against(previous)
+        changes = [
+            Change(
+                str(model._meta.get_field(c.field).verbose_name),
+                display_value(model, c.field, c.old),
+                display_value(model, c.field, c.new),
+            )
+            for c in delta.changes
+            if c.field not in ("version",)
+        ]
+        if changes:
+            out.append(Entry(record.history_date, who, f"{label}: sửa", changes))
+    return out
+
+
+def member_timeline(member: Member, limit: int = 100) -> list[Entry]:
+    """Who changed what and when, newest first: the record and its dated rows."""
+    entries = _entries(Member, member.history.select_related("history_user").order_by(
+        "-history_date", "-history_id")[:limit], "Hồ sơ")
+    for related in ROW_HISTORIES:
+        manager = getattr(member, related)
+        model = manager.model
+        for row in manager.all():
+            entries += _entries(
+                model,
+                row.history.select_related("history_user").order_by("-history_date", "-history_id"),
+                str(model._meta.verbose_name).capitalize(),
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlacesConfig(AppConfig):
+    name = "dangvien.places"
+    label = "places"
+    verbose_name = "Đơn vị hành chính"

@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="auth/login.html",
+                                                    redirect_authenticated_user=True),
+         name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("to-chuc/<pk>/", views.organization_detail, name="organization_detail"),
+    path("dang-vien/", views.member_list, name="member_list"),
+    path("dang-vien/them/", views.member_create, name="member_create"),
+    path("dang-vien/<pk>/", views.member_detail, name="member_detail"),
+    path("dang-vien/<pk>/sua/", views.member_edit, name="member_edit"),
+    path("dang-vien/<pk>/su-kien/", views.member_event_add, name="member_event_add"),
+    path("dang-vien/<pk>/sua/<slug:slug>/", views.member_rows, name="member_rows"),
+    path("dia-gioi/xa/", views.communes, name="communes"),
+]

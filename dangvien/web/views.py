@@ -1,0 +1,294 @@
+"""Pages (Vietnamese). Each view parses input, calls one selector or service,
+and renders; the rules live in the domain packages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dangvien.accounts.scope import Scope, scope_for
+from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
+from dangvien.members import selectors as member_selectors
+from dangvien.members import services as member_services
+from dangvien.members.forms import ROW_MODELS, EventForm, MemberForm, row_formset
+from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, CatalogKind, EventKind, Gender, Status
+from dangvien.members.rules import ALLOWED
+from dangvien.members.display import record_sections
+from dangvien.members.timeline import member_timeline
+from dangvien.organizations import selectors as org_selectors
+from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
+from dangvien.places.models import Commune
+
+
+def _scope(request: HttpRequest) -> Scope:
+    if not hasattr(request, "_dangvien_scope"):
+        request._dangvien_scope = scope_for(request.user)  # type: ignore[attr-defined]
+    return request._dangvien_scope  # type: ignore[attr-defined]
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    roots = org_selectors.organization_roots_for(scope)
+    if not roots and scope.member_id:
+        return redirect("member_detail", pk=scope.member_id)
+    if len(roots) == 1:
+        return redirect("organization_detail", pk=roots[0].pk)
+    return render(request, "organizations/roots.html", {"roots": roots})
+
+
+@login_required
+def organization_detail(request: HttpRequest, pk) -> HttpResponse:
+    scope = _scope(request)
+    org = org_selectors.organization_get_for(scope, pk)
+    ancestors = [a for a in org_selectors.organization_ancestors(org) if scope.reaches_path(a.path)]
+    day = _parse_date(request.GET.get("ngay"))
+    context = {
+        "org": org,
+        "ancestors": ancestors,
+        "children": org_selectors.organization_children_with_counts(
+            org, include_dissolved=request.GET.get("giai_the") == "1"
+        ),
+        "member_count": member_selectors.members_filtered(
+            scope, member_selectors.MemberFilter(organization=org)
+        ).count(),
+        "events": org.events.order_by("-date", "-id")[:20],
+        "state_day": day,
+        "state": org_selectors.organization_state_on(org, day) if day else None,
+        "members_on_day": member_selectors.members_of_organization_on(org, day).count()
+        if day else None,
+    }
+    return render(request, "organizations/detail.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+def member_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    org_id = request.GET.get("org")
+    org = org_selectors.organization_get_for(scope, org_id) if org_id else None
+    status = request.GET.get("status", "active")
+    if status not in ("active", "all", *Status.values):
+        status = "active"
+    flt = member_selectors.MemberFilter(
+        organization=org,
+        q=request.GET.get("q", "")[:100],
+        status=status,
+        gender=request.GET.get("gender", "") if request.GET.get("gender") in Gender.values else "",
+        age_band=request.GET.get("age", ""),
+        ethnicity=_int_or_none(request.GET.get("ethnicity")),
+        religion=_int_or_none(request.GET.get("religion")),
+        political_theory=_int_or_none(request.GET.get("theory")),
+        general_education=_int_or_none(request.GET.get("education")),
+        professional_qualification=_int_or_none(request.GET.get("professional")),
+    )
+    page = member_selectors.members_page(
+        member_selectors.members_filtered(scope, flt), request.GET.get("sau")
+    )
+    params = request.GET.copy()
+    params.pop("sau", None)
+    next_url = None
+    if page.next_cursor:
+        params["sau"] = page.next_cursor
+        next_url = f"{reverse('member_list')}?{params.urlencode()}"
+    catalogs = {
+        kind: CatalogItem.objects.filter(kind=kind).order_by("rank")
+        for kind in (CatalogKind.ETHNICITY, CatalogKind.RELIGION, CatalogKind.POLITICAL_THEORY,
+                     CatalogKind.GENERAL_EDUCATION, CatalogKind.PROFESSIONAL)
+    }
+    context = {
+        "org": org,
+        "flt": flt,
+        "page": page,
+        "next_url": next_url,
+        "first_url": f"{reverse('member_list')}?{params.urlencode()}" if request.GET.get("sau") else None,
+        "statuses": Status.choices,
+        "genders": Gender.choices,
+        "age_bands": [(k, v[0]) for k, v in member_selectors.AGE_BANDS.items()],
+        "catalogs": catalogs,
+        "can_add": org is not None and org.holds_members and org.is_active
+        and scope.reaches_path(org.path),
+    }
+    return render(request, "members/list.html", context)
+
+
+@login_required
+def member_detail(request: HttpRequest, pk) -> HttpResponse:
+    scope = _scope(request)
+    member = member_selectors.member_get_for(scope, pk)
+    day = _parse_date(request.GET.get("ngay")) or dt.date.today()
+    state = member_selectors.member_state_on(member, day)
+    context = {
+        "member": member,
+        "state": state,
+        "state_day": day,
+        "events": member_selectors.member_events(member),
+        "timeline": member_timeline(member),
+        "sections": record_sections(member),
+        "state_status": dict(Status.choices).get(state.status, "chưa vào Đảng"),
+        "rows": [(slug, title, getattr(member, _ROW_ATTR[slug]).all())
+                 for slug, (_m, _f, title) in ROW_MODELS.items()],
+        "can_edit": scope.everything or bool(scope.paths) and scope.reaches_path(member.org_path),
+    }
+    return render(request, "members/detail.html", context)
+
+
+_ROW_ATTR = {"chuc-vu": "posts", "cong-tac": "work_history", "gia-dinh": "family",
+             "nuoc-ngoai": "trips"}
+
+
+def _editable_member(request: HttpRequest, pk):
+    """A member the caller may edit: inside a subtree they hold a role at."""
+    scope = _scope(request)
+    member = member_selectors.member_get_for(scope, pk)
+    if not (scope.everything or (scope.paths and scope.reaches_path(member.org_path))):
+        raise Http404
+    return member
+
+
+def _apply_errors(form, exc: DomainError) -> None:
+    if isinstance(exc, RecordValidationError):
+        for field, msgs in exc.errors.items():
+            for message in msgs:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    org = org_selectors.organization_get_for(scope, request.GET.get("org"))
+    if not (scope.everything or scope.paths) or not org.holds_members or not org.is_active:
+        raise Http404
+    form = MemberForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_services.member_create(
+                actor=request.user, organization=org, data=form.record_data()
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã thêm đảng viên {member.full_name}.")
+            return redirect("member_detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "org": org, "member": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk) -> HttpResponse:
+    member = _editable_member(request, pk)
+    form = MemberForm(request.POST or None, request.FILES or None, instance=member,
+                      initial={"version": member.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_services.member_update(
+                actor=request.user, member_id=member.pk,
+                expected_version=form.cleaned_data.get("version") or 0,
+                data=form.record_data(),
+            )
+        except ConcurrentEditError as exc:
+            form.add_error(None, exc.message)
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã lưu thay đổi hồ sơ.")
+            return redirect("member_detail", pk=member.pk)
+    member.refresh_from_db()
+    return render(request, "members/form.html", {"form": form, "org": member.organization,
+                                                 "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_rows(request: HttpRequest, pk, slug: str) -> HttpResponse:
+    if slug not in ROW_MODELS:
+        raise Http404
+    member = _editable_member(request, pk)
+    model, _fields, title = ROW_MODELS[slug]
+    formset_class = row_formset(slug)
+    queryset = model.objects.filter(member=member)
+    formset = formset_class(request.POST or None, queryset=queryset)
+    if request.method == "POST" and formset.is_valid():
+        rows = [
+            (f.instance.pk, {k: v for k, v in f.cleaned_data.items() if k != "id"})
+            for f in formset.forms
+            if f.has_changed() and f.cleaned_data
+        ]
+        try:
+            member_services.member_save_rows(actor=request.user, member=member, model=model,
+                                             rows=rows)
+        except RecordValidationError as exc:
+            for key, msgs in exc.errors.items():
+                _prefix, index, field = key.split("-", 2)
+                for message in msgs:
+                    formset.forms[int(index)].add_error(field, message)
+        else:
+            messages.success(request, f"Đã lưu mục «{title}».")
+            return redirect("member_detail", pk=member.pk)
+    return render(request, "members/rows.html",
+                  {"formset": formset, "member": member, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_event_add(request: HttpRequest, pk) -> HttpResponse:
+    member = _editable_member(request, pk)
+    scope = _scope(request)
+    kinds = [(k, label) for k, label in EventKind.choices
+             if member.status in ALLOWED[k] and k not in (EventKind.ADMITTED,)]
+    cells = org_selectors.organizations_visible_to(scope).filter(
+        level__in=MEMBER_HOLDING_LEVELS, valid_to__isnull=True
+    )
+    form = EventForm(request.POST or None, kinds=kinds, organizations=cells)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member_services.member_add_event(
+                actor=request.user, member=member, kind=data["kind"], date=data["date"],
+                organization=data["organization"], other_party=data["other_party"],
+                decision_number=data["decision_number"], decision_date=data["decision_date"],
+                decided_by=data["decided_by"], reason=data["reason"],
+            )
+        except DomainError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã ghi sự kiện.")
+            return redirect("member_detail", pk=member.pk)
+    return render(request, "members/event_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_GET
+def communes(request: HttpRequest) -> JsonResponse:
+    """Communes of a province, for the address selects (public reference data)."""
+    province = _int_or_none(request.GET.get("province"))
+    rows = Commune.objects.filter(province_id=province).order_by("name").values_list("code", "name")
+    return JsonResponse({"items": [{"code": c, "name": n} for c, n in rows]})
+
+
