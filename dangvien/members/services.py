@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.fields.files import FieldFile
 
 from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.core.vietnamese import fold, name_sort_key, normalize_name_part
@@ -98,8 +99,8 @@ def _record_errors(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str,
 
 
 def _photo_error(photo: Any) -> str | None:
-    if not photo or not hasattr(photo, "size") or getattr(photo, "_committed", True):
-        return None
+    if not photo or isinstance(photo, FieldFile) or not hasattr(photo, "size"):
+        return None  # nothing new uploaded
     if photo.size > settings.MEMBER_PHOTO_MAX_BYTES:
         limit = settings.MEMBER_PHOTO_MAX_BYTES // 1024 // 1024
         return f"Ảnh quá lớn: tối đa {limit} MB."

@@ -67,6 +67,7 @@ WORKPLACES = ["UBND xã", "Trường THCS", "Trạm Y tế xã", "Hợp tác xã
               "Trường Tiểu học", "Trường Mầm non", "Bưu điện văn hóa xã"]
 
 CCCD_CODES = sorted(member_rules.CCCD_PROVINCE_CODES)
+RESTRUCTURING = dt.date(2025, 7, 1)  # two-level local government, QĐ 294-QĐ/TW
 TODAY = dt.date(2026, 11, 1)  # fixed "now" for determinism; events never pass the real today
 
 
@@ -346,8 +347,15 @@ class Generator:
         degree = pick([None, None, None, 1, 1, 2]) if agency else None
         theory = pick([2, 2, 3, 4]) if agency else pick([1, 1, 1, 2, None])
         state_mgmt = pick([2, 2, 3]) if agency else None
-        occupation = (pick([1, 2, 2, 7, 8]) if agency
-                      else pick([3, 4, 4, 4, 10, 11, 13, 13, 14]))
+        age = TODAY.year - birth.year
+        if age >= 60 and rng.random() < 0.85:
+            occupation = 13  # retired
+        elif agency:
+            occupation = pick([1, 2, 2, 7, 8])
+        elif age < 24:
+            occupation = pick([12, 12, 4, 11])
+        else:
+            occupation = pick([3, 4, 4, 4, 10, 11, 14, 7, 8])
         sort_key = _key(given) + _key(middle) + _key(family)
         search_name = f"{_fold(family)} {_fold(middle)} {_fold(given)}"
 
@@ -368,21 +376,30 @@ class Generator:
                            state.organization_id, state.exempt, None, self.created_at))
             self.next_event += 1
 
-        moved = rng.random() < 0.1 and len(cells) > 1
-        first_cell = cells[(cell_index + between(1, len(cells) - 1)) % len(cells)] if moved else cell
+        # Some members came from another cell: by a transfer they asked for, or
+        # reassigned when the organisations were rearranged on 1/7/2025.
+        moved_on = None
+        if rng.random() < 0.1 and len(cells) > 1:
+            start = (official or joining) + dt.timedelta(days=between(30, 2000))
+            restructured = max(RESTRUCTURING, (official or joining) + dt.timedelta(days=1))
+            if start < TODAY - dt.timedelta(days=90):
+                moved_on = ("transfer", start)
+            elif restructured <= TODAY:
+                moved_on = ("reassign", restructured)
+        first_cell = (cells[(cell_index + between(1, len(cells) - 1)) % len(cells)]
+                      if moved_on else cell)
         add(EventKind.ADMITTED, joining, first_cell, f"{between(1, 999)}-QĐ/ĐU", decision)
         if official:
             add(EventKind.RECOGNISED, official, None, f"{between(1, 999)}-QĐ/ĐU",
                 official + dt.timedelta(days=between(5, 40)))
-        if moved:
-            start = (official or joining) + dt.timedelta(days=between(30, 2000))
-            if start < TODAY - dt.timedelta(days=90):
-                arrive = start + dt.timedelta(days=pick([0, 0, 5, 20, 45, 400]))
-                add(EventKind.TRANSFERRED_OUT, start, None, reason="Chuyển nơi cư trú")
-                add(EventKind.TRANSFERRED_IN, min(arrive, TODAY), cell)
-            else:
-                add(EventKind.REASSIGNED, joining + dt.timedelta(days=1), cell,
-                    reason="Sắp xếp tổ chức cơ sở đảng 2025")
+        if moved_on and moved_on[0] == "transfer":
+            start = moved_on[1]
+            arrive = start + dt.timedelta(days=pick([0, 0, 5, 20, 45, 400]))
+            add(EventKind.TRANSFERRED_OUT, start, None, reason="Chuyển nơi cư trú")
+            add(EventKind.TRANSFERRED_IN, min(arrive, TODAY), cell)
+        elif moved_on:
+            add(EventKind.REASSIGNED, moved_on[1], cell,
+                reason="Sắp xếp tổ chức cơ sở đảng 2025")
         roll = rng.random()
         last = max(e[3] for e in events)
         end_date = last + dt.timedelta(days=between(30, 900))

@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from dangvien.accounts.forms import LoginForm
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="auth/login.html",
+                                                    authentication_form=LoginForm,
                                                     redirect_authenticated_user=True),
          name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

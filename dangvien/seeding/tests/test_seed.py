@@ -1,0 +1,103 @@
+"""Synthetic data: the demo's shape, determinism, and events that replay."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max, Min
+
+from dangvien.accounts.scope import scope_for
+from dangvien.core.errors import DomainError
+from dangvien.members import rules
+from dangvien.members.models import Member, MembershipEvent
+from dangvien.members.selectors import members_filtered, MemberFilter
+from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Level, Organization, UnitType
+from dangvien.places.models import Commune
+from dangvien.seeding import generate, services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_province_has_the_promised_shape():
+    result = services.seed(services.demo_plan())
+    assert result.members >= 2000
+    communes = Organization.objects.filter(level=Level.SUPERIOR,
+                                           unit_type__in=[UnitType.COMMUNE, UnitType.WARD])
+    assert communes.count() >= 3
+    assert Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE,
+                                       unit_type=UnitType.AGENCY).exists()
+    assert Organization.objects.filter(level__in=MEMBER_HOLDING_LEVELS).count() >= 30
+    # Real communes of Hà Tĩnh, named as on documents.
+    for org in communes:
+        commune = Commune.objects.get(pk=org.commune_id)
+        assert commune.province_id == 42
+        assert org.document_name.startswith("ĐẢNG ỦY ")
+    span = MembershipEvent.objects.aggregate(first=Min("date"), last=Max("date"))
+    assert (span["last"] - span["first"]).days > 10 * 365
+    kinds = set(MembershipEvent.objects.values_list("kind", flat=True))
+    assert {"admitted", "recognised", "transferred_out", "transferred_in", "deceased"} <= kinds
+
+
+def test_seeded_state_matches_a_replay_of_the_events():
+    services.seed(generate.Plan(members=300, seed=3, province_codes=[42]))
+    for member in Member.objects.order_by("?")[:60]:
+        history = list(member.events.order_by("date", "seq", "id"))
+        state = rules.EMPTY
+        for event in history:
+            state = rules.apply_event(state, event.kind, event.organization_id)
+            assert (event.status_after, event.organization_after_id) == (
+                state.status, state.organization_id)
+        assert (member.status, member.organization_id, member.is_exempt) == (
+            state.status, state.organization_id, state.exempt)
+        assert member.org_path == member.organization.path
+        assert rules.citizen_id_error(member.citizen_id, birth_date=member.birth_date,
+                                      gender=member.gender) is None
+        if member.official_date:
+            assert member.official_date == rules.probation_end(member.joining_date)
+        assert rules.age_in_months(member.birth_date, member.joining_date) >= 18 * 12
+
+
+def test_same_seed_same_data():
+    def names(seed):
+        gen = generate.Generator(generate.Plan(members=50, seed=seed, province_codes=[40]),
+                                 first_org_id=1, first_member_id=1, first_event_id=1,
+                                 catalog=__import__("collections").defaultdict(int))
+        built = gen.build_tree()
+        return [row[1:4] for row, _ in gen.members(built.cells)]
+
+    assert names(5) == names(5)
+    assert names(5) != names(6)
+
+
+def test_seed_refuses_a_database_with_data():
+    services.seed(generate.Plan(members=40, seed=1, province_codes=[42]))
+    with pytest.raises(DomainError):
+        services.seed(generate.Plan(members=40, seed=1, province_codes=[42]))
+    assert Member.objects.count() == 40
+
+
+def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_model):
+    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve")  # a second run keeps the data
+    assert Member.objects.count() == services.DEMO_MEMBERS
+    users = {u.username: u for u in django_user_model.objects.all()}
+    assert set(users) == {"admin", "tinhuy", "danguy", "chibo", "dangvien"}
+    assert all(u.check_password("demo") for u in users.values())
+    everyone = members_filtered(scope_for(users["admin"]), MemberFilter(status="all")).count()
+    province = members_filtered(scope_for(users["tinhuy"]), MemberFilter(status="all")).count()
+    grassroots = members_filtered(scope_for(users["danguy"]), MemberFilter(status="all")).count()
+    cell = members_filtered(scope_for(users["chibo"]), MemberFilter(status="all")).count()
+    own = members_filtered(scope_for(users["dangvien"]), MemberFilter(status="all"))
+    assert everyone == province > grassroots > cell > 0
+    assert list(own) == [users["dangvien"].member]
+
+
+def test_seed_command(capsys):
+    call_command("seed", "--members", "120", "--seed", "9", "--provinces", "42")
+    assert Member.objects.count() == 120
+    assert "120 đảng viên" in capsys.readouterr().out
+
+
+def test_today_is_never_passed():
+    services.seed(generate.Plan(members=200, seed=2, province_codes=[42]))
+    assert MembershipEvent.objects.aggregate(m=Max("date"))["m"] <= dt.date.today()

@@ -1,0 +1,230 @@
+"""The pages: login, scoping (404 outside the subtree), list, search, forms."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dangvien.accounts.models import Role
+from dangvien.members.models import Member
+from dangvien.members.tests.factories import MemberFactory, user_with_role
+from dangvien.organizations.tests.factories import build_tree
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def tree():
+    return build_tree()
+
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_login_page_is_vietnamese_and_wrong_password_is_explained(client, django_user_model):
+    django_user_model.objects.create_user("chibo", password="dung-Mat-khau-1")
+    page = client.get(reverse("login"))
+    assert "Đăng nhập" in page.content.decode()
+    wrong = client.post(reverse("login"), {"username": "chibo", "password": "sai"})
+    assert wrong.status_code == 200
+    assert "Tên đăng nhập hoặc mật khẩu không đúng" in wrong.content.decode()
+
+
+def test_pages_need_login(client, tree):
+    response = client.get(reverse("organization_detail", args=[tree["province"].pk]))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_cell_secretary_reaches_only_their_cell(client, django_user_model, tree):
+    mine = MemberFactory(organization=tree["cell_a"])
+    other = MemberFactory(organization=tree["cell_b"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    assert client.get(reverse("member_detail", args=[mine.pk])).status_code == 200
+    assert client.get(reverse("member_detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("member_edit", args=[other.pk])).status_code == 404
+    assert client.get(reverse("organization_detail", args=[tree["cell_b"].pk])).status_code == 404
+    assert client.get(reverse("organization_detail", args=[tree["province"].pk])).status_code == 404
+    assert client.get(reverse("member_list") + f"?org={tree['cell_b'].pk}").status_code == 404
+    listing = client.get(reverse("member_list")).content.decode()
+    assert mine.full_name in listing and other.full_name not in listing
+    assert client.get(reverse("member_detail", args=["abc"])).status_code == 404
+
+
+def test_home_opens_the_top_of_the_callers_subtree(client, django_user_model, tree):
+    _login(client, user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
+                                  tree["province"]))
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("organization_detail", args=[tree["province"].pk])
+
+
+def test_member_sees_only_their_own_record(client, django_user_model, tree):
+    me = MemberFactory(organization=tree["cell_a"])
+    neighbour = MemberFactory(organization=tree["cell_a"])
+    user = user_with_role(django_user_model, "dangvien", Role.MEMBER, tree["cell_a"])
+    Member.objects.filter(pk=me.pk).update(user=user)
+    _login(client, user)
+    assert client.get(reverse("home"))["Location"] == reverse("member_detail", args=[me.pk])
+    assert client.get(reverse("member_detail", args=[me.pk])).status_code == 200
+    assert client.get(reverse("member_detail", args=[neighbour.pk])).status_code == 404
+    assert client.get(reverse("member_edit", args=[me.pk])).status_code == 404
+
+
+def test_search_without_diacritics(client, django_user_model, tree):
+    MemberFactory(organization=tree["cell_a"], given_name="Thước")
+    MemberFactory(organization=tree["cell_a"], given_name="Thuận")
+    _login(client, user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
+                                  tree["province"]))
+    for query in ("nguyen van thuoc", "thuoc", "Thước", "NGUYEN VAN THUOC"):
+        body = client.get(reverse("member_list"), {"q": query}).content.decode()
+        assert "Nguyễn Văn Thước" in body and "Nguyễn Văn Thuận" not in body, query
+
+
+def test_list_is_in_vietnamese_name_order_with_keyset_pages(client, django_user_model, tree,
+                                                          settings):
+    from dangvien.members import selectors
+
+    names = ["Đạt", "An", "Ân", "Anh", "Bình", "Ăn", "Em"]
+    for name in names:
+        MemberFactory(organization=tree["cell_a"], given_name=name)
+    scope_user = user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
+                                tree["province"])
+    from dangvien.accounts.scope import scope_for
+
+    qs = selectors.members_filtered(scope_for(scope_user), selectors.MemberFilter())
+    first = selectors.members_page(qs, size=3)
+    second = selectors.members_page(qs, first.next_cursor, size=3)
+    third = selectors.members_page(qs, second.next_cursor, size=3)
+    seen = [m.given_name for m in first.items + second.items + third.items]
+    assert seen == ["An", "Anh", "Ăn", "Ân", "Bình", "Đạt", "Em"]
+    assert third.next_cursor is None
+    _login(client, scope_user)
+    body = client.get(reverse("member_list")).content.decode()
+    assert body.index("Nguyễn Văn Anh") < body.index("Nguyễn Văn Ăn") < body.index("Nguyễn Văn Đạt")
+
+
+def test_filters(client, django_user_model, tree):
+    MemberFactory(organization=tree["cell_a"], given_name="Lan", gender="F",
+                  birth_date=D(1990, 1, 1), middle_name="Thị")
+    MemberFactory(organization=tree["cell_a"], given_name="Hùng", birth_date=D(1950, 1, 1))
+    _login(client, user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
+                                  tree["province"]))
+    body = client.get(reverse("member_list"), {"gender": "F"}).content.decode()
+    assert "Nguyễn Thị Lan" in body and "Hùng" not in body
+    body = client.get(reverse("member_list"), {"age": "o60"}).content.decode()
+    assert "Hùng" in body and "Nguyễn Thị Lan" not in body
+
+
+def _form_data(member=None, **over):
+    data = {"family_name": "Trần", "middle_name": "Thị", "given_name": "Hoa", "gender": "F",
+            "birth_date": "15/03/1985", "admission_decision_date": "10/05/2010",
+            "joining_date": "19/05/2010", "official_date": "19/05/2011"}
+    if member is not None:
+        data.update({"family_name": member.family_name, "middle_name": member.middle_name,
+                     "given_name": member.given_name, "gender": member.gender,
+                     "birth_date": member.birth_date.strftime("%d/%m/%Y"),
+                     "admission_decision_date": member.admission_decision_date.strftime("%d/%m/%Y"),
+                     "joining_date": member.joining_date.strftime("%d/%m/%Y"),
+                     "official_date": member.official_date.strftime("%d/%m/%Y"),
+                     "version": member.version})
+    data.update(over)
+    return data
+
+
+def test_create_through_the_form(client, django_user_model, tree):
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_create") + f"?org={tree['cell_a'].pk}"
+    response = client.post(url, _form_data())
+    member = Member.objects.get()
+    assert response["Location"] == reverse("member_detail", args=[member.pk])
+    assert member.full_name == "Trần Thị Hoa" and member.organization == tree["cell_a"]
+
+
+def test_bad_dates_are_explained_beside_the_field_and_nothing_is_saved(client, django_user_model,
+                                                                      tree):
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_create") + f"?org={tree['cell_a'].pk}"
+    response = client.post(url, _form_data(official_date="01/01/2011", citizen_id="123"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-official_date"' in body and "12 tháng dự bị" in body
+    assert 'id="error-citizen_id"' in body and "12 chữ số" in body
+    assert Member.objects.count() == 0
+
+
+def test_a_date_in_the_wrong_format_is_explained(client, django_user_model, tree):
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_create") + f"?org={tree['cell_a'].pk}"
+    body = client.post(url, _form_data(birth_date="1985-13-45")).content.decode()
+    assert 'id="error-birth_date"' in body
+    assert Member.objects.count() == 0
+
+
+def test_a_cell_secretary_cannot_add_members_to_another_cell(client, django_user_model, tree):
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_create") + f"?org={tree['cell_b'].pk}"
+    assert client.post(url, _form_data()).status_code == 404
+    assert Member.objects.count() == 0
+
+
+def test_html_in_a_name_is_refused_and_shown_escaped(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    Member.objects.filter(pk=member.pk).update(birth_name="<b>x</b><script>alert(1)</script>")
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    body = client.get(reverse("member_detail", args=[member.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    given = member.given_name
+    response = client.post(reverse("member_edit", args=[member.pk]),
+                           _form_data(member, given_name="<img src=x onerror=alert(1)>"))
+    assert "&lt;img src=x onerror=alert(1)&gt;" in response.content.decode()
+    assert "<img src=x" not in response.content.decode()
+    member.refresh_from_db()
+    assert member.given_name == given and member.version == 1
+
+
+def test_edit_shows_in_the_timeline(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    response = client.post(reverse("member_edit", args=[member.pk]),
+                           _form_data(member, phone="0912345678"))
+    assert response.status_code == 302
+    body = client.get(reverse("member_detail", args=[member.pk])).content.decode()
+    assert "0912345678" in body and "chibo" in body and "Điện thoại" in body
+
+
+def test_two_people_editing_at_once_second_save_is_refused(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    stale = _form_data(member, phone="0922222222")
+    client.post(reverse("member_edit", args=[member.pk]), _form_data(member, phone="0911111111"))
+    response = client.post(reverse("member_edit", args=[member.pk]), stale)
+    assert response.status_code == 200
+    assert "vừa được người khác cập nhật" in response.content.decode()
+    member.refresh_from_db()
+    assert member.phone == "0911111111"
+
+
+def test_rows_are_added_as_dated_rows(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_rows", args=[member.pk, "cong-tac"])
+    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "form-0-start": "01/09/2007",
+            "form-0-end": "31/12/2012", "form-0-position": "Giáo viên",
+            "form-0-workplace": "Trường THCS Cẩm Xuyên"}
+    assert client.post(url, data).status_code == 302
+    assert member.work_history.get().workplace == "Trường THCS Cẩm Xuyên"
+    bad = dict(data, **{"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
+                        "form-0-id": str(member.work_history.get().pk),
+                        "form-0-end": "01/01/2000"})
+    body = client.post(url, bad).content.decode()
+    assert "không được trước" in body
+    assert member.work_history.get().end == D(2012, 12, 31)
+
+
+def test_commune_lookup_lists_only_that_province(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("x", password="x-Test-1234"))
+    items = client.get(reverse("communes"), {"province": 42}).json()["items"]
+    assert len(items) == 69 and any(i["name"] == "Xã Cẩm Xuyên" for i in items)
