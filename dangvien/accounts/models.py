@@ -17,7 +17,9 @@ class Role(models.TextChoices):
 
 
 class RoleGrant(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grants"
+    )
     role = models.CharField("vai trò", max_length=24, choices=Role.choices)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="grants", verbose_name="tổ chức"

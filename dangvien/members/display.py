@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.text import capfirst
+
 from .forms import SECTIONS
 from .models import Member
 
@@ -34,6 +36,6 @@ def record_sections(member: Member) -> list[tuple[str, list[tuple[str, Any]]]]:
                 continue
             field = Member._meta.get_field(name)
             value = getattr(member, name)
-            rows.append((str(field.verbose_name).capitalize(), display_value(Member, name, value)))
+            rows.append((capfirst(str(field.verbose_name)), display_value(Member, name, value)))
         out.append((title, rows))
     return out

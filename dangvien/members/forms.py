@@ -8,34 +8,118 @@ from dangvien.places.models import Commune
 
 from .models import CatalogItem, FamilyRelation, Member, PostHeld, TripAbroad, WorkHistory
 
-DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
-                                                        "inputmode": "numeric"})
+DATE_WIDGET = forms.DateInput(
+    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+)
 
 RECORD_FIELDS = [
-    "family_name", "middle_name", "given_name", "birth_name", "gender", "birth_date",
-    "birth_province", "birth_place", "hometown_province", "hometown_commune", "hometown",
-    "permanent_province", "permanent_commune", "permanent_street", "current_province",
-    "current_commune", "current_street", "ethnicity", "religion", "citizen_id", "phone", "email",
-    "photo", "party_card_number", "cv_number", "admission_decision_date",
-    "admission_decision_number", "joining_date", "official_date", "admitting_organization",
-    "introducer_1", "introducer_2", "general_education", "professional_qualification", "degree",
-    "academic_title", "political_theory", "state_management", "it_level", "languages",
-    "occupation", "workplace",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "birth_name",
+    "gender",
+    "birth_date",
+    "birth_province",
+    "birth_place",
+    "hometown_province",
+    "hometown_commune",
+    "hometown",
+    "permanent_province",
+    "permanent_commune",
+    "permanent_street",
+    "current_province",
+    "current_commune",
+    "current_street",
+    "ethnicity",
+    "religion",
+    "citizen_id",
+    "phone",
+    "email",
+    "photo",
+    "party_card_number",
+    "cv_number",
+    "admission_decision_date",
+    "admission_decision_number",
+    "joining_date",
+    "official_date",
+    "admitting_organization",
+    "introducer_1",
+    "introducer_2",
+    "general_education",
+    "professional_qualification",
+    "degree",
+    "academic_title",
+    "political_theory",
+    "state_management",
+    "it_level",
+    "languages",
+    "occupation",
+    "workplace",
 ]
 
 SECTIONS = [
-    ("Sơ yếu", ["family_name", "middle_name", "given_name", "birth_name", "gender",
-                "birth_date", "birth_province", "birth_place", "ethnicity", "religion",
-                "citizen_id", "phone", "email", "photo"]),
-    ("Quê quán và nơi ở", ["hometown_province", "hometown_commune", "hometown",
-                           "permanent_province", "permanent_commune", "permanent_street",
-                           "current_province", "current_commune", "current_street"]),
-    ("Thông tin đảng viên", ["party_card_number", "cv_number", "admission_decision_date",
-                             "admission_decision_number", "joining_date", "official_date",
-                             "admitting_organization", "introducer_1", "introducer_2"]),
-    ("Trình độ, nghề nghiệp", ["general_education", "professional_qualification", "degree",
-                               "academic_title", "political_theory", "state_management",
-                               "it_level", "languages", "occupation", "workplace"]),
+    (
+        "Sơ yếu",
+        [
+            "family_name",
+            "middle_name",
+            "given_name",
+            "birth_name",
+            "gender",
+            "birth_date",
+            "birth_province",
+            "birth_place",
+            "ethnicity",
+            "religion",
+            "citizen_id",
+            "phone",
+            "email",
+            "photo",
+        ],
+    ),
+    (
+        "Quê quán và nơi ở",
+        [
+            "hometown_province",
+            "hometown_commune",
+            "hometown",
+            "permanent_province",
+            "permanent_commune",
+            "permanent_street",
+            "current_province",
+            "current_commune",
+            "current_street",
+        ],
+    ),
+    (
+        "Thông tin đảng viên",
+        [
+            "party_card_number",
+            "cv_number",
+            "admission_decision_date",
+            "admission_decision_number",
+            "joining_date",
+            "official_date",
+            "admitting_organization",
+            "introducer_1",
+            "introducer_2",
+        ],
+    ),
+    (
+        "Trình độ, nghề nghiệp",
+        [
+            "general_education",
+            "professional_qualification",
+            "degree",
+            "academic_title",
+            "political_theory",
+            "state_management",
+            "it_level",
+            "languages",
+            "occupation",
+            "workplace",
+        ],
+    ),
 ]
 
 
@@ -95,12 +179,17 @@ class MemberForm(forms.ModelForm):
 class EventForm(forms.Form):
     kind = forms.ChoiceField(label="Sự kiện")
     date = forms.DateField(label="Ngày", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    organization = forms.ModelChoiceField(label="Chi bộ (chuyển đến)", queryset=None,
-                                          required=False)
+    organization = forms.ModelChoiceField(
+        label="Chi bộ (chuyển đến)", queryset=None, required=False
+    )
     other_party = forms.CharField(label="Nơi đi / nơi đến ngoài hệ thống", required=False)
     decision_number = forms.CharField(label="Số quyết định", required=False, max_length=64)
-    decision_date = forms.DateField(label="Ngày quyết định", required=False, widget=DATE_WIDGET,
-                                    input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    decision_date = forms.DateField(
+        label="Ngày quyết định",
+        required=False,
+        widget=DATE_WIDGET,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    )
     decided_by = forms.CharField(label="Cơ quan quyết định", required=False, max_length=255)
     reason = forms.CharField(label="Lý do", required=False, max_length=255)
 
@@ -115,8 +204,11 @@ class EventForm(forms.Form):
 ROW_MODELS = {
     "chuc-vu": (PostHeld, ["kind", "title", "body", "start", "end"], "Chức vụ đã và đang giữ"),
     "cong-tac": (WorkHistory, ["start", "end", "position", "workplace"], "Quá trình công tác"),
-    "gia-dinh": (FamilyRelation, ["relation", "full_name", "birth_year", "occupation", "address",
-                                  "political_notes"], "Quan hệ gia đình"),
+    "gia-dinh": (
+        FamilyRelation,
+        ["relation", "full_name", "birth_year", "occupation", "address", "political_notes"],
+        "Quan hệ gia đình",
+    ),
     "nuoc-ngoai": (TripAbroad, ["country", "purpose", "start", "end"], "Đi nước ngoài"),
 }
 
@@ -126,5 +218,6 @@ def row_formset(slug: str):
     widgets = {f: DATE_WIDGET for f in ("start", "end") if f in fields}
     if "political_notes" in fields:
         widgets["political_notes"] = forms.Textarea(attrs={"rows": 2})
-    return forms.modelformset_factory(model, fields=fields, widgets=widgets, extra=2,
-                                      can_delete=False)
+    return forms.modelformset_factory(
+        model, fields=fields, widgets=widgets, extra=2, can_delete=False
+    )

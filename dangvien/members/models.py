@@ -87,37 +87,74 @@ class Member(models.Model):
     gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("ngày sinh")
     birth_province = models.ForeignKey(
-        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
         verbose_name="nơi sinh (tỉnh)",
     )
     birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
     hometown_province = models.ForeignKey(
-        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False, verbose_name="quê quán (tỉnh)",
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="quê quán (tỉnh)",
     )
     hometown_commune = models.ForeignKey(
-        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False, verbose_name="quê quán (xã, phường)",
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="quê quán (xã, phường)",
     )
     hometown = models.CharField("quê quán (ghi đầy đủ)", max_length=255, blank=True)
     permanent_province = models.ForeignKey(
-        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False, verbose_name="thường trú (tỉnh)",
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="thường trú (tỉnh)",
     )
     permanent_commune = models.ForeignKey(
-        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False, verbose_name="thường trú (xã, phường)",
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="thường trú (xã, phường)",
     )
     permanent_street = models.CharField("thường trú (số nhà, thôn, tổ)", max_length=255, blank=True)
     current_province = models.ForeignKey(
-        Province, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False, verbose_name="nơi ở hiện nay (tỉnh)",
+        Province,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="nơi ở hiện nay (tỉnh)",
     )
     current_commune = models.ForeignKey(
-        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        db_index=False, verbose_name="nơi ở hiện nay (xã, phường)",
+        Commune,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="nơi ở hiện nay (xã, phường)",
     )
-    current_street = models.CharField("nơi ở hiện nay (số nhà, thôn, tổ)", max_length=255, blank=True)
+    current_street = models.CharField(
+        "nơi ở hiện nay (số nhà, thôn, tổ)", max_length=255, blank=True
+    )
     ethnicity = _catalog_fk(CatalogKind.ETHNICITY, "dân tộc")
     religion = _catalog_fk(CatalogKind.RELIGION, "tôn giáo")
     citizen_id = models.CharField("số CCCD", max_length=12, null=True, blank=True, unique=True)
@@ -161,23 +198,42 @@ class Member(models.Model):
     search_name = models.CharField(max_length=160, editable=False)
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="member", verbose_name="tài khoản",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+        verbose_name="tài khoản",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(
-        excluded_fields=["org_path", "sort_key", "search_name", "updated_at", "created_at"]
+        # Status and organisation come from the events (their own log); the
+        # caches are recomputed. History keeps what people typed.
+        excluded_fields=[
+            "org_path",
+            "sort_key",
+            "search_name",
+            "updated_at",
+            "created_at",
+            "status",
+            "is_exempt",
+            "organization",
+            "version",
+        ]
     )
 
     class Meta:
         verbose_name = "đảng viên"
         verbose_name_plural = "đảng viên"
         indexes = [
-            models.Index(fields=["org_path", "sort_key", "id"], name="member_orgpath_sort",
-                         opclasses=["varchar_pattern_ops", "", ""]),
+            models.Index(
+                fields=["org_path", "sort_key", "id"],
+                name="member_orgpath_sort",
+                opclasses=["varchar_pattern_ops", "", ""],
+            ),
             models.Index(fields=["sort_key", "id"], name="member_sort"),
             models.Index(fields=["organization", "status"], name="member_org_status"),
         ]
@@ -214,6 +270,9 @@ class PostHeld(models.Model):
         verbose_name_plural = "chức vụ đã và đang giữ"
         ordering = ["member", "-start"]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class WorkHistory(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="work_history")
@@ -227,6 +286,9 @@ class WorkHistory(models.Model):
         verbose_name = "quá trình công tác"
         verbose_name_plural = "quá trình công tác"
         ordering = ["member", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.position}, {self.workplace}"
 
 
 class FamilyRelation(models.Model):
@@ -244,6 +306,9 @@ class FamilyRelation(models.Model):
         verbose_name_plural = "quan hệ gia đình"
         ordering = ["member", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.relation}: {self.full_name}"
+
 
 class TripAbroad(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="trips")
@@ -257,6 +322,9 @@ class TripAbroad(models.Model):
         verbose_name = "đi nước ngoài"
         verbose_name_plural = "đi nước ngoài"
         ordering = ["member", "start"]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.purpose})"
 
 
 class EventKind(models.TextChoices):
@@ -282,7 +350,11 @@ class MembershipEvent(models.Model):
     date = models.DateField("ngày")
     seq = models.PositiveIntegerField(default=0)
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name="tổ chức đảng",
     )
     other_party = models.CharField("nơi đi / nơi đến (ngoài hệ thống)", max_length=255, blank=True)
@@ -292,9 +364,7 @@ class MembershipEvent(models.Model):
     reason = models.CharField("lý do", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     status_after = models.CharField(max_length=20, choices=Status.choices)
-    organization_after = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+"
-    )
+    organization_after = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     exempt_after = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

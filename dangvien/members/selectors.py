@@ -42,11 +42,24 @@ def member_get_for(scope: Scope, pk) -> Member:
     member = (
         members_visible_to(scope)
         .select_related(
-            "organization", "ethnicity", "religion", "general_education",
-            "professional_qualification", "degree", "academic_title", "political_theory",
-            "state_management", "it_level", "occupation", "birth_province",
-            "hometown_province", "hometown_commune", "permanent_province", "permanent_commune",
-            "current_province", "current_commune",
+            "organization",
+            "ethnicity",
+            "religion",
+            "general_education",
+            "professional_qualification",
+            "degree",
+            "academic_title",
+            "political_theory",
+            "state_management",
+            "it_level",
+            "occupation",
+            "birth_province",
+            "hometown_province",
+            "hometown_commune",
+            "permanent_province",
+            "permanent_commune",
+            "current_province",
+            "current_commune",
         )
         .filter(pk=pk)
         .first()
@@ -100,8 +113,13 @@ def members_filtered(scope: Scope, flt: MemberFilter) -> QuerySet[Member]:
             birth_date__gt=flt.today - relativedelta(years=high),
             birth_date__lte=flt.today - relativedelta(years=low),
         )
-    for name in ("ethnicity", "religion", "political_theory", "general_education",
-                 "professional_qualification"):
+    for name in (
+        "ethnicity",
+        "religion",
+        "political_theory",
+        "general_education",
+        "professional_qualification",
+    ):
         value = getattr(flt, name)
         if value:
             qs = qs.filter(**{f"{name}_id": value})
@@ -128,10 +146,40 @@ class Page:
     next_cursor: str | None
 
 
-def members_page(qs: QuerySet[Member], cursor: str | None = None,
-                 size: int = PAGE_SIZE) -> Page:
+LIST_FIELDS = (
+    "id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "gender",
+    "birth_date",
+    "joining_date",
+    "status",
+    "is_exempt",
+    "sort_key",
+    "organization__name",
+)
+
+# A search first collects the ids of up to SEARCH_PROBE matches without ordering
+# (PostgreSQL then uses the trigram index, or stops early on a common word).
+# Ordering only those avoids the planner's bad bet of walking the name-order
+# index for a rare word: "thuoc" matches given names that all sort near the end.
+SEARCH_PROBE = 2000
+
+
+def members_page(
+    qs: QuerySet[Member],
+    cursor: str | None = None,
+    size: int = PAGE_SIZE,
+    *,
+    searching: bool = False,
+) -> Page:
     """Keyset pagination in Vietnamese name order (given, middle, family), then id."""
-    qs = qs.order_by("sort_key", "id").select_related("organization")
+    if searching:
+        ids = list(qs.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
+        if len(ids) <= SEARCH_PROBE:
+            qs = Member.objects.filter(pk__in=ids)
+    qs = qs.order_by("sort_key", "id").select_related("organization").only(*LIST_FIELDS)
     if cursor:
         decoded = decode_cursor(cursor)
         if decoded is not None:

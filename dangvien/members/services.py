@@ -19,8 +19,16 @@ from . import rules
 from .models import EventKind, Member, MembershipEvent, Status
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
-DERIVED_FIELDS = {"status", "is_exempt", "organization", "org_path", "sort_key", "search_name",
-                  "version", "user"}
+DERIVED_FIELDS = {
+    "status",
+    "is_exempt",
+    "organization",
+    "org_path",
+    "sort_key",
+    "search_name",
+    "version",
+    "user",
+}
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
@@ -75,20 +83,26 @@ def _record_errors(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str,
 
     citizen_id = (data.get("citizen_id") or "").strip()
     if citizen_id:
-        add("citizen_id", rules.citizen_id_error(citizen_id, birth_date=birth,
-                                                 gender=data.get("gender")))
+        add(
+            "citizen_id",
+            rules.citizen_id_error(citizen_id, birth_date=birth, gender=data.get("gender")),
+        )
         taken = Member.objects.filter(citizen_id=citizen_id).exclude(pk=exclude_pk)
         if "citizen_id" not in errors and taken.exists():
             add("citizen_id", "Số CCCD này đã có trong hồ sơ của một đảng viên khác.")
     card = (data.get("party_card_number") or "").strip()
     if card:
-        add("party_card_number",
-            rules.pattern_error(card, rules.PARTY_CARD_NUMBER_PATTERN, "Số thẻ đảng viên"))
+        add(
+            "party_card_number",
+            rules.pattern_error(card, rules.PARTY_CARD_NUMBER_PATTERN, "Số thẻ đảng viên"),
+        )
         taken = Member.objects.filter(party_card_number=card).exclude(pk=exclude_pk)
         if "party_card_number" not in errors and taken.exists():
             add("party_card_number", "Số thẻ đảng viên này đã được cấp cho người khác.")
-    add("cv_number", rules.pattern_error(data.get("cv_number") or "", rules.CV_NUMBER_PATTERN,
-                                         "Số lý lịch"))
+    add(
+        "cv_number",
+        rules.pattern_error(data.get("cv_number") or "", rules.CV_NUMBER_PATTERN, "Số lý lịch"),
+    )
 
     add("photo", _photo_error(data.get("photo")))
     for prefix in ("hometown", "permanent", "current"):
@@ -173,27 +187,37 @@ def member_create(
     if event_kind == EventKind.ADMITTED:
         date = event_date or data["joining_date"]
         member_add_event(
-            actor=actor, member=member, kind=EventKind.ADMITTED, date=date,
+            actor=actor,
+            member=member,
+            kind=EventKind.ADMITTED,
+            date=date,
             organization=organization,
             decision_number=decision_number or data.get("admission_decision_number", ""),
             decision_date=data.get("admission_decision_date"),
         )
         if data.get("official_date"):
-            member_add_event(actor=actor, member=member, kind=EventKind.RECOGNISED,
-                             date=data["official_date"], organization=organization)
+            member_add_event(
+                actor=actor,
+                member=member,
+                kind=EventKind.RECOGNISED,
+                date=data["official_date"],
+                organization=organization,
+            )
     else:
         member_add_event(
-            actor=actor, member=member, kind=event_kind, date=event_date or dt.date.today(),
-            organization=organization, decision_number=decision_number,
+            actor=actor,
+            member=member,
+            kind=event_kind,
+            date=event_date or dt.date.today(),
+            organization=organization,
+            decision_number=decision_number,
         )
     member.refresh_from_db()
     return member
 
 
 @transaction.atomic
-def member_update(
-    *, actor, member_id: int, expected_version: int, data: dict[str, Any]
-) -> Member:
+def member_update(*, actor, member_id: int, expected_version: int, data: dict[str, Any]) -> Member:
     """Edit the record. Refused when someone else saved since `expected_version`."""
     member = Member.objects.select_for_update().get(pk=member_id)
     if member.version != expected_version:
@@ -242,21 +266,37 @@ def member_add_event(
     replays; the cached state is recomputed from the events either way.
     """
     member = Member.objects.select_for_update().get(pk=member.pk)
-    if kind in (EventKind.ADMITTED, EventKind.READMITTED, EventKind.TRANSFERRED_IN,
-                EventKind.REASSIGNED):
+    if kind in (
+        EventKind.ADMITTED,
+        EventKind.READMITTED,
+        EventKind.TRANSFERRED_IN,
+        EventKind.REASSIGNED,
+    ):
         if organization is None:
-            raise DomainError("Cần chọn tổ chức đảng nơi đảng viên sinh hoạt.", field="organization")
+            raise DomainError(
+                "Cần chọn tổ chức đảng nơi đảng viên sinh hoạt.", field="organization"
+            )
         if not organization.holds_members or not organization.is_active:
-            raise DomainError("Tổ chức đảng được chọn không phải chi bộ đang hoạt động.",
-                              field="organization")
+            raise DomainError(
+                "Tổ chức đảng được chọn không phải chi bộ đang hoạt động.", field="organization"
+            )
     if date > dt.date.today():
         raise DomainError("Ngày của sự kiện không được ở tương lai.", field="date")
     event = MembershipEvent(
-        member=member, kind=kind, date=date, seq=_next_seq(member, date),
-        organization=organization, other_party=other_party, decision_number=decision_number,
-        decision_date=decision_date, decided_by=decided_by, reason=reason, note=note,
+        member=member,
+        kind=kind,
+        date=date,
+        seq=_next_seq(member, date),
+        organization=organization,
+        other_party=other_party,
+        decision_number=decision_number,
+        decision_date=decision_date,
+        decided_by=decided_by,
+        reason=reason,
+        note=note,
         created_by=actor if getattr(actor, "pk", None) else None,
-        status_after=Status.PROBATIONARY, organization_after=organization or member.organization,
+        status_after=Status.PROBATIONARY,
+        organization_after=organization or member.organization,
     )
     event.save()
     member_refresh_state(member)
@@ -280,7 +320,9 @@ def member_refresh_state(member: Member) -> None:
                 field="kind",
             ) from None
         if (event.status_after, event.organization_after_id, event.exempt_after) != (
-            state.status, state.organization_id, state.exempt
+            state.status,
+            state.organization_id,
+            state.exempt,
         ):
             event.status_after = state.status
             event.organization_after_id = state.organization_id
@@ -304,20 +346,30 @@ def member_save_rows(*, actor, member: Member, model, rows: list[tuple[int | Non
         start, end = values.get("start"), values.get("end")
         if start and end and end < start:
             errors.setdefault(f"form-{index}-end", []).append(
-                "«Đến ngày» không được trước «Từ ngày».")
+                "«Đến ngày» không được trước «Từ ngày»."
+            )
         if start and start > dt.date.today():
             errors.setdefault(f"form-{index}-start", []).append("Ngày này không được ở tương lai.")
         if start and member.birth_date and start < member.birth_date:
             errors.setdefault(f"form-{index}-start", []).append("Ngày này trước ngày sinh.")
         for key, value in values.items():
-            if isinstance(value, str) and ("<" in value or ">" in value) and key != "political_notes":
+            if (
+                isinstance(value, str)
+                and ("<" in value or ">" in value)
+                and key != "political_notes"
+            ):
                 errors.setdefault(f"form-{index}-{key}", []).append(
-                    "Không được chứa ký tự < hoặc >.")
+                    "Không được chứa ký tự < hoặc >."
+                )
     if errors:
         raise RecordValidationError(errors)
     saved = 0
     for pk, values in rows:
-        row = model.objects.select_for_update().get(pk=pk, member=member) if pk else model(member=member)
+        row = (
+            model.objects.select_for_update().get(pk=pk, member=member)
+            if pk
+            else model(member=member)
+        )
         if pk and all(getattr(row, k) == v for k, v in values.items()):
             continue
         for key, value in values.items():

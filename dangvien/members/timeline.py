@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.text import capfirst
+
 from .display import display_value
 from .models import Member
 
@@ -52,8 +54,13 @@ def _entries(model, records, label: str) -> list[Entry]:
 
 def member_timeline(member: Member, limit: int = 100) -> list[Entry]:
     """Who changed what and when, newest first: the record and its dated rows."""
-    entries = _entries(Member, member.history.select_related("history_user").order_by(
-        "-history_date", "-history_id")[:limit], "Hồ sơ")
+    entries = _entries(
+        Member,
+        member.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            :limit
+        ],
+        "Hồ sơ",
+    )
     for related in ROW_HISTORIES:
         manager = getattr(member, related)
         model = manager.model
@@ -61,7 +68,7 @@ def member_timeline(member: Member, limit: int = 100) -> list[Entry]:
             entries += _entries(
                 model,
                 row.history.select_related("history_user").order_by("-history_date", "-history_id"),
-                str(model._meta.verbose_name).capitalize(),
+                capfirst(str(model._meta.verbose_name)),
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]

@@ -88,7 +88,9 @@ class Organization(models.Model):
         ordering = ["path"]
         indexes = [
             # Prefix (LIKE 'x%') scans on PostgreSQL need the pattern opclass.
-            models.Index(fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["path"], name="org_path_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["parent", "path"], name="org_parent_path"),
         ]
 

@@ -43,9 +43,8 @@ def organization_create(
 ) -> Organization:
     if Organization.objects.filter(code=code).exists():
         raise DomainError(f"Mã tổ chức «{code}» đã được dùng.", field="code")
-    if parent is not None:
-        if not parent.is_active:
-            raise DomainError("Tổ chức cấp trên đã giải thể.", field="parent")
+    if parent is not None and not parent.is_active:
+        raise DomainError("Tổ chức cấp trên đã giải thể.", field="parent")
     org = Organization(
         parent=parent,
         path=_next_child_path(parent),
@@ -60,8 +59,11 @@ def organization_create(
     org._history_user = actor  # type: ignore[attr-defined]
     org.save()
     OrganizationEvent.objects.create(
-        organization=org, kind=OrganizationEventKind.CREATED, date=valid_from,
-        decision_number=decision_number, after={"name": org.name, "parent_id": org.parent_id},
+        organization=org,
+        kind=OrganizationEventKind.CREATED,
+        date=valid_from,
+        decision_number=decision_number,
+        after={"name": org.name, "parent_id": org.parent_id},
         created_by=_actor_or_none(actor),
     )
     return org
@@ -69,7 +71,12 @@ def organization_create(
 
 @transaction.atomic
 def organization_rename(
-    *, actor, organization: Organization, name: str, document_name: str, date: dt.date,
+    *,
+    actor,
+    organization: Organization,
+    name: str,
+    document_name: str,
+    date: dt.date,
     decision_number: str = "",
 ) -> Organization:
     org = Organization.objects.select_for_update().get(pk=organization.pk)
@@ -78,9 +85,13 @@ def organization_rename(
     org._history_user = actor  # type: ignore[attr-defined]
     org.save()
     OrganizationEvent.objects.create(
-        organization=org, kind=OrganizationEventKind.RENAMED, date=date,
-        decision_number=decision_number, before=before,
-        after={"name": name, "document_name": document_name}, created_by=_actor_or_none(actor),
+        organization=org,
+        kind=OrganizationEventKind.RENAMED,
+        date=date,
+        decision_number=decision_number,
+        before=before,
+        after={"name": name, "document_name": document_name},
+        created_by=_actor_or_none(actor),
     )
     return org
 
@@ -101,7 +112,11 @@ def _rewrite_paths(old_prefix: str, new_prefix: str, depth_change: int) -> None:
 
 @transaction.atomic
 def organization_move(
-    *, actor, organization: Organization, new_parent: Organization, date: dt.date,
+    *,
+    actor,
+    organization: Organization,
+    new_parent: Organization,
+    date: dt.date,
     decision_number: str = "",
 ) -> Organization:
     """Place an organisation (with its whole subtree and members) under a new parent."""
@@ -119,9 +134,13 @@ def organization_move(
     org._history_user = actor  # type: ignore[attr-defined]
     org.save(update_fields=["parent"])
     OrganizationEvent.objects.create(
-        organization=org, kind=OrganizationEventKind.MOVED, date=date,
-        decision_number=decision_number, before=before,
-        after={"parent_id": new_parent.pk, "path": org.path}, related=new_parent,
+        organization=org,
+        kind=OrganizationEventKind.MOVED,
+        date=date,
+        decision_number=decision_number,
+        before=before,
+        after={"parent_id": new_parent.pk, "path": org.path},
+        related=new_parent,
         created_by=_actor_or_none(actor),
     )
     return org
@@ -129,7 +148,11 @@ def organization_move(
 
 @transaction.atomic
 def organization_merge(
-    *, actor, source: Organization, target: Organization, date: dt.date,
+    *,
+    actor,
+    source: Organization,
+    target: Organization,
+    date: dt.date,
     decision_number: str = "",
 ) -> Organization:
     """Merge `source` into `target`: its children move under the target, its own
@@ -141,25 +164,42 @@ def organization_merge(
     source = Organization.objects.select_for_update().get(pk=source.pk)
     target = Organization.objects.get(pk=target.pk)
     if source.pk == target.pk or target.path.startswith(source.path):
-        raise DomainError("Không thể hợp nhất một tổ chức vào chính nó hoặc cấp dưới của nó.",
-                          field="target")
+        raise DomainError(
+            "Không thể hợp nhất một tổ chức vào chính nó hoặc cấp dưới của nó.", field="target"
+        )
     direct_members = Member.objects.filter(organization=source, status__in=ACTIVE_STATUSES)
     if direct_members.exists() and not target.holds_members:
         raise DomainError("Tổ chức nhận hợp nhất phải là chi bộ để nhận đảng viên.", field="target")
     for child in Organization.objects.filter(parent=source, valid_to__isnull=True):
-        organization_move(actor=actor, organization=child, new_parent=target, date=date,
-                          decision_number=decision_number)
+        organization_move(
+            actor=actor,
+            organization=child,
+            new_parent=target,
+            date=date,
+            decision_number=decision_number,
+        )
     for member in direct_members:
-        member_add_event(actor=actor, member=member, kind=EventKind.REASSIGNED, date=date,
-                         organization=target, decision_number=decision_number,
-                         reason=f"Hợp nhất {source.name} vào {target.name}")
+        member_add_event(
+            actor=actor,
+            member=member,
+            kind=EventKind.REASSIGNED,
+            date=date,
+            organization=target,
+            decision_number=decision_number,
+            reason=f"Hợp nhất {source.name} vào {target.name}",
+        )
     OrganizationEvent.objects.create(
-        organization=source, kind=OrganizationEventKind.MERGED, date=date,
-        decision_number=decision_number, related=target, after={"merged_into": target.pk},
+        organization=source,
+        kind=OrganizationEventKind.MERGED,
+        date=date,
+        decision_number=decision_number,
+        related=target,
+        after={"merged_into": target.pk},
         created_by=_actor_or_none(actor),
     )
-    return organization_dissolve(actor=actor, organization=source, date=date,
-                                 decision_number=decision_number)
+    return organization_dissolve(
+        actor=actor, organization=source, date=date, decision_number=decision_number
+    )
 
 
 @transaction.atomic
@@ -179,7 +219,10 @@ def organization_dissolve(
     org._history_user = actor  # type: ignore[attr-defined]
     org.save(update_fields=["valid_to"])
     OrganizationEvent.objects.create(
-        organization=org, kind=OrganizationEventKind.DISSOLVED, date=date,
-        decision_number=decision_number, created_by=_actor_or_none(actor),
+        organization=org,
+        kind=OrganizationEventKind.DISSOLVED,
+        date=date,
+        decision_number=decision_number,
+        created_by=_actor_or_none(actor),
     )
     return org

@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
 from faker.providers.person.vi_VN import Provider as ViNames
 from vietnam_provinces import Province as VNProvince
 from vietnam_provinces import Ward as VNWard
@@ -28,43 +27,226 @@ from dangvien.organizations.rules import path_step
 
 # Faker's vi_VN lists, widened with common names so that 5.6 million people
 # do not share a handful of names.
-FAMILY_NAMES = list(dict.fromkeys([
-    *ViNames.last_names, "Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm",
-    "Hoàng", "Huỳnh", "Phan", "Võ", "Đỗ", "Hồ", "Ngô", "Lý", "Đinh", "Đoàn", "Lương",
-    "Trịnh", "Mai", "Cao", "Tạ", "Thái", "Hà", "Chu", "Kiều", "Lâm", "Quách", "Tô", "Vương",
-]))
+FAMILY_NAMES = list(
+    dict.fromkeys(
+        [
+            *ViNames.last_names,
+            "Nguyễn",
+            "Nguyễn",
+            "Nguyễn",
+            "Trần",
+            "Trần",
+            "Lê",
+            "Lê",
+            "Phạm",
+            "Hoàng",
+            "Huỳnh",
+            "Phan",
+            "Võ",
+            "Đỗ",
+            "Hồ",
+            "Ngô",
+            "Lý",
+            "Đinh",
+            "Đoàn",
+            "Lương",
+            "Trịnh",
+            "Mai",
+            "Cao",
+            "Tạ",
+            "Thái",
+            "Hà",
+            "Chu",
+            "Kiều",
+            "Lâm",
+            "Quách",
+            "Tô",
+            "Vương",
+        ]
+    )
+)
 FAMILY_WEIGHTS = [38 if n == "Nguyễn" else 11 if n in ("Trần", "Lê") else 3 for n in FAMILY_NAMES]
 FAMILY_CUM = list(itertools.accumulate(FAMILY_WEIGHTS))
-MIDDLE_MALE = ["Văn", "Đức", "Quang", "Minh", "Hữu", "Xuân", "Công", "Đình", "Ngọc", "Thanh",
-               "Trọng", "Mạnh", "Anh", "Tiến", "Hoàng", "Hải", "Trí", "Thế", "Duy", "Bá"]
-MIDDLE_FEMALE = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng", "Kim", "Mai",
-                 "Thùy", "Phương", "Hoài", "Bích", "Thúy", "Diệu"]
-GIVEN_MALE = list(dict.fromkeys([
-    *ViNames.first_names_male, "Thước", "Hùng", "Dũng", "Cường", "Tuấn", "Sơn", "Long",
-    "Thắng", "Hải", "Bình", "Toàn", "Lộc", "Tài", "Hiếu", "Khánh", "Đạt", "Thịnh", "Vinh",
-    "Quân", "Hòa", "Tâm", "Đông", "Nghĩa", "Kiên", "Lực", "Chiến", "Thái", "Phong", "Định",
-]))
-GIVEN_FEMALE = list(dict.fromkeys([
-    *ViNames.first_names_female, "Hằng", "Nga", "Thủy", "Hoa", "Dung", "Trang", "Yến", "Huyền",
-    "Nhung", "Oanh", "Loan", "Tuyết", "Vân", "Hiền", "Giang", "Quyên", "Ánh", "Phượng",
-]))
+MIDDLE_MALE = [
+    "Văn",
+    "Đức",
+    "Quang",
+    "Minh",
+    "Hữu",
+    "Xuân",
+    "Công",
+    "Đình",
+    "Ngọc",
+    "Thanh",
+    "Trọng",
+    "Mạnh",
+    "Anh",
+    "Tiến",
+    "Hoàng",
+    "Hải",
+    "Trí",
+    "Thế",
+    "Duy",
+    "Bá",
+]
+MIDDLE_FEMALE = [
+    "Thị",
+    "Thị",
+    "Thị",
+    "Ngọc",
+    "Thu",
+    "Thanh",
+    "Minh",
+    "Hồng",
+    "Kim",
+    "Mai",
+    "Thùy",
+    "Phương",
+    "Hoài",
+    "Bích",
+    "Thúy",
+    "Diệu",
+]
+GIVEN_MALE = list(
+    dict.fromkeys(
+        [
+            *ViNames.first_names_male,
+            "Thước",
+            "Hùng",
+            "Dũng",
+            "Cường",
+            "Tuấn",
+            "Sơn",
+            "Long",
+            "Thắng",
+            "Hải",
+            "Bình",
+            "Toàn",
+            "Lộc",
+            "Tài",
+            "Hiếu",
+            "Khánh",
+            "Đạt",
+            "Thịnh",
+            "Vinh",
+            "Quân",
+            "Hòa",
+            "Tâm",
+            "Đông",
+            "Nghĩa",
+            "Kiên",
+            "Lực",
+            "Chiến",
+            "Thái",
+            "Phong",
+            "Định",
+        ]
+    )
+)
+GIVEN_FEMALE = list(
+    dict.fromkeys(
+        [
+            *ViNames.first_names_female,
+            "Hằng",
+            "Nga",
+            "Thủy",
+            "Hoa",
+            "Dung",
+            "Trang",
+            "Yến",
+            "Huyền",
+            "Nhung",
+            "Oanh",
+            "Loan",
+            "Tuyết",
+            "Vân",
+            "Hiền",
+            "Giang",
+            "Quyên",
+            "Ánh",
+            "Phượng",
+        ]
+    )
+)
 GIVEN_UNISEX = list(ViNames.first_names_unisex)
 
-VILLAGE_WORDS = ["Đông", "Tây", "Nam", "Bắc", "Trung", "Thượng", "Hạ", "Phú Lộc", "Yên Bình",
-                 "Tân Phú", "An Hòa", "Hòa Bình", "Thanh Sơn", "Tiến Thành", "Quyết Thắng",
-                 "Đồng Tâm", "Minh Khai", "Trung Hòa", "Vĩnh An", "Phúc Lợi"]
-AGENCIES = ["Sở Y tế", "Sở Giáo dục và Đào tạo", "Sở Tài chính", "Sở Nội vụ", "Sở Xây dựng",
-            "Sở Nông nghiệp và Môi trường", "Sở Công Thương", "Bệnh viện Đa khoa tỉnh",
-            "Trường Chính trị tỉnh", "Báo và Phát thanh, Truyền hình tỉnh", "Sở Tư pháp",
-            "Sở Văn hóa, Thể thao và Du lịch", "Thanh tra tỉnh", "Kho bạc Nhà nước khu vực"]
-AGENCY_CELLS = ["Văn phòng", "Phòng Tổ chức cán bộ", "Phòng Kế hoạch - Tài chính",
-                "Phòng Nghiệp vụ", "Phòng Thanh tra", "Phòng Hành chính - Tổng hợp",
-                "Trung tâm Dịch vụ", "Khoa Nội", "Khoa Ngoại", "Khoa Nhi", "Phòng Điều dưỡng"]
-STREETS = ["Trần Phú", "Lê Lợi", "Nguyễn Du", "Hà Huy Tập", "Phan Đình Phùng", "Quang Trung",
-           "Nguyễn Huệ", "Lý Tự Trọng", "Hàm Nghi", "Xuân Diệu", "Nguyễn Công Trứ"]
-WORKPLACES = ["UBND xã", "Trường THCS", "Trạm Y tế xã", "Hợp tác xã nông nghiệp",
-              "Công ty TNHH Thành Công", "Công an xã", "Ban Chỉ huy quân sự xã", "Hộ kinh doanh",
-              "Trường Tiểu học", "Trường Mầm non", "Bưu điện văn hóa xã"]
+VILLAGE_WORDS = [
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Trung",
+    "Thượng",
+    "Hạ",
+    "Phú Lộc",
+    "Yên Bình",
+    "Tân Phú",
+    "An Hòa",
+    "Hòa Bình",
+    "Thanh Sơn",
+    "Tiến Thành",
+    "Quyết Thắng",
+    "Đồng Tâm",
+    "Minh Khai",
+    "Trung Hòa",
+    "Vĩnh An",
+    "Phúc Lợi",
+]
+AGENCIES = [
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Tài chính",
+    "Sở Nội vụ",
+    "Sở Xây dựng",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Công Thương",
+    "Bệnh viện Đa khoa tỉnh",
+    "Trường Chính trị tỉnh",
+    "Báo và Phát thanh, Truyền hình tỉnh",
+    "Sở Tư pháp",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Thanh tra tỉnh",
+    "Kho bạc Nhà nước khu vực",
+]
+AGENCY_CELLS = [
+    "Văn phòng",
+    "Phòng Tổ chức cán bộ",
+    "Phòng Kế hoạch - Tài chính",
+    "Phòng Nghiệp vụ",
+    "Phòng Thanh tra",
+    "Phòng Hành chính - Tổng hợp",
+    "Trung tâm Dịch vụ",
+    "Khoa Nội",
+    "Khoa Ngoại",
+    "Khoa Nhi",
+    "Phòng Điều dưỡng",
+]
+STREETS = [
+    "Trần Phú",
+    "Lê Lợi",
+    "Nguyễn Du",
+    "Hà Huy Tập",
+    "Phan Đình Phùng",
+    "Quang Trung",
+    "Nguyễn Huệ",
+    "Lý Tự Trọng",
+    "Hàm Nghi",
+    "Xuân Diệu",
+    "Nguyễn Công Trứ",
+]
+WORKPLACES = [
+    "UBND xã",
+    "Trường THCS",
+    "Trạm Y tế xã",
+    "Hợp tác xã nông nghiệp",
+    "Công ty TNHH Thành Công",
+    "Công an xã",
+    "Ban Chỉ huy quân sự xã",
+    "Hộ kinh doanh",
+    "Trường Tiểu học",
+    "Trường Mầm non",
+    "Bưu điện văn hóa xã",
+]
 
 CCCD_CODES = sorted(member_rules.CCCD_PROVINCE_CODES)
 RESTRUCTURING = dt.date(2025, 7, 1)  # two-level local government, QĐ 294-QĐ/TW
@@ -91,32 +273,120 @@ class Org:
     children: int = 0
 
     def row(self) -> tuple:
-        return (self.id, self.path, self.depth, self.parent_id, self.code, self.name,
-                self.document_name, self.level, self.unit_type, self.province_id, self.commune_id,
-                self.meeting_rule, self.meeting_day, self.meeting_weekday, self.valid_from, None)
+        return (
+            self.id,
+            self.path,
+            self.depth,
+            self.parent_id,
+            self.code,
+            self.name,
+            self.document_name,
+            self.level,
+            self.unit_type,
+            self.province_id,
+            self.commune_id,
+            self.meeting_rule,
+            self.meeting_day,
+            self.meeting_weekday,
+            self.valid_from,
+            None,
+        )
 
 
-ORG_COLUMNS = ["id", "path", "depth", "parent_id", "code", "name", "document_name", "level",
-               "unit_type", "province_id", "commune_id", "meeting_rule", "meeting_day",
-               "meeting_weekday", "valid_from", "valid_to"]
-
-MEMBER_COLUMNS = [
-    "id", "family_name", "middle_name", "given_name", "birth_name", "gender", "birth_date",
-    "birth_province_id", "birth_place", "hometown_province_id", "hometown_commune_id", "hometown",
-    "permanent_province_id", "permanent_commune_id", "permanent_street", "current_province_id",
-    "current_commune_id", "current_street", "ethnicity_id", "religion_id", "citizen_id", "phone",
-    "email", "photo", "party_card_number", "cv_number", "admission_decision_date",
-    "admission_decision_number", "joining_date", "official_date", "admitting_organization",
-    "introducer_1", "introducer_2", "general_education_id", "professional_qualification_id",
-    "degree_id", "academic_title_id", "political_theory_id", "state_management_id", "it_level_id",
-    "languages", "occupation_id", "workplace", "status", "is_exempt", "organization_id",
-    "org_path", "sort_key", "search_name", "user_id", "version", "created_at", "updated_at",
+ORG_COLUMNS = [
+    "id",
+    "path",
+    "depth",
+    "parent_id",
+    "code",
+    "name",
+    "document_name",
+    "level",
+    "unit_type",
+    "province_id",
+    "commune_id",
+    "meeting_rule",
+    "meeting_day",
+    "meeting_weekday",
+    "valid_from",
+    "valid_to",
 ]
 
-EVENT_COLUMNS = ["id", "member_id", "kind", "date", "seq", "organization_id", "other_party",
-                 "decision_number", "decision_date", "decided_by", "reason", "note",
-                 "status_after", "organization_after_id", "exempt_after", "created_by_id",
-                 "created_at"]
+MEMBER_COLUMNS = [
+    "id",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "birth_name",
+    "gender",
+    "birth_date",
+    "birth_province_id",
+    "birth_place",
+    "hometown_province_id",
+    "hometown_commune_id",
+    "hometown",
+    "permanent_province_id",
+    "permanent_commune_id",
+    "permanent_street",
+    "current_province_id",
+    "current_commune_id",
+    "current_street",
+    "ethnicity_id",
+    "religion_id",
+    "citizen_id",
+    "phone",
+    "email",
+    "photo",
+    "party_card_number",
+    "cv_number",
+    "admission_decision_date",
+    "admission_decision_number",
+    "joining_date",
+    "official_date",
+    "admitting_organization",
+    "introducer_1",
+    "introducer_2",
+    "general_education_id",
+    "professional_qualification_id",
+    "degree_id",
+    "academic_title_id",
+    "political_theory_id",
+    "state_management_id",
+    "it_level_id",
+    "languages",
+    "occupation_id",
+    "workplace",
+    "status",
+    "is_exempt",
+    "organization_id",
+    "org_path",
+    "sort_key",
+    "search_name",
+    "user_id",
+    "version",
+    "created_at",
+    "updated_at",
+]
+
+EVENT_COLUMNS = [
+    "id",
+    "member_id",
+    "kind",
+    "date",
+    "seq",
+    "organization_id",
+    "other_party",
+    "decision_number",
+    "decision_date",
+    "decided_by",
+    "reason",
+    "note",
+    "status_after",
+    "organization_after_id",
+    "exempt_after",
+    "created_by_id",
+    "created_at",
+]
 
 
 @dataclass
@@ -153,9 +423,16 @@ def default_provinces(members: int) -> list[int]:
 
 
 class Generator:
-    def __init__(self, plan: Plan, *, first_org_id: int, first_member_id: int,
-                 first_event_id: int, catalog: dict[tuple[str, str], int],
-                 root: Org | None = None):
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        first_org_id: int,
+        first_member_id: int,
+        first_event_id: int,
+        catalog: dict[tuple[str, str], int],
+        root: Org | None = None,
+    ):
         self.plan = plan
         self.rng = random.Random(plan.seed)
         self.next_org = first_org_id
@@ -176,7 +453,11 @@ class Generator:
             path, depth, parent_id = path_step(kw.pop("index")), 1, None
         else:
             parent.children += 1
-            path, depth, parent_id = parent.path + path_step(parent.children), parent.depth + 1, parent.id
+            path, depth, parent_id = (
+                parent.path + path_step(parent.children),
+                parent.depth + 1,
+                parent.id,
+            )
         org = Org(id=self.next_org, path=path, depth=depth, parent_id=parent_id, **kw)
         self.next_org += 1
         return org
@@ -187,10 +468,18 @@ class Generator:
         cells: list[Org] = []
         root = self.root
         if root is None:
-            root = self._org(None, index=1, code="TW", name="Đảng Cộng sản Việt Nam",
-                             document_name="BAN CHẤP HÀNH TRUNG ƯƠNG", level=Level.CENTRAL,
-                             unit_type=UnitType.OTHER, province_id=None, commune_id=None,
-                             valid_from=dt.date(1930, 2, 3))
+            root = self._org(
+                None,
+                index=1,
+                code="TW",
+                name="Đảng Cộng sản Việt Nam",
+                document_name="BAN CHẤP HÀNH TRUNG ƯƠNG",
+                level=Level.CENTRAL,
+                unit_type=UnitType.OTHER,
+                province_id=None,
+                commune_id=None,
+                valid_from=dt.date(1930, 2, 3),
+            )
             orgs.append(root)
         codes = plan.province_codes or default_provinces(plan.members)
         per_province = math.ceil(plan.members / len(codes))
@@ -199,11 +488,15 @@ class Generator:
             is_city = province.name.startswith("Thành phố")
             short = province.name.removeprefix("Thành phố ")
             prov = self._org(
-                root, code=f"T{pcode:02d}",
+                root,
+                code=f"T{pcode:02d}",
                 name=f"Đảng bộ {'thành phố' if is_city else 'tỉnh'} {short}",
                 document_name=f"{'THÀNH ỦY' if is_city else 'TỈNH ỦY'} {short.upper()}",
-                level=Level.PROVINCIAL, unit_type=UnitType.OTHER, province_id=pcode,
-                commune_id=None)
+                level=Level.PROVINCIAL,
+                unit_type=UnitType.OTHER,
+                province_id=pcode,
+                commune_id=None,
+            )
             orgs.append(prov)
             n_cells = max(30, math.ceil(per_province / plan.members_per_cell))
             wards = list(VNWard.iter_by_province(province.code))
@@ -222,67 +515,111 @@ class Generator:
         kind = ward.division_type.value  # xã / phường / đặc khu
         short = ward.name.split(" ", 1)[1] if " " in ward.name else ward.name
         committee = self._org(
-            prov, code=f"X{int(ward.code):05d}", name=f"Đảng bộ {kind} {short}",
-            document_name=f"ĐẢNG ỦY {kind.upper()} {short.upper()}", level=Level.SUPERIOR,
+            prov,
+            code=f"X{int(ward.code):05d}",
+            name=f"Đảng bộ {kind} {short}",
+            document_name=f"ĐẢNG ỦY {kind.upper()} {short.upper()}",
+            level=Level.SUPERIOR,
             unit_type=UnitType.WARD if kind == "phường" else UnitType.COMMUNE,
-            province_id=prov.province_id, commune_id=int(ward.code))
+            province_id=prov.province_id,
+            commune_id=int(ward.code),
+        )
         orgs.append(committee)
         for j in range(n_cells):
             if j % 12 == 11:  # a school's grassroots cell meets on the first-week Thursday
                 cell = self._org(
-                    committee, code=f"{committee.code}-{j + 1:03d}",
+                    committee,
+                    code=f"{committee.code}-{j + 1:03d}",
                     name=f"Chi bộ Trường THCS {short}" + (f" {j // 12 + 1}" if j > 11 else ""),
                     document_name=f"CHI BỘ TRƯỜNG THCS {short.upper()}",
-                    level=Level.GRASSROOTS_CELL, unit_type=UnitType.SCHOOL,
-                    province_id=prov.province_id, commune_id=committee.commune_id,
-                    meeting_rule=MeetingRule.WEEKDAY_OF_FIRST_WEEK, meeting_weekday=3)
+                    level=Level.GRASSROOTS_CELL,
+                    unit_type=UnitType.SCHOOL,
+                    province_id=prov.province_id,
+                    commune_id=committee.commune_id,
+                    meeting_rule=MeetingRule.WEEKDAY_OF_FIRST_WEEK,
+                    meeting_weekday=3,
+                )
             else:
                 if kind == "phường":
                     label = f"tổ dân phố {j + 1}"
                 else:
                     word = VILLAGE_WORDS[j % len(VILLAGE_WORDS)]
-                    label = f"thôn {word}" + (f" {j // len(VILLAGE_WORDS) + 1}" if j >= len(VILLAGE_WORDS) else "")
+                    label = f"thôn {word}" + (
+                        f" {j // len(VILLAGE_WORDS) + 1}" if j >= len(VILLAGE_WORDS) else ""
+                    )
                 cell = self._org(
-                    committee, code=f"{committee.code}-{j + 1:03d}", name=f"Chi bộ {label}",
-                    document_name=f"CHI BỘ {label.upper()}", level=Level.CELL,
-                    unit_type=committee.unit_type, province_id=prov.province_id,
-                    commune_id=committee.commune_id, meeting_rule=MeetingRule.DAY_OF_MONTH,
-                    meeting_day=rng.choice([3, 5, 7, 10]))
+                    committee,
+                    code=f"{committee.code}-{j + 1:03d}",
+                    name=f"Chi bộ {label}",
+                    document_name=f"CHI BỘ {label.upper()}",
+                    level=Level.CELL,
+                    unit_type=committee.unit_type,
+                    province_id=prov.province_id,
+                    commune_id=committee.commune_id,
+                    meeting_rule=MeetingRule.DAY_OF_MONTH,
+                    meeting_day=rng.choice([3, 5, 7, 10]),
+                )
             orgs.append(cell)
             cells.append(cell)
 
     def _agency_tree(self, prov: Org, pcode: int, n_cells: int, orgs: list[Org], cells: list[Org]):
         bloc = self._org(
-            prov, code=f"CQ{pcode:02d}", name="Đảng bộ các cơ quan Đảng và chính quyền tỉnh",
+            prov,
+            code=f"CQ{pcode:02d}",
+            name="Đảng bộ các cơ quan Đảng và chính quyền tỉnh",
             document_name="ĐẢNG ỦY CÁC CƠ QUAN ĐẢNG VÀ CHÍNH QUYỀN TỈNH",
-            level=Level.SUPERIOR, unit_type=UnitType.AGENCY, province_id=pcode, commune_id=None)
+            level=Level.SUPERIOR,
+            unit_type=UnitType.AGENCY,
+            province_id=pcode,
+            commune_id=None,
+        )
         orgs.append(bloc)
         per_agency = 8
         n_agencies = max(1, math.ceil(n_cells / per_agency))
         made = 0
         for a in range(n_agencies):
-            name = AGENCIES[a % len(AGENCIES)] + (f" {a // len(AGENCIES) + 1}" if a >= len(AGENCIES) else "")
+            name = AGENCIES[a % len(AGENCIES)] + (
+                f" {a // len(AGENCIES) + 1}" if a >= len(AGENCIES) else ""
+            )
             committee = self._org(
-                bloc, code=f"{bloc.code}-{a + 1:04d}", name=f"Đảng bộ {name}",
-                document_name=f"ĐẢNG ỦY {name.upper()}", level=Level.GRASSROOTS_COMMITTEE,
-                unit_type=UnitType.AGENCY, province_id=pcode, commune_id=None)
+                bloc,
+                code=f"{bloc.code}-{a + 1:04d}",
+                name=f"Đảng bộ {name}",
+                document_name=f"ĐẢNG ỦY {name.upper()}",
+                level=Level.GRASSROOTS_COMMITTEE,
+                unit_type=UnitType.AGENCY,
+                province_id=pcode,
+                commune_id=None,
+            )
             orgs.append(committee)
             parent = committee
             if a == 0:  # one agency has a partial committee between it and its cells
                 parent = self._org(
-                    committee, code=f"{committee.code}-BP", name=f"Đảng bộ bộ phận {name}",
+                    committee,
+                    code=f"{committee.code}-BP",
+                    name=f"Đảng bộ bộ phận {name}",
                     document_name=f"ĐẢNG ỦY BỘ PHẬN {name.upper()}",
-                    level=Level.PARTIAL_COMMITTEE, unit_type=UnitType.AGENCY, province_id=pcode,
-                    commune_id=None)
+                    level=Level.PARTIAL_COMMITTEE,
+                    unit_type=UnitType.AGENCY,
+                    province_id=pcode,
+                    commune_id=None,
+                )
                 orgs.append(parent)
             count = min(per_agency, n_cells - made)
             for c in range(count):
                 label = AGENCY_CELLS[c % len(AGENCY_CELLS)]
                 cell = self._org(
-                    parent, code=f"{committee.code}-{c + 1:02d}", name=f"Chi bộ {label}",
-                    document_name=f"CHI BỘ {label.upper()}", level=Level.CELL,
-                    unit_type=UnitType.AGENCY, province_id=pcode, commune_id=None,
-                    meeting_rule=MeetingRule.DAY_OF_MONTH, meeting_day=self.rng.choice([5, 7, 15]))
+                    parent,
+                    code=f"{committee.code}-{c + 1:02d}",
+                    name=f"Chi bộ {label}",
+                    document_name=f"CHI BỘ {label.upper()}",
+                    level=Level.CELL,
+                    unit_type=UnitType.AGENCY,
+                    province_id=pcode,
+                    commune_id=None,
+                    meeting_rule=MeetingRule.DAY_OF_MONTH,
+                    meeting_day=self.rng.choice([5, 7, 15]),
+                )
                 orgs.append(cell)
                 cells.append(cell)
             made += count
@@ -336,9 +673,11 @@ class Generator:
         cccd_prefix = CCCD_CODES[(home_idx + mid // 1_000_000) % len(CCCD_CODES)]
         century = (birth.year - 1900) // 100 * 2 + (0 if male else 1)
         citizen_id = f"{cccd_prefix}{century}{birth.year % 100:02d}{mid % 1_000_000:06d}"
-        street = (f"Số {between(1, 200)} đường {pick(STREETS)}"
-                  if cell.unit_type in (UnitType.WARD, UnitType.AGENCY)
-                  else f"Thôn {pick(VILLAGE_WORDS)}")
+        street = (
+            f"Số {between(1, 200)} đường {pick(STREETS)}"
+            if cell.unit_type in (UnitType.WARD, UnitType.AGENCY)
+            else f"Thôn {pick(VILLAGE_WORDS)}"
+        )
         ethnicity = 1 if rng.random() < 0.86 else pick([2, 3, 6, 7, 8, 9, 24, 44])
         religion = 1 if rng.random() < 0.9 else pick([2, 3, 4, 5])
         agency = cell.unit_type == UnitType.AGENCY
@@ -365,15 +704,39 @@ class Generator:
         state = member_rules.EMPTY
         seqs: dict[dt.date, int] = {}
 
-        def add(kind: str, date: dt.date, org: Org | None, decision_no: str = "",
-                decision_date: dt.date | None = None, reason: str = ""):
+        def add(
+            kind: str,
+            date: dt.date,
+            org: Org | None,
+            decision_no: str = "",
+            decision_date: dt.date | None = None,
+            reason: str = "",
+        ):
             nonlocal state
             state = member_rules.apply_event(state, kind, org.id if org else None)
             seq = seqs.get(date, -1) + 1
             seqs[date] = seq
-            events.append((self.next_event, mid, kind, date, seq, org.id if org else None, "",
-                           decision_no, decision_date, "", reason, "", state.status,
-                           state.organization_id, state.exempt, None, self.created_at))
+            events.append(
+                (
+                    self.next_event,
+                    mid,
+                    kind,
+                    date,
+                    seq,
+                    org.id if org else None,
+                    "",
+                    decision_no,
+                    decision_date,
+                    "",
+                    reason,
+                    "",
+                    state.status,
+                    state.organization_id,
+                    state.exempt,
+                    None,
+                    self.created_at,
+                )
+            )
             self.next_event += 1
 
         # Some members came from another cell: by a transfer they asked for, or
@@ -386,20 +749,25 @@ class Generator:
                 moved_on = ("transfer", start)
             elif restructured <= TODAY:
                 moved_on = ("reassign", restructured)
-        first_cell = (cells[(cell_index + between(1, len(cells) - 1)) % len(cells)]
-                      if moved_on else cell)
+        first_cell = (
+            cells[(cell_index + between(1, len(cells) - 1)) % len(cells)] if moved_on else cell
+        )
         add(EventKind.ADMITTED, joining, first_cell, f"{between(1, 999)}-QĐ/ĐU", decision)
         if official:
-            add(EventKind.RECOGNISED, official, None, f"{between(1, 999)}-QĐ/ĐU",
-                official + dt.timedelta(days=between(5, 40)))
+            add(
+                EventKind.RECOGNISED,
+                official,
+                None,
+                f"{between(1, 999)}-QĐ/ĐU",
+                official + dt.timedelta(days=between(5, 40)),
+            )
         if moved_on and moved_on[0] == "transfer":
             start = moved_on[1]
             arrive = start + dt.timedelta(days=pick([0, 0, 5, 20, 45, 400]))
             add(EventKind.TRANSFERRED_OUT, start, None, reason="Chuyển nơi cư trú")
             add(EventKind.TRANSFERRED_IN, min(arrive, TODAY), cell)
         elif moved_on:
-            add(EventKind.REASSIGNED, moved_on[1], cell,
-                reason="Sắp xếp tổ chức cơ sở đảng 2025")
+            add(EventKind.REASSIGNED, moved_on[1], cell, reason="Sắp xếp tổ chức cơ sở đảng 2025")
         roll = rng.random()
         last = max(e[3] for e in events)
         end_date = last + dt.timedelta(days=between(30, 900))
@@ -407,7 +775,12 @@ class Generator:
             if roll < 0.035 and state.status in (Status.OFFICIAL, Status.PROBATIONARY):
                 add(EventKind.DECEASED, end_date, None)
             elif roll < 0.045:
-                add(EventKind.NAME_DELETED, end_date, None, reason="Bỏ sinh hoạt 3 tháng không có lý do")
+                add(
+                    EventKind.NAME_DELETED,
+                    end_date,
+                    None,
+                    reason="Bỏ sinh hoạt 3 tháng không có lý do",
+                )
             elif roll < 0.05:
                 add(EventKind.LEFT, end_date, None, reason="Xin ra khỏi Đảng")
             elif roll < 0.052:
@@ -417,19 +790,58 @@ class Generator:
 
         final_org = cell  # every history above ends in the member's current cell
         row = (
-            mid, family, middle, given, "", "M" if male else "F", birth,
-            pcode, "", pcode, home_commune, "", pcode, commune, street, pcode, commune, street,
-            self._cat("ethnicity", ethnicity), self._cat("religion", religion), citizen_id,
-            f"09{between(10_000_000, 99_999_999)}", "", "",
-            f"{pcode:02d}{mid:08d}", f"{pcode:02d}.{mid:07d}", decision,
-            f"{between(1, 999)}-QĐ/ĐU", joining, official, first_cell.name, "", "",
-            self._cat("general_education", education), self._cat("professional", professional),
-            self._cat("degree", degree), None, self._cat("political_theory", theory),
-            self._cat("state_management", state_mgmt), None,
+            mid,
+            family,
+            middle,
+            given,
+            "",
+            "M" if male else "F",
+            birth,
+            pcode,
+            "",
+            pcode,
+            home_commune,
+            "",
+            pcode,
+            commune,
+            street,
+            pcode,
+            commune,
+            street,
+            self._cat("ethnicity", ethnicity),
+            self._cat("religion", religion),
+            citizen_id,
+            f"09{between(10_000_000, 99_999_999)}",
+            "",
+            "",
+            f"{pcode:02d}{mid:08d}",
+            f"{pcode:02d}.{mid:07d}",
+            decision,
+            f"{between(1, 999)}-QĐ/ĐU",
+            joining,
+            official,
+            first_cell.name,
+            "",
+            "",
+            self._cat("general_education", education),
+            self._cat("professional", professional),
+            self._cat("degree", degree),
+            None,
+            self._cat("political_theory", theory),
+            self._cat("state_management", state_mgmt),
+            None,
             "Tiếng Anh B1" if agency and rng.random() < 0.6 else "",
             self._cat("occupation", occupation),
             cell.name.replace("Chi bộ ", "") if agency else pick(WORKPLACES),
-            state.status, state.exempt, final_org.id, final_org.path, sort_key, search_name,
-            None, 1, self.created_at, self.created_at,
+            state.status,
+            state.exempt,
+            final_org.id,
+            final_org.path,
+            sort_key,
+            search_name,
+            None,
+            1,
+            self.created_at,
+            self.created_at,
         )
         return row, events

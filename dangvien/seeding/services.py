@@ -45,12 +45,17 @@ def _max_id(model) -> int:
 def seed(plan: generate.Plan, *, progress=None) -> SeedResult:
     """Write a synthetic data set into an empty database, in bulk."""
     if Member.objects.exists() or Organization.objects.exists():
-        raise DomainError("Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống.")
+        raise DomainError(
+            "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống."
+        )
     started = time.perf_counter()
     catalog = {(c.kind, c.code): c.pk for c in CatalogItem.objects.all()}
     gen = generate.Generator(
-        plan, first_org_id=_max_id(Organization) + 1, first_member_id=_max_id(Member) + 1,
-        first_event_id=_max_id(MembershipEvent) + 1, catalog=catalog,
+        plan,
+        first_org_id=_max_id(Organization) + 1,
+        first_member_id=_max_id(Member) + 1,
+        first_event_id=_max_id(MembershipEvent) + 1,
+        catalog=catalog,
     )
     built = gen.build_tree()
     big = connection.vendor == "postgresql" and plan.members >= 100_000
@@ -83,19 +88,30 @@ def seed(plan: generate.Plan, *, progress=None) -> SeedResult:
                     MembershipEvent._meta.db_table, generate.EVENT_COLUMNS, events_buffer
                 )
                 events_buffer.clear()
-        reset_sequences(Organization._meta.db_table, Member._meta.db_table,
-                        MembershipEvent._meta.db_table)
+        reset_sequences(
+            Organization._meta.db_table, Member._meta.db_table, MembershipEvent._meta.db_table
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return SeedResult(len(built.orgs), len(built.cells), counts["members"], counts["events"],
-                      time.perf_counter() - started)
+    return SeedResult(
+        len(built.orgs),
+        len(built.cells),
+        counts["members"],
+        counts["events"],
+        time.perf_counter() - started,
+    )
 
 
 def demo_plan(seed_value: int = 2026) -> generate.Plan:
     """One province (Hà Tĩnh) with three commune/ward committees and an agency bloc."""
-    return generate.Plan(members=DEMO_MEMBERS, seed=seed_value, province_codes=[DEMO_PROVINCE],
-                         min_communes=3, members_per_cell=40)
+    return generate.Plan(
+        members=DEMO_MEMBERS,
+        seed=seed_value,
+        province_codes=[DEMO_PROVINCE],
+        min_communes=3,
+        members_per_cell=40,
+    )
 
 
 @transaction.atomic
@@ -105,12 +121,17 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path").first()
     grassroots = (
         Organization.objects.filter(level=Level.SUPERIOR, unit_type__in=["commune", "ward"])
-        .order_by("path").first()
+        .order_by("path")
+        .first()
     )
-    cell = Organization.objects.filter(path__startswith=grassroots.path, level=Level.CELL).order_by(
-        "path").first()
-    member = (Member.objects.filter(organization=cell, status__in=ACTIVE_STATUSES)
-              .order_by("id").first())
+    cell = (
+        Organization.objects.filter(path__startswith=grassroots.path, level=Level.CELL)
+        .order_by("path")
+        .first()
+    )
+    member = (
+        Member.objects.filter(organization=cell, status__in=ACTIVE_STATUSES).order_by("id").first()
+    )
     today = dt.date.today()
     accounts = [
         ("admin", "Quản trị hệ thống", None, None),

@@ -12,6 +12,7 @@ def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
     cols = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Table and column names come from our models' metadata, never from input.
             with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -40,7 +41,7 @@ def reset_sequences(*tables: str) -> None:
         for table in tables:
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                f"COALESCE((SELECT MAX(id) FROM \"{table}\"), 1))"
+                f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))'
             )
 
 

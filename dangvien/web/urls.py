@@ -7,10 +7,15 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dang-nhap/", auth_views.LoginView.as_view(template_name="auth/login.html",
-                                                    authentication_form=LoginForm,
-                                                    redirect_authenticated_user=True),
-         name="login"),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(
+            template_name="auth/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("to-chuc/<pk>/", views.organization_detail, name="organization_detail"),
     path("dang-vien/", views.member_list, name="member_list"),

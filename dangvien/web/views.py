@@ -16,13 +16,19 @@ from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
-from dangvien.members.forms import ROW_MODELS, EventForm, MemberForm, row_formset
-from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, CatalogKind, EventKind, Gender, Status
-from dangvien.members.rules import ALLOWED
 from dangvien.members.display import record_sections
+from dangvien.members.forms import ROW_MODELS, EventForm, MemberForm, row_formset
+from dangvien.members.models import (
+    CatalogItem,
+    CatalogKind,
+    EventKind,
+    Gender,
+    Status,
+)
+from dangvien.members.rules import ALLOWED
 from dangvien.members.timeline import member_timeline
 from dangvien.organizations import selectors as org_selectors
-from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
+from dangvien.organizations.models import MEMBER_HOLDING_LEVELS
 from dangvien.places.models import Commune
 
 
@@ -73,7 +79,8 @@ def organization_detail(request: HttpRequest, pk) -> HttpResponse:
         "state_day": day,
         "state": org_selectors.organization_state_on(org, day) if day else None,
         "members_on_day": member_selectors.members_of_organization_on(org, day).count()
-        if day else None,
+        if day
+        else None,
     }
     return render(request, "organizations/detail.html", context)
 
@@ -106,7 +113,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         professional_qualification=_int_or_none(request.GET.get("professional")),
     )
     page = member_selectors.members_page(
-        member_selectors.members_filtered(scope, flt), request.GET.get("sau")
+        member_selectors.members_filtered(scope, flt), request.GET.get("sau"), searching=bool(flt.q)
     )
     params = request.GET.copy()
     params.pop("sau", None)
@@ -116,20 +123,29 @@ def member_list(request: HttpRequest) -> HttpResponse:
         next_url = f"{reverse('member_list')}?{params.urlencode()}"
     catalogs = {
         kind: CatalogItem.objects.filter(kind=kind).order_by("rank")
-        for kind in (CatalogKind.ETHNICITY, CatalogKind.RELIGION, CatalogKind.POLITICAL_THEORY,
-                     CatalogKind.GENERAL_EDUCATION, CatalogKind.PROFESSIONAL)
+        for kind in (
+            CatalogKind.ETHNICITY,
+            CatalogKind.RELIGION,
+            CatalogKind.POLITICAL_THEORY,
+            CatalogKind.GENERAL_EDUCATION,
+            CatalogKind.PROFESSIONAL,
+        )
     }
     context = {
         "org": org,
         "flt": flt,
         "page": page,
         "next_url": next_url,
-        "first_url": f"{reverse('member_list')}?{params.urlencode()}" if request.GET.get("sau") else None,
+        "first_url": f"{reverse('member_list')}?{params.urlencode()}"
+        if request.GET.get("sau")
+        else None,
         "statuses": Status.choices,
         "genders": Gender.choices,
         "age_bands": [(k, v[0]) for k, v in member_selectors.AGE_BANDS.items()],
         "catalogs": catalogs,
-        "can_add": org is not None and org.holds_members and org.is_active
+        "can_add": org is not None
+        and org.holds_members
+        and org.is_active
         and scope.reaches_path(org.path),
     }
     return render(request, "members/list.html", context)
@@ -149,15 +165,21 @@ def member_detail(request: HttpRequest, pk) -> HttpResponse:
         "timeline": member_timeline(member),
         "sections": record_sections(member),
         "state_status": dict(Status.choices).get(state.status, "chưa vào Đảng"),
-        "rows": [(slug, title, getattr(member, _ROW_ATTR[slug]).all())
-                 for slug, (_m, _f, title) in ROW_MODELS.items()],
+        "rows": [
+            (slug, title, getattr(member, _ROW_ATTR[slug]).all())
+            for slug, (_m, _f, title) in ROW_MODELS.items()
+        ],
         "can_edit": scope.everything or bool(scope.paths) and scope.reaches_path(member.org_path),
     }
     return render(request, "members/detail.html", context)
 
 
-_ROW_ATTR = {"chuc-vu": "posts", "cong-tac": "work_history", "gia-dinh": "family",
-             "nuoc-ngoai": "trips"}
+_ROW_ATTR = {
+    "chuc-vu": "posts",
+    "cong-tac": "work_history",
+    "gia-dinh": "family",
+    "nuoc-ngoai": "trips",
+}
 
 
 def _editable_member(request: HttpRequest, pk):
@@ -203,12 +225,17 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk) -> HttpResponse:
     member = _editable_member(request, pk)
-    form = MemberForm(request.POST or None, request.FILES or None, instance=member,
-                      initial={"version": member.version})
+    form = MemberForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=member,
+        initial={"version": member.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             member_services.member_update(
-                actor=request.user, member_id=member.pk,
+                actor=request.user,
+                member_id=member.pk,
                 expected_version=form.cleaned_data.get("version") or 0,
                 data=form.record_data(),
             )
@@ -220,8 +247,9 @@ def member_edit(request: HttpRequest, pk) -> HttpResponse:
             messages.success(request, "Đã lưu thay đổi hồ sơ.")
             return redirect("member_detail", pk=member.pk)
     member.refresh_from_db()
-    return render(request, "members/form.html", {"form": form, "org": member.organization,
-                                                 "member": member})
+    return render(
+        request, "members/form.html", {"form": form, "org": member.organization, "member": member}
+    )
 
 
 @login_required
@@ -241,8 +269,9 @@ def member_rows(request: HttpRequest, pk, slug: str) -> HttpResponse:
             if f.has_changed() and f.cleaned_data
         ]
         try:
-            member_services.member_save_rows(actor=request.user, member=member, model=model,
-                                             rows=rows)
+            member_services.member_save_rows(
+                actor=request.user, member=member, model=model, rows=rows
+            )
         except RecordValidationError as exc:
             for key, msgs in exc.errors.items():
                 _prefix, index, field = key.split("-", 2)
@@ -251,8 +280,9 @@ def member_rows(request: HttpRequest, pk, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"Đã lưu mục «{title}».")
             return redirect("member_detail", pk=member.pk)
-    return render(request, "members/rows.html",
-                  {"formset": formset, "member": member, "title": title})
+    return render(
+        request, "members/rows.html", {"formset": formset, "member": member, "title": title}
+    )
 
 
 @login_required
@@ -260,8 +290,11 @@ def member_rows(request: HttpRequest, pk, slug: str) -> HttpResponse:
 def member_event_add(request: HttpRequest, pk) -> HttpResponse:
     member = _editable_member(request, pk)
     scope = _scope(request)
-    kinds = [(k, label) for k, label in EventKind.choices
-             if member.status in ALLOWED[k] and k not in (EventKind.ADMITTED,)]
+    kinds = [
+        (k, label)
+        for k, label in EventKind.choices
+        if member.status in ALLOWED[k] and k not in (EventKind.ADMITTED,)
+    ]
     cells = org_selectors.organizations_visible_to(scope).filter(
         level__in=MEMBER_HOLDING_LEVELS, valid_to__isnull=True
     )
@@ -270,10 +303,16 @@ def member_event_add(request: HttpRequest, pk) -> HttpResponse:
         data = form.cleaned_data
         try:
             member_services.member_add_event(
-                actor=request.user, member=member, kind=data["kind"], date=data["date"],
-                organization=data["organization"], other_party=data["other_party"],
-                decision_number=data["decision_number"], decision_date=data["decision_date"],
-                decided_by=data["decided_by"], reason=data["reason"],
+                actor=request.user,
+                member=member,
+                kind=data["kind"],
+                date=data["date"],
+                organization=data["organization"],
+                other_party=data["other_party"],
+                decision_number=data["decision_number"],
+                decision_date=data["decision_date"],
+                decided_by=data["decided_by"],
+                reason=data["reason"],
             )
         except DomainError as exc:
             _apply_errors(form, exc)
@@ -290,5 +329,3 @@ def communes(request: HttpRequest) -> JsonResponse:
     province = _int_or_none(request.GET.get("province"))
     rows = Commune.objects.filter(province_id=province).order_by("name").values_list("code", "name")
     return JsonResponse({"items": [{"code": c, "name": n} for c, n in rows]})
-
-

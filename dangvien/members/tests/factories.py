@@ -36,8 +36,9 @@ def citizen_id_for(birth_date: dt.date, gender: str, serial: int, province: str 
 
 def user_with_role(django_user_model, username: str, role: str, organization, **extra):
     user = django_user_model.objects.create_user(username=username, password="pw-Test-1234")
-    RoleGrant.objects.create(user=user, role=role, organization=organization,
-                             valid_from=dt.date(2020, 1, 1), **extra)
+    RoleGrant.objects.create(
+        user=user, role=role, organization=organization, valid_from=dt.date(2020, 1, 1), **extra
+    )
     return user
 
 

@@ -59,17 +59,24 @@ class TestCitizenId:
         assert "003" in rules.citizen_id_error("003085000001")
 
     def test_valid_for_a_man_born_1985(self):
-        assert rules.citizen_id_error("042085000001", birth_date=self.birth, gender=Gender.MALE) is None
+        assert (
+            rules.citizen_id_error("042085000001", birth_date=self.birth, gender=Gender.MALE)
+            is None
+        )
 
     def test_valid_for_a_woman_born_2001(self):
-        assert rules.citizen_id_error("001301000001", birth_date=D(2001, 1, 1), gender=Gender.FEMALE) is None
+        assert (
+            rules.citizen_id_error("001301000001", birth_date=D(2001, 1, 1), gender=Gender.FEMALE)
+            is None
+        )
 
     def test_year_mismatch(self):
         assert "năm sinh" in rules.citizen_id_error("042086000001", birth_date=self.birth)
 
     def test_sex_mismatch(self):
-        assert "giới tính" in rules.citizen_id_error("042185000001", birth_date=self.birth,
-                                                      gender=Gender.MALE)
+        assert "giới tính" in rules.citizen_id_error(
+            "042185000001", birth_date=self.birth, gender=Gender.MALE
+        )
 
 
 class TestTransitions:
@@ -79,8 +86,15 @@ class TestTransitions:
         s = rules.apply_event(s, EventKind.RECOGNISED, None)
         assert (s.status, s.organization_id, s.recognised) == (Status.OFFICIAL, 7, True)
 
-    @pytest.mark.parametrize("kind", [EventKind.RECOGNISED, EventKind.TRANSFERRED_OUT,
-                                      EventKind.NAME_DELETED, EventKind.READMITTED])
+    @pytest.mark.parametrize(
+        "kind",
+        [
+            EventKind.RECOGNISED,
+            EventKind.TRANSFERRED_OUT,
+            EventKind.NAME_DELETED,
+            EventKind.READMITTED,
+        ],
+    )
     def test_nothing_but_admission_or_arrival_can_come_first(self, kind):
         with pytest.raises(rules.TransitionError):
             rules.apply_event(rules.EMPTY, kind, 1)
@@ -120,8 +134,11 @@ class TestPartyAge:
 
     def test_counts_from_the_decision_date(self):
         # R1.17 example: decision 26/7/2015, official 26/7/2016, age from 26/7/2015.
-        age = rules.party_age(D(2015, 7, 26), [(D(2015, 8, 1), Status.PROBATIONARY),
-                                               (D(2016, 8, 1), Status.OFFICIAL)], D(2017, 7, 26))
+        age = rules.party_age(
+            D(2015, 7, 26),
+            [(D(2015, 8, 1), Status.PROBATIONARY), (D(2016, 8, 1), Status.OFFICIAL)],
+            D(2017, 7, 26),
+        )
         assert (age.years, age.months, age.days) == (2, 0, 0)
 
     def test_probationary_member_has_no_party_age_yet(self):
@@ -133,22 +150,32 @@ class TestPartyAge:
         assert rules.party_age_reaches(self.decision, self.history, 30, D(2025, 3, 11))
 
     def test_a_one_year_transfer_gap_moves_the_anniversary_a_year_later(self):
-        history = [*self.history, (D(2000, 1, 1), Status.TRANSFERRED_OUT),
-                   (D(2001, 1, 1), Status.OFFICIAL)]
+        history = [
+            *self.history,
+            (D(2000, 1, 1), Status.TRANSFERRED_OUT),
+            (D(2001, 1, 1), Status.OFFICIAL),
+        ]
         assert not rules.party_age_reaches(self.decision, history, 30, D(2026, 3, 9))
         age = rules.party_age(self.decision, history, D(2026, 3, 10))
         assert age.gap_days == 366 and age.counted_from == D(1996, 3, 10)
         assert (age.years, age.months, age.days) == (30, 0, 0)
 
     def test_same_day_transfer_leaves_no_gap(self):
-        history = [*self.history, (D(2000, 1, 1), Status.TRANSFERRED_OUT),
-                   (D(2000, 1, 1), Status.OFFICIAL)]
+        history = [
+            *self.history,
+            (D(2000, 1, 1), Status.TRANSFERRED_OUT),
+            (D(2000, 1, 1), Status.OFFICIAL),
+        ]
         assert rules.party_age(self.decision, history, D(2025, 3, 10)).gap_days == 0
 
     def test_readmitted_member_counts_from_the_first_decision_minus_the_time_out(self):
         # R1.18: deleted 2005-01-01, readmitted 2010-01-01, official again 2011-01-01.
-        history = [*self.history, (D(2005, 1, 1), Status.NAME_DELETED),
-                   (D(2010, 1, 1), Status.PROBATIONARY), (D(2011, 1, 1), Status.OFFICIAL)]
+        history = [
+            *self.history,
+            (D(2005, 1, 1), Status.NAME_DELETED),
+            (D(2010, 1, 1), Status.PROBATIONARY),
+            (D(2011, 1, 1), Status.OFFICIAL),
+        ]
         age = rules.party_age(self.decision, history, D(2026, 1, 1))
         assert age.gap_days == (D(2010, 1, 1) - D(2005, 1, 1)).days
         assert age.counted_from == self.decision + dt.timedelta(days=age.gap_days)

@@ -19,8 +19,7 @@ D = dt.date
 
 
 def _snapshot():
-    return (Member.objects.count(), MembershipEvent.objects.count(),
-            Member.history.count())
+    return (Member.objects.count(), MembershipEvent.objects.count(), Member.history.count())
 
 
 def _png(size=(10, 10)) -> SimpleUploadedFile:
@@ -30,9 +29,16 @@ def _png(size=(10, 10)) -> SimpleUploadedFile:
 
 
 def _valid(**over):
-    data = dict(family_name="Nguyễn", middle_name="Văn", given_name="Thước", gender=Gender.MALE,
-                birth_date=D(1985, 3, 15), admission_decision_date=D(2010, 5, 10),
-                joining_date=D(2010, 5, 19), official_date=D(2011, 5, 19))
+    data = dict(
+        family_name="Nguyễn",
+        middle_name="Văn",
+        given_name="Thước",
+        gender=Gender.MALE,
+        birth_date=D(1985, 3, 15),
+        admission_decision_date=D(2010, 5, 10),
+        joining_date=D(2010, 5, 19),
+        official_date=D(2011, 5, 19),
+    )
     data.update(over)
     return data
 
@@ -51,7 +57,11 @@ BAD_INPUT = [
     ("citizen_id", {"citizen_id": "12345"}, "12 chữ số"),
     ("citizen_id", {"citizen_id": "042086000001"}, "năm sinh"),
     ("birth_date", {"birth_date": D(2030, 1, 1)}, "tương lai"),
-    ("admission_decision_date", {"birth_date": D(2011, 1, 1), "admission_decision_date": D(2010, 5, 10)}, "sau ngày sinh"),
+    (
+        "admission_decision_date",
+        {"birth_date": D(2011, 1, 1), "admission_decision_date": D(2010, 5, 10)},
+        "sau ngày sinh",
+    ),
     ("admission_decision_date", {"birth_date": D(1992, 5, 11)}, "18 tuổi"),
     ("official_date", {"official_date": D(2011, 5, 18)}, "19/05/2011"),
     ("given_name", {"given_name": "<script>alert(1)</script>"}, "< hoặc >"),
@@ -70,14 +80,16 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_written(field, overrid
 
 
 def test_admitted_on_the_day_of_18th_birthday_is_accepted():
-    member = services.member_create(actor=None, organization=OrganizationFactory(),
-                                    data=_valid(birth_date=D(1992, 5, 10)))
+    member = services.member_create(
+        actor=None, organization=OrganizationFactory(), data=_valid(birth_date=D(1992, 5, 10))
+    )
     assert member.pk
 
 
 def test_official_exactly_at_the_end_of_probation_is_accepted():
-    member = services.member_create(actor=None, organization=OrganizationFactory(),
-                                    data=_valid(official_date=D(2011, 5, 19)))
+    member = services.member_create(
+        actor=None, organization=OrganizationFactory(), data=_valid(official_date=D(2011, 5, 19))
+    )
     assert member.official_date == D(2011, 5, 19)
 
 
@@ -87,8 +99,9 @@ def test_duplicate_citizen_id_and_party_card_are_refused():
     MemberFactory(organization=cell, citizen_id=cid, party_card_number="42000001")
     before = _snapshot()
     with pytest.raises(RecordValidationError) as err:
-        services.member_create(actor=None, organization=cell,
-                               data=_valid(citizen_id=cid, party_card_number="42000001"))
+        services.member_create(
+            actor=None, organization=cell, data=_valid(citizen_id=cid, party_card_number="42000001")
+        )
     assert "đảng viên khác" in err.value.errors["citizen_id"][0]
     assert "người khác" in err.value.errors["party_card_number"][0]
     assert _snapshot() == before
@@ -98,8 +111,9 @@ def test_photo_too_large_is_refused(settings):
     settings.MEMBER_PHOTO_MAX_BYTES = 100
     before = _snapshot()
     with pytest.raises(RecordValidationError) as err:
-        services.member_create(actor=None, organization=OrganizationFactory(),
-                               data=_valid(photo=_png((200, 200))))
+        services.member_create(
+            actor=None, organization=OrganizationFactory(), data=_valid(photo=_png((200, 200)))
+        )
     assert "quá lớn" in err.value.errors["photo"][0]
     assert _snapshot() == before
 
@@ -107,8 +121,9 @@ def test_photo_too_large_is_refused(settings):
 def test_a_file_that_is_not_an_image_is_refused():
     fake = SimpleUploadedFile("anh.png", b"%PDF-1.4 not an image", content_type="image/png")
     with pytest.raises(RecordValidationError) as err:
-        services.member_create(actor=None, organization=OrganizationFactory(),
-                               data=_valid(photo=fake))
+        services.member_create(
+            actor=None, organization=OrganizationFactory(), data=_valid(photo=fake)
+        )
     assert "không phải là ảnh" in err.value.errors["photo"][0]
 
 
@@ -122,8 +137,12 @@ def test_members_live_only_in_cells():
 def test_update_keeps_who_when_before_and_after(django_user_model):
     editor = django_user_model.objects.create_user("chibo", password="x-Test-1234")
     member = MemberFactory(organization=OrganizationFactory())
-    services.member_update(actor=editor, member_id=member.pk, expected_version=1,
-                           data={"phone": "0912345678", "given_name": "Thước"})
+    services.member_update(
+        actor=editor,
+        member_id=member.pk,
+        expected_version=1,
+        data={"phone": "0912345678", "given_name": "Thước"},
+    )
     member.refresh_from_db()
     assert member.version == 2 and member.search_name == "nguyen van thuoc"
     last = member.history.first()
@@ -134,11 +153,13 @@ def test_update_keeps_who_when_before_and_after(django_user_model):
 
 def test_second_save_of_a_stale_version_is_refused_and_changes_nothing():
     member = MemberFactory(organization=OrganizationFactory())
-    services.member_update(actor=None, member_id=member.pk, expected_version=1,
-                           data={"phone": "0911111111"})
+    services.member_update(
+        actor=None, member_id=member.pk, expected_version=1, data={"phone": "0911111111"}
+    )
     with pytest.raises(ConcurrentEditError):
-        services.member_update(actor=None, member_id=member.pk, expected_version=1,
-                               data={"phone": "0922222222"})
+        services.member_update(
+            actor=None, member_id=member.pk, expected_version=1, data={"phone": "0922222222"}
+        )
     member.refresh_from_db()
     assert member.phone == "0911111111" and member.version == 2
     assert member.history.count() == 2
@@ -147,8 +168,12 @@ def test_second_save_of_a_stale_version_is_refused_and_changes_nothing():
 def test_update_with_bad_data_changes_nothing():
     member = MemberFactory(organization=OrganizationFactory())
     with pytest.raises(RecordValidationError):
-        services.member_update(actor=None, member_id=member.pk, expected_version=1,
-                               data={"official_date": D(2010, 6, 1)})
+        services.member_update(
+            actor=None,
+            member_id=member.pk,
+            expected_version=1,
+            data={"official_date": D(2010, 6, 1)},
+        )
     member.refresh_from_db()
     assert member.official_date == D(2011, 5, 19) and member.version == 1
 
@@ -157,12 +182,18 @@ class TestEvents:
     def test_transfer_between_cells_moves_the_member_and_shortens_party_age(self):
         a, b = OrganizationFactory(), OrganizationFactory()
         member = MemberFactory(organization=a)
-        services.member_add_event(actor=None, member=member, kind=EventKind.TRANSFERRED_OUT,
-                                  date=D(2015, 1, 1))
+        services.member_add_event(
+            actor=None, member=member, kind=EventKind.TRANSFERRED_OUT, date=D(2015, 1, 1)
+        )
         member.refresh_from_db()
         assert member.status == Status.TRANSFERRED_OUT and member.organization == a
-        services.member_add_event(actor=None, member=member, kind=EventKind.TRANSFERRED_IN,
-                                  date=D(2015, 3, 2), organization=b)
+        services.member_add_event(
+            actor=None,
+            member=member,
+            kind=EventKind.TRANSFERRED_IN,
+            date=D(2015, 3, 2),
+            organization=b,
+        )
         member.refresh_from_db()
         assert (member.status, member.organization, member.org_path) == (Status.OFFICIAL, b, b.path)
         age = selectors.member_party_age(member, D(2020, 5, 10))
@@ -172,17 +203,28 @@ class TestEvents:
         member = MemberFactory(organization=OrganizationFactory(), official_date=None)
         events = MembershipEvent.objects.count()
         with pytest.raises(DomainError):
-            services.member_add_event(actor=None, member=member, kind=EventKind.TRANSFERRED_IN,
-                                      date=D(2012, 1, 1), organization=OrganizationFactory())
+            services.member_add_event(
+                actor=None,
+                member=member,
+                kind=EventKind.TRANSFERRED_IN,
+                date=D(2012, 1, 1),
+                organization=OrganizationFactory(),
+            )
         assert MembershipEvent.objects.count() == events
 
     def test_state_on_a_past_date(self):
         a, b = OrganizationFactory(), OrganizationFactory()
         member = MemberFactory(organization=a)
-        services.member_add_event(actor=None, member=member, kind=EventKind.TRANSFERRED_OUT,
-                                  date=D(2015, 1, 1))
-        services.member_add_event(actor=None, member=member, kind=EventKind.TRANSFERRED_IN,
-                                  date=D(2015, 1, 10), organization=b)
+        services.member_add_event(
+            actor=None, member=member, kind=EventKind.TRANSFERRED_OUT, date=D(2015, 1, 1)
+        )
+        services.member_add_event(
+            actor=None,
+            member=member,
+            kind=EventKind.TRANSFERRED_IN,
+            date=D(2015, 1, 10),
+            organization=b,
+        )
         assert selectors.member_state_on(member, D(2009, 1, 1)).status is None
         assert selectors.member_state_on(member, D(2011, 1, 1)).status == Status.PROBATIONARY
         on_2014 = selectors.member_state_on(member, D(2014, 12, 31))
@@ -195,8 +237,13 @@ class TestEvents:
 
     def test_name_deletion_ends_membership_but_keeps_the_record(self):
         member = MemberFactory(organization=OrganizationFactory())
-        services.member_add_event(actor=None, member=member, kind=EventKind.NAME_DELETED,
-                                  date=D(2020, 1, 1), reason="Bỏ sinh hoạt 3 tháng")
+        services.member_add_event(
+            actor=None,
+            member=member,
+            kind=EventKind.NAME_DELETED,
+            date=D(2020, 1, 1),
+            reason="Bỏ sinh hoạt 3 tháng",
+        )
         member.refresh_from_db()
         assert member.status == Status.NAME_DELETED
         assert member.events.count() == 3

@@ -29,12 +29,23 @@ class OrganizationFactory(factory.Factory):
 def build_tree():
     """province -> commune committee -> two cells; province -> agency committee -> one cell."""
     province = OrganizationFactory(name="Đảng bộ tỉnh Hà Tĩnh", level=Level.PROVINCIAL)
-    commune = OrganizationFactory(parent=province, name="Đảng bộ xã Cẩm Xuyên",
-                                  level=Level.SUPERIOR)
+    commune = OrganizationFactory(
+        parent=province, name="Đảng bộ xã Cẩm Xuyên", level=Level.SUPERIOR
+    )
     cell_a = OrganizationFactory(parent=commune, name="Chi bộ thôn Đông")
     cell_b = OrganizationFactory(parent=commune, name="Chi bộ thôn Tây")
-    agency = OrganizationFactory(parent=province, name="Đảng bộ Sở Y tế",
-                                 level=Level.GRASSROOTS_COMMITTEE, unit_type=UnitType.AGENCY)
+    agency = OrganizationFactory(
+        parent=province,
+        name="Đảng bộ Sở Y tế",
+        level=Level.GRASSROOTS_COMMITTEE,
+        unit_type=UnitType.AGENCY,
+    )
     cell_c = OrganizationFactory(parent=agency, name="Chi bộ Văn phòng", unit_type=UnitType.AGENCY)
-    return {"province": province, "commune": commune, "cell_a": cell_a, "cell_b": cell_b,
-            "agency": agency, "cell_c": cell_c}
+    return {
+        "province": province,
+        "commune": commune,
+        "cell_a": cell_a,
+        "cell_b": cell_b,
+        "agency": agency,
+        "cell_c": cell_c,
+    }

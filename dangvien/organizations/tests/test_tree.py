@@ -41,17 +41,25 @@ def test_children_counts_cover_their_subtrees_in_one_grouped_query():
     with CaptureQueriesContext(connection) as ctx:
         children = selectors.organization_children_with_counts(t["province"])
     assert {c.name: c.member_count for c in children} == {
-        "Đảng bộ xã Cẩm Xuyên": 2, "Đảng bộ Sở Y tế": 1}
+        "Đảng bộ xã Cẩm Xuyên": 2,
+        "Đảng bộ Sở Y tế": 1,
+    }
     assert len(ctx.captured_queries) == 2
 
 
 def test_rename_is_a_dated_event_and_the_old_name_is_kept_for_past_dates():
     t = build_tree()
-    services.organization_rename(actor=None, organization=t["commune"], name="Đảng bộ xã Mới",
-                                 document_name="ĐẢNG ỦY XÃ MỚI", date=D(2025, 7, 1))
+    services.organization_rename(
+        actor=None,
+        organization=t["commune"],
+        name="Đảng bộ xã Mới",
+        document_name="ĐẢNG ỦY XÃ MỚI",
+        date=D(2025, 7, 1),
+    )
     old = selectors.organization_state_on(t["commune"], D(2025, 6, 30))
-    new = selectors.organization_state_on(Organization.objects.get(pk=t["commune"].pk),
-                                          D(2025, 7, 1))
+    new = selectors.organization_state_on(
+        Organization.objects.get(pk=t["commune"].pk), D(2025, 7, 1)
+    )
     assert old.name == "Đảng bộ xã Cẩm Xuyên" and new.name == "Đảng bộ xã Mới"
     assert new.document_name == "ĐẢNG ỦY XÃ MỚI"
 
@@ -59,8 +67,9 @@ def test_rename_is_a_dated_event_and_the_old_name_is_kept_for_past_dates():
 def test_moving_a_subtree_carries_its_organisations_and_members():
     t = build_tree()
     member = MemberFactory(organization=t["cell_a"])
-    services.organization_move(actor=None, organization=t["commune"], new_parent=t["agency"],
-                               date=D(2025, 7, 1))
+    services.organization_move(
+        actor=None, organization=t["commune"], new_parent=t["agency"], date=D(2025, 7, 1)
+    )
     commune = Organization.objects.get(pk=t["commune"].pk)
     cell_a = Organization.objects.get(pk=t["cell_a"].pk)
     assert commune.parent_id == t["agency"].pk and commune.path.startswith(t["agency"].path)
@@ -76,16 +85,22 @@ def test_moving_a_subtree_carries_its_organisations_and_members():
 def test_cannot_move_an_organisation_under_its_own_descendant():
     t = build_tree()
     with pytest.raises(DomainError):
-        services.organization_move(actor=None, organization=t["commune"],
-                                   new_parent=t["cell_a"], date=D(2025, 7, 1))
+        services.organization_move(
+            actor=None, organization=t["commune"], new_parent=t["cell_a"], date=D(2025, 7, 1)
+        )
 
 
 def test_merging_two_cells_keeps_members_history_and_party_age():
     t = build_tree()
     member = MemberFactory(organization=t["cell_b"])
     age_before = member_party_age(member, D(2025, 8, 1))
-    services.organization_merge(actor=None, source=t["cell_b"], target=t["cell_a"],
-                                date=D(2025, 7, 1), decision_number="15-QĐ/ĐU")
+    services.organization_merge(
+        actor=None,
+        source=t["cell_b"],
+        target=t["cell_a"],
+        date=D(2025, 7, 1),
+        decision_number="15-QĐ/ĐU",
+    )
     member.refresh_from_db()
     assert member.organization == t["cell_a"] and member.status == Status.OFFICIAL
     assert member.events.last().kind == EventKind.REASSIGNED
@@ -116,14 +131,21 @@ def test_dissolving_with_members_is_refused():
     assert Organization.objects.get(pk=t["cell_a"].pk).valid_to is None
 
 
-@pytest.mark.parametrize("year,month,expected", [
-    (2026, 2, D(2026, 2, 28)),   # day 31 in a 28-day month
-    (2026, 3, D(2026, 3, 31)),
-])
+@pytest.mark.parametrize(
+    "year,month,expected",
+    [
+        (2026, 2, D(2026, 2, 28)),  # day 31 in a 28-day month
+        (2026, 3, D(2026, 3, 31)),
+    ],
+)
 def test_meeting_on_a_fixed_day_of_month(year, month, expected):
     assert rules.meeting_date(MeetingRule.DAY_OF_MONTH, 31, None, year, month) == expected
 
 
 def test_school_cells_meet_on_the_thursday_of_the_first_week():
-    assert rules.meeting_date(MeetingRule.WEEKDAY_OF_FIRST_WEEK, None, 3, 2026, 10) == D(2026, 10, 1)
-    assert rules.meeting_date(MeetingRule.WEEKDAY_OF_FIRST_WEEK, None, 3, 2026, 11) == D(2026, 11, 5)
+    assert rules.meeting_date(MeetingRule.WEEKDAY_OF_FIRST_WEEK, None, 3, 2026, 10) == D(
+        2026, 10, 1
+    )
+    assert rules.meeting_date(MeetingRule.WEEKDAY_OF_FIRST_WEEK, None, 3, 2026, 11) == D(
+        2026, 11, 5
+    )

@@ -10,7 +10,7 @@ from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import DomainError
 from dangvien.members import rules
 from dangvien.members.models import Member, MembershipEvent
-from dangvien.members.selectors import members_filtered, MemberFilter
+from dangvien.members.selectors import MemberFilter, members_filtered
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Level, Organization, UnitType
 from dangvien.places.models import Commune
 from dangvien.seeding import generate, services
@@ -21,11 +21,13 @@ pytestmark = pytest.mark.django_db
 def test_demo_province_has_the_promised_shape():
     result = services.seed(services.demo_plan())
     assert result.members >= 2000
-    communes = Organization.objects.filter(level=Level.SUPERIOR,
-                                           unit_type__in=[UnitType.COMMUNE, UnitType.WARD])
+    communes = Organization.objects.filter(
+        level=Level.SUPERIOR, unit_type__in=[UnitType.COMMUNE, UnitType.WARD]
+    )
     assert communes.count() >= 3
-    assert Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE,
-                                       unit_type=UnitType.AGENCY).exists()
+    assert Organization.objects.filter(
+        level=Level.GRASSROOTS_COMMITTEE, unit_type=UnitType.AGENCY
+    ).exists()
     assert Organization.objects.filter(level__in=MEMBER_HOLDING_LEVELS).count() >= 30
     # Real communes of Hà Tĩnh, named as on documents.
     for org in communes:
@@ -46,12 +48,21 @@ def test_seeded_state_matches_a_replay_of_the_events():
         for event in history:
             state = rules.apply_event(state, event.kind, event.organization_id)
             assert (event.status_after, event.organization_after_id) == (
-                state.status, state.organization_id)
+                state.status,
+                state.organization_id,
+            )
         assert (member.status, member.organization_id, member.is_exempt) == (
-            state.status, state.organization_id, state.exempt)
+            state.status,
+            state.organization_id,
+            state.exempt,
+        )
         assert member.org_path == member.organization.path
-        assert rules.citizen_id_error(member.citizen_id, birth_date=member.birth_date,
-                                      gender=member.gender) is None
+        assert (
+            rules.citizen_id_error(
+                member.citizen_id, birth_date=member.birth_date, gender=member.gender
+            )
+            is None
+        )
         if member.official_date:
             assert member.official_date == rules.probation_end(member.joining_date)
         assert rules.age_in_months(member.birth_date, member.joining_date) >= 18 * 12
@@ -59,9 +70,13 @@ def test_seeded_state_matches_a_replay_of_the_events():
 
 def test_same_seed_same_data():
     def names(seed):
-        gen = generate.Generator(generate.Plan(members=50, seed=seed, province_codes=[40]),
-                                 first_org_id=1, first_member_id=1, first_event_id=1,
-                                 catalog=__import__("collections").defaultdict(int))
+        gen = generate.Generator(
+            generate.Plan(members=50, seed=seed, province_codes=[40]),
+            first_org_id=1,
+            first_member_id=1,
+            first_event_id=1,
+            catalog=__import__("collections").defaultdict(int),
+        )
         built = gen.build_tree()
         return [row[1:4] for row, _ in gen.members(built.cells)]
 

@@ -54,8 +54,10 @@ def test_cell_secretary_reaches_only_their_cell(client, django_user_model, tree)
 
 
 def test_home_opens_the_top_of_the_callers_subtree(client, django_user_model, tree):
-    _login(client, user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
-                                  tree["province"]))
+    _login(
+        client,
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
+    )
     response = client.get(reverse("home"))
     assert response["Location"] == reverse("organization_detail", args=[tree["province"].pk])
 
@@ -75,22 +77,26 @@ def test_member_sees_only_their_own_record(client, django_user_model, tree):
 def test_search_without_diacritics(client, django_user_model, tree):
     MemberFactory(organization=tree["cell_a"], given_name="Thước")
     MemberFactory(organization=tree["cell_a"], given_name="Thuận")
-    _login(client, user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
-                                  tree["province"]))
+    _login(
+        client,
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
+    )
     for query in ("nguyen van thuoc", "thuoc", "Thước", "NGUYEN VAN THUOC"):
         body = client.get(reverse("member_list"), {"q": query}).content.decode()
         assert "Nguyễn Văn Thước" in body and "Nguyễn Văn Thuận" not in body, query
 
 
-def test_list_is_in_vietnamese_name_order_with_keyset_pages(client, django_user_model, tree,
-                                                          settings):
+def test_list_is_in_vietnamese_name_order_with_keyset_pages(
+    client, django_user_model, tree, settings
+):
     from dangvien.members import selectors
 
     names = ["Đạt", "An", "Ân", "Anh", "Bình", "Ăn", "Em"]
     for name in names:
         MemberFactory(organization=tree["cell_a"], given_name=name)
-    scope_user = user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
-                                tree["province"])
+    scope_user = user_with_role(
+        django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]
+    )
     from dangvien.accounts.scope import scope_for
 
     qs = selectors.members_filtered(scope_for(scope_user), selectors.MemberFilter())
@@ -105,12 +111,35 @@ def test_list_is_in_vietnamese_name_order_with_keyset_pages(client, django_user_
     assert body.index("Nguyễn Văn Anh") < body.index("Nguyễn Văn Ăn") < body.index("Nguyễn Văn Đạt")
 
 
+def test_a_common_search_word_keeps_name_order(django_user_model, tree, monkeypatch):
+    from dangvien.accounts.scope import scope_for
+    from dangvien.members import selectors
+
+    for name in ["Hoa", "Anh", "Hòa", "Bình"]:
+        MemberFactory(organization=tree["cell_a"], given_name=name)
+    scope = scope_for(
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"])
+    )
+    qs = selectors.members_filtered(scope, selectors.MemberFilter(q="nguyen"))
+    few = [m.given_name for m in selectors.members_page(qs, searching=True).items]
+    monkeypatch.setattr(selectors, "SEARCH_PROBE", 2)  # more matches than the probe holds
+    many = [m.given_name for m in selectors.members_page(qs, searching=True).items]
+    assert few == many == ["Anh", "Bình", "Hoa", "Hòa"]
+
+
 def test_filters(client, django_user_model, tree):
-    MemberFactory(organization=tree["cell_a"], given_name="Lan", gender="F",
-                  birth_date=D(1990, 1, 1), middle_name="Thị")
+    MemberFactory(
+        organization=tree["cell_a"],
+        given_name="Lan",
+        gender="F",
+        birth_date=D(1990, 1, 1),
+        middle_name="Thị",
+    )
     MemberFactory(organization=tree["cell_a"], given_name="Hùng", birth_date=D(1950, 1, 1))
-    _login(client, user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD,
-                                  tree["province"]))
+    _login(
+        client,
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
+    )
     body = client.get(reverse("member_list"), {"gender": "F"}).content.decode()
     assert "Nguyễn Thị Lan" in body and "Hùng" not in body
     body = client.get(reverse("member_list"), {"age": "o60"}).content.decode()
@@ -118,17 +147,30 @@ def test_filters(client, django_user_model, tree):
 
 
 def _form_data(member=None, **over):
-    data = {"family_name": "Trần", "middle_name": "Thị", "given_name": "Hoa", "gender": "F",
-            "birth_date": "15/03/1985", "admission_decision_date": "10/05/2010",
-            "joining_date": "19/05/2010", "official_date": "19/05/2011"}
+    data = {
+        "family_name": "Trần",
+        "middle_name": "Thị",
+        "given_name": "Hoa",
+        "gender": "F",
+        "birth_date": "15/03/1985",
+        "admission_decision_date": "10/05/2010",
+        "joining_date": "19/05/2010",
+        "official_date": "19/05/2011",
+    }
     if member is not None:
-        data.update({"family_name": member.family_name, "middle_name": member.middle_name,
-                     "given_name": member.given_name, "gender": member.gender,
-                     "birth_date": member.birth_date.strftime("%d/%m/%Y"),
-                     "admission_decision_date": member.admission_decision_date.strftime("%d/%m/%Y"),
-                     "joining_date": member.joining_date.strftime("%d/%m/%Y"),
-                     "official_date": member.official_date.strftime("%d/%m/%Y"),
-                     "version": member.version})
+        data.update(
+            {
+                "family_name": member.family_name,
+                "middle_name": member.middle_name,
+                "given_name": member.given_name,
+                "gender": member.gender,
+                "birth_date": member.birth_date.strftime("%d/%m/%Y"),
+                "admission_decision_date": member.admission_decision_date.strftime("%d/%m/%Y"),
+                "joining_date": member.joining_date.strftime("%d/%m/%Y"),
+                "official_date": member.official_date.strftime("%d/%m/%Y"),
+                "version": member.version,
+            }
+        )
     data.update(over)
     return data
 
@@ -142,8 +184,9 @@ def test_create_through_the_form(client, django_user_model, tree):
     assert member.full_name == "Trần Thị Hoa" and member.organization == tree["cell_a"]
 
 
-def test_bad_dates_are_explained_beside_the_field_and_nothing_is_saved(client, django_user_model,
-                                                                      tree):
+def test_bad_dates_are_explained_beside_the_field_and_nothing_is_saved(
+    client, django_user_model, tree
+):
     _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
     url = reverse("member_create") + f"?org={tree['cell_a'].pk}"
     response = client.post(url, _form_data(official_date="01/01/2011", citizen_id="123"))
@@ -177,8 +220,10 @@ def test_html_in_a_name_is_refused_and_shown_escaped(client, django_user_model, 
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     given = member.given_name
-    response = client.post(reverse("member_edit", args=[member.pk]),
-                           _form_data(member, given_name="<img src=x onerror=alert(1)>"))
+    response = client.post(
+        reverse("member_edit", args=[member.pk]),
+        _form_data(member, given_name="<img src=x onerror=alert(1)>"),
+    )
     assert "&lt;img src=x onerror=alert(1)&gt;" in response.content.decode()
     assert "<img src=x" not in response.content.decode()
     member.refresh_from_db()
@@ -188,8 +233,9 @@ def test_html_in_a_name_is_refused_and_shown_escaped(client, django_user_model, 
 def test_edit_shows_in_the_timeline(client, django_user_model, tree):
     member = MemberFactory(organization=tree["cell_a"])
     _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
-    response = client.post(reverse("member_edit", args=[member.pk]),
-                           _form_data(member, phone="0912345678"))
+    response = client.post(
+        reverse("member_edit", args=[member.pk]), _form_data(member, phone="0912345678")
+    )
     assert response.status_code == 302
     body = client.get(reverse("member_detail", args=[member.pk])).content.decode()
     assert "0912345678" in body and "chibo" in body and "Điện thoại" in body
@@ -211,14 +257,25 @@ def test_rows_are_added_as_dated_rows(client, django_user_model, tree):
     member = MemberFactory(organization=tree["cell_a"])
     _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
     url = reverse("member_rows", args=[member.pk, "cong-tac"])
-    data = {"form-TOTAL_FORMS": "2", "form-INITIAL_FORMS": "0", "form-0-start": "01/09/2007",
-            "form-0-end": "31/12/2012", "form-0-position": "Giáo viên",
-            "form-0-workplace": "Trường THCS Cẩm Xuyên"}
+    data = {
+        "form-TOTAL_FORMS": "2",
+        "form-INITIAL_FORMS": "0",
+        "form-0-start": "01/09/2007",
+        "form-0-end": "31/12/2012",
+        "form-0-position": "Giáo viên",
+        "form-0-workplace": "Trường THCS Cẩm Xuyên",
+    }
     assert client.post(url, data).status_code == 302
     assert member.work_history.get().workplace == "Trường THCS Cẩm Xuyên"
-    bad = dict(data, **{"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "1",
-                        "form-0-id": str(member.work_history.get().pk),
-                        "form-0-end": "01/01/2000"})
+    bad = dict(
+        data,
+        **{
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(member.work_history.get().pk),
+            "form-0-end": "01/01/2000",
+        },
+    )
     body = client.post(url, bad).content.decode()
     assert "không được trước" in body
     assert member.work_history.get().end == D(2012, 12, 31)

@@ -12,8 +12,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--members", type=int, required=True, help="số đảng viên")
         parser.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên")
-        parser.add_argument("--provinces", type=str, default="",
-                            help="mã tỉnh, cách nhau bởi dấu phẩy (mặc định: theo quy mô)")
+        parser.add_argument(
+            "--provinces",
+            type=str,
+            default="",
+            help="mã tỉnh, cách nhau bởi dấu phẩy (mặc định: theo quy mô)",
+        )
 
     def handle(self, *args, members, seed, provinces, **options):
         if members < 1:

@@ -1,0 +1,253 @@
+"""`make bench`: seed a fresh PostgreSQL database and measure the hot reads
+beside the equivalent raw SQL on the same data, in the same run.
+
+Writes BENCHMARKS.md (machine, date, p50/p95, ratio to raw SQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _recreate_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _timings(fn, repeat: int) -> list[float]:
+    fn()  # warm-up: plans and caches, as in a running server
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _machine() -> dict[str, str]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": mem,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (CI smoke run)")
+    args = parser.parse_args(argv)
+
+    _recreate_database(args.database_url)
+    os.environ["DATABASE_URL"] = args.database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from dangvien.accounts.scope import Scope
+    from dangvien.members import selectors
+    from dangvien.members.models import ACTIVE_STATUSES
+    from dangvien.organizations.models import Level, Organization
+    from dangvien.seeding import generate, services
+
+    call_command("migrate", verbosity=0)
+    result = services.seed(generate.Plan(members=args.members, seed=args.seed))
+    print(
+        f"seeded {result.members} members in {result.seconds:.1f}s "
+        f"({result.members_per_second:,.0f}/s)"
+    )
+
+    everything = Scope(everything=True, paths=(), member_id=None)
+    province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path").first()
+    commune = (
+        Organization.objects.filter(level=Level.SUPERIOR, path__startswith=province.path)
+        .order_by("path")
+        .first()
+    )
+    repeat = 15 if args.quick else 200
+    active = tuple(str(s) for s in ACTIVE_STATUSES)
+
+    def raw(sql: str, params: list):
+        def run():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+
+        return run
+
+    columns = (
+        "m.id, m.family_name, m.middle_name, m.given_name, m.gender, m.birth_date, "
+        "m.joining_date, m.status, m.is_exempt, m.sort_key, m.organization_id, o.id, o.name"
+    )
+    list_sql = (
+        f"SELECT {columns} FROM members_member m "
+        "JOIN organizations_organization o ON o.id = m.organization_id "
+        "WHERE m.org_path LIKE %s AND m.status IN (%s, %s) "
+        "ORDER BY m.sort_key, m.id LIMIT 51"
+    )
+
+    def orm_list(org):
+        return lambda: selectors.members_page(
+            selectors.members_filtered(everything, selectors.MemberFilter(organization=org))
+        )
+
+    def orm_search(q):
+        return lambda: selectors.members_page(
+            selectors.members_filtered(everything, selectors.MemberFilter(q=q)), searching=True
+        )
+
+    def raw_search(q):
+        tokens = q.split()
+        where = " AND ".join(["m.search_name LIKE %s"] * len(tokens))
+        sql = (
+            f"SELECT {columns} FROM members_member m "
+            "JOIN organizations_organization o ON o.id = m.organization_id "
+            f"WHERE m.status IN (%s, %s) AND {where} ORDER BY m.sort_key, m.id LIMIT 51"
+        )
+        return raw(sql, [*active, *[f"%{t}%" for t in tokens]])
+
+    def orm_count(org):
+        return lambda: selectors.members_filtered(
+            everything, selectors.MemberFilter(organization=org)
+        ).count()
+
+    cases = [
+        (
+            "Tìm kiếm «nguyen van thuoc»",
+            orm_search("nguyen van thuoc"),
+            raw_search("nguyen van thuoc"),
+        ),
+        ("Tìm kiếm «thuoc»", orm_search("thuoc"), raw_search("thuoc")),
+        ("Tìm kiếm «tran thi hoa»", orm_search("tran thi hoa"), raw_search("tran thi hoa")),
+        (
+            f"Trang đầu danh sách: {province.name} (cả cây)",
+            orm_list(province),
+            raw(list_sql, [province.path + "%", *active]),
+        ),
+        (
+            f"Trang đầu danh sách: {commune.name}",
+            orm_list(commune),
+            raw(list_sql, [commune.path + "%", *active]),
+        ),
+        (
+            f"Đếm đảng viên: {province.name}",
+            orm_count(province),
+            raw(
+                "SELECT count(*) FROM members_member WHERE org_path LIKE %s AND status IN (%s, %s)",
+                [province.path + "%", *active],
+            ),
+        ),
+    ]
+    rows = []
+    for label, ours, theirs in cases:
+        a, b = _timings(ours, repeat), _timings(theirs, repeat)
+        rows.append((label, _p(a, 0.5), _p(a, 0.95), _p(b, 0.5), _p(b, 0.95)))
+        print(
+            f"{label}: p50 {_p(a, 0.5):.1f} ms, p95 {_p(a, 0.95):.1f} ms; "
+            f"raw p95 {_p(b, 0.95):.1f} ms"
+        )
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+    machine = _machine()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    lines = [
+        "# Benchmarks",
+        "",
+        "Made by `make bench` (bench/run.py): a fresh PostgreSQL database is seeded with "
+        "`dangvien seed`, then each read runs through our selectors (the code the pages "
+        "use, Django ORM, model instances built) and, in the same run on the same data, as "
+        "the equivalent raw SQL through the same connection. Times are wall-clock per call "
+        f"after one warm-up call, {repeat} calls each.",
+        "",
+        f"- Date: {dt.datetime.now().strftime('%d/%m/%Y %H:%M')} (commit {commit or '?'})",
+        f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']}; "
+        f"{machine['os']}",
+        f"- PostgreSQL {pg_version}, Python {machine['python']}",
+        f"- Data: {result.members:,} members, {result.events:,} events, "
+        f"{result.organizations:,} organisations ({result.cells:,} cells), seed {args.seed}",
+        "",
+        "## Seeding (bulk path: COPY)",
+        "",
+        "| members | seconds | members per second | target |",
+        "|---:|---:|---:|---|",
+        f"| {result.members:,} | {result.seconds:.1f} | {result.members_per_second:,.0f} | "
+        "≥ 20,000/s |",
+        "",
+        "The time covers generating the rows in Python, COPY into PostgreSQL, rebuilding "
+        "the indexes and foreign keys, and ANALYZE.",
+        "",
+        "## Reads (milliseconds)",
+        "",
+        "| read | ours p50 | ours p95 | raw SQL p50 | raw SQL p95 | ratio p95 | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for label, a50, a95, b50, b95 in rows:
+        target = "p95 < 100 ms, ≤ 2× raw" if not label.startswith("Đếm") else "—"
+        lines.append(
+            f"| {label} | {a50:.1f} | {a95:.1f} | {b50:.1f} | {b95:.1f} | "
+            f"{a95 / b95 if b95 else 0:.2f}× | {target} |"
+        )
+    lines.append("")
+    text = "\n".join(lines)
+    if args.output != "/dev/null":
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+    connection.close()
+    _drop = urlparse(args.database_url).path.lstrip("/")
+    import psycopg
+
+    admin = urlparse(args.database_url)._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{_drop}"')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
