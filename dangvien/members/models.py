@@ -191,7 +191,11 @@ class Member(models.Model):
     status = models.CharField("tình trạng", max_length=20, choices=Status.choices)
     is_exempt = models.BooleanField("được miễn sinh hoạt", default=False)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="members", verbose_name="chi bộ"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name="chi bộ",
+        db_index=False,  # covered by the (organization, status) index
     )
     org_path = models.CharField(max_length=255, editable=False)
     sort_key = models.BinaryField(editable=False)
@@ -345,7 +349,11 @@ class EventKind(models.TextChoices):
 class MembershipEvent(models.Model):
     """One dated change of membership; `*_after` hold the state it leads to."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    # The composite indexes below cover these foreign keys; fewer indexes keep
+    # bulk loads and writes cheap.
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
     date = models.DateField("ngày")
     seq = models.PositiveIntegerField(default=0)
@@ -356,6 +364,7 @@ class MembershipEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="tổ chức đảng",
+        db_index=False,
     )
     other_party = models.CharField("nơi đi / nơi đến (ngoài hệ thống)", max_length=255, blank=True)
     decision_number = models.CharField("số quyết định", max_length=64, blank=True)
@@ -364,10 +373,17 @@ class MembershipEvent(models.Model):
     reason = models.CharField("lý do", max_length=255, blank=True)
     note = models.TextField("ghi chú", blank=True)
     status_after = models.CharField(max_length=20, choices=Status.choices)
-    organization_after = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    organization_after = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     exempt_after = models.BooleanField(default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

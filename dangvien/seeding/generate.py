@@ -248,6 +248,7 @@ WORKPLACES = [
     "Bưu điện văn hóa xã",
 ]
 
+EVENTS_PER_MEMBER = 5  # at most: admitted, recognised, out, in, and one more
 CCCD_CODES = sorted(member_rules.CCCD_PROVINCE_CODES)
 RESTRUCTURING = dt.date(2025, 7, 1)  # two-level local government, QĐ 294-QĐ/TW
 TODAY = dt.date(2026, 11, 1)  # fixed "now" for determinism; events never pass the real today
@@ -436,15 +437,11 @@ class Generator:
         self.plan = plan
         self.rng = random.Random(plan.seed)
         self.next_org = first_org_id
-        self.next_member = first_member_id
-        self.next_event = first_event_id
+        self.first_member_id = first_member_id
+        self.first_event_id = first_event_id
         self.catalog = catalog
         self.root = root
         self.created_at = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
-        rnd = self.rng.random
-        # Cheaper than Random.choice/randint, which dominate the seeding time.
-        self.pick = lambda seq: seq[int(rnd() * len(seq))]
-        self.between = lambda low, high: low + int(rnd() * (high - low + 1))
 
     # --- organisations -----------------------------------------------------
 
@@ -629,27 +626,52 @@ class Generator:
     def _cat(self, kind: str, code: int | None) -> int | None:
         return None if code is None else self.catalog[(kind, f"{code:02d}")]
 
-    def members(self, cells: list[Org]) -> Iterator[tuple[tuple, list[tuple]]]:
-        """(member row, event rows) for `plan.members` members spread over the cells."""
-        plan, rng = self.plan, self.rng
-        total = plan.members
-        weights = [rng.uniform(0.4, 1.6) for _ in cells]
+    def slots(self, cells: list[Org]) -> list[tuple[int, int, int]]:
+        """(cell index, first member id, member count) for every cell: the plan's
+        members spread unevenly over the cells."""
+        total = self.plan.members
+        weights = [self.rng.uniform(0.4, 1.6) for _ in cells]
         scale = total / sum(weights)
         quotas = [int(w * scale) for w in weights]
         for i in range(total - sum(quotas)):
             quotas[i % len(quotas)] += 1
+        out, next_id = [], self.first_member_id
+        for index, quota in enumerate(quotas):
+            out.append((index, next_id, quota))
+            next_id += quota
+        return out
+
+    def members(
+        self, cells: list[Org], slots: list[tuple[int, int, int]] | None = None
+    ) -> Iterator[tuple[tuple, list[tuple]]]:
+        """(member row, event rows) for the given slots (all cells by default).
+
+        Each cell draws from its own random stream seeded by (seed, cell), so the
+        data are the same however the cells are shared out between processes.
+        """
         wards_by_province: dict[int, list[int]] = {}
-        for index, (cell, quota) in enumerate(zip(cells, quotas, strict=True)):
+        for index, first_id, count in slots if slots is not None else self.slots(cells):
+            cell = cells[index]
             pcode = cell.province_id
             if pcode not in wards_by_province:
                 wards_by_province[pcode] = [int(w.code) for w in VNWard.iter_by_province(pcode)]
-            for _ in range(quota):
-                yield self._member(cell, cells, index, wards_by_province[pcode])
+            rng = random.Random(self.plan.seed * 1_000_003 + cell.id)
+            rnd = rng.random
 
-    def _member(self, cell: Org, cells: list[Org], cell_index: int, wards: list[int]):
-        rng, pick, between = self.rng, self.pick, self.between
-        mid = self.next_member
-        self.next_member += 1
+            # Cheaper than Random.choice/randint, which dominate the seeding time.
+            def pick(seq, rnd=rnd):
+                return seq[int(rnd() * len(seq))]
+
+            def between(low, high, rnd=rnd):
+                return low + int(rnd() * (high - low + 1))
+
+            for mid in range(first_id, first_id + count):
+                yield self._member(
+                    cell, cells, index, wards_by_province[pcode], mid, rng, pick, between
+                )
+
+    def _member(self, cell, cells, cell_index, wards, mid, rng, pick, between):
+        event_id = self.first_event_id + (mid - self.first_member_id) * EVENTS_PER_MEMBER
         male = rng.random() < 0.64
         family = rng.choices(FAMILY_NAMES, cum_weights=FAMILY_CUM)[0]
         if male:
@@ -718,7 +740,7 @@ class Generator:
             seqs[date] = seq
             events.append(
                 (
-                    self.next_event,
+                    event_id + len(events),
                     mid,
                     kind,
                     date,
@@ -737,7 +759,6 @@ class Generator:
                     self.created_at,
                 )
             )
-            self.next_event += 1
 
         # Some members came from another cell: by a transfer they asked for, or
         # reassigned when the organisations were rearranged on 1/7/2025.

@@ -4,12 +4,14 @@ demo accounts."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import multiprocessing
+import os
 import time
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 
 from dangvien.accounts.models import Role, RoleGrant
@@ -42,8 +44,58 @@ def _max_id(model) -> int:
     return model.objects.aggregate(m=Max("id"))["m"] or 0
 
 
-def seed(plan: generate.Plan, *, progress=None) -> SeedResult:
-    """Write a synthetic data set into an empty database, in bulk."""
+CHUNK = 50_000
+PARALLEL_FROM = 100_000  # members; below this one process in one transaction
+
+
+def _write_members(gen: generate.Generator, cells, slots, progress=None) -> tuple[int, int]:
+    """Generate and write the members of `slots` (and their events) in chunks."""
+    members = events = 0
+    rows = gen.members(cells, slots)
+    while True:
+        batch, batch_events = [], []
+        for row, row_events in itertools.islice(rows, CHUNK):
+            batch.append(row)
+            batch_events.extend(row_events)
+        if not batch:
+            return members, events
+        members += write_rows(Member._meta.db_table, generate.MEMBER_COLUMNS, batch)
+        events += write_rows(MembershipEvent._meta.db_table, generate.EVENT_COLUMNS, batch_events)
+        if progress:
+            progress(members)
+
+
+# Set before forking the loader processes; they inherit it (no pickling of the tree).
+_JOB: tuple | None = None
+
+
+def _load_part(part: list[tuple[int, int, int]]) -> tuple[int, int]:
+    gen, cells = _JOB  # type: ignore[misc]
+    with transaction.atomic():
+        result = _write_members(gen, cells, part)
+    connections.close_all()
+    return result
+
+
+def _split(slots: list[tuple[int, int, int]], parts: int) -> list[list[tuple[int, int, int]]]:
+    total = sum(s[2] for s in slots)
+    out: list[list[tuple[int, int, int]]] = [[] for _ in range(parts)]
+    running = 0
+    for slot in slots:
+        out[min(parts - 1, running * parts // max(total, 1))].append(slot)
+        running += slot[2]
+    return out
+
+
+def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> SeedResult:
+    """Write a synthetic data set into an empty database, in bulk.
+
+    Small sets (and SQLite) are written in one transaction. Large sets on
+    PostgreSQL are written by parallel processes with COPY while the tables'
+    secondary indexes and foreign keys are set aside (re-created and validated at
+    the end); if that fails half-way, the database must be re-created.
+    """
+    global _JOB
     if Member.objects.exists() or Organization.objects.exists():
         raise DomainError(
             "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống."
@@ -58,48 +110,39 @@ def seed(plan: generate.Plan, *, progress=None) -> SeedResult:
         catalog=catalog,
     )
     built = gen.build_tree()
-    big = connection.vendor == "postgresql" and plan.members >= 100_000
-    events_buffer: list[tuple] = []
-    counts = {"members": 0, "events": 0}
-
-    def member_rows():
-        for row, events in gen.members(built.cells):
-            events_buffer.extend(events)
-            counts["members"] += 1
-            if progress and counts["members"] % 100_000 == 0:
-                progress(counts["members"])
-            yield row
-
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        write_rows(Organization._meta.db_table, generate.ORG_COLUMNS, (o.row() for o in built.orgs))
-        tables = (Member._meta.db_table, MembershipEvent._meta.db_table)
-        with bulk_load_mode(*tables) if big else nullcontext():
-            chunk = 200_000
-            rows = member_rows()
-            while True:
-                batch = [r for _, r in zip(range(chunk), rows, strict=False)]
-                if not batch:
-                    break
-                write_rows(Member._meta.db_table, generate.MEMBER_COLUMNS, batch)
-                counts["events"] += write_rows(
-                    MembershipEvent._meta.db_table, generate.EVENT_COLUMNS, events_buffer
-                )
-                events_buffer.clear()
-        reset_sequences(
-            Organization._meta.db_table, Member._meta.db_table, MembershipEvent._meta.db_table
-        )
-    if connection.vendor == "postgresql":
+    slots = gen.slots(built.cells)
+    tables = (Organization._meta.db_table, Member._meta.db_table, MembershipEvent._meta.db_table)
+    big = connection.vendor == "postgresql" and plan.members >= PARALLEL_FROM
+    if not big:
+        with transaction.atomic():
+            write_rows(tables[0], generate.ORG_COLUMNS, (o.row() for o in built.orgs))
+            members, events = _write_members(gen, built.cells, slots, progress)
+            reset_sequences(*tables)
+    else:
+        workers = workers or max(2, os.cpu_count() or 2)
+        with transaction.atomic():
+            write_rows(tables[0], generate.ORG_COLUMNS, (o.row() for o in built.orgs))
+        try:
+            with bulk_load_mode(*tables[1:]):
+                _JOB = (gen, built.cells)
+                connections.close_all()  # the children open their own connections
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    results = pool.map(_load_part, _split(slots, workers))
+                members = sum(r[0] for r in results)
+                events = sum(r[1] for r in results)
+        except Exception as exc:
+            raise DomainError(
+                "Nạp dữ liệu lớn bị gián đoạn; hãy xóa và tạo lại cơ sở dữ liệu rồi nạp lại."
+            ) from exc
+        finally:
+            _JOB = None
+        reset_sequences(*tables)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        if progress:
+            progress(members)
     return SeedResult(
-        len(built.orgs),
-        len(built.cells),
-        counts["members"],
-        counts["events"],
-        time.perf_counter() - started,
+        len(built.orgs), len(built.cells), members, events, time.perf_counter() - started
     )
 
 

@@ -61,6 +61,7 @@ class bulk_load_mode:
             return self
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # settle rows written before
+            cursor.execute("SET maintenance_work_mem = '512MB'")  # for the index builds
             for table in self.tables:
                 cursor.execute(
                     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "

@@ -116,3 +116,45 @@ def test_seed_command(capsys):
 def test_today_is_never_passed():
     services.seed(generate.Plan(members=200, seed=2, province_codes=[42]))
     assert MembershipEvent.objects.aggregate(m=Max("date"))["m"] <= dt.date.today()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel COPY path is PostgreSQL's")
+
+    def definitions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename IN "
+                "('members_member', 'members_membershipevent') ORDER BY 1"
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE conrelid IN "
+                "('members_member'::regclass, 'members_membershipevent'::regclass) ORDER BY 1"
+            )
+            return indexes, cursor.fetchall()
+
+    before = definitions()
+    plan = generate.Plan(members=400, seed=11, province_codes=[42])
+    gen = generate.Generator(
+        plan,
+        first_org_id=1,
+        first_member_id=1,
+        first_event_id=1,
+        catalog=__import__("collections").defaultdict(int),
+    )
+    expected = [row[1:4] for row, _ in gen.members(gen.build_tree().cells)]
+    monkeypatch.setattr(services, "PARALLEL_FROM", 100)
+    result = services.seed(plan, workers=2)
+    assert result.members == 400
+    assert (
+        list(Member.objects.order_by("id").values_list("family_name", "middle_name", "given_name"))
+        == expected
+    )
+    assert definitions() == before
+    assert MembershipEvent.objects.count() == result.events
+    Member.objects.filter(pk=1).update(version=2)  # the table is writable again
