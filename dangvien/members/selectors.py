@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BinaryField, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from dangvien.accounts.scope import Scope
@@ -16,7 +18,7 @@ from dangvien.core.vietnamese import fold
 from dangvien.organizations.models import Organization
 
 from . import rules
-from .models import ACTIVE_STATUSES, Member, MembershipEvent
+from .models import ACTIVE_STATUSES, Gender, Member, MembershipEvent, Status
 
 PAGE_SIZE = 50
 
@@ -126,7 +128,7 @@ def members_filtered(scope: Scope, flt: MemberFilter) -> QuerySet[Member]:
     return qs
 
 
-def encode_cursor(member: Member) -> str:
+def encode_cursor(member) -> str:
     raw = bytes(member.sort_key) + b"|" + str(member.pk).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -142,7 +144,7 @@ def decode_cursor(cursor: str) -> tuple[bytes, int] | None:
 
 @dataclass
 class Page:
-    items: list[Member]
+    items: list[MemberRow]
     next_cursor: str | None
 
 
@@ -157,35 +159,86 @@ LIST_FIELDS = (
     "status",
     "is_exempt",
     "sort_key",
+    "organization_id",
     "organization__name",
 )
+_GENDERS = dict(Gender.choices)
+_STATUSES = dict(Status.choices)
 
-# A search first collects the ids of up to SEARCH_PROBE matches without ordering
-# (PostgreSQL then uses the trigram index, or stops early on a common word).
-# Ordering only those avoids the planner's bad bet of walking the name-order
-# index for a rare word: "thuoc" matches given names that all sort near the end.
-SEARCH_PROBE = 2000
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One line of a member list: plain values, no model instance to build."""
+
+    id: int
+    family_name: str
+    middle_name: str
+    given_name: str
+    gender: str
+    birth_date: dt.date
+    joining_date: dt.date | None
+    status: str
+    is_exempt: bool
+    sort_key: bytes
+    organization_id: int
+    organization_name: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
+
+    @property
+    def gender_label(self) -> str:
+        return _GENDERS.get(self.gender, self.gender)
+
+    @property
+    def status_label(self) -> str:
+        return _STATUSES.get(self.status, self.status)
+
+
+# The commonest family and middle names. They occur all along the name order
+# (which starts with the given name), so walking the name-order index finds a
+# page of them at once. Any other word (a given name, most often) gathers its
+# matches in one stretch of that order, maybe near its end: then PostgreSQL must
+# collect the matches through the trigram index and sort them, and the query
+# says so by ordering on an expression the index cannot serve.
+SPREAD_WORDS = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh doan "
+    "luong trinh mai cao van thi duc quang minh huu xuan cong ngoc thanh".split()
+)
+_UNINDEXED_ORDER = Func(
+    F("sort_key"), template="(%(expressions)s || ''::bytea)", output_field=BinaryField()
+)
+
+
+def _name_order(qs: QuerySet[Member], search: str) -> QuerySet[Member]:
+    tokens = fold(search).split() if search and not search.strip().isdigit() else []
+    rare = [t for t in tokens if len(t) >= 3 and t not in SPREAD_WORDS]
+    if rare and connection.vendor == "postgresql":
+        return qs.order_by(_UNINDEXED_ORDER, "id")
+    return qs.order_by("sort_key", "id")
 
 
 def members_page(
-    qs: QuerySet[Member],
-    cursor: str | None = None,
-    size: int = PAGE_SIZE,
-    *,
-    searching: bool = False,
+    qs: QuerySet[Member], cursor: str | None = None, size: int = PAGE_SIZE, *, search: str = ""
 ) -> Page:
     """Keyset pagination in Vietnamese name order (given, middle, family), then id."""
-    if searching:
-        ids = list(qs.order_by().values_list("pk", flat=True)[: SEARCH_PROBE + 1])
-        if len(ids) <= SEARCH_PROBE:
-            qs = Member.objects.filter(pk__in=ids)
-    qs = qs.order_by("sort_key", "id").select_related("organization").only(*LIST_FIELDS)
     if cursor:
         decoded = decode_cursor(cursor)
         if decoded is not None:
             key, pk = decoded
             qs = qs.filter(Q(sort_key__gt=key) | Q(sort_key=key, id__gt=pk))
-    rows = list(qs[: size + 1])
+    rows = [
+        MemberRow(*values)
+        for values in _name_order(qs, search).values_list(*LIST_FIELDS)[: size + 1]
+    ]
+    for i, row in enumerate(rows):
+        if not isinstance(row.sort_key, bytes):  # memoryview on PostgreSQL
+            rows[i] = dataclasses.replace(row, sort_key=bytes(row.sort_key))
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
     return Page(rows[:size], next_cursor)
 

@@ -113,7 +113,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         professional_qualification=_int_or_none(request.GET.get("professional")),
     )
     page = member_selectors.members_page(
-        member_selectors.members_filtered(scope, flt), request.GET.get("sau"), searching=bool(flt.q)
+        member_selectors.members_filtered(scope, flt), request.GET.get("sau"), search=flt.q
     )
     params = request.GET.copy()
     params.pop("sau", None)
