@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -320,6 +320,22 @@ def member_event_add(request: HttpRequest, pk) -> HttpResponse:
             messages.success(request, "Đã ghi sự kiện.")
             return redirect("member_detail", pk=member.pk)
     return render(request, "members/event_form.html", {"form": form, "member": member})
+
+
+@login_required
+@require_GET
+def member_photo(request: HttpRequest, pk) -> FileResponse:
+    """A member's photo, to callers whose scope reaches the member (personal data)."""
+    member = member_selectors.member_get_for(_scope(request), pk)
+    if not member.photo:
+        raise Http404
+    try:
+        handle = member.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 @login_required

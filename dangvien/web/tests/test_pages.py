@@ -287,3 +287,53 @@ def test_commune_lookup_lists_only_that_province(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("x", password="x-Test-1234"))
     items = client.get(reverse("communes"), {"province": 42}).json()["items"]
     assert len(items) == 69 and any(i["name"] == "Xã Cẩm Xuyên" for i in items)
+
+
+def test_recording_an_event_through_the_form(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_event_add", args=[member.pk])
+    page = client.get(url).content.decode()
+    assert "Miễn sinh hoạt" in page and "Kết nạp lại" not in page  # only what may follow
+    response = client.post(
+        url, {"kind": "exempted", "date": "01/03/2024", "reason": "Tuổi cao, sức yếu"}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.is_exempt and member.events.last().reason == "Tuổi cao, sức yếu"
+
+
+def test_an_event_out_of_order_is_explained_and_not_written(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_event_add", args=[member.pk])
+    # Transferred out before the member was even admitted (19/05/2010).
+    body = client.post(url, {"kind": "transferred_out", "date": "01/01/2009"}).content.decode()
+    assert "không phù hợp với tình trạng" in body
+    assert member.events.count() == 2
+
+
+def test_photo_is_served_only_inside_the_scope(client, django_user_model, tree):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dangvien.members import services
+
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 40), "blue").save(buf, "JPEG")
+    member = MemberFactory(organization=tree["cell_a"])
+    services.member_update(
+        actor=None,
+        member_id=member.pk,
+        expected_version=1,
+        data={"photo": SimpleUploadedFile("a.jpg", buf.getvalue())},
+    )
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    response = client.get(reverse("member_photo", args=[member.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content)[:2] == b"\xff\xd8"
+    client.force_login(
+        user_with_role(django_user_model, "other", Role.CELL_SECRETARY, tree["cell_b"])
+    )
+    assert client.get(reverse("member_photo", args=[member.pk])).status_code == 404
