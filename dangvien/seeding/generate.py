@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 import random
 from collections.abc import Iterator
@@ -293,6 +294,39 @@ class Org:
             None,
         )
 
+    def created_event_row(self, event_id: int, created_at: dt.datetime) -> tuple:
+        """The dated 'created' event that opens the organisation's history."""
+        after = json.dumps({"name": self.name, "parent_id": self.parent_id}, ensure_ascii=False)
+        return (
+            event_id,
+            self.id,
+            "created",
+            self.valid_from,
+            "",
+            None,
+            "{}",
+            after,
+            None,
+            "",
+            None,
+            created_at,
+        )
+
+
+ORG_EVENT_COLUMNS = [
+    "id",
+    "organization_id",
+    "kind",
+    "date",
+    "decision_number",
+    "decision_date",
+    "before",
+    "after",
+    "related_id",
+    "note",
+    "created_by_id",
+    "created_at",
+]
 
 ORG_COLUMNS = [
     "id",

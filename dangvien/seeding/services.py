@@ -17,7 +17,7 @@ from django.db.models import Max
 from dangvien.accounts.models import Role, RoleGrant
 from dangvien.core.errors import DomainError
 from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, Member, MembershipEvent
-from dangvien.organizations.models import Level, Organization
+from dangvien.organizations.models import Level, Organization, OrganizationEvent
 
 from . import generate
 from .writer import bulk_load_mode, reset_sequences, write_rows
@@ -45,6 +45,18 @@ def _max_id(model) -> int:
 
 
 CHUNK = 50_000
+
+
+def _write_organizations(gen: generate.Generator, built: generate.Built) -> None:
+    write_rows(Organization._meta.db_table, generate.ORG_COLUMNS, (o.row() for o in built.orgs))
+    first = _max_id(OrganizationEvent) + 1
+    write_rows(
+        OrganizationEvent._meta.db_table,
+        generate.ORG_EVENT_COLUMNS,
+        (o.created_event_row(first + i, gen.created_at) for i, o in enumerate(built.orgs)),
+    )
+
+
 PARALLEL_FROM = 100_000  # members; below this one process in one transaction
 
 
@@ -111,19 +123,24 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
     )
     built = gen.build_tree()
     slots = gen.slots(built.cells)
-    tables = (Organization._meta.db_table, Member._meta.db_table, MembershipEvent._meta.db_table)
+    tables = (
+        Organization._meta.db_table,
+        Member._meta.db_table,
+        MembershipEvent._meta.db_table,
+        OrganizationEvent._meta.db_table,
+    )
     big = connection.vendor == "postgresql" and plan.members >= PARALLEL_FROM
     if not big:
         with transaction.atomic():
-            write_rows(tables[0], generate.ORG_COLUMNS, (o.row() for o in built.orgs))
+            _write_organizations(gen, built)
             members, events = _write_members(gen, built.cells, slots, progress)
             reset_sequences(*tables)
     else:
         workers = workers or max(2, os.cpu_count() or 2)
         with transaction.atomic():
-            write_rows(tables[0], generate.ORG_COLUMNS, (o.row() for o in built.orgs))
+            _write_organizations(gen, built)
         try:
-            with bulk_load_mode(*tables[1:]):
+            with bulk_load_mode(*tables[1:3]):
                 _JOB = (gen, built.cells)
                 connections.close_all()  # the children open their own connections
                 with multiprocessing.get_context("fork").Pool(workers) as pool:

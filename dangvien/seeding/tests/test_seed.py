@@ -11,7 +11,13 @@ from dangvien.core.errors import DomainError
 from dangvien.members import rules
 from dangvien.members.models import Member, MembershipEvent
 from dangvien.members.selectors import MemberFilter, members_filtered
-from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Level, Organization, UnitType
+from dangvien.organizations.models import (
+    MEMBER_HOLDING_LEVELS,
+    Level,
+    Organization,
+    OrganizationEvent,
+    UnitType,
+)
 from dangvien.places.models import Commune
 from dangvien.seeding import generate, services
 
@@ -36,6 +42,9 @@ def test_demo_province_has_the_promised_shape():
         assert org.document_name.startswith("ĐẢNG ỦY ")
     span = MembershipEvent.objects.aggregate(first=Min("date"), last=Max("date"))
     assert (span["last"] - span["first"]).days > 10 * 365
+    created = OrganizationEvent.objects.filter(kind="created")
+    assert created.count() == Organization.objects.count()
+    assert created.filter(after__name="Đảng bộ tỉnh Hà Tĩnh").exists()
     kinds = set(MembershipEvent.objects.values_list("kind", flat=True))
     assert {"admitted", "recognised", "transferred_out", "transferred_in", "deceased"} <= kinds
 
