@@ -71,6 +71,10 @@ def test_secretary_finds_edits_and_sees_the_change(live_server, browser_page, dj
     expect(page.locator("#member-name")).to_have_text("Nguyễn Văn Thước")
     page.get_by_role("link", name="Sửa hồ sơ").click()
     page.fill("#id_phone", "0912345678")
+    # Choosing the province refreshes the commune list with that province's communes.
+    page.select_option("#id_current_province", label="Hà Tĩnh")
+    expect(page.locator("#id_current_commune option")).to_have_count(70)  # 69 + blank
+    page.select_option("#id_current_commune", label="Phường Thành Sen")
     page.fill("#id_current_street", "Số 12 đường Hà Huy Tập")
     page.get_by_role("button", name="Lưu hồ sơ").click()
 
@@ -79,6 +83,7 @@ def test_secretary_finds_edits_and_sees_the_change(live_server, browser_page, dj
     expect(timeline).to_contain_text("chibo")
     expect(timeline).to_contain_text("0912345678")
     expect(timeline).to_contain_text("Số 12 đường Hà Huy Tập")
+    expect(timeline).to_contain_text("Phường Thành Sen")
     page.screenshot(path=str(ARTIFACTS / "e2e-timeline.png"), full_page=True)
 
     response = page.goto(f"{live_server.url}/dang-vien/{outsider.pk}/")
