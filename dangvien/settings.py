@@ -90,6 +90,9 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve from the apps' static folders too, so a missed collectstatic still works.
+WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(PROJECT_DIR / "var" / "media"))
 

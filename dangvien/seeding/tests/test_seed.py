@@ -127,7 +127,7 @@ def test_today_is_never_passed():
     assert MembershipEvent.objects.aggregate(m=Max("date"))["m"] <= dt.date.today()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch):
     from django.db import connection
 

@@ -16,7 +16,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # Transactional tests flush the tables; serialized rollback brings back the
+    # data the migrations load (administrative units, catalogues) first.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(not shutil.which(CHROMIUM), reason="chromium is not installed"),
 ]
 
@@ -40,6 +42,21 @@ def browser_page():
         page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
         yield page
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _close_server_sessions(live_server):
+    """The live server's threads may keep a session open on the test database,
+    which PostgreSQL then refuses to drop at the end of the run."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def test_secretary_finds_edits_and_sees_the_change(live_server, browser_page, django_user_model):
