@@ -130,14 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     def orm_list(org):
-        return lambda: selectors.members_page(
-            selectors.members_filtered(everything, selectors.MemberFilter(organization=org))
-        )
+        return lambda: selectors.members_page(everything, selectors.MemberFilter(organization=org))
 
     def orm_search(q):
-        return lambda: selectors.members_page(
-            selectors.members_filtered(everything, selectors.MemberFilter(q=q)), search=q
-        )
+        return lambda: selectors.members_page(everything, selectors.MemberFilter(q=q))
 
     def raw_search(q, *, naive=False):
         tokens = q.split()

@@ -10,3 +10,25 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test (browser, parallel seeding) ends by flushing every table,
+    the reference data that migrations load included. When a later test in the
+    same worker finds them gone, load them again inside its own transaction."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("db")
+    from dangvien.members.catalogues import catalogue_rows
+    from dangvien.members.models import CatalogItem
+    from dangvien.places.loader import load_places
+    from dangvien.places.models import Commune, Province
+
+    if not Province.objects.exists():
+        load_places(Province, Commune)
+    if not CatalogItem.objects.exists():
+        CatalogItem.objects.bulk_create(
+            [CatalogItem(kind=k, code=c, name=n, rank=r) for k, c, n, r in catalogue_rows()]
+        )

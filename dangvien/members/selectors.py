@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import BinaryField, F, Func, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from dangvien.accounts.scope import Scope
@@ -86,6 +86,15 @@ class MemberFilter:
     today: dt.date = field(default_factory=dt.date.today)
 
 
+CATALOG_FILTERS = (
+    "ethnicity",
+    "religion",
+    "political_theory",
+    "general_education",
+    "professional_qualification",
+)
+
+
 def _search_q(text: str) -> Q:
     text = text.strip()
     if text.isdigit():
@@ -115,13 +124,7 @@ def members_filtered(scope: Scope, flt: MemberFilter) -> QuerySet[Member]:
             birth_date__gt=flt.today - relativedelta(years=high),
             birth_date__lte=flt.today - relativedelta(years=low),
         )
-    for name in (
-        "ethnicity",
-        "religion",
-        "political_theory",
-        "general_education",
-        "professional_qualification",
-    ):
+    for name in CATALOG_FILTERS:
         value = getattr(flt, name)
         if value:
             qs = qs.filter(**{f"{name}_id": value})
@@ -148,19 +151,9 @@ class Page:
     next_cursor: str | None
 
 
-LIST_FIELDS = (
-    "id",
-    "family_name",
-    "middle_name",
-    "given_name",
-    "gender",
-    "birth_date",
-    "joining_date",
-    "status",
-    "is_exempt",
-    "sort_key",
-    "organization_id",
-    "organization__name",
+_LIST_COLUMNS = (
+    "m.id, m.family_name, m.middle_name, m.given_name, m.gender, m.birth_date, "
+    "m.joining_date, m.status, m.is_exempt, m.sort_key, m.organization_id, o.name"
 )
 _GENDERS = dict(Gender.choices)
 _STATUSES = dict(Status.choices)
@@ -210,32 +203,92 @@ SPREAD_WORDS = frozenset(
     "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh doan "
     "luong trinh mai cao van thi duc quang minh huu xuan cong ngoc thanh".split()
 )
-_UNINDEXED_ORDER = Func(
-    F("sort_key"), template="(%(expressions)s || ''::bytea)", output_field=BinaryField()
-)
 
 
-def _name_order(qs: QuerySet[Member], search: str) -> QuerySet[Member]:
-    tokens = fold(search).split() if search and not search.strip().isdigit() else []
-    rare = [t for t in tokens if len(t) >= 3 and t not in SPREAD_WORDS]
-    if rare and connection.vendor == "postgresql":
-        return qs.order_by(_UNINDEXED_ORDER, "id")
-    return qs.order_by("sort_key", "id")
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
+    """The WHERE clause of `members_filtered` as SQL, for the hot list page.
+
+    Kept equal to the queryset by a property test (tests/test_list_sql.py).
+    """
+    where: list[str] = []
+    params: list = []
+    if not scope.everything:
+        alternatives = ["m.org_path LIKE %s"] * len(scope.paths)
+        params += [f"{p}%" for p in scope.paths]
+        if scope.member_id is not None:
+            alternatives.append("m.id = %s")
+            params.append(scope.member_id)
+        where.append(f"({' OR '.join(alternatives) or '1 = 0'})")
+    if flt.organization is not None:
+        where.append("m.org_path LIKE %s")
+        params.append(f"{flt.organization.path}%")
+    if flt.status == "active":
+        where.append("m.status IN (%s, %s)")
+        params += [str(s) for s in ACTIVE_STATUSES]
+    elif flt.status and flt.status != "all":
+        where.append("m.status = %s")
+        params.append(flt.status)
+    text = flt.q.strip()
+    if text.isdigit():
+        where.append(
+            "(m.citizen_id LIKE %s ESCAPE '\\' OR m.party_card_number LIKE %s ESCAPE '\\')"
+        )
+        params += [f"{text}%", f"{text}%"]
+    elif text:
+        for token in fold(text).split():
+            where.append("m.search_name LIKE %s ESCAPE '\\'")
+            params.append(f"%{_like_escape(token)}%")
+    if flt.gender:
+        where.append("m.gender = %s")
+        params.append(flt.gender)
+    if flt.age_band in AGE_BANDS:
+        _, low, high = AGE_BANDS[flt.age_band]
+        where.append("m.birth_date > %s AND m.birth_date <= %s")
+        params += [flt.today - relativedelta(years=high), flt.today - relativedelta(years=low)]
+    for name in CATALOG_FILTERS:
+        value = getattr(flt, name)
+        if value:
+            where.append(f"m.{name}_id = %s")
+            params.append(value)
+    return where, params
 
 
 def members_page(
-    qs: QuerySet[Member], cursor: str | None = None, size: int = PAGE_SIZE, *, search: str = ""
+    scope: Scope, flt: MemberFilter, cursor: str | None = None, size: int = PAGE_SIZE
 ) -> Page:
-    """Keyset pagination in Vietnamese name order (given, middle, family), then id."""
-    if cursor:
-        decoded = decode_cursor(cursor)
-        if decoded is not None:
-            key, pk = decoded
-            qs = qs.filter(Q(sort_key__gt=key) | Q(sort_key=key, id__gt=pk))
-    rows = [
-        MemberRow(*values)
-        for values in _name_order(qs, search).values_list(*LIST_FIELDS)[: size + 1]
-    ]
+    """One page of the list, in Vietnamese name order (given, middle, family), then id,
+    with keyset pagination. Written as one SQL statement: this is the hottest read."""
+    where, params = _list_where(scope, flt)
+    if cursor and (decoded := decode_cursor(cursor)) is not None:
+        key, pk = decoded
+        where.append("(m.sort_key > %s OR (m.sort_key = %s AND m.id > %s))")
+        params += [key, key, pk]
+    tokens = fold(flt.q).split() if flt.q and not flt.q.strip().isdigit() else []
+    rare = any(len(t) >= 3 and t not in SPREAD_WORDS for t in tokens)
+    order = "m.sort_key, m.id"
+    if rare and connection.vendor == "postgresql":
+        order = "(m.sort_key || ''::bytea), m.id"
+    # Every SQL fragment is written here; what the user typed travels only as a parameter.
+    sql = " ".join(
+        (
+            "SELECT",
+            _LIST_COLUMNS,
+            "FROM members_member m",
+            "JOIN organizations_organization o ON o.id = m.organization_id",
+            "WHERE",
+            " AND ".join(where) or "1 = 1",
+            "ORDER BY",
+            order,
+            "LIMIT %s",
+        )
+    )
+    with connection.cursor() as db:
+        db.execute(sql, [*params, size + 1])
+        rows = [MemberRow(*values) for values in db.fetchall()]
     for i, row in enumerate(rows):
         if not isinstance(row.sort_key, bytes):  # memoryview on PostgreSQL
             rows[i] = dataclasses.replace(row, sort_key=bytes(row.sort_key))

@@ -112,9 +112,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         general_education=_int_or_none(request.GET.get("education")),
         professional_qualification=_int_or_none(request.GET.get("professional")),
     )
-    page = member_selectors.members_page(
-        member_selectors.members_filtered(scope, flt), request.GET.get("sau"), search=flt.q
-    )
+    page = member_selectors.members_page(scope, flt, request.GET.get("sau"))
     params = request.GET.copy()
     params.pop("sau", None)
     next_url = None

@@ -99,10 +99,10 @@ def test_list_is_in_vietnamese_name_order_with_keyset_pages(
     )
     from dangvien.accounts.scope import scope_for
 
-    qs = selectors.members_filtered(scope_for(scope_user), selectors.MemberFilter())
-    first = selectors.members_page(qs, size=3)
-    second = selectors.members_page(qs, first.next_cursor, size=3)
-    third = selectors.members_page(qs, second.next_cursor, size=3)
+    scope, flt = scope_for(scope_user), selectors.MemberFilter()
+    first = selectors.members_page(scope, flt, size=3)
+    second = selectors.members_page(scope, flt, first.next_cursor, size=3)
+    third = selectors.members_page(scope, flt, second.next_cursor, size=3)
     seen = [m.given_name for m in first.items + second.items + third.items]
     assert seen == ["An", "Anh", "Ăn", "Ân", "Bình", "Đạt", "Em"]
     assert third.next_cursor is None
@@ -121,9 +121,9 @@ def test_search_results_are_in_name_order_whatever_the_word(django_user_model, t
     scope = scope_for(
         user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"])
     )
-    qs = selectors.members_filtered(scope, selectors.MemberFilter(q=query))
-    first = selectors.members_page(qs, size=2, search=query)
-    rest = selectors.members_page(qs, first.next_cursor, size=10, search=query)
+    flt = selectors.MemberFilter(q=query)
+    first = selectors.members_page(scope, flt, size=2)
+    rest = selectors.members_page(scope, flt, first.next_cursor, size=10)
     names = [m.given_name for m in first.items + rest.items]
     expected = {"nguyen": ["Anh", "Bình", "Hoa", "Hòa", "Hoàng"], "hoa": ["Hoa", "Hòa", "Hoàng"]}
     assert names == expected["hoa" if "hoa" in query else "nguyen"]
