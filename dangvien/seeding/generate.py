@@ -249,6 +249,7 @@ WORKPLACES = [
     "Bưu điện văn hóa xã",
 ]
 
+NATIONAL_MEMBERS = 5_600_000  # R12.4, about 5.6 million members in 2026
 EVENTS_PER_MEMBER = 5  # at most: admitted, recognised, out, in, and one more
 CCCD_CODES = sorted(member_rules.CCCD_PROVINCE_CODES)
 RESTRUCTURING = dt.date(2025, 7, 1)  # two-level local government, QĐ 294-QĐ/TW
@@ -532,9 +533,12 @@ class Generator:
             n_cells = max(30, math.ceil(per_province / plan.members_per_cell))
             wards = list(VNWard.iter_by_province(province.code))
             rng.shuffle(wards)
-            n_communes = min(len(wards), max(plan.min_communes, math.ceil(n_cells * 0.75 / 60)))
-            agency_cells = max(8, n_cells - n_communes * max(1, round(n_cells * 0.75 / n_communes)))
-            commune_cells = n_cells - agency_cells
+            # At the party's full size every real commune and ward has its committee;
+            # smaller sets use a share of them. Three cells in four are in communes.
+            fraction = min(1.0, per_province / (NATIONAL_MEMBERS / 34))
+            n_communes = min(len(wards), max(plan.min_communes, math.ceil(len(wards) * fraction)))
+            commune_cells = max(n_communes, round(n_cells * 0.75))
+            agency_cells = max(8, n_cells - commune_cells)
             for i, ward in enumerate(wards[:n_communes]):
                 share = commune_cells // n_communes + (1 if i < commune_cells % n_communes else 0)
                 self._commune_tree(prov, ward, max(share, 1), orgs, cells)

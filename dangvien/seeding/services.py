@@ -136,7 +136,8 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
             members, events = _write_members(gen, built.cells, slots, progress)
             reset_sequences(*tables)
     else:
-        workers = workers or max(2, os.cpu_count() or 2)
+        # One loader more than cores: each waits on PostgreSQL part of the time.
+        workers = workers or (os.cpu_count() or 1) + 1
         with transaction.atomic():
             _write_organizations(gen, built)
         try:

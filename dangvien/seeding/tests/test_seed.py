@@ -167,3 +167,25 @@ def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch
     assert definitions() == before
     assert MembershipEvent.objects.count() == result.events
     Member.objects.filter(pk=1).update(version=2)  # the table is writable again
+
+
+def test_the_national_shape():
+    """`dangvien seed --members 5600000` builds the whole party's tree: all 34
+    provinces, a committee for each of the 3,321 communes and wards, agency
+    committees, about 270,000 cells. (The tree only; members are not generated.)"""
+    gen = generate.Generator(
+        generate.Plan(members=5_600_000, seed=1),
+        first_org_id=1,
+        first_member_id=1,
+        first_event_id=1,
+        catalog={},
+    )
+    built = gen.build_tree()
+    levels = __import__("collections").Counter(o.level for o in built.orgs)
+    assert levels[Level.PROVINCIAL] == 34
+    communes = [o for o in built.orgs if o.level == Level.SUPERIOR and o.commune_id]
+    assert len({o.commune_id for o in communes}) == len(communes) == 3321
+    assert levels[Level.GRASSROOTS_COMMITTEE] > 3000
+    assert 260_000 <= len(built.cells) <= 280_000
+    slots = gen.slots(built.cells)
+    assert sum(count for _, _, count in slots) == 5_600_000
