@@ -246,6 +246,11 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     text = "\n".join(lines)
+    # Notes kept by hand below the marker (e.g. a national-size seeding run) survive.
+    marker = "<!-- notes kept by make bench -->"
+    previous = Path(args.output).read_text(encoding="utf-8") if Path(args.output).is_file() else ""
+    if marker in previous:
+        text += "\n" + marker + previous.split(marker, 1)[1]
     if args.output != "/dev/null":
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"wrote {args.output}")

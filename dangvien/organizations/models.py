@@ -47,6 +47,9 @@ class MeetingRule(models.TextChoices):
     WEEKDAY_OF_FIRST_WEEK = "weekday_first_week", "Thứ cố định của tuần đầu tháng"
 
 
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
 class Organization(models.Model):
     path = models.CharField("đường dẫn", max_length=255, unique=True)
     depth = models.PositiveSmallIntegerField("cấp")
@@ -104,6 +107,18 @@ class Organization(models.Model):
     @property
     def holds_members(self) -> bool:
         return self.level in MEMBER_HOLDING_LEVELS
+
+    @property
+    def meeting_rule_text(self) -> str:
+        """The meeting-day rule as said in Vietnamese: "Ngày 7 hằng tháng"."""
+        if self.meeting_rule == MeetingRule.DAY_OF_MONTH and self.meeting_day:
+            return f"Ngày {self.meeting_day} hằng tháng"
+        if (
+            self.meeting_rule == MeetingRule.WEEKDAY_OF_FIRST_WEEK
+            and self.meeting_weekday is not None
+        ):
+            return f"{WEEKDAYS[self.meeting_weekday]} tuần đầu tháng"
+        return ""
 
     def is_descendant_of(self, other: Organization) -> bool:
         return self.path.startswith(other.path)

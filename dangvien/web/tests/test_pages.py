@@ -337,3 +337,20 @@ def test_photo_is_served_only_inside_the_scope(client, django_user_model, tree):
         user_with_role(django_user_model, "other", Role.CELL_SECRETARY, tree["cell_b"])
     )
     assert client.get(reverse("member_photo", args=[member.pk])).status_code == 404
+
+
+def test_not_found_is_said_in_vietnamese(client, django_user_model, settings):
+    settings.DEBUG = False
+    client.force_login(django_user_model.objects.create_user("x", password="x-Test-1234"))
+    response = client.get("/dang-vien/999999/")
+    assert response.status_code == 404 and "Không tìm thấy" in response.content.decode()
+
+
+def test_meeting_rule_reads_in_vietnamese(tree):
+    from dangvien.organizations.models import MeetingRule
+
+    cell = tree["cell_a"]
+    cell.meeting_rule, cell.meeting_day = MeetingRule.DAY_OF_MONTH, 7
+    assert cell.meeting_rule_text == "Ngày 7 hằng tháng"
+    cell.meeting_rule, cell.meeting_weekday = MeetingRule.WEEKDAY_OF_FIRST_WEEK, 6
+    assert cell.meeting_rule_text == "Chủ nhật tuần đầu tháng"
