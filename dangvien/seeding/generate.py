@@ -425,6 +425,17 @@ EVENT_COLUMNS = [
 ]
 
 
+def citizen_id_for(pcode: int, serial: int, birth: dt.date, male: bool) -> str:
+    """A well-formed citizen ID, unique for each (province, serial) while a province
+    has fewer than a million members: the province's code, century and sex, year
+    of birth, then the serial. Past a million the province code moves on."""
+    home = f"{pcode:03d}"
+    index = CCCD_CODES.index(home) if home in CCCD_CODES else 0
+    prefix = CCCD_CODES[(index + serial // 1_000_000) % len(CCCD_CODES)]
+    century = (birth.year - 1900) // 100 * 2 + (0 if male else 1)
+    return f"{prefix}{century}{birth.year % 100:02d}{serial % 1_000_000:06d}"
+
+
 @dataclass
 class Plan:
     """What to build: members spread over provinces, real communes in each."""
@@ -474,6 +485,9 @@ class Generator:
         self.next_org = first_org_id
         self.first_member_id = first_member_id
         self.first_event_id = first_event_id
+        # The first member id of each province (its members are one run of ids),
+        # set by slots(): citizen IDs are numbered within the province.
+        self.province_first_id: dict[int | None, int] = {}
         self.catalog = catalog
         self.root = root
         self.created_at = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
@@ -676,6 +690,7 @@ class Generator:
         out, next_id = [], self.first_member_id
         for index, quota in enumerate(quotas):
             out.append((index, next_id, quota))
+            self.province_first_id.setdefault(cells[index].province_id, next_id)
             next_id += quota
         return out
 
@@ -729,10 +744,12 @@ class Generator:
         pcode = cell.province_id or 42
         commune = cell.commune_id or pick(wards)
         home_commune = commune if rng.random() < 0.7 else pick(wards)
-        home_idx = CCCD_CODES.index(f"{pcode:03d}") if f"{pcode:03d}" in CCCD_CODES else 0
-        cccd_prefix = CCCD_CODES[(home_idx + mid // 1_000_000) % len(CCCD_CODES)]
-        century = (birth.year - 1900) // 100 * 2 + (0 if male else 1)
-        citizen_id = f"{cccd_prefix}{century}{birth.year % 100:02d}{mid % 1_000_000:06d}"
+        citizen_id = citizen_id_for(
+            pcode,
+            mid - self.province_first_id.get(cell.province_id, self.first_member_id),
+            birth,
+            male,
+        )
         street = (
             f"Số {between(1, 200)} đường {pick(STREETS)}"
             if cell.unit_type in (UnitType.WARD, UnitType.AGENCY)

@@ -150,7 +150,8 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
                 events = sum(r[1] for r in results)
         except Exception as exc:
             raise DomainError(
-                "Nạp dữ liệu lớn bị gián đoạn; hãy xóa và tạo lại cơ sở dữ liệu rồi nạp lại."
+                "Nạp dữ liệu lớn bị gián đoạn; hãy xóa và tạo lại cơ sở dữ liệu rồi nạp lại. "
+                f"Nguyên nhân: {exc}"
             ) from exc
         finally:
             _JOB = None

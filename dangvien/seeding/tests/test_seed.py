@@ -189,3 +189,17 @@ def test_the_national_shape():
     assert 260_000 <= len(built.cells) <= 280_000
     slots = gen.slots(built.cells)
     assert sum(count for _, _, count in slots) == 5_600_000
+
+
+def test_synthetic_citizen_ids_stay_unique_across_provinces():
+    # Numbered within each province (fewer than a million members there), so two
+    # provinces never meet, whatever their members' ids (the national set has
+    # ids up to 5.6 million).
+    birth = dt.date(1980, 5, 1)
+    ids = [
+        generate.citizen_id_for(pcode, serial, birth, True)
+        for pcode in (1, 4, 8, 42, 79, 96)
+        for serial in (0, 5, 165_000, 999_999)
+    ]
+    assert len(set(ids)) == len(ids)
+    assert all(rules.citizen_id_error(i, birth_date=birth, gender="M") is None for i in ids)
