@@ -12,12 +12,18 @@ from django.db.models import Q
 
 from .models import Role, RoleGrant
 
+# Roles that may change records in their subtree; the others only read there.
+WRITING_ROLES = frozenset(
+    {Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICE, Role.ORGANISATION_BOARD, Role.SYSTEM_ADMIN}
+)
+
 
 @dataclass(frozen=True)
 class Scope:
     everything: bool
     paths: tuple[str, ...]  # organisation subtrees reached
     member_id: int | None  # a member's own record (role MEMBER)
+    write_paths: tuple[str, ...] = ()  # subtrees where records may be changed
 
     def org_q(self, field: str = "path") -> Q:
         if self.everything:
@@ -38,6 +44,9 @@ class Scope:
     def reaches_path(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.paths)
 
+    def writes_path(self, path: str) -> bool:
+        return self.everything or any(path.startswith(p) for p in self.write_paths)
+
 
 NOTHING = Scope(everything=False, paths=(), member_id=None)
 
@@ -54,6 +63,7 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
         .select_related("organization")
     )
     paths: list[str] = []
+    write_paths: list[str] = []
     member_id = None
     for grant in grants:
         if grant.role == Role.SYSTEM_ADMIN:
@@ -63,10 +73,20 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
             member_id = member.pk if member else None
             continue
         paths.append(grant.organization.path)
-    # Drop paths already covered by a shorter one.
-    paths.sort()
+        if grant.role in WRITING_ROLES:
+            write_paths.append(grant.organization.path)
+    return Scope(
+        everything=False,
+        paths=_outermost(paths),
+        member_id=member_id,
+        write_paths=_outermost(write_paths),
+    )
+
+
+def _outermost(paths: list[str]) -> tuple[str, ...]:
+    """Drop paths already covered by a shorter one."""
     kept: list[str] = []
-    for path in paths:
+    for path in sorted(paths):
         if not kept or not path.startswith(kept[-1]):
             kept.append(path)
-    return Scope(everything=False, paths=tuple(kept), member_id=member_id)
+    return tuple(kept)

@@ -45,6 +45,7 @@ RECORD_FIELDS = [
     "admitting_organization",
     "introducer_1",
     "introducer_2",
+    "age_exception",
     "general_education",
     "professional_qualification",
     "degree",
@@ -103,6 +104,7 @@ SECTIONS = [
             "admitting_organization",
             "introducer_1",
             "introducer_2",
+            "age_exception",
         ],
     ),
     (
@@ -171,7 +173,7 @@ class MemberForm(forms.ModelForm):
         photo = data.get("photo")
         if photo is False:  # "clear" ticked
             data["photo"] = ""
-        elif photo is None or photo == self.instance.photo:
+        elif "photo" not in self.changed_data:
             data.pop("photo")
         return data
 
@@ -182,7 +184,9 @@ class EventForm(forms.Form):
     organization = forms.ModelChoiceField(
         label="Chi bộ (chuyển đến)", queryset=None, required=False
     )
-    other_party = forms.CharField(label="Nơi đi / nơi đến ngoài hệ thống", required=False)
+    other_party = forms.CharField(
+        label="Nơi đi / nơi đến ngoài hệ thống", required=False, max_length=255
+    )
     decision_number = forms.CharField(label="Số quyết định", required=False, max_length=64)
     decision_date = forms.DateField(
         label="Ngày quyết định",

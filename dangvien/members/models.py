@@ -174,6 +174,12 @@ class Member(models.Model):
     admitting_organization = models.CharField("chi bộ kết nạp", max_length=255, blank=True)
     introducer_1 = models.CharField("người giới thiệu thứ nhất", max_length=255, blank=True)
     introducer_2 = models.CharField("người giới thiệu thứ hai", max_length=255, blank=True)
+    age_exception = models.CharField(
+        "văn bản đồng ý kết nạp trên 60 tuổi",
+        max_length=255,
+        blank=True,
+        help_text="Số, ngày văn bản của ban thường vụ cấp ủy trực thuộc Trung ương (R1.2).",
+    )
 
     # Education and work
     general_education = _catalog_fk(CatalogKind.GENERAL_EDUCATION, "giáo dục phổ thông")

@@ -219,7 +219,9 @@ ALLOWED: dict[str, tuple[str | None, ...]] = {
     EventKind.EXEMPTED: ACTIVE_STATUSES,
     EventKind.RETURNED: ACTIVE_STATUSES,
     EventKind.NAME_DELETED: ACTIVE_STATUSES,
-    EventKind.EXPELLED: ACTIVE_STATUSES,
+    # R1.16: a probationary member can only be reprimanded or warned; a serious
+    # breach ends probation by name deletion, not expulsion.
+    EventKind.EXPELLED: (Status.OFFICIAL,),
     EventKind.LEFT: ACTIVE_STATUSES,
     EventKind.DECEASED: (*ACTIVE_STATUSES, Status.TRANSFERRED_OUT),
 }
@@ -241,7 +243,7 @@ def apply_event(
         case EventKind.ADMITTED | EventKind.READMITTED:
             return State(Status.PROBATIONARY, org, False, False)
         case EventKind.RECOGNISED:
-            return State(Status.OFFICIAL, org, state.exempt, True)
+            return State(Status.OFFICIAL, state.organization_id, state.exempt, True)
         case EventKind.TRANSFERRED_IN:
             recognised = state.recognised if state.status else official_on_arrival
             status = Status.OFFICIAL if recognised else Status.PROBATIONARY
@@ -269,6 +271,35 @@ def apply_event(
         case EventKind.DECEASED:
             return State(Status.DECEASED, state.organization_id, False, state.recognised)
     raise TransitionError(kind)
+
+
+# R1.12: readmission once only, at least 36 months after leaving the Party.
+# QĐ 294-QĐ/TW điểm 3.5.1 (same as QĐ 29, 24).
+READMISSION_MIN_MONTHS_OUT = Rule(
+    "readmission_min_months_out",
+    "Thời gian tối thiểu ra khỏi Đảng trước khi kết nạp lại (tháng)",
+    (Version(LONG_AGO, 36, "QĐ 294-QĐ/TW điểm 3.5.1"),),
+)
+
+
+def readmission_error(history: list[tuple[dt.date, str]], on: dt.date) -> str | None:
+    """`history` is (date, event kind) in order. R1.12: once only, 36 months out."""
+    if any(kind == EventKind.READMITTED for _, kind in history):
+        return "Chỉ được kết nạp lại một lần (QĐ 294-QĐ/TW điểm 3.5.1)."
+    left = [
+        day
+        for day, kind in history
+        if kind in (EventKind.NAME_DELETED, EventKind.EXPELLED, EventKind.LEFT)
+    ]
+    if left:
+        months = READMISSION_MIN_MONTHS_OUT.on(on)
+        earliest = add_months(left[-1], months)
+        if on < earliest:
+            return (
+                f"Chưa đủ {months} tháng kể từ khi ra khỏi Đảng: sớm nhất ngày "
+                f"{earliest:%d/%m/%Y} (QĐ 294-QĐ/TW điểm 3.5.1)."
+            )
+    return None
 
 
 @dataclass(frozen=True)
@@ -319,6 +350,8 @@ def party_age(
             gap_start = None
         if status_after == Status.OFFICIAL:
             recognised = True
+        elif status in _ENDED and status_after == Status.PROBATIONARY:
+            recognised = False  # readmitted: probation again before party age shows
         status = status_after
     if not recognised or status not in ACTIVE_STATUSES:
         # Party age is shown for members in activity; a member out of the Party

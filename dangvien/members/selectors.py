@@ -140,7 +140,8 @@ def decode_cursor(cursor: str) -> tuple[bytes, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key, _, pk = raw.rpartition(b"|")
-        return key, int(pk)
+        number = int(pk)
+        return (key, number) if 0 < number < 2**63 else None
     except (ValueError, binascii.Error):
         return None
 

@@ -54,32 +54,34 @@ def _record_errors(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str,
     joining = data.get("joining_date")
     official = data.get("official_date")
     today = dt.date.today()
-    if birth and birth > today:
-        add("birth_date", "Ngày sinh không được ở tương lai.")
-    if birth and decision:
-        if decision <= birth:
-            add("admission_decision_date", "Ngày quyết định kết nạp phải sau ngày sinh.")
-        elif rules.age_in_months(birth, decision) < rules.ADMISSION_MIN_AGE_MONTHS.on(decision):
-            add(
-                "admission_decision_date",
-                "Đảng viên chưa đủ 18 tuổi tại ngày quyết định kết nạp (Điều lệ Đảng, Điều 1).",
-            )
-    if birth and joining and joining <= birth:
+    for field in ("birth_date", "admission_decision_date", "joining_date", "official_date"):
+        if data.get(field) and data[field] > today:
+            add(field, "Ngày này không được ở tương lai.")
+    if errors:  # the checks below compare dates that must first be possible
+        return errors
+    admitted = decision or joining
+    if birth and admitted:
+        field = "admission_decision_date" if decision else "joining_date"
+        if admitted <= birth:
+            add(field, "Ngày kết nạp phải sau ngày sinh.")
+        else:
+            # R1.1-R1.2: 18 to 60 on admission; over 60 only with the written consent.
+            message = rules.admission_age_error(birth, admitted)
+            if message and not ("60" in message and (data.get("age_exception") or "").strip()):
+                add(field, message)
+    if birth and joining and joining <= birth and "joining_date" not in errors:
         add("joining_date", "Ngày vào Đảng phải sau ngày sinh.")
     if decision and joining and joining < decision:
         add("joining_date", "Ngày vào Đảng (lễ kết nạp) không được trước ngày quyết định kết nạp.")
     if official and not joining:
         add("joining_date", "Cần có ngày vào Đảng để xác định ngày chính thức.")
-    if official and joining and official < rules.probation_end(joining):
+    if official and joining and official != rules.probation_end(joining):
         add(
             "official_date",
-            "Ngày chính thức phải từ ngày "
-            f"{rules.probation_end(joining):%d/%m/%Y}, khi hết 12 tháng dự bị "
-            "(Điều lệ Đảng, Điều 5).",
+            "Ngày chính thức là ngày hết 12 tháng dự bị: "
+            f"{rules.probation_end(joining):%d/%m/%Y} (Điều lệ Đảng, Điều 5; "
+            "QĐ 24-QĐ/TW điểm 4.2.2).",
         )
-    for field in ("admission_decision_date", "joining_date", "official_date"):
-        if data.get(field) and data[field] > today:
-            add(field, "Ngày này không được ở tương lai.")
 
     citizen_id = (data.get("citizen_id") or "").strip()
     if citizen_id:
@@ -240,6 +242,14 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     return member
 
 
+MOVING_KINDS = (
+    EventKind.ADMITTED,
+    EventKind.READMITTED,
+    EventKind.TRANSFERRED_IN,
+    EventKind.REASSIGNED,
+)
+
+
 def _next_seq(member: Member, date: dt.date) -> int:
     top = MembershipEvent.objects.filter(member=member, date=date).aggregate(m=Max("seq"))["m"]
     return 0 if top is None else top + 1
@@ -266,12 +276,25 @@ def member_add_event(
     replays; the cached state is recomputed from the events either way.
     """
     member = Member.objects.select_for_update().get(pk=member.pk)
-    if kind in (
-        EventKind.ADMITTED,
-        EventKind.READMITTED,
-        EventKind.TRANSFERRED_IN,
-        EventKind.REASSIGNED,
-    ):
+    if kind not in MOVING_KINDS:
+        organization = None  # only these kinds place the member somewhere
+    history = list(
+        MembershipEvent.objects.filter(member=member)
+        .order_by("date", "seq", "id")
+        .values_list("date", "kind")
+    )
+    if kind == EventKind.RECOGNISED:
+        started = [d for d, k in history if k in (EventKind.ADMITTED, EventKind.READMITTED)]
+        start = started[-1] if started else member.joining_date
+        if start and date != rules.probation_end(start):
+            raise DomainError(
+                "Đảng viên được công nhận chính thức từ đúng ngày hết 12 tháng dự bị: "
+                f"{rules.probation_end(start):%d/%m/%Y} (QĐ 24-QĐ/TW điểm 4.2.2).",
+                field="date",
+            )
+    if kind == EventKind.READMITTED and (message := rules.readmission_error(history, date)):
+        raise DomainError(message, field="date")
+    if kind in MOVING_KINDS:
         if organization is None:
             raise DomainError(
                 "Cần chọn tổ chức đảng nơi đảng viên sinh hoạt.", field="organization"
@@ -335,14 +358,25 @@ def member_refresh_state(member: Member) -> None:
 
 
 @transaction.atomic
-def member_save_rows(*, actor, member: Member, model, rows: list[tuple[int | None, dict]]) -> int:
+def member_save_rows(
+    *,
+    actor,
+    member: Member,
+    model,
+    rows: list[tuple[int, int | None, dict]],
+    expected_version: int,
+) -> int:
     """Add or correct dated rows of a record (posts, work history, family, trips).
 
-    Each row is (id or None, values). Rows are never deleted: a wrong row is
-    corrected, and its history keeps what it said before.
+    Each row is (its position on the form, id or None, values). Rows are never
+    deleted: a wrong row is corrected, and its history keeps what it said before.
+    Refused when someone else saved the record since `expected_version`.
     """
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.version != expected_version:
+        raise ConcurrentEditError()
     errors: dict[str, list[str]] = {}
-    for index, (_pk, values) in enumerate(rows):
+    for index, _pk, values in rows:
         start, end = values.get("start"), values.get("end")
         if start and end and end < start:
             errors.setdefault(f"form-{index}-end", []).append(
@@ -353,18 +387,14 @@ def member_save_rows(*, actor, member: Member, model, rows: list[tuple[int | Non
         if start and member.birth_date and start < member.birth_date:
             errors.setdefault(f"form-{index}-start", []).append("Ngày này trước ngày sinh.")
         for key, value in values.items():
-            if (
-                isinstance(value, str)
-                and ("<" in value or ">" in value)
-                and key != "political_notes"
-            ):
+            if isinstance(value, str) and ("<" in value or ">" in value):
                 errors.setdefault(f"form-{index}-{key}", []).append(
                     "Không được chứa ký tự < hoặc >."
                 )
     if errors:
         raise RecordValidationError(errors)
     saved = 0
-    for pk, values in rows:
+    for _index, pk, values in rows:
         row = (
             model.objects.select_for_update().get(pk=pk, member=member)
             if pk
@@ -377,4 +407,6 @@ def member_save_rows(*, actor, member: Member, model, rows: list[tuple[int | Non
         row._history_user = actor
         row.save()
         saved += 1
+    if saved:
+        Member.objects.filter(pk=member.pk).update(version=member.version + 1)
     return saved

@@ -35,7 +35,8 @@ def _entries(model, records, label: str) -> list[Entry]:
         previous = records[index + 1] if index + 1 < len(records) else None
         who = record.history_user.get_username() if record.history_user else "hệ thống"
         if previous is None:
-            out.append(Entry(record.history_date, who, f"{label}: tạo mới", []))
+            if record.history_type == "+":
+                out.append(Entry(record.history_date, who, f"{label}: tạo mới", []))
             continue
         delta = record.diff_against(previous)
         changes = [

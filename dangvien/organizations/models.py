@@ -8,6 +8,7 @@ Renames, moves, mergers and dissolutions are dated OrganizationEvent rows.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -76,9 +77,17 @@ class Organization(models.Model):
         default=MeetingRule.NONE,
         blank=True,
     )
-    meeting_day = models.PositiveSmallIntegerField("ngày sinh hoạt", null=True, blank=True)
+    meeting_day = models.PositiveSmallIntegerField(
+        "ngày sinh hoạt",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
     meeting_weekday = models.PositiveSmallIntegerField(
-        "thứ sinh hoạt (0 = thứ Hai)", null=True, blank=True
+        "thứ sinh hoạt (0 = thứ Hai)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(6)],
     )
     valid_from = models.DateField("hiệu lực từ")
     valid_to = models.DateField("hết hiệu lực", null=True, blank=True)
@@ -117,7 +126,7 @@ class Organization(models.Model):
             self.meeting_rule == MeetingRule.WEEKDAY_OF_FIRST_WEEK
             and self.meeting_weekday is not None
         ):
-            return f"{WEEKDAYS[self.meeting_weekday]} tuần đầu tháng"
+            return f"{WEEKDAYS[self.meeting_weekday % 7]} tuần đầu tháng"
         return ""
 
     def is_descendant_of(self, other: Organization) -> bool:

@@ -183,9 +183,7 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     User = get_user_model()
     province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path").first()
     grassroots = (
-        Organization.objects.filter(level=Level.SUPERIOR, unit_type__in=["commune", "ward"])
-        .order_by("path")
-        .first()
+        Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE).order_by("path").first()
     )
     cell = (
         Organization.objects.filter(path__startswith=grassroots.path, level=Level.CELL)

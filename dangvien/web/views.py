@@ -87,9 +87,15 @@ def organization_detail(request: HttpRequest, pk) -> HttpResponse:
 
 def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is None or 0 < number < 2**63 else None
+
+
+def _text(value: str | None, limit: int = 100) -> str:
+    """Typed text as the database can take it: no NUL characters, bounded."""
+    return (value or "").replace("\x00", "")[:limit]
 
 
 @login_required
@@ -102,7 +108,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         status = "active"
     flt = member_selectors.MemberFilter(
         organization=org,
-        q=request.GET.get("q", "")[:100],
+        q=_text(request.GET.get("q")),
         status=status,
         gender=request.GET.get("gender", "") if request.GET.get("gender") in Gender.values else "",
         age_band=request.GET.get("age", ""),
@@ -144,7 +150,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "can_add": org is not None
         and org.holds_members
         and org.is_active
-        and scope.reaches_path(org.path),
+        and scope.writes_path(org.path),
     }
     return render(request, "members/list.html", context)
 
@@ -167,7 +173,7 @@ def member_detail(request: HttpRequest, pk) -> HttpResponse:
             (slug, title, getattr(member, _ROW_ATTR[slug]).all())
             for slug, (_m, _f, title) in ROW_MODELS.items()
         ],
-        "can_edit": scope.everything or bool(scope.paths) and scope.reaches_path(member.org_path),
+        "can_edit": scope.writes_path(member.org_path),
     }
     return render(request, "members/detail.html", context)
 
@@ -184,7 +190,7 @@ def _editable_member(request: HttpRequest, pk):
     """A member the caller may edit: inside a subtree they hold a role at."""
     scope = _scope(request)
     member = member_selectors.member_get_for(scope, pk)
-    if not (scope.everything or (scope.paths and scope.reaches_path(member.org_path))):
+    if not scope.writes_path(member.org_path):
         raise Http404
     return member
 
@@ -203,7 +209,7 @@ def _apply_errors(form, exc: DomainError) -> None:
 def member_create(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     org = org_selectors.organization_get_for(scope, request.GET.get("org"))
-    if not (scope.everything or scope.paths) or not org.holds_members or not org.is_active:
+    if not scope.writes_path(org.path) or not org.holds_members or not org.is_active:
         raise Http404
     form = MemberForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -260,16 +266,23 @@ def member_rows(request: HttpRequest, pk, slug: str) -> HttpResponse:
     formset_class = row_formset(slug)
     queryset = model.objects.filter(member=member)
     formset = formset_class(request.POST or None, queryset=queryset)
+    version = _int_or_none(request.POST.get("version")) or 0 if request.method == "POST" else None
     if request.method == "POST" and formset.is_valid():
         rows = [
-            (f.instance.pk, {k: v for k, v in f.cleaned_data.items() if k != "id"})
-            for f in formset.forms
+            (index, f.instance.pk, {k: v for k, v in f.cleaned_data.items() if k != "id"})
+            for index, f in enumerate(formset.forms)
             if f.has_changed() and f.cleaned_data
         ]
         try:
             member_services.member_save_rows(
-                actor=request.user, member=member, model=model, rows=rows
+                actor=request.user,
+                member=member,
+                model=model,
+                rows=rows,
+                expected_version=version,
             )
+        except ConcurrentEditError as exc:
+            messages.error(request, exc.message)
         except RecordValidationError as exc:
             for key, msgs in exc.errors.items():
                 _prefix, index, field = key.split("-", 2)

@@ -247,3 +247,131 @@ class TestEvents:
         member.refresh_from_db()
         assert member.status == Status.NAME_DELETED
         assert member.events.count() == 3
+
+
+class TestRulesOnEvents:
+    def _member(self):
+        # ceremony 19/05/2010: probation ends 19/05/2011
+        return MemberFactory(organization=OrganizationFactory(), official_date=None)
+
+    def test_recognition_only_on_the_day_probation_ends(self):
+        member = self._member()
+        for wrong in (D(2011, 5, 18), D(2011, 5, 20)):
+            with pytest.raises(DomainError, match="19/05/2011"):
+                services.member_add_event(
+                    actor=None, member=member, kind=EventKind.RECOGNISED, date=wrong
+                )
+        services.member_add_event(
+            actor=None, member=member, kind=EventKind.RECOGNISED, date=D(2011, 5, 19)
+        )
+        member.refresh_from_db()
+        assert member.status == Status.OFFICIAL
+
+    def test_recognition_does_not_move_the_member(self):
+        member = self._member()
+        home = member.organization
+        services.member_add_event(
+            actor=None,
+            member=member,
+            kind=EventKind.RECOGNISED,
+            date=D(2011, 5, 19),
+            organization=OrganizationFactory(),
+        )
+        member.refresh_from_db()
+        assert member.organization == home
+
+    def test_a_probationary_member_cannot_be_expelled(self):
+        member = self._member()
+        with pytest.raises(DomainError):
+            services.member_add_event(
+                actor=None, member=member, kind=EventKind.EXPELLED, date=D(2010, 12, 1)
+            )
+        assert member.events.count() == 1
+
+    def test_readmission_waits_36_months_and_happens_once(self):
+        member = MemberFactory(organization=OrganizationFactory())
+        cell = member.organization
+        services.member_add_event(
+            actor=None, member=member, kind=EventKind.NAME_DELETED, date=D(2015, 3, 10)
+        )
+        with pytest.raises(DomainError, match="10/03/2018"):
+            services.member_add_event(
+                actor=None,
+                member=member,
+                kind=EventKind.READMITTED,
+                date=D(2018, 3, 9),
+                organization=cell,
+            )
+        services.member_add_event(
+            actor=None,
+            member=member,
+            kind=EventKind.READMITTED,
+            date=D(2018, 3, 10),
+            organization=cell,
+        )
+        member.refresh_from_db()
+        assert member.status == Status.PROBATIONARY
+        # Probation again: no party age to show until recognised again (R1.18).
+        assert selectors.member_party_age(member, D(2018, 6, 1)) is None
+        services.member_add_event(
+            actor=None, member=member, kind=EventKind.RECOGNISED, date=D(2019, 3, 10)
+        )
+        age = selectors.member_party_age(member, D(2019, 3, 10))
+        assert age.counted_from == D(2010, 5, 10) + dt.timedelta(
+            days=(D(2018, 3, 10) - D(2015, 3, 10)).days
+        )
+        services.member_add_event(
+            actor=None, member=member, kind=EventKind.NAME_DELETED, date=D(2020, 1, 1)
+        )
+        with pytest.raises(DomainError, match="một lần"):
+            services.member_add_event(
+                actor=None,
+                member=member,
+                kind=EventKind.READMITTED,
+                date=D(2024, 1, 1),
+                organization=cell,
+            )
+
+
+def test_an_impossible_far_date_is_explained_not_crashed():
+    with pytest.raises(RecordValidationError) as err:
+        services.member_create(
+            actor=None,
+            organization=OrganizationFactory(),
+            data=_valid(joining_date=D(9999, 6, 1), official_date=D(9999, 12, 1)),
+        )
+    assert "tương lai" in err.value.errors["joining_date"][0]
+    assert Member.objects.count() == 0
+
+
+def test_age_is_checked_on_the_joining_date_when_the_decision_date_is_missing():
+    with pytest.raises(RecordValidationError) as err:
+        services.member_create(
+            actor=None,
+            organization=OrganizationFactory(),
+            data=_valid(birth_date=D(1995, 1, 1), admission_decision_date=None),
+        )
+    assert "18 tuổi" in err.value.errors["joining_date"][0]
+
+
+def test_over_60_needs_the_written_consent_recorded():
+    old = _valid(birth_date=D(1949, 1, 1))
+    with pytest.raises(RecordValidationError) as err:
+        services.member_create(actor=None, organization=OrganizationFactory(), data=old)
+    assert "60 tuổi" in err.value.errors["admission_decision_date"][0]
+    member = services.member_create(
+        actor=None,
+        organization=OrganizationFactory(),
+        data={**old, "age_exception": "Văn bản 12-CV/TU ngày 01/03/2010"},
+    )
+    assert member.pk
+
+
+def test_official_date_after_the_end_of_probation_is_refused():
+    with pytest.raises(RecordValidationError) as err:
+        services.member_create(
+            actor=None,
+            organization=OrganizationFactory(),
+            data=_valid(official_date=D(2011, 5, 20)),
+        )
+    assert "19/05/2011" in err.value.errors["official_date"][0]

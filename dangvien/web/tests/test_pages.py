@@ -137,7 +137,14 @@ def test_filters(client, django_user_model, tree):
         birth_date=D(1990, 1, 1),
         middle_name="Thị",
     )
-    MemberFactory(organization=tree["cell_a"], given_name="Hùng", birth_date=D(1950, 1, 1))
+    MemberFactory(
+        organization=tree["cell_a"],
+        given_name="Hùng",
+        birth_date=D(1950, 1, 1),
+        admission_decision_date=D(1975, 5, 10),
+        joining_date=D(1975, 5, 19),
+        official_date=D(1976, 5, 19),
+    )
     _login(
         client,
         user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
@@ -260,6 +267,7 @@ def test_rows_are_added_as_dated_rows(client, django_user_model, tree):
     _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
     url = reverse("member_rows", args=[member.pk, "cong-tac"])
     data = {
+        "version": "1",
         "form-TOTAL_FORMS": "2",
         "form-INITIAL_FORMS": "0",
         "form-0-start": "01/09/2007",
@@ -272,6 +280,7 @@ def test_rows_are_added_as_dated_rows(client, django_user_model, tree):
     bad = dict(
         data,
         **{
+            "version": "2",
             "form-TOTAL_FORMS": "1",
             "form-INITIAL_FORMS": "1",
             "form-0-id": str(member.work_history.get().pk),
@@ -281,6 +290,38 @@ def test_rows_are_added_as_dated_rows(client, django_user_model, tree):
     body = client.post(url, bad).content.decode()
     assert "không được trước" in body
     assert member.work_history.get().end == D(2012, 12, 31)
+    # A copy of the page opened before the first save is refused, not merged.
+    stale = dict(data, **{"form-0-position": "Hiệu trưởng"})
+    body = client.post(url, stale).content.decode()
+    assert "vừa được người khác cập nhật" in body
+    assert member.work_history.count() == 1
+
+
+def test_an_error_is_shown_on_the_row_that_has_it(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    url = reverse("member_rows", args=[member.pk, "nuoc-ngoai"])
+    ok_row = {"form-0-country": "Lào", "form-0-purpose": "Công tác", "form-0-start": "01/02/2015"}
+    client.post(url, {"version": "1", "form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", **ok_row})
+    trip = member.trips.get()
+    response = client.post(
+        url,
+        {
+            "version": "2",
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(trip.pk),
+            **ok_row,  # unchanged first row
+            "form-1-country": "Nhật Bản",
+            "form-1-purpose": "Học tập",
+            "form-1-start": "01/05/2020",
+            "form-1-end": "01/04/2020",
+        },
+    )
+    second_row = response.context["formset"].forms[1]
+    assert second_row.errors["end"] == ["«Đến ngày» không được trước «Từ ngày»."]
+    assert not response.context["formset"].forms[0].errors
+    assert member.trips.count() == 1
 
 
 def test_commune_lookup_lists_only_that_province(client, django_user_model):
@@ -354,3 +395,71 @@ def test_meeting_rule_reads_in_vietnamese(tree):
     assert cell.meeting_rule_text == "Ngày 7 hằng tháng"
     cell.meeting_rule, cell.meeting_weekday = MeetingRule.WEEKDAY_OF_FIRST_WEEK, 6
     assert cell.meeting_rule_text == "Chủ nhật tuần đầu tháng"
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 40), "green").save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def test_photo_uploaded_through_the_form_is_kept(client, django_user_model, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    data = _form_data(member, photo=SimpleUploadedFile("anh.jpg", _jpeg(), "image/jpeg"))
+    assert client.post(reverse("member_edit", args=[member.pk]), data).status_code == 302
+    member.refresh_from_db()
+    assert member.photo and member.photo.name.endswith(".jpg")
+
+
+def test_a_fake_photo_is_refused_at_the_field(client, django_user_model, tree):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    fake = SimpleUploadedFile("anh.jpg", b"MZ\x90\x00 not a picture", "image/jpeg")
+    body = client.post(
+        reverse("member_edit", args=[member.pk]), _form_data(member, photo=fake)
+    ).content.decode()
+    assert 'id="error-photo"' in body
+    member.refresh_from_db()
+    assert not member.photo and member.version == 1
+
+
+def test_odd_query_strings_do_not_break_the_list(client, django_user_model, tree):
+    _login(
+        client,
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
+    )
+    for params in (
+        {"q": "ab\x00cd"},
+        {"ethnicity": "99999999999999999999999"},
+        {"sau": "!!!"},
+        {"sau": "AAAAAAAAfDk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5"},
+        {"status": "<script>"},
+        {"age": "x"},
+    ):
+        assert client.get(reverse("member_list"), params).status_code == 200, params
+
+
+def test_read_only_roles_do_not_write(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "kiemtoan", Role.AUDITOR, tree["province"]))
+    assert client.get(reverse("member_detail", args=[member.pk])).status_code == 200
+    assert client.get(reverse("member_edit", args=[member.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("member_event_add", args=[member.pk]),
+            {"kind": "exempted", "date": "01/01/2020"},
+        ).status_code
+        == 404
+    )
+    url = reverse("member_create") + f"?org={tree['cell_a'].pk}"
+    assert client.post(url, _form_data()).status_code == 404
+    assert Member.objects.count() == 1 and member.events.count() == 2
