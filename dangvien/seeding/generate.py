@@ -860,7 +860,7 @@ class Generator:
                 )
             elif roll < 0.05:
                 add(EventKind.LEFT, end_date, None, reason="Xin ra khỏi Đảng")
-            elif roll < 0.052:
+            elif roll < 0.052 and state.status == Status.OFFICIAL:  # R1.16
                 add(EventKind.EXPELLED, end_date, None, reason="Vi phạm kỷ luật")
             elif roll < 0.11 and birth.year < 1960:
                 add(EventKind.EXEMPTED, end_date, None, reason="Tuổi cao, sức yếu")
