@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dangvien.accounts",
     "dangvien.seeding",
     "dangvien.web",
+    "dangvien.api",
 ]
 
 MIDDLEWARE = [
@@ -124,3 +125,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# REST API bearer tokens live this long (seconds).
+API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=8 * 3600)

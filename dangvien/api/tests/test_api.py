@@ -1,0 +1,207 @@
+"""The REST API: token auth, scoped reads (404 outside), writes through the
+services, JSON errors with a Vietnamese message, nothing written on refusal."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+
+from dangvien.accounts.models import ApiToken, Role
+from dangvien.members.models import Member
+from dangvien.members.tests.factories import MemberFactory, user_with_role
+from dangvien.organizations.tests.factories import build_tree
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1"
+
+
+@pytest.fixture
+def tree():
+    return build_tree()
+
+
+def _token(client, username, password="pw-Test-1234"):
+    response = client.post(
+        f"{API}/auth/token",
+        {"username": username, "password": password},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def _auth(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def secretary(client, django_user_model, tree):
+    user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"])
+    return _auth(_token(client, "chibo"))
+
+
+def test_openapi_document_is_published(client):
+    doc = client.get(f"{API}/openapi.json").json()
+    assert {
+        "/api/v1/members",
+        "/api/v1/members/{member_id}",
+        "/api/v1/auth/token",
+        "/api/v1/organizations/{org_id}",
+    } <= set(doc["paths"])
+
+
+def test_token_is_stored_only_as_a_digest(client, django_user_model, tree):
+    user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"])
+    token = _token(client, "chibo")
+    stored = ApiToken.objects.get()
+    assert token not in stored.digest and len(stored.digest) == 64
+
+
+def test_wrong_password_forged_and_expired_tokens(client, django_user_model, tree):
+    user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"])
+    wrong = client.post(
+        f"{API}/auth/token", {"username": "chibo", "password": "x"}, content_type="application/json"
+    )
+    assert wrong.status_code == 401 and wrong.json()["code"] == "invalid_credentials"
+    assert "mật khẩu" in wrong.json()["message"]
+    assert client.get(f"{API}/members").status_code == 401
+    forged = client.get(f"{API}/members", **_auth("forged-token"))
+    assert forged.status_code == 401 and forged.json()["code"] == "unauthenticated"
+    token = _token(client, "chibo")
+    ApiToken.objects.update(expires_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert client.get(f"{API}/members", **_auth(token)).status_code == 401
+
+
+def test_list_and_detail_stay_in_the_callers_subtree(client, tree, secretary):
+    mine = MemberFactory(organization=tree["cell_a"], given_name="Thước")
+    other = MemberFactory(organization=tree["cell_b"], given_name="Thước")
+    body = client.get(f"{API}/members", {"q": "thuoc"}, **secretary).json()
+    assert [i["id"] for i in body["items"]] == [mine.pk]
+    item = body["items"][0]
+    assert item["full_name"] == "Nguyễn Văn Thước" and item["status"] == "official"
+    assert item["organization"] == {"id": tree["cell_a"].pk, "name": "Chi bộ thôn Đông"}
+    assert body["next_cursor"] is None
+    assert client.get(f"{API}/members/{mine.pk}", **secretary).json()["party_age"]
+    for url in (
+        f"{API}/members/{other.pk}",
+        f"{API}/organizations/{tree['cell_b'].pk}",
+        f"{API}/members?org={tree['cell_b'].pk}",
+    ):
+        response = client.get(url, **secretary)
+        assert response.status_code == 404 and response.json()["code"] == "not_found", url
+
+
+def test_keyset_pages(client, tree, secretary):
+    for name in ["An", "Bình", "Cường"]:
+        MemberFactory(organization=tree["cell_a"], given_name=name)
+    first = client.get(f"{API}/members", **secretary).json()
+    assert [i["full_name"] for i in first["items"]][:3] == [
+        "Nguyễn Văn An",
+        "Nguyễn Văn Bình",
+        "Nguyễn Văn Cường",
+    ]
+
+
+def test_malformed_id_is_explained(client, secretary):
+    response = client.get(f"{API}/members/abc", **secretary)
+    assert response.status_code == 422
+    assert response.json()["errors"]["member_id"] == ["Phải là số nguyên."]
+
+
+def test_create_and_patch_with_version(client, tree, secretary):
+    payload = {
+        "organization": tree["cell_a"].pk,
+        "family_name": "Trần",
+        "middle_name": "Thị",
+        "given_name": "Hoa",
+        "gender": "F",
+        "birth_date": "1990-04-02",
+        "admission_decision_date": "2015-03-01",
+        "joining_date": "2015-03-10",
+    }
+    created = client.post(f"{API}/members", payload, content_type="application/json", **secretary)
+    assert created.status_code == 201, created.content
+    member_id, version = created.json()["id"], created.json()["version"]
+    patched = client.patch(
+        f"{API}/members/{member_id}",
+        {"version": version, "phone": "0912000111"},
+        content_type="application/json",
+        **secretary,
+    )
+    assert patched.status_code == 200 and patched.json()["version"] == version + 1
+    stale = client.patch(
+        f"{API}/members/{member_id}",
+        {"version": version, "phone": "0"},
+        content_type="application/json",
+        **secretary,
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "conflict"
+    assert Member.objects.get(pk=member_id).phone == "0912000111"
+
+
+def test_bad_bodies_are_refused_by_field_and_write_nothing(client, tree, secretary):
+    url = f"{API}/members"
+    cases = [
+        ({"organization": tree["cell_a"].pk, "family_name": "Lê"}, 422, "given_name"),
+        (
+            {
+                "organization": tree["cell_a"].pk,
+                "family_name": "Lê",
+                "given_name": "A",
+                "gender": "M",
+                "birth_date": "31/02/1990",
+            },
+            422,
+            "birth_date",
+        ),
+        (
+            {
+                "organization": tree["cell_a"].pk,
+                "family_name": "Lê",
+                "given_name": "A",
+                "gender": "M",
+                "birth_date": "1990-01-01",
+                "joining_date": "2010-01-01",
+                "citizen_id": "123",
+            },
+            422,
+            "citizen_id",
+        ),
+        ([1, 2, 3], 422, "organization"),
+    ]
+    for body, status, field in cases:
+        response = client.post(url, body, content_type="application/json", **secretary)
+        assert response.status_code == status, (body, response.content)
+        assert field in response.json()["errors"], response.json()
+    not_json = client.post(url, "{nope", content_type="application/json", **secretary)
+    assert not_json.status_code == 400 and not_json.json()["code"] == "bad_request"
+    other_cell = {
+        "organization": tree["cell_b"].pk,
+        "family_name": "Lê",
+        "given_name": "A",
+        "gender": "M",
+        "birth_date": "1990-01-01",
+        "joining_date": "2010-01-01",
+    }
+    assert (
+        client.post(url, other_cell, content_type="application/json", **secretary).status_code
+        == 404
+    )
+    assert Member.objects.count() == 0
+
+
+def test_a_10_mb_body_is_refused(client, tree, secretary):
+    huge = json.dumps({"family_name": "x" * (10 * 1024 * 1024)})
+    response = client.post(f"{API}/members", huge, content_type="application/json", **secretary)
+    assert response.status_code == 413 and response.json()["code"] == "too_large"
+    assert Member.objects.count() == 0
+
+
+def test_organization_with_children(client, tree, django_user_model):
+    user_with_role(django_user_model, "danguy", Role.GRASSROOTS_OFFICE, tree["commune"])
+    auth = _auth(_token(Client(), "danguy"))
+    body = client.get(f"{API}/organizations/{tree['commune'].pk}", **auth).json()
+    assert [c["name"] for c in body["children"]] == ["Chi bộ thôn Đông", "Chi bộ thôn Tây"]
+    assert body["parent"] is None  # the province is outside this caller's scope
+    assert client.get(f"{API}/organizations/{tree['province'].pk}", **auth).status_code == 404
