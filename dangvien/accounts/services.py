@@ -22,6 +22,11 @@ def _digest(token: str) -> str:
 def api_token_issue(*, username: str, password: str, request=None) -> str:
     """A new bearer token for a username and password; the token is shown once."""
     user = authenticate(request, username=username, password=password)
+    if getattr(request, "axes_locked_out", False):
+        raise DomainError(
+            "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; vui lòng thử lại sau.",
+            code="locked",
+        )
     if user is None or not user.is_active:
         raise DomainError("Tên đăng nhập hoặc mật khẩu không đúng.", code="invalid_credentials")
     token = secrets.token_urlsafe(32)

@@ -104,7 +104,7 @@ def _conflict(request, exc: ConcurrentEditError):
 @api.exception_handler(DomainError)
 def _domain(request, exc: DomainError):
     errors = {exc.field: [exc.message]} if exc.field else None
-    status = 401 if exc.code == "invalid_credentials" else 400
+    status = {"invalid_credentials": 401, "locked": 429}.get(exc.code, 400)
     return _error(request, status, exc.code, exc.message, errors)
 
 
