@@ -57,3 +57,44 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%d/%m/%Y})"
+
+
+class AccessKind(models.TextChoices):
+    RECORD = "record", "Xem hồ sơ"
+    SENSITIVE = "sensitive", "Xem phần nhạy cảm (CCCD, gia đình)"
+    PHOTO = "photo", "Xem ảnh"
+    API_RECORD = "api_record", "Xem hồ sơ qua API"
+
+
+class AccessLog(models.Model):
+    """Who looked at which record or sensitive section, when, from where."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người xem",
+    )
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.PROTECT, related_name="+", verbose_name="đảng viên"
+    )
+    org_path = models.CharField(max_length=255)  # where the member was, for scoping
+    kind = models.CharField("nội dung", max_length=16, choices=AccessKind.choices)
+    address = models.GenericIPAddressField("địa chỉ", null=True, blank=True)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "nhật ký truy cập"
+        verbose_name_plural = "nhật ký truy cập"
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["member", "at"], name="access_member_at"),
+            models.Index(
+                fields=["org_path", "at"],
+                name="access_orgpath_at",
+                opclasses=["varchar_pattern_ops", ""],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} — {self.at:%d/%m/%Y %H:%M}"

@@ -18,12 +18,18 @@ WRITING_ROLES = frozenset(
 )
 
 
+# Roles that see the sensitive sections (citizen ID, family relations, later
+# discipline and inspections) of the records in their subtree.
+SENSITIVE_ROLES = frozenset({Role.ORGANISATION_BOARD, Role.INSPECTION, Role.SYSTEM_ADMIN})
+
+
 @dataclass(frozen=True)
 class Scope:
     everything: bool
     paths: tuple[str, ...]  # organisation subtrees reached
     member_id: int | None  # a member's own record (role MEMBER)
     write_paths: tuple[str, ...] = ()  # subtrees where records may be changed
+    sensitive_paths: tuple[str, ...] = ()  # subtrees whose sensitive sections are shown
 
     def org_q(self, field: str = "path") -> Q:
         if self.everything:
@@ -47,6 +53,14 @@ class Scope:
     def writes_path(self, path: str) -> bool:
         return self.everything or any(path.startswith(p) for p in self.write_paths)
 
+    def sees_sensitive(self, member) -> bool:
+        """Citizen ID and family: the board, the inspection committee, the member."""
+        return (
+            self.everything
+            or member.pk == self.member_id
+            or any(member.org_path.startswith(p) for p in self.sensitive_paths)
+        )
+
 
 NOTHING = Scope(everything=False, paths=(), member_id=None)
 
@@ -64,6 +78,7 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
     )
     paths: list[str] = []
     write_paths: list[str] = []
+    sensitive_paths: list[str] = []
     member_id = None
     for grant in grants:
         if grant.role == Role.SYSTEM_ADMIN:
@@ -75,11 +90,14 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
         paths.append(grant.organization.path)
         if grant.role in WRITING_ROLES:
             write_paths.append(grant.organization.path)
+        if grant.role in SENSITIVE_ROLES:
+            sensitive_paths.append(grant.organization.path)
     return Scope(
         everything=False,
         paths=_outermost(paths),
         member_id=member_id,
         write_paths=_outermost(write_paths),
+        sensitive_paths=_outermost(sensitive_paths),
     )
 
 

@@ -1,4 +1,4 @@
-"""Writes about accounts: API tokens."""
+"""Writes about accounts: API tokens, the access log."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dangvien.core.errors import DomainError
 
-from .models import ApiToken
+from .models import AccessLog, ApiToken
 
 
 def _digest(token: str) -> str:
@@ -50,3 +50,20 @@ def api_token_user(token: str):
     if found is None or not found.user.is_active:
         return None
     return found.user
+
+
+def access_log_add(*, user, member, kinds, request=None) -> None:
+    """Record that `user` saw `member`'s record (and which sections)."""
+    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    AccessLog.objects.bulk_create(
+        [
+            AccessLog(
+                user=user,
+                member=member,
+                org_path=member.org_path,
+                kind=kind,
+                address=address or None,
+            )
+            for kind in kinds
+        ]
+    )

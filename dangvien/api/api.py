@@ -19,6 +19,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from dangvien.accounts import services as account_services
+from dangvien.accounts.models import AccessKind
 from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.members import selectors as member_selectors
@@ -383,7 +384,11 @@ def members(request, query: Query[MemberQuery]):
     summary="Hồ sơ đảng viên",
 )
 def member(request, member_id: int):
-    return _member_out(member_selectors.member_get_for(scope_for(request.auth), member_id))
+    found = member_selectors.member_get_for(scope_for(request.auth), member_id)
+    account_services.access_log_add(
+        user=request.auth, member=found, request=request, kinds=[AccessKind.API_RECORD]
+    )
+    return _member_out(found)
 
 
 @api.post(

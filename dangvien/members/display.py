@@ -27,12 +27,19 @@ def display_value(model, field_name: str, value) -> Any:
     return value
 
 
-def record_sections(member: Member) -> list[tuple[str, list[tuple[str, Any]]]]:
+# Shown only to the organisation board, the inspection committee and the member.
+SENSITIVE_FIELDS = frozenset({"citizen_id"})
+SENSITIVE_ROWS = frozenset({"family"})
+
+
+def record_sections(
+    member: Member, *, sensitive: bool = False
+) -> list[tuple[str, list[tuple[str, Any]]]]:
     out = []
     for title, names in SECTIONS:
         rows = []
         for name in names:
-            if name == "photo":
+            if name == "photo" or (name in SENSITIVE_FIELDS and not sensitive):
                 continue
             field = Member._meta.get_field(name)
             value = getattr(member, name)

@@ -139,12 +139,15 @@ class MemberForm(forms.ModelForm):
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not sensitive:  # the citizen ID is for the board, inspection and the member
+            del self.fields["citizen_id"]
         for name in ("birth_date", "admission_decision_date", "joining_date", "official_date"):
             self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
         self.fields["birth_date"].required = True
-        self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
+        if "citizen_id" in self.fields:
+            self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
         # The commune lists hold only the communes of the chosen province (the page
         # refreshes them when the province changes), not all 3,321.
         for prefix in ("hometown", "permanent", "current"):
@@ -166,10 +169,10 @@ class MemberForm(forms.ModelForm):
 
     def sections(self):
         for title, names in SECTIONS:
-            yield title, [self[name] for name in names]
+            yield title, [self[name] for name in names if name in self.fields]
 
     def record_data(self) -> dict:
-        data = {name: self.cleaned_data.get(name) for name in RECORD_FIELDS}
+        data = {name: self.cleaned_data.get(name) for name in RECORD_FIELDS if name in self.fields}
         photo = data.get("photo")
         if photo is False:  # "clear" ticked
             data["photo"] = ""

@@ -95,10 +95,25 @@ CATALOG_FILTERS = (
 )
 
 
-def _search_q(text: str) -> Q:
+def _sensitive_q(scope: Scope) -> Q:
+    """Records whose sensitive sections (citizen ID...) the scope may see."""
+    if scope.everything:
+        return Q()
+    q = Q(pk__in=[])
+    for path in scope.sensitive_paths:
+        q |= Q(org_path__startswith=path)
+    if scope.member_id is not None:
+        q |= Q(pk=scope.member_id)
+    return q
+
+
+def _search_q(text: str, scope: Scope) -> Q:
     text = text.strip()
     if text.isdigit():
-        return Q(citizen_id__startswith=text) | Q(party_card_number__startswith=text)
+        # A citizen ID is matched only where the caller may see it (no probing).
+        return Q(party_card_number__startswith=text) | (
+            Q(citizen_id__startswith=text) & _sensitive_q(scope)
+        )
     q = Q()
     for token in fold(text).split():
         q &= Q(search_name__contains=token)
@@ -114,7 +129,7 @@ def members_filtered(scope: Scope, flt: MemberFilter) -> QuerySet[Member]:
     elif flt.status and flt.status != "all":
         qs = qs.filter(status=flt.status)
     if flt.q:
-        qs = qs.filter(_search_q(flt.q))
+        qs = qs.filter(_search_q(flt.q, scope))
     if flt.gender:
         qs = qs.filter(gender=flt.gender)
     if flt.age_band in AGE_BANDS:
@@ -235,10 +250,19 @@ def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
         params.append(flt.status)
     text = flt.q.strip()
     if text.isdigit():
+        allowed, allowed_params = "1 = 1", []
+        if not scope.everything:
+            alternatives = ["m.org_path LIKE %s"] * len(scope.sensitive_paths)
+            allowed_params = [f"{p}%" for p in scope.sensitive_paths]
+            if scope.member_id is not None:
+                alternatives.append("m.id = %s")
+                allowed_params.append(scope.member_id)
+            allowed = " OR ".join(alternatives) or "1 = 0"
         where.append(
-            "(m.citizen_id LIKE %s ESCAPE '\\' OR m.party_card_number LIKE %s ESCAPE '\\')"
+            "(m.party_card_number LIKE %s ESCAPE '\\' "
+            f"OR (m.citizen_id LIKE %s ESCAPE '\\' AND ({allowed})))"
         )
-        params += [f"{text}%", f"{text}%"]
+        params += [f"{text}%", f"{text}%", *allowed_params]
     elif text:
         for token in fold(text).split():
             where.append("m.search_name LIKE %s ESCAPE '\\'")

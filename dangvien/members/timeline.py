@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.text import capfirst
 
-from .display import display_value
+from .display import SENSITIVE_FIELDS, SENSITIVE_ROWS, display_value
 from .models import Member
 
 ROW_HISTORIES = ("posts", "work_history", "family", "trips")
@@ -53,8 +53,9 @@ def _entries(model, records, label: str) -> list[Entry]:
     return out
 
 
-def member_timeline(member: Member, limit: int = 100) -> list[Entry]:
-    """Who changed what and when, newest first: the record and its dated rows."""
+def member_timeline(member: Member, limit: int = 100, *, sensitive: bool = False) -> list[Entry]:
+    """Who changed what and when, newest first: the record and its dated rows.
+    Without `sensitive`, changes of the citizen ID and of family rows are left out."""
     entries = _entries(
         Member,
         member.history.select_related("history_user").order_by("-history_date", "-history_id")[
@@ -62,7 +63,13 @@ def member_timeline(member: Member, limit: int = 100) -> list[Entry]:
         ],
         "Hồ sơ",
     )
+    if not sensitive:
+        hidden = {str(Member._meta.get_field(f).verbose_name) for f in SENSITIVE_FIELDS}
+        for entry in entries:
+            entry.changes = [c for c in entry.changes if c.field not in hidden]
     for related in ROW_HISTORIES:
+        if related in SENSITIVE_ROWS and not sensitive:
+            continue
         manager = getattr(member, related)
         model = manager.model
         for row in manager.all():

@@ -12,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dangvien.accounts import services as account_services
+from dangvien.accounts.models import AccessKind
 from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
-from dangvien.members.display import record_sections
+from dangvien.members.display import SENSITIVE_ROWS, record_sections
 from dangvien.members.forms import ROW_MODELS, EventForm, MemberForm, row_formset
 from dangvien.members.models import (
     CatalogItem,
@@ -161,17 +163,25 @@ def member_detail(request: HttpRequest, pk) -> HttpResponse:
     member = member_selectors.member_get_for(scope, pk)
     day = _parse_date(request.GET.get("ngay")) or dt.date.today()
     state = member_selectors.member_state_on(member, day)
+    sensitive = scope.sees_sensitive(member)
+    account_services.access_log_add(
+        user=request.user,
+        member=member,
+        request=request,
+        kinds=[AccessKind.RECORD, AccessKind.SENSITIVE] if sensitive else [AccessKind.RECORD],
+    )
     context = {
         "member": member,
         "state": state,
         "state_day": day,
         "events": member_selectors.member_events(member),
-        "timeline": member_timeline(member),
-        "sections": record_sections(member),
+        "timeline": member_timeline(member, sensitive=sensitive),
+        "sections": record_sections(member, sensitive=sensitive),
         "state_status": dict(Status.choices).get(state.status, "chưa vào Đảng"),
         "rows": [
             (slug, title, getattr(member, _ROW_ATTR[slug]).all())
             for slug, (_m, _f, title) in ROW_MODELS.items()
+            if sensitive or _ROW_ATTR[slug] not in SENSITIVE_ROWS
         ],
         "can_edit": scope.writes_path(member.org_path),
     }
@@ -211,7 +221,11 @@ def member_create(request: HttpRequest) -> HttpResponse:
     org = org_selectors.organization_get_for(scope, request.GET.get("org"))
     if not scope.writes_path(org.path) or not org.holds_members or not org.is_active:
         raise Http404
-    form = MemberForm(request.POST or None, request.FILES or None)
+    form = MemberForm(
+        request.POST or None,
+        request.FILES or None,
+        sensitive=scope.everything or any(org.path.startswith(p) for p in scope.sensitive_paths),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             member = member_services.member_create(
@@ -234,6 +248,7 @@ def member_edit(request: HttpRequest, pk) -> HttpResponse:
         request.FILES or None,
         instance=member,
         initial={"version": member.version},
+        sensitive=_scope(request).sees_sensitive(member),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,6 +277,8 @@ def member_rows(request: HttpRequest, pk, slug: str) -> HttpResponse:
     if slug not in ROW_MODELS:
         raise Http404
     member = _editable_member(request, pk)
+    if _ROW_ATTR[slug] in SENSITIVE_ROWS and not _scope(request).sees_sensitive(member):
+        raise Http404
     model, _fields, title = ROW_MODELS[slug]
     formset_class = row_formset(slug)
     queryset = model.objects.filter(member=member)
@@ -340,6 +357,9 @@ def member_photo(request: HttpRequest, pk) -> FileResponse:
     member = member_selectors.member_get_for(_scope(request), pk)
     if not member.photo:
         raise Http404
+    account_services.access_log_add(
+        user=request.user, member=member, request=request, kinds=[AccessKind.PHOTO]
+    )
     try:
         handle = member.photo.open("rb")
     except FileNotFoundError:

@@ -28,7 +28,9 @@ WORDS = [
     "h_a",
     "50%",
     "0422",
+    "042",
     "42000",
+    "4200000001",
     "",
 ]
 
@@ -42,9 +44,15 @@ def test_list_sql_matches_the_queryset():
     scopes = st.one_of(
         st.just(Scope(everything=True, paths=(), member_id=None)),
         st.builds(
-            lambda paths, member: Scope(everything=False, paths=tuple(paths), member_id=member),
+            lambda paths, member, k: Scope(
+                everything=False,
+                paths=tuple(paths),
+                member_id=member,
+                sensitive_paths=tuple(paths[:k]),
+            ),
             st.lists(st.sampled_from([p for _, p in orgs]), max_size=3, unique=True),
             st.one_of(st.none(), st.integers(1, 260)),
+            st.integers(0, 3),
         ),
     )
     filters = st.builds(

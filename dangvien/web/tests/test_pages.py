@@ -196,7 +196,11 @@ def test_create_through_the_form(client, django_user_model, tree):
 def test_bad_dates_are_explained_beside_the_field_and_nothing_is_saved(
     client, django_user_model, tree
 ):
-    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    # The organisation board (who may see and enter citizen IDs).
+    _login(
+        client,
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
+    )
     url = reverse("member_create") + f"?org={tree['cell_a'].pk}"
     response = client.post(url, _form_data(official_date="01/01/2011", citizen_id="123"))
     body = response.content.decode()
@@ -463,3 +467,79 @@ def test_read_only_roles_do_not_write(client, django_user_model, tree):
     url = reverse("member_create") + f"?org={tree['cell_a'].pk}"
     assert client.post(url, _form_data()).status_code == 404
     assert Member.objects.count() == 1 and member.events.count() == 2
+
+
+def _with_sensitive_data(tree):
+    from dangvien.members import services
+    from dangvien.members.models import FamilyRelation
+
+    member = MemberFactory(organization=tree["cell_a"], citizen_id="042085000777")
+    services.member_save_rows(
+        actor=None,
+        member=member,
+        model=FamilyRelation,
+        expected_version=1,
+        rows=[(0, None, {"relation": "Cha", "full_name": "Nguyễn Văn Cả", "birth_year": 1950})],
+    )
+    return member
+
+
+@pytest.mark.parametrize(
+    "role,org,sees",
+    [
+        (Role.CELL_SECRETARY, "cell_a", False),
+        (Role.GRASSROOTS_OFFICE, "commune", False),
+        (Role.AUDITOR, "province", False),
+        (Role.ORGANISATION_BOARD, "province", True),
+        (Role.INSPECTION, "commune", True),
+    ],
+)
+def test_citizen_id_and_family_only_for_those_who_need_them(
+    client, django_user_model, tree, role, org, sees
+):
+    from dangvien.accounts.models import AccessLog
+
+    member = _with_sensitive_data(tree)
+    user = user_with_role(django_user_model, "u", role, tree[org])
+    _login(client, user)
+    body = client.get(reverse("member_detail", args=[member.pk])).content.decode()
+    assert ("042085000777" in body) is sees
+    assert ("Nguyễn Văn Cả" in body) is sees
+    kinds = set(AccessLog.objects.filter(user=user, member=member).values_list("kind", flat=True))
+    assert kinds == ({"record", "sensitive"} if sees else {"record"})
+    family_rows = client.get(reverse("member_rows", args=[member.pk, "gia-dinh"]))
+    writes = role in (Role.CELL_SECRETARY, Role.GRASSROOTS_OFFICE, Role.ORGANISATION_BOARD)
+    assert family_rows.status_code == (200 if sees and writes else 404)
+
+
+def test_a_member_sees_their_own_sensitive_sections(client, django_user_model, tree):
+    member = _with_sensitive_data(tree)
+    user = user_with_role(django_user_model, "dangvien", Role.MEMBER, tree["cell_a"])
+    Member.objects.filter(pk=member.pk).update(user=user)
+    _login(client, user)
+    body = client.get(reverse("member_detail", args=[member.pk])).content.decode()
+    assert "042085000777" in body and "Nguyễn Văn Cả" in body
+
+
+def test_the_edit_form_of_a_cell_secretary_has_no_citizen_id(client, django_user_model, tree):
+    member = _with_sensitive_data(tree)
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    page = client.get(reverse("member_edit", args=[member.pk])).content.decode()
+    assert 'name="citizen_id"' not in page and "042085000777" not in page
+    client.post(
+        reverse("member_edit", args=[member.pk]),
+        _form_data(Member.objects.get(pk=member.pk), citizen_id="001085000001"),
+    )
+    assert Member.objects.get(pk=member.pk).citizen_id == "042085000777"
+
+
+def test_a_citizen_id_cannot_be_probed_through_search(client, django_user_model, tree):
+    member = _with_sensitive_data(tree)
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    body = client.get(reverse("member_list"), {"q": "042085000777"}).content.decode()
+    assert member.full_name not in body
+    client.force_login(
+        user_with_role(django_user_model, "bantc", Role.ORGANISATION_BOARD, tree["province"])
+    )
+    body = client.get(reverse("member_list"), {"q": "042085000777"}).content.decode()
+    assert member.full_name in body
