@@ -16,7 +16,7 @@ from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from dangvien.accounts import services as account_services
 from dangvien.accounts.models import AccessKind
@@ -68,6 +68,7 @@ _PYDANTIC_MESSAGES = {
     "literal_error": "Giá trị không nằm trong danh sách cho phép.",
     "enum": "Giá trị không nằm trong danh sách cho phép.",
     "extra_forbidden": "Trường này không được hỗ trợ.",
+    "value_error": "Giá trị không hợp lệ (có ký tự không được phép).",
 }
 
 
@@ -139,7 +140,18 @@ def _too_big(request, exc):
 # --- schemas ------------------------------------------------------------------
 
 
-class TokenIn(Schema):
+class Input(Schema):
+    """Request bodies: text may not hold NUL characters (the database refuses them)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("NUL")
+        return value
+
+
+class TokenIn(Input):
     username: str = Field(max_length=150)
     password: str = Field(max_length=256)
 
@@ -178,7 +190,7 @@ class EventOut(Schema):
     reason: str
 
 
-class MemberFields(Schema):
+class MemberFields(Input):
     """The record fields the API reads and writes (catalogues and places by id)."""
 
     family_name: str | None = Field(None, max_length=40)
@@ -249,7 +261,7 @@ class OrganizationOut(Schema):
     children: list[OrganizationRef]
 
 
-class MemberQuery(Schema):
+class MemberQuery(Input):
     q: str = Field("", max_length=100)
     org: int | None = None
     status: str = Field("active", max_length=20)

@@ -205,3 +205,21 @@ def test_organization_with_children(client, tree, django_user_model):
     assert [c["name"] for c in body["children"]] == ["Chi bộ thôn Đông", "Chi bộ thôn Tây"]
     assert body["parent"] is None  # the province is outside this caller's scope
     assert client.get(f"{API}/organizations/{tree['province'].pk}", **auth).status_code == 404
+
+
+def test_nul_characters_are_refused_by_field(client, tree, secretary):
+    response = client.post(
+        f"{API}/auth/token",
+        {"username": "a\x00b", "password": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422 and "username" in response.json()["errors"]
+    member = MemberFactory(organization=tree["cell_a"])
+    patched = client.patch(
+        f"{API}/members/{member.pk}",
+        {"version": 1, "phone": "09\x00"},
+        content_type="application/json",
+        **secretary,
+    )
+    assert patched.status_code == 422 and "phone" in patched.json()["errors"]
+    assert client.get(f"{API}/members", {"q": "a\x00"}, **secretary).status_code in (200, 422)
