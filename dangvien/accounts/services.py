@@ -8,6 +8,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.utils import timezone
 
 from dangvien.core.errors import DomainError
@@ -67,3 +68,68 @@ def access_log_add(*, user, member, kinds, request=None) -> None:
             for kind in kinds
         ]
     )
+
+
+def _may_grant(actor, role: str, organization) -> bool:
+    """Who grants: a system administrator anything; the organisation board of an
+    organisation any role but administrator, inside its subtree."""
+    from .models import Role, RoleGrant
+    from .scope import scope_for
+
+    if getattr(actor, "is_superuser", False):
+        return True
+    scope = scope_for(actor)
+    if scope.everything:
+        return True
+    if role == Role.SYSTEM_ADMIN:
+        return False
+    return (
+        RoleGrant.objects.filter(
+            user=actor,
+            role=Role.ORGANISATION_BOARD,
+            valid_to__isnull=True,
+        )
+        .filter(
+            organization__path__in=[
+                organization.path[:i] for i in range(4, len(organization.path) + 1, 4)
+            ]
+        )
+        .exists()
+    )
+
+
+@transaction.atomic
+def role_grant(*, actor, user, role: str, organization, valid_from: dt.date):
+    """Give `user` a role at `organization` from a date; the grant is audited."""
+    from .models import RoleGrant
+
+    if not _may_grant(actor, role, organization):
+        raise DomainError("Đồng chí không có thẩm quyền giao vai trò này tại tổ chức này.")
+    if RoleGrant.objects.filter(
+        user=user, role=role, organization=organization, valid_to__isnull=True
+    ).exists():
+        raise DomainError("Người này đã giữ vai trò này tại tổ chức này.")
+    grant = RoleGrant(
+        user=user, role=role, organization=organization, valid_from=valid_from, granted_by=actor
+    )
+    grant._history_user = actor
+    grant.save()
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor, grant, valid_to: dt.date):
+    """End a role on a date (the grant row stays, with its history)."""
+    from .models import RoleGrant
+
+    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+    if not _may_grant(actor, grant.role, grant.organization):
+        raise DomainError("Đồng chí không có thẩm quyền thu hồi vai trò này.")
+    if grant.valid_to is not None:
+        raise DomainError("Vai trò này đã được thu hồi.")
+    if valid_to < grant.valid_from:
+        raise DomainError("Ngày thu hồi không được trước ngày giao.", field="valid_to")
+    grant.valid_to = valid_to
+    grant._history_user = actor
+    grant.save(update_fields=["valid_to"])
+    return grant
