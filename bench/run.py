@@ -107,6 +107,16 @@ def main(argv: list[str] | None = None) -> int:
         .order_by("path")
         .first()
     )
+    cell = (
+        Organization.objects.filter(level=Level.CELL, path__startswith=commune.path)
+        .order_by("path")
+        .first()
+    )
+    # The cost of scoping: the same cell's list as its secretary (scope = the cell)
+    # and as the administrator (everything, with the cell as a filter).
+    secretary = Scope(
+        everything=False, paths=(cell.path,), member_id=None, write_paths=(cell.path,)
+    )
     repeat = 15 if args.quick else 200
     active = tuple(str(s) for s in ACTIVE_STATUSES)
 
@@ -185,6 +195,21 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     naive = _timings(raw_search("thuoc", naive=True), max(5, repeat // 10))
+    cases += [
+        (
+            f"Danh sách chi bộ ({cell.name}) — bí thư chi bộ",
+            lambda: selectors.members_page(secretary, selectors.MemberFilter()),
+            raw(
+                list_sql(cell).replace("WHERE ", "WHERE m.org_path LIKE %s AND ", 1),
+                [cell.path + "%", cell.path + "%", *active],
+            ),
+        ),
+        (
+            f"Danh sách chi bộ ({cell.name}) — quản trị",
+            orm_list(cell),
+            raw(list_sql(cell), [cell.path + "%", *active]),
+        ),
+    ]
     rows = []
     for label, ours, theirs in cases:
         a, b = _timings(ours, repeat), _timings(theirs, repeat)
