@@ -231,11 +231,13 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Made by `make bench` (bench/run.py): a fresh PostgreSQL database is seeded with "
         "`dangvien seed`, then each read runs through our selectors (the code the pages "
-        "use, Django ORM, model instances built) and, in the same run on the same data, as "
-        "the equivalent raw SQL through the same connection. Times are wall-clock per call "
+        "and the API use: the member list as one SQL statement returning plain rows, the "
+        "count through the Django ORM) and, in the same run on the same data, as the "
+        "equivalent raw SQL through the same connection. Times are wall-clock per call "
         f"after one warm-up call, {repeat} calls each.",
         "",
-        f"- Date: {dt.datetime.now().strftime('%d/%m/%Y %H:%M')} (commit {commit or '?'})",
+        f"- Date: {dt.datetime.now(dt.UTC).strftime('%d/%m/%Y %H:%M')} UTC "
+        f"(commit {commit or '?'})",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['memory']}; "
         f"{machine['os']}",
         f"- PostgreSQL {pg_version}, Python {machine['python']}",

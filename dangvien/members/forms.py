@@ -12,51 +12,6 @@ DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 )
 
-RECORD_FIELDS = [
-    "family_name",
-    "middle_name",
-    "given_name",
-    "birth_name",
-    "gender",
-    "birth_date",
-    "birth_province",
-    "birth_place",
-    "hometown_province",
-    "hometown_commune",
-    "hometown",
-    "permanent_province",
-    "permanent_commune",
-    "permanent_street",
-    "current_province",
-    "current_commune",
-    "current_street",
-    "ethnicity",
-    "religion",
-    "citizen_id",
-    "phone",
-    "email",
-    "photo",
-    "party_card_number",
-    "cv_number",
-    "admission_decision_date",
-    "admission_decision_number",
-    "joining_date",
-    "official_date",
-    "admitting_organization",
-    "introducer_1",
-    "introducer_2",
-    "age_exception",
-    "general_education",
-    "professional_qualification",
-    "degree",
-    "academic_title",
-    "political_theory",
-    "state_management",
-    "it_level",
-    "languages",
-    "occupation",
-    "workplace",
-]
 
 SECTIONS = [
     (
@@ -123,6 +78,9 @@ SECTIONS = [
         ],
     ),
 ]
+
+
+RECORD_FIELDS = [name for _title, names in SECTIONS for name in names]
 
 
 class MemberForm(forms.ModelForm):

@@ -60,6 +60,18 @@ def _catalog_fk(kind: str, label: str) -> models.ForeignKey:
     )
 
 
+def _place_fk(model, label: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # read with the record, never searched across the table
+        verbose_name=label,
+    )
+
+
 class Gender(models.TextChoices):
     MALE = "M", "Nam"
     FEMALE = "F", "Nữ"
@@ -86,72 +98,16 @@ class Member(models.Model):
     birth_name = models.CharField("họ tên khai sinh / tên gọi khác", max_length=120, blank=True)
     gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("ngày sinh")
-    birth_province = models.ForeignKey(
-        Province,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name="nơi sinh (tỉnh)",
-    )
+    birth_province = _place_fk(Province, "nơi sinh (tỉnh)")
     birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
-    hometown_province = models.ForeignKey(
-        Province,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name="quê quán (tỉnh)",
-    )
-    hometown_commune = models.ForeignKey(
-        Commune,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name="quê quán (xã, phường)",
-    )
+    hometown_province = _place_fk(Province, "quê quán (tỉnh)")
+    hometown_commune = _place_fk(Commune, "quê quán (xã, phường)")
     hometown = models.CharField("quê quán (ghi đầy đủ)", max_length=255, blank=True)
-    permanent_province = models.ForeignKey(
-        Province,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name="thường trú (tỉnh)",
-    )
-    permanent_commune = models.ForeignKey(
-        Commune,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name="thường trú (xã, phường)",
-    )
+    permanent_province = _place_fk(Province, "thường trú (tỉnh)")
+    permanent_commune = _place_fk(Commune, "thường trú (xã, phường)")
     permanent_street = models.CharField("thường trú (số nhà, thôn, tổ)", max_length=255, blank=True)
-    current_province = models.ForeignKey(
-        Province,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name="nơi ở hiện nay (tỉnh)",
-    )
-    current_commune = models.ForeignKey(
-        Commune,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        verbose_name="nơi ở hiện nay (xã, phường)",
-    )
+    current_province = _place_fk(Province, "nơi ở hiện nay (tỉnh)")
+    current_commune = _place_fk(Commune, "nơi ở hiện nay (xã, phường)")
     current_street = models.CharField(
         "nơi ở hiện nay (số nhà, thôn, tổ)", max_length=255, blank=True
     )
