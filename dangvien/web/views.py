@@ -7,9 +7,11 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dangvien.accounts import services as account_services
@@ -376,3 +378,60 @@ def communes(request: HttpRequest) -> JsonResponse:
     province = _int_or_none(request.GET.get("province"))
     rows = Commune.objects.filter(province_id=province).order_by("name").values_list("code", "name")
     return JsonResponse({"items": [{"code": c, "name": n} for c, n in rows]})
+
+
+def _csv_cell(value) -> str:
+    """Spreadsheet-safe text: a leading = + - @ would start a formula in Excel."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@require_GET
+def member_audit_csv(request: HttpRequest, pk) -> HttpResponse:
+    """The record's change history as CSV (UTF-8 with BOM, so Excel reads Vietnamese)."""
+    import csv
+
+    scope = _scope(request)
+    member = member_selectors.member_get_for(scope, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="lich-su-ho-so-{member.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["Thời điểm", "Người sửa", "Nội dung", "Trường", "Trước", "Sau"])
+    for entry in member_timeline(member, limit=1000, sensitive=scope.sees_sensitive(member)):
+        when = entry.when.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+        for change in entry.changes or [None]:
+            writer.writerow(
+                [
+                    when,
+                    _csv_cell(entry.who),
+                    _csv_cell(entry.what),
+                    _csv_cell(capfirst(change.field) if change else ""),
+                    _csv_cell(change.before if change else ""),
+                    _csv_cell(change.after if change else ""),
+                ]
+            )
+    return response
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who looked at which record: for the organisation board and inspection committee
+    of a subtree (and the administrator)."""
+    from dangvien.accounts.models import AccessLog
+
+    scope = _scope(request)
+    if not (scope.everything or scope.sensitive_paths):
+        raise Http404
+    entries = AccessLog.objects.select_related("user", "member")
+    if not scope.everything:
+        reached = Q()
+        for path in scope.sensitive_paths:
+            reached |= Q(org_path__startswith=path)
+        entries = entries.filter(reached)
+    member_id = _int_or_none(request.GET.get("dv"))
+    if member_id:
+        entries = entries.filter(member_id=member_id)
+    return render(request, "accounts/access_log.html", {"entries": entries[:300]})

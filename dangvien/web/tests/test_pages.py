@@ -543,3 +543,41 @@ def test_a_citizen_id_cannot_be_probed_through_search(client, django_user_model,
     )
     body = client.get(reverse("member_list"), {"q": "042085000777"}).content.decode()
     assert member.full_name in body
+
+
+def test_the_edit_history_exports_as_csv_without_formulas(client, django_user_model, tree):
+    member = _with_sensitive_data(tree)
+    from dangvien.members import services
+
+    services.member_update(
+        actor=None,
+        member_id=member.pk,
+        expected_version=2,
+        data={"workplace": '=HYPERLINK("http://x")', "phone": "0912"},
+    )
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    response = client.get(reverse("member_audit_csv", args=[member.pk]))
+    text = response.content.decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv") and text.startswith("\ufeff")
+    assert "Nơi làm việc" in text and "'=HYPERLINK" in text and ",=HYPERLINK" not in text
+    assert "Nguyễn Văn Cả" not in text  # family rows are not this role's to see
+    other = MemberFactory(organization=tree["cell_b"])
+    assert client.get(reverse("member_audit_csv", args=[other.pk])).status_code == 404
+
+
+def test_the_access_log_is_for_the_board(client, django_user_model, tree):
+    inside = _with_sensitive_data(tree)
+    outside = MemberFactory(organization=tree["cell_c"], given_name="Xuân")
+    secretary = user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"])
+    _login(client, secretary)
+    client.get(reverse("member_detail", args=[inside.pk]))
+    assert client.get(reverse("access_log")).status_code == 404
+    board = user_with_role(django_user_model, "bantc", Role.ORGANISATION_BOARD, tree["commune"])
+    client.force_login(board)
+    body = client.get(reverse("access_log")).content.decode()
+    assert "chibo" in body and inside.full_name in body
+    admin = django_user_model.objects.create_superuser("root", password="x-Test-12345")
+    client.force_login(admin)
+    client.get(reverse("member_detail", args=[outside.pk]))
+    client.force_login(board)
+    assert outside.full_name not in client.get(reverse("access_log")).content.decode()
