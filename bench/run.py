@@ -69,6 +69,118 @@ def _machine() -> dict[str, str]:
     }
 
 
+def _api_load(database_url: str, province_id: int, requests: int = 2000, clients: int = 20):
+    """The API's member list under `clients` concurrent clients: gunicorn serving
+    on 127.0.0.1, ApacheBench (Debian's apache2-utils) as the load tool."""
+    import json
+    import shutil
+    import socket
+    import urllib.request
+
+    from django.contrib.auth import get_user_model
+
+    from dangvien.accounts.models import Role, RoleGrant
+
+    if not shutil.which("ab"):
+        return None
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username="bench-api")
+    user.set_password("bench-Api-2026!")
+    user.save()
+    RoleGrant.objects.get_or_create(
+        user=user,
+        role=Role.ORGANISATION_BOARD,
+        organization_id=province_id,
+        defaults={"valid_from": dt.date(2020, 1, 1)},
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "AXES_FAILURE_LIMIT": "1000",
+        "CONN_MAX_AGE": "60",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "dangvien.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "3",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}/api/v1"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/openapi.json", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        request = urllib.request.Request(
+            f"{base}/auth/token",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+            data=json.dumps({"username": "bench-api", "password": "bench-Api-2026!"}).encode(),
+        )
+        token = json.loads(urllib.request.urlopen(request, timeout=10).read())["token"]
+        out = subprocess.run(
+            [
+                "ab",
+                "-q",
+                "-n",
+                str(requests),
+                "-c",
+                str(clients),
+                "-H",
+                f"Authorization: Bearer {token}",
+                f"{base}/members?org={province_id}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        ).stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    def number(label):
+        for line in out.splitlines():
+            if line.strip().startswith(label):
+                return line.split(":", 1)[1].split()[0] if ":" in line else line.split()[1]
+        return "0"
+
+    p95 = next(
+        (line.split()[1] for line in out.splitlines() if line.strip().startswith("95%")), "?"
+    )
+    p50 = next(
+        (line.split()[1] for line in out.splitlines() if line.strip().startswith("50%")), "?"
+    )
+    return {
+        "requests": requests,
+        "clients": clients,
+        "rps": number("Requests per second"),
+        "failed": number("Failed requests"),
+        "non2xx": number("Non-2xx responses"),
+        "p50": p50,
+        "p95": p95,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=200_000)
@@ -219,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
             f"raw p95 {_p(b, 0.95):.1f} ms"
         )
 
+    load = None if args.quick else _api_load(args.database_url, province.pk)
+    if load:
+        print(f"API under load: {load}")
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         pg_version = cursor.fetchone()[0]
@@ -266,6 +381,20 @@ def main(argv: list[str] | None = None) -> int:
             f"| {label} | {a50:.1f} | {a95:.1f} | {b50:.1f} | {b95:.1f} | "
             f"{a95 / b95 if b95 else 0:.2f}× | {target} |"
         )
+    if load:
+        lines += [
+            "",
+            f"## API member list under load ({load['clients']} concurrent clients)",
+            "",
+            f"`GET /api/v1/members?org=<{province.name}>` with a bearer token, served by "
+            "gunicorn (3 workers × 4 threads) on 127.0.0.1, driven by ApacheBench "
+            f"(`ab -n {load['requests']} -c {load['clients']}`) on the same 2-core machine.",
+            "",
+            "| requests | requests/s | p50 | p95 | failed | non-2xx | target |",
+            "|---:|---:|---:|---:|---:|---:|---|",
+            f"| {load['requests']} | {load['rps']} | {load['p50']} ms | {load['p95']} ms | "
+            f"{load['failed']} | {load['non2xx']} | no errors, p95 < 200 ms |",
+        ]
     lines += [
         "",
         "Raw SQL is the statement our code sends, written by hand: the list columns, the "
