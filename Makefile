@@ -38,6 +38,8 @@ format: install
 	$(BIN)/ruff format .
 
 bench: install
+	@command -v ab >/dev/null || apt-get install -y -qq apache2-utils >/dev/null 2>&1 \
+	  || echo "ApacheBench (apache2-utils) not installed: the API load test is skipped"
 	$(BIN)/python -m bench.run --members $(BENCH_MEMBERS) --database-url $(BENCH_DATABASE_URL)
 
 clean:
