@@ -20,7 +20,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def api_token_issue(*, username: str, password: str, request=None) -> str:
+def api_token_issue(*, username: str, password: str, otp: str | None = None, request=None) -> str:
     """A new bearer token for a username and password; the token is shown once."""
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
@@ -30,6 +30,16 @@ def api_token_issue(*, username: str, password: str, request=None) -> str:
         )
     if user is None or not user.is_active:
         raise DomainError("Tên đăng nhập hoặc mật khẩu không đúng.", code="invalid_credentials")
+    from django_otp import match_token
+
+    from .two_factor import needs_two_factor
+
+    if needs_two_factor(user) and not (otp and otp.isdigit() and match_token(user, otp)):
+        raise DomainError(
+            "Vai trò này cần mã xác thực hai lớp: gửi kèm trường «otp» (6 chữ số).",
+            field="otp",
+            code="otp_required",
+        )
     token = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,

@@ -106,7 +106,7 @@ def _conflict(request, exc: ConcurrentEditError):
 @api.exception_handler(DomainError)
 def _domain(request, exc: DomainError):
     errors = {exc.field: [exc.message]} if exc.field else None
-    status = {"invalid_credentials": 401, "locked": 429}.get(exc.code, 400)
+    status = {"invalid_credentials": 401, "otp_required": 401, "locked": 429}.get(exc.code, 400)
     return _error(request, status, exc.code, exc.message, errors)
 
 
@@ -154,6 +154,7 @@ class Input(Schema):
 class TokenIn(Input):
     username: str = Field(max_length=150)
     password: str = Field(max_length=256)
+    otp: str | None = Field(None, max_length=12, description="Mã xác thực hai lớp, nếu cần")
 
 
 class TokenOut(Schema):
@@ -353,7 +354,7 @@ def _member_out(member: Member) -> dict:
 def token(request, payload: TokenIn):
     return {
         "token": account_services.api_token_issue(
-            username=payload.username, password=payload.password, request=request
+            username=payload.username, password=payload.password, otp=payload.otp, request=request
         )
     }
 

@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("xac-thuc-hai-lop/", views.two_factor, name="two_factor"),
     path("to-chuc/<pk>/", views.organization_detail, name="organization_detail"),
     path("dang-vien/", views.member_list, name="member_list"),
     path("dang-vien/them/", views.member_create, name="member_create"),

@@ -435,3 +435,32 @@ def access_log(request: HttpRequest) -> HttpResponse:
     if member_id:
         entries = entries.filter(member_id=member_id)
     return render(request, "accounts/access_log.html", {"entries": entries[:300]})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app (first time), or type its 6-digit code."""
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=request.user).order_by("-confirmed", "id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Ứng dụng xác thực", confirmed=False
+        )
+    error = None
+    if request.method == "POST":
+        code = _text(request.POST.get("code"), 12).strip()
+        if code.isdigit() and device.verify_token(code):
+            if not device.confirmed:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect("home")
+        error = "Mã xác thực không đúng hoặc đã hết hạn. Vui lòng nhập mã mới trong ứng dụng."
+    return render(
+        request,
+        "auth/two_factor.html",
+        {"device": device, "setup": not device.confirmed, "error": error},
+    )
