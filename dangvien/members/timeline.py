@@ -80,3 +80,14 @@ def member_timeline(member: Member, limit: int = 100, *, sensitive: bool = False
             )
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def organization_timeline(org, limit: int = 1000) -> list[Entry]:
+    """Who changed an organisation's record, when, before and after."""
+    from dangvien.organizations.models import Organization
+
+    return _entries(
+        Organization,
+        org.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit],
+        "Tổ chức",
+    )

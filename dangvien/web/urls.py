@@ -19,6 +19,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("xac-thuc-hai-lop/", views.two_factor, name="two_factor"),
     path("to-chuc/<pk>/", views.organization_detail, name="organization_detail"),
+    path("to-chuc/<pk>/lich-su.csv", views.organization_audit_csv, name="organization_audit_csv"),
     path("dang-vien/", views.member_list, name="member_list"),
     path("dang-vien/them/", views.member_create, name="member_create"),
     path("dang-vien/<pk>/", views.member_detail, name="member_detail"),

@@ -30,7 +30,7 @@ from dangvien.members.models import (
     Status,
 )
 from dangvien.members.rules import ALLOWED
-from dangvien.members.timeline import member_timeline
+from dangvien.members.timeline import member_timeline, organization_timeline
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS
 from dangvien.places.models import Commune
@@ -390,29 +390,60 @@ def _csv_cell(value) -> str:
 @require_GET
 def member_audit_csv(request: HttpRequest, pk) -> HttpResponse:
     """The record's change history as CSV (UTF-8 with BOM, so Excel reads Vietnamese)."""
-    import csv
 
     scope = _scope(request)
     member = member_selectors.member_get_for(scope, pk)
+    entries = member_timeline(member, limit=1000, sensitive=scope.sees_sensitive(member))
+    return _audit_csv(f"lich-su-ho-so-{member.pk}.csv", _entry_rows(entries))
+
+
+def _entry_rows(entries):
+    for entry in entries:
+        when = entry.when.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+        for change in entry.changes or [None]:
+            yield [
+                when,
+                entry.who,
+                entry.what,
+                capfirst(change.field) if change else "",
+                change.before if change else "",
+                change.after if change else "",
+            ]
+
+
+def _audit_csv(filename: str, rows) -> HttpResponse:
+    """An audit as CSV (UTF-8 with BOM, so Excel reads Vietnamese; formula-safe)."""
+    import csv
+
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="lich-su-ho-so-{member.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["Thời điểm", "Người sửa", "Nội dung", "Trường", "Trước", "Sau"])
-    for entry in member_timeline(member, limit=1000, sensitive=scope.sees_sensitive(member)):
-        when = entry.when.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
-        for change in entry.changes or [None]:
-            writer.writerow(
-                [
-                    when,
-                    _csv_cell(entry.who),
-                    _csv_cell(entry.what),
-                    _csv_cell(capfirst(change.field) if change else ""),
-                    _csv_cell(change.before if change else ""),
-                    _csv_cell(change.after if change else ""),
-                ]
-            )
+    for row in rows:
+        writer.writerow([row[0], *(_csv_cell(value) for value in row[1:])])
     return response
+
+
+@login_required
+@require_GET
+def organization_audit_csv(request: HttpRequest, pk) -> HttpResponse:
+    """An organisation's dated events and the edits of its record, as CSV."""
+    org = org_selectors.organization_get_for(_scope(request), pk)
+    rows = [
+        [
+            event.date.strftime("%d/%m/%Y"),
+            event.created_by.get_username() if event.created_by else "hệ thống",
+            f"Sự kiện: {event.get_kind_display()}"
+            + (f" (QĐ {event.decision_number})" if event.decision_number else ""),
+            "",
+            ", ".join(f"{k}: {v}" for k, v in event.before.items()),
+            ", ".join(f"{k}: {v}" for k, v in event.after.items()),
+        ]
+        for event in org.events.select_related("created_by").order_by("date", "id")
+    ]
+    rows += list(_entry_rows(organization_timeline(org)))
+    return _audit_csv(f"lich-su-to-chuc-{org.pk}.csv", rows)
 
 
 @login_required

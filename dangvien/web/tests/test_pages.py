@@ -581,3 +581,26 @@ def test_the_access_log_is_for_the_board(client, django_user_model, tree):
     client.get(reverse("member_detail", args=[outside.pk]))
     client.force_login(board)
     assert outside.full_name not in client.get(reverse("access_log")).content.decode()
+
+
+def test_the_organisation_audit_exports_as_csv_inside_the_scope(client, django_user_model, tree):
+    from dangvien.organizations import services as org_services
+
+    editor = user_with_role(django_user_model, "bantc", Role.ORGANISATION_BOARD, tree["province"])
+    org_services.organization_rename(
+        actor=editor,
+        organization=tree["cell_a"],
+        name="=Chi bộ thôn Đông Mới",
+        document_name="CHI BỘ THÔN ĐÔNG MỚI",
+        date=D(2025, 7, 1),
+        decision_number="12-QĐ/ĐU",
+    )
+    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    response = client.get(reverse("organization_audit_csv", args=[tree["cell_a"].pk]))
+    text = response.content.decode("utf-8")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "Sự kiện: Đổi tên (QĐ 12-QĐ/ĐU)" in text and "bantc" in text
+    assert "Tên đầy đủ" in text and "'=Chi bộ thôn Đông Mới" in text
+    assert (
+        client.get(reverse("organization_audit_csv", args=[tree["cell_b"].pk])).status_code == 404
+    )
