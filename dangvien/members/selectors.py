@@ -31,6 +31,12 @@ AGE_BANDS = {
 }
 
 
+# Every catalogue, place and organisation the record page shows, in one query.
+_RECORD_RELATIONS = [
+    f.name for f in Member._meta.concrete_fields if f.is_relation and f.name != "user"
+]
+
+
 def members_visible_to(scope: Scope) -> QuerySet[Member]:
     return Member.objects.filter(scope.member_q())
 
@@ -41,31 +47,9 @@ def member_get_for(scope: Scope, pk) -> Member:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    member = (
-        members_visible_to(scope)
-        .select_related(
-            "organization",
-            "ethnicity",
-            "religion",
-            "general_education",
-            "professional_qualification",
-            "degree",
-            "academic_title",
-            "political_theory",
-            "state_management",
-            "it_level",
-            "occupation",
-            "birth_province",
-            "hometown_province",
-            "hometown_commune",
-            "permanent_province",
-            "permanent_commune",
-            "current_province",
-            "current_commune",
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    if not 0 < pk < 2**63:  # beyond the id column: nothing there
+        raise Http404
+    member = members_visible_to(scope).select_related(*_RECORD_RELATIONS).filter(pk=pk).first()
     if member is None:
         raise Http404
     return member

@@ -24,6 +24,8 @@ def organization_get_for(scope: Scope, pk) -> Organization:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
+    if not 0 < pk < 2**63:  # beyond the id column: nothing there
+        raise Http404
     org = organizations_visible_to(scope).filter(pk=pk).select_related("parent").first()
     if org is None:
         raise Http404

@@ -604,3 +604,16 @@ def test_the_organisation_audit_exports_as_csv_inside_the_scope(client, django_u
     assert (
         client.get(reverse("organization_audit_csv", args=[tree["cell_b"].pk])).status_code == 404
     )
+
+
+def test_ids_beyond_the_database_range_are_not_found(client, django_user_model, tree):
+    _login(
+        client,
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
+    )
+    for url in (
+        "/dang-vien/99999999999999999999999/",
+        "/to-chuc/-5/",
+        "/dang-vien/?org=99999999999999999999999",
+    ):
+        assert client.get(url).status_code == 404, url
