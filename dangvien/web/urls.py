@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from dangvien.accounts.forms import LoginForm
 
@@ -30,4 +30,10 @@ urlpatterns = [
     path("dang-vien/<pk>/su-kien/", views.member_event_add, name="member_event_add"),
     path("dang-vien/<pk>/sua/<slug:slug>/", views.member_rows, name="member_rows"),
     path("dia-gioi/xa/", views.communes, name="communes"),
+    # Each area keeps its own URL list (dangvien/web/<area>/urls.py).
+    path("", include("dangvien.web.cases.urls")),
+    path("", include("dangvien.web.admissions.urls")),
+    path("", include("dangvien.web.movements.urls")),
+    path("", include("dangvien.web.liaison.urls")),
+    path("", include("dangvien.web.documents.urls")),
 ]

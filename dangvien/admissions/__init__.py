@@ -1,0 +1,1 @@
+"""Candidates, the admission dossier and its steps, probation and recognition as official member."""

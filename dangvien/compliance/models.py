@@ -1,0 +1,87 @@
+"""Open cases: one row per workflow step waiting for someone, with its due date.
+
+Each workflow (admission, transfer, exemption, working away, residence liaison,
+removal) keeps its own tables; its services call `case_sync` in the same
+transaction, so this table always says what is open, what comes next, who must
+act and by when. The secretary's "việc cần làm" list is one indexed query here,
+whatever the workflow.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from dangvien.organizations.models import Organization
+
+
+class CaseKind(models.TextChoices):
+    ADMISSION = "admission", "Kết nạp đảng viên"
+    RECOGNITION = "recognition", "Công nhận đảng viên chính thức"
+    TRANSFER = "transfer", "Chuyển sinh hoạt đảng"
+    EXEMPTION = "exemption", "Miễn, giảm, tạm miễn sinh hoạt"
+    WORKING_AWAY = "working_away", "Đảng viên đi làm ăn xa"
+    RESIDENCE = "residence", "Giữ mối liên hệ nơi cư trú (QĐ 213)"
+    REMOVAL = "removal", "Xóa tên, ra khỏi Đảng"
+
+
+class Case(models.Model):
+    kind = models.CharField("loại việc", max_length=16, choices=CaseKind.choices)
+    # The workflow object; `slot` tells apart two sides of one object (a transfer
+    # waits for the sending cell, then for the receiving one).
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    subject_object = GenericForeignKey("content_type", "object_id")
+    slot = models.CharField(max_length=16, blank=True, default="")
+
+    subject = models.CharField("người", max_length=160)  # the member's or candidate's name
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    org_path = models.CharField(max_length=255)
+    step = models.CharField("bước", max_length=40)
+    step_label = models.CharField("bước tiếp theo", max_length=255)
+    actor = models.CharField("ai thực hiện", max_length=120)
+    due_date = models.DateField("hạn", null=True, blank=True)
+    url = models.CharField(max_length=255)
+    opened_on = models.DateField("mở ngày")
+    closed_on = models.DateField("đóng ngày", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "việc cần làm"
+        verbose_name_plural = "việc cần làm"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "slot"], name="case_object_slot_unique"
+            )
+        ]
+        indexes = [
+            # Open cases of a subtree by due date (the secretary's list).
+            models.Index(
+                fields=["org_path", "due_date", "id"],
+                name="case_open_path_due",
+                opclasses=["varchar_pattern_ops", "", ""],
+                condition=Q(closed_on__isnull=True),
+            ),
+            # Open cases of the whole country / a big subtree by due date.
+            models.Index(
+                fields=["due_date", "id"],
+                name="case_open_due",
+                condition=Q(closed_on__isnull=True),
+            ),
+            models.Index(fields=["member"], name="case_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.subject} — {self.step_label}"

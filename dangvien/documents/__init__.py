@@ -1,0 +1,1 @@
+"""Official documents in the party document format (HD 36-HD/VPTW), numbered, rendered as .docx."""

@@ -1,0 +1,1 @@
+"""Exemptions, members working away and residence liaison (QĐ 213-QĐ/TW)."""

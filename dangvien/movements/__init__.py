@@ -1,0 +1,1 @@
+"""Transfers of party activity (permanent and temporary) and removal from the Party."""

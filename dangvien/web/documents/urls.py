@@ -1,0 +1,5 @@
+from django.urls import path  # noqa: F401
+
+from . import views  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Pages of this area (Vietnamese); views parse, call one service or selector, render."""
