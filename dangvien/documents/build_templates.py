@@ -1,0 +1,358 @@
+"""Writes the .docx templates (python-docx) in the layout of HD 36-HD/VPTW.
+
+Run `python manage.py documents_build_templates` after changing this file or
+the page rules; the files in templates_docx/ are committed. The tags are
+docxtpl's jinja: `{{ name }}` in a run, `{%p ... %}` alone in a paragraph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt
+
+from . import rules
+
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+JUSTIFY = WD_ALIGN_PARAGRAPH.JUSTIFY
+LEFT = WD_ALIGN_PARAGRAPH.LEFT
+
+# Font sizes of HD 36 Phụ lục 3 (regulations §6.4).
+SIZE_PARTY_HEADER = 15  # ĐẢNG CỘNG SẢN VIỆT NAM, caps bold, underlined
+SIZE_ISSUER = 14  # superior body regular, issuing body bold
+SIZE_TITLE = 15  # type name, caps bold (15-16)
+SIZE_SUMMARY = 14  # summary, bold (14-15)
+SIZE_LETTER_SUMMARY = 12  # "V/v ..." of a công văn, italic
+SIZE_BODY = 14
+SIZE_RECIPIENTS = 12
+
+
+def _fonts(rpr_parent) -> None:
+    """Times New Roman for every script slot, so Vietnamese never falls back."""
+    rpr = rpr_parent.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for slot in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(slot), rules.FONT_NAME)
+
+
+def _paragraph(container, *, align=LEFT, indent: bool = False, before: int = 0, after: int = 0):
+    paragraphs = container.paragraphs
+    if (
+        hasattr(container, "_tc")
+        and len(paragraphs) == 1
+        and not paragraphs[0].runs
+        and not getattr(container, "_first_used", False)
+    ):
+        paragraph = paragraphs[0]
+        container._first_used = True
+    else:
+        paragraph = container.add_paragraph()
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    fmt.line_spacing = 1.0
+    if indent:
+        fmt.first_line_indent = Cm(1)
+    return paragraph
+
+
+def _run(paragraph, text: str, *, size: int = SIZE_BODY, bold=False, italic=False, underline=False):
+    run = paragraph.add_run(text)
+    run.font.name = rules.FONT_NAME
+    _fonts(run._r)
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.italic = italic
+    run.font.underline = underline
+    return run
+
+
+def line(container, text: str, *, size=SIZE_BODY, align=LEFT, before=0, after=0, **style):
+    paragraph = _paragraph(container, align=align, before=before, after=after)
+    _run(paragraph, text, size=size, **style)
+    return paragraph
+
+
+def tag(container, text: str) -> None:
+    """A paragraph holding only a `{%p ... %}` tag (docxtpl removes it)."""
+    line(container, text)
+
+
+def body(container, *runs: tuple[str, dict]) -> None:
+    """A body paragraph: justified, first line indented, 6 pt after."""
+    paragraph = _paragraph(container, align=JUSTIFY, indent=True, after=6)
+    for text, style in runs:
+        _run(paragraph, text, **style)
+
+
+def _no_borders(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def _table(doc, widths_mm: tuple[int, int]):
+    table = doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _no_borders(table)
+    cells = table.rows[0].cells
+    for cell, width in zip(cells, widths_mm, strict=True):
+        cell.width = Mm(width)
+    for column, width in zip(table.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+    return cells
+
+
+def header(doc, *, letter: bool = False) -> None:
+    """HD 36 boxes 1-4 (and 5b for a letter): issuer left, party header right."""
+    left, right = _table(doc, (75, 85))
+    tag(left, "{%p if superior_name %}")
+    line(left, "{{ superior_name }}", size=SIZE_ISSUER, align=CENTER)
+    tag(left, "{%p endif %}")
+    line(left, "{{ issuer_name }}", size=SIZE_ISSUER, align=CENTER, bold=True)
+    line(left, "*", size=SIZE_ISSUER, align=CENTER)
+    line(left, "{{ number_line }}", size=SIZE_ISSUER, align=CENTER)
+    if letter:
+        tag(left, "{%p if summary %}")
+        line(left, "V/v {{ summary }}", size=SIZE_LETTER_SUMMARY, align=CENTER, italic=True)
+        tag(left, "{%p endif %}")
+    line(
+        right,
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        size=SIZE_PARTY_HEADER,
+        align=CENTER,
+        bold=True,
+        underline=True,
+        after=18,
+    )
+    line(right, "{{ place_date }}", size=SIZE_ISSUER, align=CENTER, italic=True)
+
+
+def title_block(doc, *, subtitle: str = "{{ summary }}") -> None:
+    """HD 36 box 5a: type name, summary, a short line."""
+    line(doc, "{{ title }}", size=SIZE_TITLE, align=CENTER, bold=True, before=18)
+    tag(doc, "{%p if " + subtitle.strip("{} ") + " %}")
+    line(doc, subtitle, size=SIZE_SUMMARY, align=CENTER, bold=True)
+    tag(doc, "{%p endif %}")
+    line(doc, "-----", size=SIZE_BODY, align=CENTER, after=12)
+
+
+def addressees(doc) -> None:
+    tag(doc, "{%p if addressees|length == 1 %}")
+    line(doc, "Kính gửi: {{ addressees[0] }}", align=CENTER, before=6, after=12)
+    tag(doc, "{%p elif addressees %}")
+    paragraph = line(doc, "Kính gửi:", before=6)
+    paragraph.paragraph_format.left_indent = Cm(3)
+    tag(doc, "{%p for a in addressees %}")
+    paragraph = line(doc, "- {{ a }}")
+    paragraph.paragraph_format.left_indent = Cm(4.5)
+    tag(doc, "{%p endfor %}")
+    line(doc, "", after=6)
+    tag(doc, "{%p endif %}")
+
+
+def loop_body(doc, variable: str, *runs: tuple[str, dict]) -> None:
+    tag(doc, f"{{%p for item in {variable} %}}")
+    body(doc, *runs)
+    tag(doc, "{%p endfor %}")
+
+
+def closing(doc) -> None:
+    """HD 36 boxes 7 and 9: recipients on the left, the signature on the right."""
+    line(doc, "")
+    left, right = _table(doc, (75, 85))
+    tag(left, "{%p if recipients %}")
+    line(left, "Nơi nhận:", size=SIZE_RECIPIENTS, bold=True, italic=True)
+    tag(left, "{%p for r in recipients %}")
+    line(left, "{{ r }}", size=SIZE_RECIPIENTS)
+    tag(left, "{%p endfor %}")
+    tag(left, "{%p endif %}")
+    tag(right, "{%p if signer_capacity %}")
+    line(right, "{{ signer_capacity }}", align=CENTER, bold=True)
+    tag(right, "{%p endif %}")
+    tag(right, "{%p if signer_title %}")
+    line(right, "{{ signer_title }}", align=CENTER, bold=True)
+    tag(right, "{%p endif %}")
+    for _ in range(4):  # room for the signature and the seal
+        line(right, "", align=CENTER)
+    line(right, "{{ signer_name }}", align=CENTER, bold=True)
+
+
+PLAIN: dict = {}
+BOLD = {"bold": True}
+
+
+def build_decision(doc) -> None:
+    header(doc)
+    title_block(doc)
+    tag(doc, "{%p if authority %}")
+    line(doc, "{{ authority }}", align=CENTER, bold=True, after=6)
+    tag(doc, "{%p endif %}")
+    loop_body(doc, "bases", ("{{ item }}", PLAIN))
+    line(doc, "QUYẾT ĐỊNH:", size=SIZE_TITLE - 1, align=CENTER, bold=True, before=6, after=6)
+    loop_body(doc, "articles", ("Điều {{ loop.index }}. ", BOLD), ("{{ item }}", PLAIN))
+    closing(doc)
+
+
+def build_resolution(doc) -> None:
+    header(doc)
+    title_block(doc)
+    loop_body(doc, "bases", ("{{ item }}", PLAIN))
+    loop_body(doc, "preamble", ("{{ item }}", PLAIN))
+    tag(doc, "{%p if vote_text %}")
+    body(doc, ("{{ vote_text }}", PLAIN))
+    tag(doc, "{%p endif %}")
+    line(doc, "QUYẾT NGHỊ:", size=SIZE_TITLE - 1, align=CENTER, bold=True, before=6, after=6)
+    loop_body(doc, "resolutions", ("{{ loop.index }}. ", BOLD), ("{{ item }}", PLAIN))
+    closing(doc)
+
+
+def build_letter(doc) -> None:
+    header(doc, letter=True)
+    line(doc, "", after=6)
+    addressees(doc)
+    loop_body(doc, "paragraphs", ("{{ item }}", PLAIN))
+    closing(doc)
+
+
+def build_general(doc) -> None:
+    header(doc)
+    title_block(doc)
+    addressees(doc)
+    loop_body(doc, "paragraphs", ("{{ item }}", PLAIN))
+    closing(doc)
+
+
+def fields(doc) -> None:
+    tag(doc, "{%p for f in fields %}")
+    paragraph = _paragraph(doc, align=JUSTIFY, after=4)
+    paragraph.paragraph_format.left_indent = Cm(1)
+    _run(paragraph, "{{ f.label }}: ")
+    _run(paragraph, "{{ f.value }}", bold=True)
+    tag(doc, "{%p endfor %}")
+
+
+def build_transfer_letter(doc) -> None:
+    header(doc)
+    title_block(doc, subtitle="{{ transfer_label }}")
+    addressees(doc)
+    fields(doc)
+    paragraph = _paragraph(doc, after=4)
+    paragraph.paragraph_format.left_indent = Cm(1)
+    _run(paragraph, "Số GTSHĐ: ")
+    _run(paragraph, "{{ register_number }}", bold=True)
+    loop_body(doc, "paragraphs", ("{{ item }}", PLAIN))
+    closing(doc)
+    # The receipt: cut off and sent back by the receiving side.
+    line(doc, "", after=6)
+    line(doc, "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -", align=CENTER)
+    line(
+        doc,
+        "PHẦN XÁC NHẬN CỦA TỔ CHỨC ĐẢNG NƠI ĐẾN",
+        size=SIZE_SUMMARY,
+        align=CENTER,
+        bold=True,
+        before=6,
+        after=6,
+    )
+    body(
+        doc,
+        ("{{ to_organization or '..........................................' }}", PLAIN),
+        (" đã nhận giấy giới thiệu sinh hoạt đảng {{ transfer_word }} số ", PLAIN),
+        ("{{ symbol }}", BOLD),
+        (" ngày {{ date }} giới thiệu đồng chí ", PLAIN),
+        ("{{ member_name }}", BOLD),
+        (".", PLAIN),
+    )
+    body(doc, ("Đồng chí đã trình giấy ngày ....... tháng ....... năm ..........", PLAIN))
+    left, right = _table(doc, (75, 85))
+    line(left, "")
+    line(right, "......., ngày ..... tháng ..... năm ........", align=CENTER, italic=True)
+    line(right, "T/M ..........................................", align=CENTER, bold=True)
+    line(right, "(Ký tên, đóng dấu)", size=SIZE_RECIPIENTS, align=CENTER, italic=True)
+
+
+def build_residence_introduction(doc) -> None:
+    header(doc)
+    title_block(doc)
+    addressees(doc)
+    fields(doc)
+    body(
+        doc,
+        (
+            "Thực hiện Quy định số 213-QĐ/TW ngày 02/01/2020 của Bộ Chính trị về trách nhiệm "
+            "của đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức đảng và "
+            "nhân dân nơi cư trú, xin giới thiệu đồng chí ",
+            PLAIN,
+        ),
+        ("{{ member_name }}", BOLD),
+        (
+            " về giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú. Đề nghị cấp ủy nơi "
+            "cư trú tiếp nhận, giới thiệu đồng chí với chi bộ nơi cư trú và nhận xét đảng "
+            "viên hằng năm theo quy định.",
+            PLAIN,
+        ),
+    )
+    loop_body(doc, "paragraphs", ("{{ item }}", PLAIN))
+    closing(doc)
+
+
+BUILDERS: dict[str, Callable] = {
+    "decision.docx": build_decision,
+    "resolution.docx": build_resolution,
+    "letter.docx": build_letter,
+    "general.docx": build_general,
+    "transfer_letter.docx": build_transfer_letter,
+    "residence_introduction.docx": build_residence_introduction,
+}
+
+
+def new_document(on: dt.date | None = None):
+    """An empty A4 document with the page margins and the Times New Roman defaults."""
+    on = on or dt.date.today()
+    doc = Document()
+    section = doc.sections[0]
+    width, height = rules.PAGE_SIZE_MM.on(on)
+    margins = rules.PAGE_MARGINS_MM.on(on)
+    section.page_width, section.page_height = Mm(width), Mm(height)
+    section.top_margin = Mm(margins["top"])
+    section.bottom_margin = Mm(margins["bottom"])
+    section.left_margin = Mm(margins["left"])
+    section.right_margin = Mm(margins["right"])
+    normal = doc.styles["Normal"]
+    normal.font.name = rules.FONT_NAME
+    normal.font.size = Pt(SIZE_BODY)
+    _fonts(normal.element)
+    props = doc.core_properties
+    props.author = props.last_modified_by = "dangvien"
+    props.title = props.subject = props.keywords = props.comments = ""
+    props.created = props.modified = dt.datetime(2026, 1, 1)
+    props.revision = 1
+    return doc
+
+
+def build_all(directory: Path, on: dt.date | None = None) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, builder in BUILDERS.items():
+        doc = new_document(on)
+        builder(doc)
+        path = directory / name
+        doc.save(path)
+        written.append(path)
+    return written

@@ -1,0 +1,240 @@
+"""Rendering an issued document into its .docx template (docxtpl, autoescaped).
+
+The templates live in templates_docx/ and are written by build_templates.py;
+an operator may replace a file with one of their own that uses the same tags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+
+from . import rules
+from .models import DocumentKind, IssuedDocument
+
+# Characters XML 1.0 cannot hold (Word refuses the file): control characters
+# other than tab, newline and carriage return.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_DATE_TAG = "__date__"
+
+
+def clean_text(value: str) -> str:
+    return _XML_ILLEGAL.sub("", value)
+
+
+def context_encode(value: Any) -> Any:
+    """The context as JSON can store it: dates tagged, text cleaned of control characters."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return {_DATE_TAG: value.isoformat()}
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, bool) or value is None or isinstance(value, int | float):
+        return value
+    if isinstance(value, dict):
+        return {str(k): context_encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [context_encode(v) for v in value]
+    return clean_text(str(value))
+
+
+def context_decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {_DATE_TAG}:
+            return dt.date.fromisoformat(value[_DATE_TAG])
+        return {k: context_decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [context_decode(v) for v in value]
+    return value
+
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates_docx"
+
+TEMPLATE_FILES = {
+    DocumentKind.DECISION: "decision.docx",
+    DocumentKind.RESOLUTION: "resolution.docx",
+    DocumentKind.LETTER: "letter.docx",
+    DocumentKind.REPORT: "general.docx",
+    DocumentKind.NOTICE: "general.docx",
+    DocumentKind.SUBMISSION: "general.docx",
+    DocumentKind.TRANSFER_LETTER: "transfer_letter.docx",
+    DocumentKind.RESIDENCE_INTRODUCTION: "residence_introduction.docx",
+}
+
+# The type name printed under the header (HD 36 box 5a).
+TITLES = {
+    DocumentKind.DECISION: "QUYẾT ĐỊNH",
+    DocumentKind.RESOLUTION: "NGHỊ QUYẾT",
+    DocumentKind.LETTER: "",
+    DocumentKind.REPORT: "BÁO CÁO",
+    DocumentKind.NOTICE: "THÔNG BÁO",
+    DocumentKind.SUBMISSION: "TỜ TRÌNH",
+    DocumentKind.TRANSFER_LETTER: "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG",
+    DocumentKind.RESIDENCE_INTRODUCTION: "GIẤY GIỚI THIỆU",
+}
+
+RESIDENCE_SUMMARY = (
+    "Đảng viên đang công tác về giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú"
+)
+
+
+def template_path(kind: str) -> Path:
+    return TEMPLATE_DIR / TEMPLATE_FILES[DocumentKind(kind)]
+
+
+def format_date(value: Any) -> str:
+    """dd/mm/yyyy for a date; text is kept as the caller wrote it."""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value) if value not in (None, "") else ""
+
+
+def _texts(value: Any, *, split_lines: bool = False) -> list[str]:
+    """A list of non-empty strings from a list (or a single string)."""
+    if value in (None, ""):
+        return []
+    items = value if isinstance(value, list) else [value]
+    texts: list[str] = []
+    for item in items:
+        if item in (None, ""):
+            continue
+        text = str(item)
+        if split_lines:
+            texts.extend(line for line in text.splitlines() if line.strip())
+        elif text.strip():
+            texts.append(" ".join(text.splitlines()))
+    return texts
+
+
+def _recipient_line(line: str) -> str:
+    return line if line.lstrip().startswith(("-", "+")) else f"- {line}"
+
+
+def _percent(part: int, whole: int) -> str:
+    """12,5% with a Vietnamese decimal comma; whole numbers without decimals."""
+    value = round(part * 100 / whole, 2)
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") + "%"
+
+
+def vote_sentence(vote: Any) -> str:
+    """The vote of a resolution as one sentence: totals, then agreeing and disagreeing
+    counts with their share of the total (Điều lệ Đảng Điều 9: shares of the whole)."""
+    if not isinstance(vote, dict):
+        return ""
+
+    def number(key: str) -> int | None:
+        value = vote.get(key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    total, present = number("total"), number("present")
+    agree, disagree = number("agree"), number("disagree")
+    parts: list[str] = []
+    if total is not None:
+        parts.append(f"Tổng số đảng viên của chi bộ: {total} đồng chí")
+    if present is not None:
+        absent = f", vắng mặt {total - present} đồng chí" if total is not None else ""
+        parts.append(f"có mặt: {present} đồng chí{absent}")
+    for label, count in (("tán thành", agree), ("không tán thành", disagree)):
+        if count is None:
+            continue
+        share = f" (đạt {_percent(count, total)})" if total else ""
+        parts.append(f"số đồng chí {label}: {count}/{total or '-'}{share}")
+    if not parts:
+        return ""
+    sentence = "; ".join(parts)
+    return sentence[0].upper() + sentence[1:] + "."
+
+
+def _fields(rows: list[tuple[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {"label": label, "value": format_date(value)}
+        for label, value in rows
+        if value not in (None, "")
+    ]
+
+
+def render_context(document: IssuedDocument) -> dict[str, Any]:
+    data = context_decode(document.context or {})
+    kind = document.kind
+    context: dict[str, Any] = {
+        "superior_name": document.superior_name,
+        "issuer_name": document.issuer_name,
+        "number_line": f"Số {document.symbol}",
+        "symbol": document.symbol,
+        "place_date": _place_date(document),
+        "date": format_date(document.date),
+        "title": TITLES[DocumentKind(kind)],
+        "summary": document.summary,
+        "recipients": [_recipient_line(r) for r in _texts(data.get("recipients"))],
+        "addressees": _texts(data.get("addressees")),
+        "signer_capacity": str(data.get("signer_capacity") or "").upper(),
+        "signer_title": str(data.get("signer_title") or "").upper(),
+        "signer_name": str(data.get("signer_name") or ""),
+        "authority": str(data.get("authority") or "").upper(),
+        "bases": _texts(data.get("bases")),
+        "articles": _texts(data.get("articles")),
+        "preamble": _texts(data.get("preamble"), split_lines=True),
+        "resolutions": _texts(data.get("resolutions")),
+        "vote_text": vote_sentence(data.get("vote")),
+        "paragraphs": _texts(data.get("paragraphs"), split_lines=True),
+        "member_name": str(data.get("member_name") or ""),
+        "to_organization": str(data.get("to_organization") or ""),
+    }
+    if kind in (DocumentKind.TRANSFER_LETTER, DocumentKind.RESIDENCE_INTRODUCTION):
+        if not context["addressees"] and context["to_organization"]:
+            context["addressees"] = [context["to_organization"]]
+    if kind == DocumentKind.TRANSFER_LETTER:
+        permanent = data.get("permanent", True) is not False
+        context["transfer_label"] = "(Chính thức)" if permanent else "(Tạm thời)"
+        context["transfer_word"] = "chính thức" if permanent else "tạm thời"
+        context["register_number"] = str(data.get("register_number") or f"{document.number:02d}")
+        context["fields"] = _fields(
+            [
+                ("Giới thiệu đồng chí", data.get("member_name")),
+                ("Giới tính", data.get("gender")),
+                ("Sinh ngày", data.get("birth_date")),
+                ("Là đảng viên", data.get("membership")),
+                ("Vào Đảng ngày", data.get("joining_date")),
+                ("Chính thức ngày", data.get("official_date")),
+                ("Số thẻ đảng viên", data.get("card_number")),
+                ("Số lý lịch", data.get("cv_number")),
+                ("Hiện sinh hoạt tại", data.get("from_organization")),
+                (
+                    f"Được chuyển đến sinh hoạt đảng {context['transfer_word']} tại",
+                    data.get("to_organization"),
+                ),
+                ("Đã đóng đảng phí hết tháng", data.get("dues_paid_through")),
+                ("Đề nghị đồng chí trình giấy này trước ngày", data.get("present_by")),
+                ("Giấy có giá trị đến ngày", data.get("valid_until")),
+            ]
+        )
+    elif kind == DocumentKind.RESIDENCE_INTRODUCTION:
+        context["summary"] = document.summary or RESIDENCE_SUMMARY
+        context["fields"] = _fields(
+            [
+                ("Giới thiệu đồng chí", data.get("member_name")),
+                ("Sinh ngày", data.get("birth_date")),
+                ("Chức vụ, đơn vị công tác", data.get("post")),
+                ("Nơi cư trú", data.get("residence")),
+            ]
+        )
+    return context
+
+
+def _place_date(document: IssuedDocument) -> str:
+    return rules.place_date_line(document.place, document.date)
+
+
+def render_docx(document: IssuedDocument) -> bytes:
+    template = DocxTemplate(template_path(document.kind))
+    template.render(render_context(document), autoescape=True)
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()

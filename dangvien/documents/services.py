@@ -1,0 +1,159 @@
+"""Issuing numbered party documents and rendering them as .docx (HD 36-HD/VPTW).
+
+Other areas call `document_issue` inside their own transaction (admission,
+transfer, exemption, residence liaison...) and `document_render` to get the
+file. The context is a dict of plain values (str, int, bool, date, lists and
+dicts of them); unknown keys are ignored and missing optional keys are left
+out of the paper.
+
+Context keys
+------------
+All kinds:
+    "recipients"        list of "Nơi nhận" lines ("Như trên;", "Lưu VPĐU.");
+                        a leading "- " is added when missing
+    "signer_capacity"   "T/M CHI BỘ", "T/M BAN THƯỜNG VỤ", "K/T BÍ THƯ"... (may be empty)
+    "signer_title"      "BÍ THƯ", "PHÓ BÍ THƯ"...
+    "signer_name"       the signer's full name
+    "addressees"        list of "Kính gửi" lines (letters, introductions)
+    "place"             overrides the place on the date line (default: the
+                        issuer's commune, else its province)
+DECISION ("QĐ"):
+    "authority"         the deciding body in caps above the bases
+                        ("BAN THƯỜNG VỤ ĐẢNG ỦY XÃ CẨM XUYÊN"), optional
+    "bases"             list of "Căn cứ ..." lines
+    "articles"          list of strings, rendered "Điều 1. ...", "Điều 2. ..."
+RESOLUTION ("NQ"):
+    "bases", "preamble" (list of paragraphs), "resolutions" (list, rendered
+    "1. ...", "2. ..."), "vote" ({"total": 12, "present": 11, "agree": 9,
+    "disagree": 2}; any key may be missing) rendered as a Vietnamese sentence
+LETTER ("CV"), REPORT ("BC"), NOTICE ("TB"), SUBMISSION ("TTr"):
+    "paragraphs"        list of paragraphs
+TRANSFER_LETTER ("GTSHĐ"):
+    "member_name", "birth_date" (date), "gender", "membership" ("chính thức" /
+    "dự bị"), "joining_date", "official_date" (dates), "card_number",
+    "cv_number", "from_organization", "to_organization", "permanent" (bool,
+    default True), "dues_paid_through" ("10/2026"), "present_by" (date),
+    "register_number" (default: the letter's own number in the register),
+    "valid_until" (date); a receipt part for the receiving side is printed
+    below the letter.
+RESIDENCE_INTRODUCTION ("GTCT", QĐ 213-QĐ/TW):
+    "member_name", "birth_date", "post" (title and workplace), "residence"
+    (address), "to_organization", "paragraphs"
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+
+from dangvien.core.errors import DomainError
+from dangvien.organizations.models import Organization
+
+from . import rules
+from .models import DocumentCounter, DocumentKind, DocumentTerm, IssuedDocument
+from .render import clean_text, context_encode, render_docx
+
+
+def _issuer_place(organization: Organization) -> str:
+    if organization.commune_id:
+        return rules.place_name(organization.commune.name)
+    if organization.province_id:
+        return rules.place_name(organization.province.name)
+    return ""
+
+
+def _next_number(organization: Organization, kind: str, term_start: dt.date) -> int:
+    """The next number of the sequence, taken under a row lock (two issues never share one)."""
+    key = {"organization": organization, "kind": kind, "term_start": term_start}
+    try:
+        with transaction.atomic():
+            DocumentCounter.objects.get_or_create(**key)
+    except IntegrityError:
+        pass  # a concurrent issue created the counter first; lock it below
+    counter = DocumentCounter.objects.select_for_update().get(**key)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def document_issue(
+    *,
+    actor,
+    organization: Organization,
+    kind: str,
+    date: dt.date,
+    summary: str,
+    context: dict,
+    concerns_path: str = "",
+    subject: models.Model | None = None,
+) -> IssuedDocument:
+    """Give the next number of (issuer, kind, term) and store the document.
+
+    `organization` issues it; `concerns_path` is the path of the cell it is
+    about, so that whoever reaches either path may read it; `subject` is the
+    record it belongs to (an admission, a transfer...).
+    """
+    if kind not in DocumentKind.values:
+        raise DomainError("Loại văn bản không hợp lệ.", field="kind", code="invalid_kind")
+    if not isinstance(date, dt.date):
+        raise DomainError("Ngày ban hành không hợp lệ.", field="date")
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(context, dict):
+        raise DomainError("Nội dung văn bản không hợp lệ.", field="context")
+    if subject is not None and subject.pk is None:
+        raise DomainError("Văn bản phải gắn với một hồ sơ đã lưu.", field="subject")
+    summary = clean_text(summary or "").strip()
+    if len(summary) > 500:
+        raise DomainError("Trích yếu dài quá 500 ký tự.", field="summary")
+
+    term_starts = list(
+        DocumentTerm.objects.filter(organization=organization).values_list("starts_on", flat=True)
+    )
+    term_start = rules.term_key(kind, date, term_starts)
+    number = _next_number(organization, kind, term_start)
+    parent = organization.parent
+    encoded = context_encode(context)
+    place = encoded.get("place") if isinstance(encoded.get("place"), str) else None
+    return IssuedDocument.objects.create(
+        organization=organization,
+        org_path=organization.path,
+        concerns_path=concerns_path or "",
+        kind=kind,
+        term_start=term_start,
+        number=number,
+        symbol=rules.document_symbol(number, kind, organization.level, date),
+        date=date,
+        summary=summary,
+        superior_name=parent.document_name if parent else "",
+        issuer_name=organization.document_name or organization.name.upper(),
+        place=place if place is not None else _issuer_place(organization),
+        context=encoded,
+        content_type=ContentType.objects.get_for_model(subject) if subject is not None else None,
+        object_id=subject.pk if subject is not None else None,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def document_render(document: IssuedDocument) -> bytes:
+    """The .docx bytes of an issued document, rendered from its template."""
+    return render_docx(document)
+
+
+@transaction.atomic
+def document_term_start(
+    *, actor, organization: Organization, starts_on: dt.date, label: str = ""
+) -> DocumentTerm:
+    """Record that a new committee term of `organization` starts on `starts_on`:
+    each type of document it issues from that day is numbered from 01 again."""
+    if DocumentTerm.objects.filter(organization=organization, starts_on=starts_on).exists():
+        raise DomainError("Nhiệm kỳ bắt đầu từ ngày này đã được ghi.", field="starts_on")
+    return DocumentTerm.objects.create(
+        organization=organization,
+        starts_on=starts_on,
+        label=clean_text(label)[:80],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
