@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ket-nap/", views.admission_list, name="admission_list"),
+    path("ket-nap/moi/", views.admission_create, name="admission_create"),
+    path("ket-nap/ket-nap-lai/", views.readmission_create, name="readmission_create"),
+    path("ket-nap/cong-nhan/<pk>/", views.recognition_detail, name="recognition_detail"),
+    path("ket-nap/cong-nhan/<pk>/<slug:step>/", views.recognition_step, name="recognition_step"),
+    path("ket-nap/<pk>/", views.admission_detail, name="admission_detail"),
+    path("ket-nap/<pk>/<slug:step>/", views.admission_step, name="admission_step"),
+]
