@@ -1,0 +1,455 @@
+"""Reads for exemptions, members working away and residence liaison, always
+through the caller's scope (404 outside it), and the small reads other areas
+use: `is_graded`, `exemption_in_force`, `residence_comment_for`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Max, Q, QuerySet
+from django.http import Http404
+
+from dangvien.accounts.scope import Scope
+from dangvien.members.models import ACTIVE_STATUSES, Member
+from dangvien.organizations.models import Organization
+
+from . import rules
+from .models import (
+    EXEMPTION_OPEN,
+    CommentPurpose,
+    Exemption,
+    ExemptionKind,
+    ExemptionStatus,
+    ResidenceComment,
+    ResidenceGroup,
+    ResidenceLiaison,
+    ResidenceMeeting,
+    ResidenceStatus,
+    WorkingAway,
+    WorkingAwayStatus,
+)
+
+
+def _pk(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < number < 2**63:
+        raise Http404
+    return number
+
+
+def _member_q(scope: Scope, prefix: str = "member__") -> Q:
+    if scope.everything:
+        return Q()
+    q = scope.org_q(f"{prefix}org_path")
+    if scope.member_id is not None:
+        q |= Q(**{f"{prefix}id": scope.member_id})
+    return q
+
+
+# --- Exemption --------------------------------------------------------------
+
+
+def exemptions_visible_to(scope: Scope) -> QuerySet[Exemption]:
+    return Exemption.objects.filter(_member_q(scope))
+
+
+def exemption_get_for(scope: Scope, pk) -> Exemption:
+    found = (
+        exemptions_visible_to(scope)
+        .select_related("member", "organization", "working_away")
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def exemptions_under(org: Organization) -> QuerySet[Exemption]:
+    return Exemption.objects.filter(member__org_path__startswith=org.path).select_related(
+        "member", "organization"
+    )
+
+
+@dataclass
+class ExemptionLists:
+    open: list[Exemption]
+    overdue_for_return: list[Exemption]
+    closed: list[Exemption]
+    exempt_count: int
+    reduced_count: int
+
+
+def exemption_lists(org: Organization, today: dt.date | None = None) -> ExemptionLists:
+    today = today or dt.date.today()
+    open_rows = list(exemptions_under(org).filter(status__in=EXEMPTION_OPEN).order_by("start"))
+    for row in open_rows:
+        row.overdue = exemption_overdue(row, today)
+    return ExemptionLists(
+        open=open_rows,
+        overdue_for_return=[row for row in open_rows if row.overdue],
+        closed=list(
+            exemptions_under(org)
+            .exclude(status__in=EXEMPTION_OPEN)
+            .order_by("-applied_on", "-id")[:50]
+        ),
+        exempt_count=sum(
+            1
+            for row in open_rows
+            if row.kind != ExemptionKind.REDUCTION and row.status != ExemptionStatus.APPLIED
+        ),
+        reduced_count=sum(
+            1
+            for row in open_rows
+            if row.kind == ExemptionKind.REDUCTION and row.status != ExemptionStatus.APPLIED
+        ),
+    )
+
+
+def exemption_overdue(exemption: Exemption, today: dt.date | None = None) -> bool:
+    """A temporary exemption in force past its end date, no return decided yet."""
+    today = today or dt.date.today()
+    in_force = exemption.status in (ExemptionStatus.DECIDED, ExemptionStatus.IN_FORCE)
+    return in_force and rules.is_overdue_for_return(exemption.kind, exemption.end, False, today)
+
+
+def _periods(member: Member) -> list[tuple[str, dt.date, dt.date | None]]:
+    rows = Exemption.objects.filter(
+        member=member,
+        status__in=(
+            ExemptionStatus.DECIDED,
+            ExemptionStatus.IN_FORCE,
+            ExemptionStatus.RETURN_APPLIED,
+            ExemptionStatus.RETURNED,
+        ),
+    ).values_list("kind", "start", "end", "returned_on")
+    # A return ends the period (the day before); an open one runs until returned.
+    return [
+        (kind, start, (returned - dt.timedelta(days=1)) if returned else None)
+        for kind, start, _end, returned in rows
+    ]
+
+
+def exemption_in_force(member: Member, on: dt.date | None = None) -> Exemption | None:
+    """The exemption or reduction decided for `member` and not yet ended by a return on `on`."""
+    on = on or dt.date.today()
+    return (
+        Exemption.objects.filter(
+            member=member,
+            status__in=(
+                ExemptionStatus.DECIDED,
+                ExemptionStatus.IN_FORCE,
+                ExemptionStatus.RETURN_APPLIED,
+                ExemptionStatus.RETURNED,
+            ),
+            start__lte=on,
+        )
+        .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+        .order_by("-start")
+        .first()
+    )
+
+
+def is_graded(member: Member, year: int) -> bool:
+    """R3.4(c): False when the member is exempted (miễn) on 31/12 of `year`.
+
+    For the evaluations area. A temporary exemption (working away) does not
+    exclude by default; see rules.NOT_GRADED_KINDS.
+    """
+    return rules.is_graded_given(_periods(member), year)
+
+
+def keeps_badge_rights(member: Member) -> bool:
+    """R3.4(b), R11.5: exemption does not take away the Party badge."""
+    return rules.keeps_badge_rights(member.is_exempt)
+
+
+def can_be_disciplined(member: Member) -> bool:
+    """R3.4(d): exempted members are disciplined like any other."""
+    return rules.can_be_disciplined(member.is_exempt)
+
+
+# --- Working away -------------------------------------------------------------
+
+
+def working_aways_visible_to(scope: Scope) -> QuerySet[WorkingAway]:
+    return WorkingAway.objects.filter(_member_q(scope))
+
+
+def working_away_get_for(scope: Scope, pk) -> WorkingAway:
+    found = (
+        working_aways_visible_to(scope)
+        .select_related("member", "organization", "dest_province", "dest_commune")
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@dataclass
+class WorkingAwaySummary:
+    open: list[WorkingAway]
+    not_declared: list[WorkingAway]
+    silent: list[WorkingAway]
+    silent_months: int
+    total: int = 0
+    not_declared_percent: float = 0.0
+    members_in_subtree: int = 0
+    ended: list[WorkingAway] = field(default_factory=list)
+
+
+def working_away_summary(org: Organization, today: dt.date | None = None) -> WorkingAwaySummary:
+    """Who is away under `org`, who has not declared where they work (with the
+    count and share, as in seed 001: 326 of 2,008 = 16.2%), and who has sent no
+    news for more than N months."""
+    today = today or dt.date.today()
+    rows = list(
+        WorkingAway.objects.filter(member__org_path__startswith=org.path)
+        .exclude(status=WorkingAwayStatus.ENDED)
+        .select_related("member", "organization", "dest_province", "dest_commune")
+        .annotate(last_in=Max("contacts__date", filter=Q(contacts__direction="in")))
+        .order_by("member__sort_key", "id")
+    )
+    for row in rows:
+        row.last_news = max(filter(None, [row.last_in, row.reported_on]))
+        row.silent = rules.silent_since(row.last_news, today)
+    not_declared = [row for row in rows if not row.declared]
+    silent = [row for row in rows if row.silent and row.status == WorkingAwayStatus.REVIEWED]
+    return WorkingAwaySummary(
+        open=rows,
+        not_declared=not_declared,
+        silent=silent,
+        silent_months=rules.WORKING_AWAY_SILENT_MONTHS.on(today),
+        total=len(rows),
+        not_declared_percent=rules.percentage(len(not_declared), len(rows)),
+        members_in_subtree=Member.objects.filter(
+            org_path__startswith=org.path, status__in=ACTIVE_STATUSES
+        ).count(),
+        ended=list(
+            WorkingAway.objects.filter(
+                member__org_path__startswith=org.path, status=WorkingAwayStatus.ENDED
+            )
+            .select_related("member")
+            .order_by("-ended_on")[:50]
+        ),
+    )
+
+
+# --- Residence liaison --------------------------------------------------------
+
+
+def _residence_q(scope: Scope) -> Q:
+    if scope.everything:
+        return Q()
+    q = _member_q(scope)
+    for path in scope.paths:
+        q |= Q(residence_path__startswith=path) & ~Q(residence_path="")
+    return q
+
+
+def residences_visible_to(scope: Scope) -> QuerySet[ResidenceLiaison]:
+    """Files the scope reaches from either side: the workplace or the residence."""
+    return ResidenceLiaison.objects.filter(_residence_q(scope))
+
+
+def residence_get_for(scope: Scope, pk) -> ResidenceLiaison:
+    found = (
+        residences_visible_to(scope)
+        .select_related(
+            "member",
+            "workplace",
+            "residence_committee",
+            "residential_cell",
+            "group",
+            "residence_commune",
+            "residence_province",
+        )
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def residence_comment_for(member: Member, year: int) -> ResidenceComment | None:
+    """The residence cell's yearly comment, read by the workplace cell at grading
+    time (R6.9, R8.4); None when there is none (or none is due: HD 33 mục 1.1)."""
+    return ResidenceComment.objects.filter(
+        member=member, year=year, purpose=CommentPurpose.YEARLY
+    ).first()
+
+
+def residence_side_writer(scope: Scope, liaison: ResidenceLiaison) -> bool:
+    """Who acts for the residence: its committee or cell; the workplace when the
+    residence is outside this installation (it records what the paper says)."""
+    if liaison.is_outside:
+        return scope.writes_path(liaison.workplace.path)
+    paths = [liaison.residence_committee.path]
+    if liaison.residential_cell_id:
+        paths.append(liaison.residential_cell.path)
+    return any(scope.writes_path(p) for p in paths)
+
+
+def working_members_under(org: Organization) -> QuerySet[Member]:
+    """Active members of agency, enterprise, school and armed-forces cells (R8.1)."""
+    return Member.objects.filter(
+        org_path__startswith=org.path,
+        status__in=ACTIVE_STATUSES,
+        organization__unit_type__in=rules.WORKPLACE_UNIT_TYPES,
+    )
+
+
+@dataclass
+class ResidenceLists:
+    never_introduced: list[Member]
+    not_received: list[ResidenceLiaison]
+    comment_missing: list[ResidenceLiaison]
+    year: int
+    open: list[ResidenceLiaison]
+    meetings_due: list[tuple[Organization, dt.date | None, dt.date]]
+
+
+def residence_lists(org: Organization, today: dt.date | None = None) -> ResidenceLists:
+    """The three lists (never introduced; introduced but not received; yearly
+    comment missing this year) for `org`'s subtree, from either side."""
+    today = today or dt.date.today()
+    year = today.year
+    open_files = ResidenceLiaison.objects.exclude(status=ResidenceStatus.ENDED)
+    never = list(
+        working_members_under(org)
+        .exclude(pk__in=open_files.values("member_id"))
+        .select_related("organization")
+        .order_by("sort_key", "id")
+    )
+    reached = Q(member__org_path__startswith=org.path) | (
+        Q(residence_path__startswith=org.path) & ~Q(residence_path="")
+    )
+    rows = list(
+        open_files.filter(reached)
+        .exclude(status=ResidenceStatus.NOT_INTRODUCED)
+        .select_related("member", "workplace", "residence_committee", "residential_cell", "group")
+        .order_by("member__sort_key", "id")
+    )
+    commented = set(
+        ResidenceComment.objects.filter(
+            year=year, purpose=CommentPurpose.YEARLY, member_id__in=[r.member_id for r in rows]
+        ).values_list("member_id", flat=True)
+    )
+    missing = [
+        r
+        for r in rows
+        if r.status == ResidenceStatus.ASSIGNED
+        and rules.yearly_comment_due(r.category)
+        and r.member_id not in commented
+    ]
+    return ResidenceLists(
+        never_introduced=never,
+        not_received=[r for r in rows if r.status == ResidenceStatus.INTRODUCED],
+        comment_missing=missing,
+        year=year,
+        open=rows,
+        meetings_due=residence_meetings_due(org, today),
+    )
+
+
+def residence_meetings_due(
+    org: Organization, today: dt.date | None = None
+) -> list[tuple[Organization, dt.date | None, dt.date]]:
+    """Residential cells under `org` whose 6-monthly meeting is past due:
+    (cell, last meeting, due date)."""
+    today = today or dt.date.today()
+    firsts = dict(
+        ResidenceLiaison.objects.filter(
+            status=ResidenceStatus.ASSIGNED, residential_cell__path__startswith=org.path
+        )
+        .values("residential_cell_id")
+        .annotate(first=Max("assigned_on"))
+        .values_list("residential_cell_id", "first")
+    )
+    if not firsts:
+        return []
+    last = dict(
+        ResidenceMeeting.objects.filter(cell_id__in=firsts)
+        .values("cell_id")
+        .annotate(last=Max("date"))
+        .values_list("cell_id", "last")
+    )
+    cells = Organization.objects.in_bulk(list(firsts))
+    due_rows = []
+    for cell_id, first in firsts.items():
+        due = rules.next_meeting_due(last.get(cell_id), first)
+        if due < today:
+            due_rows.append((cells[cell_id], last.get(cell_id), due))
+    return sorted(due_rows, key=lambda row: row[2])
+
+
+@dataclass
+class Household:
+    address: str
+    liaisons: list[ResidenceLiaison]
+    present: int = 0
+
+    @property
+    def only_some_came(self) -> bool:
+        return len(self.liaisons) > 1 and 0 < self.present < len(self.liaisons)
+
+
+def households(liaisons: list[ResidenceLiaison], present_ids: set[int] | None = None):
+    """Members at the same current address, grouped (households of 2 or more).
+    With `present_ids`, each household counts who came: seed 003 saw households
+    where only one of several members attended."""
+    groups: dict[tuple, Household] = {}
+    for liaison in liaisons:
+        member = liaison.member
+        key = rules.household_key(member.current_commune_id, member.current_street)
+        if key is None:
+            continue
+        house = groups.setdefault(key, Household(member.current_street, []))
+        house.liaisons.append(liaison)
+        if present_ids is not None and liaison.pk in present_ids:
+            house.present += 1
+    return [house for house in groups.values() if len(house.liaisons) > 1]
+
+
+@dataclass
+class CellRoster:
+    cell: Organization
+    liaisons: list[ResidenceLiaison]
+    groups: list[ResidenceGroup]
+    meetings: list[ResidenceMeeting]
+    households: list[Household]
+    last_meeting: dt.date | None
+    next_due: dt.date | None
+
+
+def residence_cell_roster(cell: Organization, today: dt.date | None = None) -> CellRoster:
+    """A residential cell's working members, groups, meetings and households."""
+    liaisons = list(
+        ResidenceLiaison.objects.filter(residential_cell=cell, status=ResidenceStatus.ASSIGNED)
+        .select_related("member", "workplace", "group")
+        .order_by("group__name", "member__sort_key")
+    )
+    meetings = list(ResidenceMeeting.objects.filter(cell=cell).prefetch_related("attendance")[:20])
+    for meeting in meetings:
+        present = {a.liaison_id for a in meeting.attendance.all() if a.present}
+        meeting.present_count = len(present)
+        meeting.expected_count = len(meeting.attendance.all())
+        meeting.partial_households = [h for h in households(liaisons, present) if h.only_some_came]
+    last = meetings[0].date if meetings else None
+    first = min((liaison.assigned_on for liaison in liaisons), default=None)
+    return CellRoster(
+        cell=cell,
+        liaisons=liaisons,
+        groups=list(ResidenceGroup.objects.filter(cell=cell).select_related("leader")),
+        meetings=meetings,
+        households=households(liaisons),
+        last_meeting=last,
+        next_due=rules.next_meeting_due(last, first) if first else None,
+    )

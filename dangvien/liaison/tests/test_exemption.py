@@ -1,0 +1,303 @@
+"""Exemption, reduction, temporary exemption (§3): the steps, the rules at their
+edges, refusals that change nothing, the open-cases table, is_graded."""
+
+import datetime as dt
+
+import pytest
+
+from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.errors import DomainError
+from dangvien.liaison import rules, selectors, services
+from dangvien.liaison.models import Exemption, ExemptionStatus
+from dangvien.members.models import EventKind, Gender, Member, MembershipEvent
+from dangvien.members.tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def _counts(member):
+    return (
+        Exemption.objects.count(),
+        MembershipEvent.objects.filter(member=member).count(),
+        Case.objects.count(),
+        Member.objects.get(pk=member.pk).is_exempt,
+    )
+
+
+START, END, DECIDED, REPORTED = D(2024, 1, 10), D(2024, 12, 31), D(2024, 1, 15), D(2024, 1, 20)
+
+
+def _temporary(member, *, start=START, end=END, ground="working_away"):
+    return services.exemption_apply(
+        actor=None,
+        member=member,
+        kind="temporary",
+        ground=ground,
+        applied_on=start,
+        start=start,
+        end=end,
+    )
+
+
+def _through(exemption, *, decided=DECIDED, reported=REPORTED):
+    services.exemption_decide(
+        actor=None, exemption=exemption, decided_on=decided, resolution_number="05-NQ/CB"
+    )
+    return services.exemption_report(actor=None, exemption=exemption, reported_on=reported)
+
+
+def test_full_procedure_writes_exempted_then_returned(member):
+    exemption = _temporary(member)
+    case = Case.objects.get(kind=CaseKind.EXEMPTION)
+    assert case.step == "decide" and case.due_date == D(2024, 2, 9) and case.closed_on is None
+    _through(exemption)
+    member.refresh_from_db()
+    assert member.is_exempt
+    exempted = MembershipEvent.objects.get(member=member, kind=EventKind.EXEMPTED)
+    assert exempted.date == D(2024, 1, 10) and exempted.decision_number == "05-NQ/CB"
+    exemption.refresh_from_db()
+    assert exemption.status == ExemptionStatus.IN_FORCE
+    assert exemption.reported_to == member.organization.parent.name
+    case.refresh_from_db()
+    assert case.step == "apply_return" and case.due_date == D(2024, 12, 31)
+    services.exemption_apply_return(actor=None, exemption=exemption, applied_on=D(2025, 1, 2))
+    services.exemption_return(
+        actor=None, exemption=exemption, returned_on=D(2025, 1, 7), resolution_number="01-NQ/CB"
+    )
+    member.refresh_from_db()
+    assert not member.is_exempt
+    assert MembershipEvent.objects.filter(member=member, kind=EventKind.RETURNED).count() == 1
+    case.refresh_from_db()
+    assert case.closed_on == D(2025, 1, 7)
+    assert exemption.history.count() == 5  # who and when for every step
+
+
+def test_reduction_is_recorded_but_does_not_exempt(member):
+    reduction = services.exemption_apply(
+        actor=None,
+        member=member,
+        kind="reduction",
+        ground="poor_health",
+        treatment_months=4,
+        applied_on=D(2024, 3, 1),
+        start=D(2024, 3, 1),
+    )
+    _through(reduction, decided=D(2024, 3, 5), reported=D(2024, 3, 6))
+    member.refresh_from_db()
+    assert not member.is_exempt
+    assert not MembershipEvent.objects.filter(member=member, kind=EventKind.EXEMPTED).exists()
+    assert Exemption.objects.get(pk=reduction.pk).status == ExemptionStatus.IN_FORCE
+    # Full exemption or reduction in force with no end: nothing due, case closed.
+    assert Case.objects.get(kind=CaseKind.EXEMPTION).closed_on == D(2024, 3, 6)
+
+
+def test_second_open_exemption_is_refused_and_changes_nothing(member):
+    _temporary(member)
+    before = _counts(member)
+    with pytest.raises(DomainError) as exc:
+        _temporary(member, start=D(2024, 2, 1))
+    assert exc.value.field == "kind"
+    assert _counts(member) == before
+
+
+def test_exemption_on_top_of_an_exemption_is_refused(member):
+    _through(_temporary(member))
+    Exemption.objects.update(status=ExemptionStatus.REFUSED)  # as if closed by mistake
+    before = _counts(member)
+    with pytest.raises(DomainError):
+        _temporary(member, start=D(2024, 6, 1))
+    assert _counts(member) == before
+
+
+def test_step_out_of_order_is_refused_and_changes_nothing(member):
+    exemption = _temporary(member)
+    before = _counts(member)
+    with pytest.raises(DomainError) as exc:
+        services.exemption_report(actor=None, exemption=exemption, reported_on=D(2024, 1, 20))
+    assert exc.value.field == "step"
+    with pytest.raises(DomainError):
+        services.exemption_return(
+            actor=None, exemption=exemption, returned_on=D(2024, 2, 1), resolution_number="1"
+        )
+    assert _counts(member) == before
+    assert Exemption.objects.get(pk=exemption.pk).status == ExemptionStatus.APPLIED
+
+
+def test_decision_without_resolution_number_names_the_field(member):
+    exemption = _temporary(member)
+    with pytest.raises(DomainError) as exc:
+        services.exemption_decide(
+            actor=None, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number=" "
+        )
+    assert exc.value.field == "resolution_number"
+
+
+def test_decision_before_the_application_is_refused(member):
+    exemption = _temporary(member)
+    with pytest.raises(DomainError) as exc:
+        services.exemption_decide(
+            actor=None, exemption=exemption, decided_on=D(2024, 1, 9), resolution_number="1"
+        )
+    assert exc.value.field == "decided_on"
+
+
+def test_refusal_closes_the_case(member):
+    exemption = _temporary(member)
+    services.exemption_refuse(
+        actor=None, exemption=exemption, decided_on=D(2024, 1, 15), refusal_reason="Không đủ"
+    )
+    assert Case.objects.get().closed_on == D(2024, 1, 15)
+    assert not Member.objects.get(pk=member.pk).is_exempt
+    _temporary(member, start=D(2024, 2, 1))  # a new application is possible afterwards
+
+
+@pytest.mark.parametrize(
+    ("applied_on", "ok"),
+    [(D(2020, 6, 9), False), (D(2020, 6, 10), True), (D(2020, 6, 11), True)],
+)
+def test_old_age_from_the_day_of_the_threshold(tree, applied_on, ok):
+    member = MemberFactory(organization=tree["cell_a"], birth_date=D(1960, 6, 10))
+    call = lambda: services.exemption_apply(  # noqa: E731
+        actor=None,
+        member=member,
+        kind="exemption",
+        ground="old_age",
+        applied_on=applied_on,
+        start=applied_on,
+    )
+    if ok:
+        call()
+    else:
+        with pytest.raises(DomainError) as exc:
+            call()
+        assert exc.value.field == "ground" and Exemption.objects.count() == 0
+
+
+def test_old_age_threshold_for_women_and_configurable(tree, settings):
+    woman = MemberFactory(
+        organization=tree["cell_a"], birth_date=D(1965, 6, 10), gender=Gender.FEMALE
+    )
+    assert rules.old_age_error(woman.birth_date, "F", D(2020, 6, 10)) is None
+    assert rules.old_age_error(woman.birth_date, "F", D(2020, 6, 9))
+    settings.DANGVIEN_RULE_OVERRIDES = {"exemption_old_age_female_years": 60}
+    assert rules.old_age_error(woman.birth_date, "F", D(2020, 6, 10))
+
+
+@pytest.mark.parametrize(("months", "ok"), [(None, False), (2, False), (3, True)])
+def test_poor_health_needs_three_months_of_treatment(member, months, ok):
+    kwargs = dict(
+        actor=None,
+        member=member,
+        kind="exemption",
+        ground="poor_health",
+        treatment_months=months,
+        applied_on=D(2024, 1, 1),
+        start=D(2024, 1, 1),
+    )
+    if ok:
+        services.exemption_apply(**kwargs)
+    else:
+        with pytest.raises(DomainError) as exc:
+            services.exemption_apply(**kwargs)
+        assert exc.value.field == "treatment_months"
+
+
+@pytest.mark.parametrize(
+    ("end", "ok"), [(D(2024, 4, 9), False), (D(2024, 4, 10), True), (D(2024, 4, 11), True)]
+)
+def test_visiting_relatives_three_months_or_more(member, end, ok):
+    kwargs = dict(
+        actor=None,
+        member=member,
+        kind="temporary",
+        ground="visiting",
+        applied_on=D(2024, 1, 10),
+        start=D(2024, 1, 10),
+        end=end,
+    )
+    if ok:
+        services.exemption_apply(**kwargs)
+    else:
+        with pytest.raises(DomainError) as exc:
+            services.exemption_apply(**kwargs)
+        assert exc.value.field == "end"
+
+
+def test_temporary_needs_an_end_and_away_grounds_are_temporary(member):
+    with pytest.raises(DomainError) as exc:
+        _temporary(member, end=None)
+    assert exc.value.field == "end"
+    with pytest.raises(DomainError) as exc:
+        services.exemption_apply(
+            actor=None,
+            member=member,
+            kind="exemption",
+            ground="working_away",
+            applied_on=D(2024, 1, 1),
+            start=D(2024, 1, 1),
+        )
+    assert exc.value.field == "kind"
+    assert Exemption.objects.count() == 0
+
+
+def test_future_start_cannot_be_decided_yet(member):
+    today = dt.date.today()
+    exemption = services.exemption_apply(
+        actor=None,
+        member=member,
+        kind="temporary",
+        ground="working_away",
+        applied_on=today,
+        start=today + dt.timedelta(days=5),
+        end=today + dt.timedelta(days=200),
+    )
+    with pytest.raises(DomainError) as exc:
+        services.exemption_decide(
+            actor=None, exemption=exemption, decided_on=today, resolution_number="1"
+        )
+    assert exc.value.field == "decided_on"
+    assert not Member.objects.get(pk=member.pk).is_exempt
+
+
+def test_overdue_for_return_day_before_of_after(member):
+    exemption = _through(_temporary(member, end=D(2024, 6, 30)))
+    assert not selectors.exemption_overdue(exemption, D(2024, 6, 29))
+    assert not selectors.exemption_overdue(exemption, D(2024, 6, 30))
+    assert selectors.exemption_overdue(exemption, D(2024, 7, 1))
+    lists = selectors.exemption_lists(member.organization, D(2024, 7, 1))
+    assert [e.pk for e in lists.overdue_for_return] == [exemption.pk]
+    assert selectors.exemption_lists(member.organization, D(2024, 6, 30)).overdue_for_return == []
+
+
+def test_is_graded_false_only_for_a_full_exemption_in_force_at_year_end(tree):
+    old = MemberFactory(organization=tree["cell_a"], birth_date=D(1955, 1, 1))
+    away = MemberFactory(organization=tree["cell_a"])
+    full = services.exemption_apply(
+        actor=None,
+        member=old,
+        kind="exemption",
+        ground="old_age",
+        applied_on=D(2023, 5, 1),
+        start=D(2023, 5, 1),
+    )
+    _through(full, decided=D(2023, 5, 5), reported=D(2023, 5, 6))
+    _through(_temporary(away))
+    assert selectors.is_graded(old, 2022)
+    assert not selectors.is_graded(old, 2023)
+    assert selectors.is_graded(away, 2024)  # temporary (working away): graded from self-review
+    services.exemption_apply_return(actor=None, exemption=full, applied_on=D(2024, 12, 1))
+    services.exemption_return(
+        actor=None, exemption=full, returned_on=D(2024, 12, 31), resolution_number="9"
+    )
+    assert selectors.is_graded(old, 2024)  # back in activity on 31/12
+    assert not selectors.is_graded(old, 2023)
+    assert selectors.keeps_badge_rights(old) and selectors.can_be_disciplined(old)
+    assert selectors.exemption_in_force(old, D(2024, 6, 1)).pk == full.pk
+    assert selectors.exemption_in_force(old, D(2024, 12, 31)) is None
+
+
+def test_rule_versions_carry_their_source():
+    version = rules.OLD_AGE_MALE_YEARS.version_on(D(2024, 1, 1))
+    assert version.value == 60 and "HD 27" in version.source and not version.confirmed
+    assert rules.RESIDENCE_MEETING_MONTHS.version_on(D(2024, 1, 1)).confirmed
