@@ -27,6 +27,7 @@ urlpatterns = [
     path("dang-vien/<pk>/anh/", views.member_photo, name="member_photo"),
     path("dang-vien/<pk>/lich-su.csv", views.member_audit_csv, name="member_audit_csv"),
     path("nhat-ky-truy-cap/", views.access_log, name="access_log"),
+    path("nhat-ky-truy-cap/tai-ve.csv", views.access_log_csv, name="access_log_csv"),
     path("dang-vien/<pk>/su-kien/", views.member_event_add, name="member_event_add"),
     path("dang-vien/<pk>/sua/<slug:slug>/", views.member_rows, name="member_rows"),
     path("dia-gioi/xa/", views.communes, name="communes"),

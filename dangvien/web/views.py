@@ -397,9 +397,17 @@ def member_audit_csv(request: HttpRequest, pk) -> HttpResponse:
     return _audit_csv(f"lich-su-ho-so-{member.pk}.csv", _entry_rows(entries))
 
 
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
+
+
+def _vietnam_time(when: dt.datetime) -> str:
+    """A moment as Vietnamese offices write it: dd/mm/yyyy HH:MM, Vietnam time."""
+    return when.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M")
+
+
 def _entry_rows(entries):
     for entry in entries:
-        when = entry.when.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+        when = _vietnam_time(entry.when)
         for change in entry.changes or [None]:
             yield [
                 when,
@@ -411,18 +419,27 @@ def _entry_rows(entries):
             ]
 
 
-def _audit_csv(filename: str, rows) -> HttpResponse:
-    """An audit as CSV (UTF-8 with BOM, so Excel reads Vietnamese; formula-safe)."""
+AUDIT_COLUMNS = ["Thời điểm", "Người sửa", "Nội dung", "Trường", "Trước", "Sau"]
+
+
+def _csv_download(filename: str, columns: list[str], rows) -> HttpResponse:
+    """Rows as CSV (UTF-8 with BOM, so Excel reads Vietnamese; formula-safe).
+    The first column is a date written by us; every other cell may hold typed text."""
     import csv
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["Thời điểm", "Người sửa", "Nội dung", "Trường", "Trước", "Sau"])
+    writer.writerow(columns)
     for row in rows:
         writer.writerow([row[0], *(_csv_cell(value) for value in row[1:])])
     return response
+
+
+def _audit_csv(filename: str, rows) -> HttpResponse:
+    """An audit (who changed what, before and after) as CSV."""
+    return _csv_download(filename, AUDIT_COLUMNS, rows)
 
 
 @login_required
@@ -446,11 +463,10 @@ def organization_audit_csv(request: HttpRequest, pk) -> HttpResponse:
     return _audit_csv(f"lich-su-to-chuc-{org.pk}.csv", rows)
 
 
-@login_required
-@require_GET
-def access_log(request: HttpRequest) -> HttpResponse:
-    """Who looked at which record: for the organisation board and inspection committee
-    of a subtree (and the administrator)."""
+def _access_log_entries(request: HttpRequest):
+    """The access log the caller may read: the organisation board and inspection
+    committee of a subtree see the views of records in it, the administrator all;
+    anyone else gets 404. `?dv=<member id>` keeps one member's entries."""
     from dangvien.accounts.models import AccessLog
 
     scope = _scope(request)
@@ -465,7 +481,41 @@ def access_log(request: HttpRequest) -> HttpResponse:
     member_id = _int_or_none(request.GET.get("dv"))
     if member_id:
         entries = entries.filter(member_id=member_id)
-    return render(request, "accounts/access_log.html", {"entries": entries[:300]})
+    return entries, member_id
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who looked at which record (the latest 300 entries)."""
+    entries, member_id = _access_log_entries(request)
+    context = {"entries": entries[:300], "member_id": member_id}
+    return render(request, "accounts/access_log.html", context)
+
+
+ACCESS_LOG_CSV_LIMIT = 50_000  # the latest entries; one member's (?dv=) are far fewer
+
+
+@login_required
+@require_GET
+def access_log_csv(request: HttpRequest) -> HttpResponse:
+    """The access log as CSV, with the page's filter, newest first."""
+    entries, member_id = _access_log_entries(request)
+    rows = (
+        [
+            _vietnam_time(entry.at),
+            entry.user.get_username(),
+            entry.member.full_name,
+            entry.get_kind_display(),
+            entry.address or "",
+        ]
+        for entry in entries[:ACCESS_LOG_CSV_LIMIT].iterator(chunk_size=2000)
+    )
+    return _csv_download(
+        f"nhat-ky-truy-cap-{member_id}.csv" if member_id else "nhat-ky-truy-cap.csv",
+        ["Thời điểm", "Người xem", "Đảng viên", "Nội dung", "Địa chỉ"],
+        rows,
+    )
 
 
 @login_required

@@ -617,3 +617,94 @@ def test_ids_beyond_the_database_range_are_not_found(client, django_user_model, 
         "/dang-vien/?org=99999999999999999999999",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def _csv_rows(response) -> list[list[str]]:
+    import csv
+    import io
+
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_the_access_log_exports_as_csv_for_the_board(client, django_user_model, tree):
+    from dangvien.accounts.models import AccessLog
+
+    inside = _with_sensitive_data(tree)
+    other = MemberFactory(organization=tree["cell_a"], given_name="Lan")
+    outside = MemberFactory(organization=tree["cell_c"], given_name="Xuân")
+    board = user_with_role(django_user_model, "bantc", Role.ORGANISATION_BOARD, tree["commune"])
+    admin = django_user_model.objects.create_superuser("root", password="x-Test-12345")
+    _login(client, board)
+    client.get(reverse("member_detail", args=[inside.pk]), REMOTE_ADDR="10.0.0.7")
+    client.get(reverse("member_detail", args=[other.pk]))
+    client.force_login(admin)
+    client.get(reverse("member_detail", args=[outside.pk]))
+    # 17:30 UTC is half past midnight the next day in Hà Nội.
+    AccessLog.objects.update(at=dt.datetime(2026, 1, 5, 17, 30, tzinfo=dt.UTC))
+
+    client.force_login(board)
+    page = client.get(reverse("access_log")).content.decode()
+    assert reverse("access_log_csv") in page
+    response = client.get(reverse("access_log_csv"))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="nhat-ky-truy-cap.csv"'
+    rows = _csv_rows(response)
+    assert rows[0] == ["Thời điểm", "Người xem", "Đảng viên", "Nội dung", "Địa chỉ"]
+    assert [
+        "06/01/2026 00:30",
+        "bantc",
+        inside.full_name,
+        "Xem phần nhạy cảm (CCCD, gia đình)",
+        "10.0.0.7",
+    ] in rows
+    assert {row[2] for row in rows[1:]} == {inside.full_name, other.full_name}
+    # One member's entries, as on the page (?dv=), and the page links to them.
+    page = client.get(reverse("access_log"), {"dv": inside.pk}).content.decode()
+    assert f"{reverse('access_log_csv')}?dv={inside.pk}" in page
+    rows = _csv_rows(client.get(reverse("access_log_csv"), {"dv": inside.pk}))
+    assert len(rows) == 3 and {row[2] for row in rows[1:]} == {inside.full_name}
+    # The administrator sees every entry.
+    client.force_login(admin)
+    rows = _csv_rows(client.get(reverse("access_log_csv")))
+    assert {row[2] for row in rows[1:]} == {inside.full_name, other.full_name, outside.full_name}
+
+
+@pytest.mark.parametrize(
+    "role,org",
+    [
+        (Role.CELL_SECRETARY, "cell_a"),
+        (Role.GRASSROOTS_OFFICE, "commune"),
+        (Role.AUDITOR, "province"),
+        (Role.MEMBER, "cell_a"),
+    ],
+)
+def test_the_access_log_export_is_not_found_for_other_roles(
+    client, django_user_model, tree, role, org
+):
+    member = MemberFactory(organization=tree["cell_a"])
+    _login(client, user_with_role(django_user_model, "u", role, tree[org]))
+    client.get(reverse("member_detail", args=[member.pk]))
+    assert client.get(reverse("access_log_csv")).status_code == 404
+    assert client.get(reverse("access_log_csv"), {"dv": member.pk}).status_code == 404
+
+
+def test_the_access_log_export_is_formula_safe_and_names_stay_text(client, django_user_model, tree):
+    member = MemberFactory(organization=tree["cell_a"])
+    Member.objects.filter(pk=member.pk).update(
+        family_name='=HYPERLINK("http://x")', given_name="<script>alert(1)</script>"
+    )
+    member.refresh_from_db()
+    viewer = user_with_role(django_user_model, "+chibo", Role.CELL_SECRETARY, tree["cell_a"])
+    _login(client, viewer)
+    client.get(reverse("member_detail", args=[member.pk]))
+    client.force_login(user_with_role(django_user_model, "ubkt", Role.INSPECTION, tree["commune"]))
+    response = client.get(reverse("access_log_csv"))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    (_header, row) = _csv_rows(response)
+    assert row[1] == "'+chibo"
+    assert row[2] == "'" + member.full_name  # starts with "=": kept as text
+    assert row[2].endswith("<script>alert(1)</script>")  # as typed, not run, not mangled
+    page = client.get(reverse("access_log")).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
