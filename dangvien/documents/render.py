@@ -144,8 +144,8 @@ def vote_sentence(vote: Any) -> str:
     for label, count in (("tán thành", agree), ("không tán thành", disagree)):
         if count is None:
             continue
-        share = f" (đạt {_percent(count, total)})" if total else ""
-        parts.append(f"số đồng chí {label}: {count}/{total or '-'}{share}")
+        share = f"/{total} (đạt {_percent(count, total)})" if total else ""
+        parts.append(f"số đồng chí {label}: {count}{share}")
     if not parts:
         return ""
     sentence = "; ".join(parts)
@@ -187,9 +187,9 @@ def render_context(document: IssuedDocument) -> dict[str, Any]:
         "member_name": str(data.get("member_name") or ""),
         "to_organization": str(data.get("to_organization") or ""),
     }
-    if kind in (DocumentKind.TRANSFER_LETTER, DocumentKind.RESIDENCE_INTRODUCTION):
-        if not context["addressees"] and context["to_organization"]:
-            context["addressees"] = [context["to_organization"]]
+    introduces = kind in (DocumentKind.TRANSFER_LETTER, DocumentKind.RESIDENCE_INTRODUCTION)
+    if introduces and not context["addressees"] and context["to_organization"]:
+        context["addressees"] = [context["to_organization"]]
     if kind == DocumentKind.TRANSFER_LETTER:
         permanent = data.get("permanent", True) is not False
         context["transfer_label"] = "(Chính thức)" if permanent else "(Tạm thời)"

@@ -57,11 +57,17 @@ from .render import clean_text, context_encode, render_docx
 
 
 def _issuer_place(organization: Organization) -> str:
-    if organization.commune_id:
-        return rules.place_name(organization.commune.name)
-    if organization.province_id:
-        return rules.place_name(organization.province.name)
-    return ""
+    """The place on the date line: the commune of the issuer, else of the nearest
+    organisation above it that has one, else the nearest province."""
+    province = ""
+    node: Organization | None = organization
+    while node is not None:
+        if node.commune_id:
+            return rules.place_name(node.commune.name)
+        if node.province_id and not province:
+            province = rules.place_name(node.province.name)
+        node = node.parent
+    return province
 
 
 def _next_number(organization: Organization, kind: str, term_start: dt.date) -> int:

@@ -1,5 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("van-ban/", views.document_list, name="document_list"),
+    path("van-ban/<pk>/tai-ve/", views.document_download, name="document_download"),
+]
