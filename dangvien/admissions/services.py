@@ -20,6 +20,8 @@ from django.urls import reverse
 from dangvien.compliance.models import Case, CaseKind
 from dangvien.compliance.services import case_sync
 from dangvien.core.errors import DomainError, RecordValidationError
+from dangvien.documents.models import DocumentKind
+from dangvien.documents.services import document_issue
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
 from dangvien.members.models import EventKind, Member, MembershipEvent, Status
@@ -139,6 +141,75 @@ def _grassroots_of(cell: Organization) -> Organization:
 def _superior_of(cell: Organization) -> Organization:
     grassroots = _grassroots_of(cell)
     return grassroots.parent or grassroots
+
+
+def _competent_of(cell: Organization) -> Organization:
+    """R1.10: the committee that decides admission and recognition: the one directly
+    above the grassroots organisation (a delegated grassroots committee is recorded
+    through `decided_by`)."""
+    grassroots = _grassroots_of(cell)
+    if (
+        grassroots.level in (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
+        and grassroots.parent
+    ):
+        return grassroots.parent
+    return grassroots
+
+
+BASES = [
+    "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+    "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành "
+    "Điều lệ Đảng;",
+    "Căn cứ Hướng dẫn số 06-HD/TW ngày 09/6/2025 của Ban Bí thư về một số vấn đề cụ thể "
+    "thi hành Điều lệ Đảng;",
+]
+
+
+def _issue_cell_resolution(*, actor, file, cell, vote, summary, preamble, resolution, signer_name):
+    return document_issue(
+        actor=actor,
+        organization=cell,
+        kind=DocumentKind.RESOLUTION,
+        date=vote.meeting_date,
+        summary=summary,
+        context={
+            "bases": BASES,
+            "preamble": preamble,
+            "resolutions": [resolution],
+            "vote": {"total": vote.official_members, "agree": vote.votes_for},
+            "recipients": [f"{_grassroots_of(cell).name} (để báo cáo);", "Lưu chi bộ."],
+            "signer_capacity": "T/M CHI BỘ",
+            "signer_title": "BÍ THƯ",
+            "signer_name": signer_name,
+        },
+        concerns_path=cell.path,
+        subject=file,
+    )
+
+
+def _issue_decision(*, actor, file, cell, date, summary, articles, signer_name):
+    competent = _competent_of(cell)
+    return document_issue(
+        actor=actor,
+        organization=competent,
+        kind=DocumentKind.DECISION,
+        date=date,
+        summary=summary,
+        context={
+            "authority": f"BAN THƯỜNG VỤ {competent.name.upper()}",
+            "bases": [
+                *BASES,
+                "Xét đề nghị của chi bộ và đảng ủy cơ sở,",
+            ],
+            "articles": articles,
+            "recipients": ["Như Điều 3;", f"{_grassroots_of(cell).name};", "Lưu hồ sơ đảng viên."],
+            "signer_capacity": "T/M BAN THƯỜNG VỤ",
+            "signer_title": "BÍ THƯ",
+            "signer_name": signer_name,
+        },
+        concerns_path=cell.path,
+        subject=file,
+    )
 
 
 def official_members_on(cell: Organization, day: dt.date) -> int:
@@ -563,6 +634,7 @@ def admission_cell_vote(
     votes_for: int,
     resolution_number: str = "",
     age_exception: str = "",
+    signer_name: str = "",
 ) -> CellVote:
     """The cell votes (R1.8): 2/3 of all its official members on the meeting date;
     the age is checked on that day (R1.1-R1.2); a third failed vote sends the file up."""
@@ -605,6 +677,27 @@ def admission_cell_vote(
         file.stage = Stage.CELL_AGREED
         file.cell_resolution_date = meeting_date
         file.cell_resolution_number = _text(resolution_number, 64)
+        if not file.cell_resolution_number:  # left blank: the register numbers the paper
+            name = file.candidate.full_name
+            what = "kết nạp lại" if file.kind == FileKind.READMISSION else "kết nạp"
+            paper = _issue_cell_resolution(
+                actor=actor,
+                file=file,
+                cell=file.organization,
+                vote=vote,
+                summary=f"Đề nghị {what} {name} vào Đảng",
+                preamble=[
+                    f"Ngày {meeting_date:%d/%m/%Y}, {file.organization.name} họp xét đề nghị "
+                    f"{what} {name}, sinh ngày {file.candidate.birth_date:%d/%m/%Y}, vào Đảng "
+                    "Cộng sản Việt Nam."
+                ],
+                resolution=(
+                    f"Đề nghị cấp ủy có thẩm quyền xem xét, quyết định {what} {name} vào Đảng "
+                    "Cộng sản Việt Nam."
+                ),
+                signer_name=_text(signer_name),
+            )
+            file.cell_resolution_number = paper.symbol
     elif vote.round >= rules.MAX_FAILED_VOTES.on(meeting_date):
         file.stage = Stage.ESCALATED
         _log(file, "escalation", meeting_date, actor, "Báo cáo cấp ủy cấp trên xem xét, quyết định")
@@ -707,6 +800,7 @@ def admission_decide(
     decided_by: str,
     received_on: dt.date | None = None,
     readmission_approval: str = "",
+    signer_name: str = "",
 ) -> AdmissionFile:
     """The competent committee's admission decision, within 60 working days of the cell
     resolution (+ the recorded extension, at most 30), R1.9. Party age will count from it."""
@@ -727,10 +821,7 @@ def admission_decide(
             field="decision_date",
             code="late",
         )
-    if not _text(decision_number, 64):
-        raise DomainError("Vui lòng nhập số quyết định.", field="decision_number")
-    if not _text(decided_by):
-        raise DomainError("Vui lòng ghi cấp ủy ra quyết định.", field="decided_by")
+    decided_by = _text(decided_by) or f"Ban Thường vụ {_competent_of(file.organization).name}"
     received_on = received_on or decision_date
     _not_before(received_on, decision_date, "received_on", "ngày quyết định")
     _not_future(received_on, "received_on")
@@ -743,8 +834,26 @@ def admission_decide(
         )
     file.decision_date = decision_date
     file.decision_number = _text(decision_number, 64)
-    file.decided_by = _text(decided_by)
+    file.decided_by = decided_by
     file.decision_received_on = received_on
+    if not file.decision_number:  # left blank: the register numbers the paper
+        name = file.candidate.full_name
+        what = "Kết nạp lại" if file.kind == FileKind.READMISSION else "Kết nạp"
+        paper = _issue_decision(
+            actor=actor,
+            file=file,
+            cell=file.organization,
+            date=decision_date,
+            summary=f"{what} đảng viên: {name}",
+            articles=[
+                f"{what} {name}, sinh ngày {file.candidate.birth_date:%d/%m/%Y}, vào Đảng Cộng "
+                f"sản Việt Nam; sinh hoạt tại {file.organization.name}.",
+                "Thời gian dự bị 12 tháng, kể từ ngày chi bộ tổ chức lễ kết nạp.",
+                f"{file.organization.name} và đảng viên có tên tại Điều 1 thi hành quyết định này.",
+            ],
+            signer_name=_text(signer_name),
+        )
+        file.decision_number = paper.symbol
     file.readmission_approval = approval
     file.stage = Stage.DECIDED
     file.save()
@@ -1077,6 +1186,7 @@ def recognition_cell_vote(
     votes_for: int,
     proposal: str = Proposal.RECOGNISE,
     resolution_number: str = "",
+    signer_name: str = "",
 ) -> CellVote:
     """The cell considers recognition once probation has ended (R1.13): 2/3 of all its
     official members agree to recognise, or to propose name deletion (R1.8)."""
@@ -1111,6 +1221,28 @@ def recognition_cell_vote(
         file.proposal = proposal
         file.cell_resolution_date = meeting_date
         file.cell_resolution_number = _text(resolution_number, 64)
+        if not file.cell_resolution_number:
+            name = member.full_name
+            what = (
+                "công nhận đảng viên chính thức cho đồng chí"
+                if proposal == Proposal.RECOGNISE
+                else "xóa tên trong danh sách đảng viên đối với đồng chí"
+            )
+            paper = _issue_cell_resolution(
+                actor=actor,
+                file=file,
+                cell=member.organization,
+                vote=vote,
+                summary=f"Đề nghị {what} {name}",
+                preamble=[
+                    f"Ngày {meeting_date:%d/%m/%Y}, {member.organization.name} họp xét đối với "
+                    f"đảng viên dự bị {name}, hết 12 tháng dự bị ngày "
+                    f"{file.probation_end:%d/%m/%Y}."
+                ],
+                resolution=f"Đề nghị cấp ủy có thẩm quyền {what} {name}.",
+                signer_name=_text(signer_name),
+            )
+            file.cell_resolution_number = paper.symbol
     elif vote.round >= rules.MAX_FAILED_VOTES.on(meeting_date):
         file.stage = RecognitionStage.ESCALATED
         _log(file, "escalation", meeting_date, actor, "Báo cáo cấp ủy cấp trên xem xét, quyết định")
@@ -1191,6 +1323,7 @@ def recognition_decide(
     decision_number: str,
     decided_by: str,
     deletion_reason: str = "",
+    signer_name: str = "",
 ) -> RecognitionFile:
     """The decision, within 30 working days of the cell resolution (R1.9). Recognised
     as official from the exact day probation ended (R1.14), or the name deleted (R1.13)."""
@@ -1209,22 +1342,48 @@ def recognition_decide(
             field="decision_date",
             code="late",
         )
-    if not _text(decision_number, 64):
-        raise DomainError("Vui lòng nhập số quyết định.", field="decision_number")
-    if not _text(decided_by):
-        raise DomainError("Vui lòng ghi cấp ủy ra quyết định.", field="decided_by")
     deleting = file.proposal == Proposal.DELETE
     if deleting and not _text(deletion_reason):
         raise DomainError("Vui lòng ghi lý do xóa tên.", field="deletion_reason")
+    decided_by = _text(decided_by) or f"Ban Thường vụ {_competent_of(file.organization).name}"
+    decision_number = _text(decision_number, 64)
+    if not decision_number:  # left blank: the register numbers the paper
+        name = file.member.full_name
+        cell = file.member.organization
+        articles = (
+            [
+                f"Xóa tên đồng chí {name}, đảng viên dự bị của {cell.name}, trong danh sách "
+                f"đảng viên. Lý do: {_text(deletion_reason)}."
+            ]
+            if deleting
+            else [
+                f"Công nhận đồng chí {name}, sinh ngày {file.member.birth_date:%d/%m/%Y}, là "
+                f"đảng viên chính thức kể từ ngày {file.probation_end:%d/%m/%Y}.",
+            ]
+        )
+        paper = _issue_decision(
+            actor=actor,
+            file=file,
+            cell=cell,
+            date=decision_date,
+            summary=("Xóa tên đảng viên: " if deleting else "Công nhận đảng viên chính thức: ")
+            + name,
+            articles=[
+                *articles,
+                f"{cell.name} và đồng chí có tên tại Điều 1 thi hành quyết định này.",
+            ],
+            signer_name=_text(signer_name),
+        )
+        decision_number = paper.symbol
     if deleting:
         member_services.member_add_event(
             actor=actor,
             member=file.member,
             kind=EventKind.NAME_DELETED,
             date=decision_date,
-            decision_number=_text(decision_number, 64),
+            decision_number=decision_number,
             decision_date=decision_date,
-            decided_by=_text(decided_by),
+            decided_by=decided_by,
             reason=_text(deletion_reason),
         )
         file.stage = RecognitionStage.NAME_DELETED
@@ -1235,9 +1394,9 @@ def recognition_decide(
             member=file.member,
             kind=EventKind.RECOGNISED,
             date=file.probation_end,
-            decision_number=_text(decision_number, 64),
+            decision_number=decision_number,
             decision_date=decision_date,
-            decided_by=_text(decided_by),
+            decided_by=decided_by,
         )
         member = Member.objects.get(pk=file.member_id)
         if member.joining_date == file.probation_start and not member.official_date:
@@ -1251,8 +1410,8 @@ def recognition_decide(
             )
         file.stage = RecognitionStage.RECOGNISED
     file.decision_date = decision_date
-    file.decision_number = _text(decision_number, 64)
-    file.decided_by = _text(decided_by)
+    file.decision_number = decision_number
+    file.decided_by = decided_by
     file.closed_on = decision_date
     file.save()
     label = "Quyết định xóa tên" if deleting else "Quyết định công nhận đảng viên chính thức"
