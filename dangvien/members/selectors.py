@@ -378,3 +378,9 @@ def members_of_organization_on(org: Organization, day: dt.date) -> QuerySet[Memb
         )
         .filter(status_on__in=ACTIVE_STATUSES, organization_on__in=subtree_ids)
     )
+
+
+def official_member_count_on(org: Organization, day: dt.date) -> int:
+    """Official members of `org`'s subtree on `day`: the base of the cell's 2/3
+    votes (R1.8: all official members, not those present)."""
+    return members_of_organization_on(org, day).filter(status_on=Status.OFFICIAL).count()

@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
-urlpatterns: list = []
+urlpatterns = [
+    path("viec-can-lam/", views.case_list, name="case_list"),
+]

@@ -1,0 +1,194 @@
+"""Reads of transfers and removals, always through the caller's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Q, QuerySet
+from django.http import Http404
+
+from dangvien.accounts.scope import Scope
+from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, CatalogKind, Member
+from dangvien.organizations.models import Organization, UnitType
+
+from .models import Removal, Transfer, TransferKind, TransferStatus
+
+# Cells at a workplace: a retired member there should have moved to their residence.
+WORKPLACE_UNIT_TYPES = (
+    UnitType.AGENCY,
+    UnitType.ENTERPRISE,
+    UnitType.SCHOOL,
+    UnitType.ARMED_FORCES,
+)
+RETIRED_OCCUPATION = "Nghỉ hưu"
+
+
+def _path_q(scope: Scope, *fields: str) -> Q:
+    if scope.everything:
+        return Q()
+    q = Q(pk__in=[])
+    for path in scope.paths:
+        for field in fields:
+            q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
+def transfers_visible_to(scope: Scope) -> QuerySet[Transfer]:
+    """Transfers whose sending or receiving cell the scope reaches."""
+    return Transfer.objects.filter(_path_q(scope, "from_path", "to_path"))
+
+
+def _pk(value) -> int:
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
+
+
+def transfer_get_for(scope: Scope, pk) -> Transfer:
+    transfer = (
+        transfers_visible_to(scope)
+        .select_related("member", "from_organization", "to_organization")
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if transfer is None:
+        raise Http404
+    return transfer
+
+
+def transfers_of(scope: Scope, org: Organization, *, open_only: bool = True) -> QuerySet[Transfer]:
+    qs = transfers_visible_to(scope).filter(
+        Q(from_path__startswith=org.path) | Q(to_path__startswith=org.path)
+    )
+    if open_only:
+        qs = qs.filter(
+            Q(status__in=(TransferStatus.OPENED, TransferStatus.SENT))
+            | Q(kind=TransferKind.TEMPORARY, status=TransferStatus.RECEIVED)
+        )
+    return qs.select_related("member", "from_organization", "to_organization").order_by(
+        "-created_at", "-id"
+    )
+
+
+@dataclass(frozen=True)
+class Overdue:
+    transfer: Transfer
+    days: int  # calendar days past the due date (0: not yet due)
+
+
+def transfers_sent_not_received(scope: Scope, org: Organization, today: dt.date) -> list[Overdue]:
+    """Members introduced out but not (yet) received at a cell managed here,
+    most overdue first (R2.3: 30 working days to present the letter)."""
+    qs = (
+        transfers_visible_to(scope)
+        .filter(Q(from_path__startswith=org.path) | Q(to_path__startswith=org.path))
+        .filter(status=TransferStatus.SENT, to_organization__isnull=False)
+        .select_related("member", "from_organization", "to_organization")
+        .order_by("present_due", "id")
+    )
+    return [Overdue(t, max(0, (today - t.present_due).days)) for t in qs]
+
+
+@dataclass(frozen=True)
+class RetireeRow:
+    member: Member
+    retired_on: dt.date | None
+    transfer: Transfer | None
+    due: dt.date | None
+    days_overdue: int | None
+
+
+def retirees_not_moved(scope: Scope, org: Organization, today: dt.date) -> list[RetireeRow]:
+    """Retired members still in a workplace cell, with no permanent transfer sent
+    (R2.1, R2.7: 60 working days after retirement). The retirement date is the
+    end of the last work-history row when the record has one."""
+    from . import rules
+
+    retired = CatalogItem.objects.filter(
+        kind=CatalogKind.OCCUPATION, name=RETIRED_OCCUPATION
+    ).first()
+    if retired is None:
+        return []
+    moved = Transfer.objects.filter(
+        kind=TransferKind.PERMANENT, status__in=(TransferStatus.SENT, TransferStatus.RECEIVED)
+    ).values("member")
+    members = (
+        Member.objects.filter(scope.member_q())
+        .filter(
+            org_path__startswith=org.path,
+            status__in=ACTIVE_STATUSES,
+            occupation=retired,
+            organization__unit_type__in=WORKPLACE_UNIT_TYPES,
+        )
+        .exclude(pk__in=moved)
+        .select_related("organization")
+        .annotate(retired_on=Max("work_history__end"))
+        .order_by("retired_on", "id")
+    )
+    open_transfers = {
+        t.member_id: t
+        for t in Transfer.objects.filter(
+            member__in=[m.pk for m in members], status=TransferStatus.OPENED
+        )
+    }
+    rows = []
+    for member in members:
+        transfer = open_transfers.get(member.pk)
+        due = (
+            transfer.start_due
+            if transfer
+            else (rules.transfer_start_due(member.retired_on) if member.retired_on else None)
+        )
+        days = max(0, (today - due).days) if due else None
+        rows.append(RetireeRow(member, member.retired_on, transfer, due, days))
+    rows.sort(key=lambda r: (-(r.days_overdue or 0), r.member.pk))
+    return rows
+
+
+def temporary_organization_on(member: Member, day: dt.date) -> Organization | None:
+    """R2.4: during a temporary transfer the member is counted at their own cell
+    but pays dues at the temporary one; this is that cell, if any, on `day`."""
+    transfer = (
+        Transfer.objects.filter(
+            member=member,
+            kind=TransferKind.TEMPORARY,
+            status__in=(TransferStatus.RECEIVED, TransferStatus.RETURNED),
+            received_on__lte=day,
+            to_organization__isnull=False,
+        )
+        .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
+        .select_related("to_organization")
+        .order_by("-received_on")
+        .first()
+    )
+    return transfer.to_organization if transfer else None
+
+
+def removals_visible_to(scope: Scope) -> QuerySet[Removal]:
+    return Removal.objects.filter(scope.org_q("org_path"))
+
+
+def removal_get_for(scope: Scope, pk) -> Removal:
+    removal = (
+        removals_visible_to(scope)
+        .select_related("member", "organization")
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if removal is None:
+        raise Http404
+    return removal
+
+
+def removals_of(scope: Scope, org: Organization) -> QuerySet[Removal]:
+    return (
+        removals_visible_to(scope)
+        .filter(org_path__startswith=org.path)
+        .select_related("member", "organization")
+        .order_by("-created_at", "-id")
+    )

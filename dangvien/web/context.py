@@ -1,0 +1,15 @@
+"""What every page's frame needs to know about the caller."""
+
+from __future__ import annotations
+
+
+def navigation(request) -> dict:
+    """Staff (a role over some subtree) see the workflow menu; a member with only
+    their own record does not."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"show_areas": False}
+    from dangvien.web.views import _scope
+
+    scope = _scope(request)
+    return {"show_areas": scope.everything or bool(scope.paths)}
