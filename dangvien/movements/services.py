@@ -17,6 +17,8 @@ from django.urls import reverse
 from dangvien.compliance.models import Case, CaseKind
 from dangvien.compliance.services import case_close, case_sync
 from dangvien.core.errors import DomainError, RecordValidationError
+from dangvien.documents.models import DocumentKind
+from dangvien.documents.services import document_issue
 from dangvien.members import services as member_services
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Member, Status
 from dangvien.members.selectors import official_member_count_on
@@ -234,13 +236,14 @@ def transfer_send(
             "Ghi tháng đã đóng đảng phí theo dạng tháng/năm, ví dụ 10/2026.",
             field="dues_paid_through",
         )
-    issuer, _capacity = transfer_issuer(transfer)
+    issuer, capacity = transfer_issuer(transfer)
     transfer.sent_on = sent_on
     transfer.present_due = rules.transfer_present_due(sent_on)
     transfer.dues_paid_through = dues_paid_through
-    transfer.letter_number = letter_number.strip()[:64]
     transfer.issued_by = issuer.name
     transfer.status = TransferStatus.SENT
+    letter = _issue_letter(transfer, issuer, capacity, actor)
+    transfer.letter_number = letter_number.strip()[:64] or letter.symbol
     if transfer.kind == TransferKind.PERMANENT:
         member_services.member_add_event(
             actor=actor,
@@ -256,6 +259,41 @@ def transfer_send(
     _save(transfer, actor)
     _sync_transfer_cases(transfer, dt.date.today())
     return transfer
+
+
+def _issue_letter(transfer: Transfer, issuer: Organization, capacity: str, actor):
+    """The introduction letter (giấy giới thiệu sinh hoạt đảng), numbered in the
+    issuer's register (HD 12-HD/BTCTW 2022 Phần II 4.2-4.3)."""
+    member = transfer.member
+    permanent = transfer.kind == TransferKind.PERMANENT
+    return document_issue(
+        actor=actor,
+        organization=issuer,
+        kind=DocumentKind.TRANSFER_LETTER,
+        date=transfer.sent_on,
+        summary=f"Giới thiệu sinh hoạt đảng {transfer.get_kind_display().lower()}: "
+        f"{member.full_name}",
+        context={
+            "member_name": member.full_name,
+            "birth_date": member.birth_date,
+            "gender": member.get_gender_display(),
+            "membership": "chính thức" if member.status == Status.OFFICIAL else "dự bị",
+            "joining_date": member.joining_date,
+            "official_date": member.official_date,
+            "card_number": member.party_card_number or "",
+            "cv_number": member.cv_number,
+            "from_organization": transfer.origin,
+            "to_organization": transfer.destination,
+            "permanent": permanent,
+            "dues_paid_through": transfer.dues_paid_through,
+            "present_by": transfer.present_due,
+            "valid_until": transfer.present_due,
+            "signer_capacity": capacity,
+            "recipients": [f"{transfer.destination};", "Lưu hồ sơ."],
+        },
+        concerns_path=transfer.from_path,
+        subject=transfer,
+    )
 
 
 @transaction.atomic
@@ -542,6 +580,10 @@ def removal_propose(
     removal._history_user = actor  # type: ignore[attr-defined]
     removal.save()
     if passed:
+        resolution = _issue_removal_resolution(removal, actor)
+        if not removal.resolution_number:
+            removal.resolution_number = resolution.symbol
+            removal.save(update_fields=["resolution_number"])
         case_sync(
             removal,
             kind=CaseKind.REMOVAL,
@@ -555,6 +597,79 @@ def removal_propose(
             url=_removal_url(removal),
         )
     return removal
+
+
+def _issue_removal_resolution(removal: Removal, actor):
+    """The cell's resolution proposing the name deletion or the exit (R4.1, R4.4)."""
+    member = removal.member
+    what = "xóa tên" if removal.kind == RemovalKind.NAME_DELETION else "cho ra khỏi Đảng"
+    grounds = removal.get_cause_display() if removal.cause else "đơn xin ra khỏi Đảng"
+    return document_issue(
+        actor=actor,
+        organization=removal.organization,
+        kind=DocumentKind.RESOLUTION,
+        date=removal.meeting_on,
+        summary=f"đề nghị {what} đảng viên {member.full_name}",
+        context={
+            "bases": [
+                "Căn cứ Điều lệ Đảng Cộng sản Việt Nam (Điều 8);",
+                "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương "
+                "về thi hành Điều lệ Đảng;",
+            ],
+            "preamble": [
+                f"Ngày {removal.meeting_on:%d/%m/%Y}, chi bộ họp xét đề nghị {what} đối với "
+                f"đồng chí {member.full_name}, sinh ngày {member.birth_date:%d/%m/%Y}. "
+                f"Căn cứ: {grounds}." + (f" {removal.details}" if removal.details else "")
+            ],
+            "resolutions": [
+                f"Đề nghị cấp ủy có thẩm quyền {what} đối với đồng chí {member.full_name}.",
+                "Chi ủy hoàn chỉnh hồ sơ, báo cáo cấp ủy cấp trên xem xét, quyết định.",
+            ],
+            "vote": {"total": removal.official_members, "agree": removal.votes_for},
+            "signer_capacity": "T/M CHI BỘ",
+            "signer_title": "BÍ THƯ",
+            "recipients": ["Cấp ủy cấp trên (báo cáo);", "Lưu chi bộ."],
+        },
+        concerns_path=removal.org_path,
+        subject=removal,
+    )
+
+
+def _issue_removal_decision(removal: Removal, actor):
+    """The competent committee's decision, issued by the committee above the cell."""
+    member = removal.member
+    issuer = removal.organization.parent or removal.organization
+    what = (
+        "xóa tên trong danh sách đảng viên"
+        if removal.kind == RemovalKind.NAME_DELETION
+        else "cho ra khỏi Đảng"
+    )
+    return document_issue(
+        actor=actor,
+        organization=issuer,
+        kind=DocumentKind.DECISION,
+        date=removal.decision_date,
+        summary=f"{what} đối với đảng viên {member.full_name}",
+        context={
+            "authority": removal.decided_by.upper(),
+            "bases": [
+                "Căn cứ Điều lệ Đảng Cộng sản Việt Nam (Điều 8);",
+                f"Căn cứ nghị quyết của {removal.organization.name} ngày "
+                f"{removal.meeting_on:%d/%m/%Y};",
+            ],
+            "articles": [
+                f"{what.capitalize()} đối với đồng chí {member.full_name}, sinh ngày "
+                f"{member.birth_date:%d/%m/%Y}, đảng viên {removal.organization.name}, "
+                f"kể từ ngày {removal.effective_date:%d/%m/%Y}.",
+                f"{removal.organization.name} và đồng chí {member.full_name} chịu trách "
+                "nhiệm thi hành quyết định này.",
+            ],
+            "signer_capacity": "T/M BAN THƯỜNG VỤ",
+            "recipients": [f"{removal.organization.name};", "Như Điều 2;", "Lưu hồ sơ."],
+        },
+        concerns_path=removal.org_path,
+        subject=removal,
+    )
 
 
 @transaction.atomic
@@ -604,6 +719,7 @@ def removal_decide(
         )
         removal.status = RemovalStatus.DECIDED
         _close_member_cases(removal.member)
+        _issue_removal_decision(removal, actor)
     else:
         removal.status = RemovalStatus.REJECTED
     removal._history_user = actor  # type: ignore[attr-defined]

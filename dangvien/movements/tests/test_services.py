@@ -402,3 +402,46 @@ def test_a_probationary_member_cannot_be_expelled(tree):
             decision_number="1-QĐ",
         )
     assert _snapshot() == before
+
+
+def test_the_letter_and_the_removal_papers_are_issued_as_documents(tree):
+    import io
+
+    import docx
+
+    from dangvien.documents.selectors import documents_of
+    from dangvien.documents.services import document_render
+
+    member = MemberFactory(organization=tree["cell_c"], given_name="Thước")
+    transfer = _open(member, tree["cell_a"])
+    services.transfer_send(
+        actor=None, transfer=transfer, sent_on=D(2026, 11, 2), dues_paid_through="10/2026"
+    )
+    transfer.refresh_from_db()
+    (letter,) = documents_of(transfer)
+    assert transfer.letter_number == letter.symbol
+    assert letter.organization == tree["province"]  # R2.2: the province's board issues it
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(document_render(letter))).paragraphs)
+    assert "Nguyễn Văn Thước" in text and "10/2026" in text
+
+    others = [MemberFactory(organization=tree["cell_b"]) for _ in range(3)]
+    removal = services.removal_propose(
+        actor=None,
+        member=others[0],
+        kind=RemovalKind.NAME_DELETION,
+        cause=RemovalCause.RETURNED_CARD,
+        meeting_on=D(2026, 11, 7),
+        votes_for=2,
+    )
+    services.removal_decide(
+        actor=None,
+        removal=removal,
+        approved=True,
+        decided_by="Ban Thường vụ Đảng ủy xã Cẩm Xuyên",
+        decision_number="45-QĐ/ĐU",
+        decision_date=D(2026, 11, 18),
+    )
+    kinds = [d.kind for d in documents_of(removal)]
+    assert kinds == ["NQ", "QĐ"]
+    removal.refresh_from_db()
+    assert removal.resolution_number == documents_of(removal)[0].symbol

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.core.errors import DomainError
+from dangvien.documents.selectors import documents_of
 from dangvien.members import selectors as member_selectors
 from dangvien.movements import selectors, services
 from dangvien.movements.models import (
@@ -163,11 +164,7 @@ def transfer_detail(request: HttpRequest, pk) -> HttpResponse:
 
 
 def _documents_of(obj) -> list:
-    try:
-        from dangvien.documents.selectors import documents_for_subject
-    except ImportError:  # pragma: no cover - the documents app is optional here
-        return []
-    return list(documents_for_subject(obj))
+    return list(documents_of(obj))
 
 
 @login_required
