@@ -258,8 +258,9 @@ def build_transfer_letter(doc) -> None:
     _run(paragraph, "{{ register_number }}", bold=True)
     loop_body(doc, "paragraphs", ("{{ item }}", PLAIN))
     closing(doc)
-    # The receipt: cut off and sent back by the receiving side.
+    # The receipt: cut off and sent back by the receiving side; kept on one page.
     line(doc, "", after=6)
+    receipt_start = len(doc.paragraphs)
     line(doc, "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -", align=CENTER)
     line(
         doc,
@@ -280,6 +281,8 @@ def build_transfer_letter(doc) -> None:
         (".", PLAIN),
     )
     body(doc, ("Đồng chí đã trình giấy ngày ....... tháng ....... năm ..........", PLAIN))
+    for paragraph in doc.paragraphs[receipt_start:]:
+        paragraph.paragraph_format.keep_with_next = True
     left, right = _table(doc, (75, 85))
     line(left, "")
     line(right, "......., ngày ..... tháng ..... năm ........", align=CENTER, italic=True)
