@@ -78,14 +78,14 @@ def _step_page(
 ) -> tuple[dict[str, f.StepForm], HttpResponse | None]:
     """Validate and run the posted step; the forms (bound to the post for the
     posted one) for the template, or a redirect when the step was saved."""
-    forms_by_step = {name: form for name, (form, _call) in steps.items()}
+    forms_by_step = _unbound(steps)
     if request.method != "POST":
         return forms_by_step, None
     name = request.POST.get("step", "")
     if name not in steps:
         raise Http404  # no such step here, or the caller may not act
-    form_class = type(steps[name][0])
-    bound = _rebind(steps[name][0], form_class, request)
+    bound = _rebind(steps[name][0], type(steps[name][0]), request)
+    bound.auto_id = f"id_{name}_%s"
     forms_by_step[name] = bound
     if bound.is_valid():
         try:
@@ -96,6 +96,15 @@ def _step_page(
             messages.success(request, success)
             return forms_by_step, redirect(request.get_full_path())
     return forms_by_step, None
+
+
+def _unbound(steps: dict[str, Step]) -> dict[str, f.StepForm]:
+    """The forms of the steps, each with its own element ids (several on a page)."""
+    forms_by_step = {}
+    for name, (form, _call) in steps.items():
+        form.auto_id = f"id_{name}_%s"
+        forms_by_step[name] = form
+    return forms_by_step
 
 
 def _rebind(form: f.StepForm, form_class, request: HttpRequest) -> f.StepForm:
@@ -489,13 +498,14 @@ def _committee_preview(member) -> str:
 
 def _step_page_create(request: HttpRequest, steps: dict[str, Step]):
     """Like _step_page, but answers the created object instead of redirecting."""
-    forms_by_step = {name: form for name, (form, _call) in steps.items()}
+    forms_by_step = _unbound(steps)
     if request.method != "POST":
         return forms_by_step, None
     name = request.POST.get("step", "")
     if name not in steps:
         raise Http404
     bound = _rebind(steps[name][0], type(steps[name][0]), request)
+    bound.auto_id = f"id_{name}_%s"
     forms_by_step[name] = bound
     if bound.is_valid():
         try:
