@@ -100,3 +100,39 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_kind_display()} — {self.at:%d/%m/%Y %H:%M}"
+
+
+class SecurityEventKind(models.TextChoices):
+    TWO_FACTOR_RESET = "two_factor_reset", "Đặt lại xác thực hai lớp"
+
+
+class SecurityEvent(models.Model):
+    """An append-only record of an action on someone's login credentials: who did
+    it to whom, when, and what was removed. Rows are only ever added."""
+
+    kind = models.CharField("việc", max_length=24, choices=SecurityEventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người thực hiện",
+    )  # empty: the operator, with the `reset_2fa` command on the server
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="security_events",
+        verbose_name="tài khoản",
+    )
+    details = models.JSONField("chi tiết", default=dict, blank=True)
+    at = models.DateTimeField("lúc", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "sự kiện bảo mật"
+        verbose_name_plural = "sự kiện bảo mật"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "at"], name="security_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.user} — {self.at:%d/%m/%Y %H:%M}"

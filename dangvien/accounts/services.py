@@ -1,4 +1,4 @@
-"""Writes about accounts: API tokens, the access log."""
+"""Writes about accounts: API tokens, the access log, roles, two-factor resets."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dangvien.core.errors import DomainError
 
-from .models import AccessLog, ApiToken
+from .models import AccessLog, ApiToken, SecurityEvent, SecurityEventKind
 
 
 def _digest(token: str) -> str:
@@ -143,3 +143,56 @@ def role_revoke(*, actor, grant, valid_to: dt.date):
     grant._history_user = actor
     grant.save(update_fields=["valid_to"])
     return grant
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user) -> SecurityEvent:
+    """Remove `user`'s authenticator devices, so that they set up a new one at the
+    next login (a session verified with the old device is no longer verified).
+
+    The administrator resets anyone else's; the organisation board the accounts
+    whose roles all lie in its subtree. `actor=None` is the operator at the
+    server (`reset_2fa` command). The reset is recorded with the removed devices.
+    """
+    from django.contrib.auth import get_user_model
+    from django_otp import devices_for_user
+
+    from .selectors import users_two_factor_resettable_by
+
+    if actor is not None and not users_two_factor_resettable_by(actor).filter(pk=user.pk).exists():
+        raise DomainError(
+            "Đồng chí không có thẩm quyền đặt lại xác thực hai lớp của tài khoản này.",
+            code="not_allowed",
+        )
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    devices = list(devices_for_user(user, confirmed=None))
+    if not devices:
+        raise DomainError(
+            "Tài khoản này chưa thiết lập xác thực hai lớp; không có gì để đặt lại.",
+            code="no_device",
+        )
+    event = SecurityEvent.objects.create(
+        kind=SecurityEventKind.TWO_FACTOR_RESET,
+        actor=actor,
+        user=user,
+        details={
+            "devices": [
+                {
+                    "kind": device._meta.label_lower,
+                    "id": device.pk,
+                    "name": device.name,
+                    "confirmed": device.confirmed,
+                    "created_at": _iso(getattr(device, "created_at", None)),
+                    "last_used_at": _iso(getattr(device, "last_used_at", None)),
+                }
+                for device in devices
+            ]
+        },
+    )
+    for device in devices:
+        device.delete()
+    return event
+
+
+def _iso(when: dt.datetime | None) -> str | None:
+    return when.isoformat() if when else None

@@ -18,6 +18,12 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("xac-thuc-hai-lop/", views.two_factor, name="two_factor"),
+    path("tai-khoan/xac-thuc-hai-lop/", views.two_factor_users, name="two_factor_users"),
+    path(
+        "tai-khoan/<pk>/dat-lai-xac-thuc-hai-lop/",
+        views.two_factor_reset,
+        name="two_factor_reset",
+    ),
     path("to-chuc/<pk>/", views.organization_detail, name="organization_detail"),
     path("to-chuc/<pk>/lich-su.csv", views.organization_audit_csv, name="organization_audit_csv"),
     path("dang-vien/", views.member_list, name="member_list"),

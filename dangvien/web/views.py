@@ -4,6 +4,7 @@ and renders; the rules live in the domain packages."""
 from __future__ import annotations
 
 import datetime as dt
+from base64 import b32encode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,8 +13,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangvien.accounts import selectors as account_selectors
 from dangvien.accounts import services as account_services
 from dangvien.accounts.models import AccessKind
 from dangvien.accounts.scope import Scope, scope_for
@@ -489,7 +491,11 @@ def _access_log_entries(request: HttpRequest):
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who looked at which record (the latest 300 entries)."""
     entries, member_id = _access_log_entries(request)
-    context = {"entries": entries[:300], "member_id": member_id}
+    context = {
+        "entries": entries[:300],
+        "member_id": member_id,
+        "can_reset_two_factor": account_selectors.two_factor_reset_allowed(request.user),
+    }
     return render(request, "accounts/access_log.html", context)
 
 
@@ -543,5 +549,43 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "auth/two_factor.html",
-        {"device": device, "setup": not device.confirmed, "error": error},
+        {
+            "device": device,
+            "setup": not device.confirmed,
+            "secret": b32encode(device.bin_key).decode() if not device.confirmed else "",
+            "error": error,
+        },
     )
+
+
+@login_required
+@require_GET
+def two_factor_users(request: HttpRequest) -> HttpResponse:
+    """Accounts with an authenticator that the caller may reset (administrator,
+    organisation board); 404 for anyone else."""
+    if not account_selectors.two_factor_reset_allowed(request.user):
+        raise Http404
+    q = _text(request.GET.get("q"), 150).strip()
+    return render(
+        request,
+        "accounts/two_factor_users.html",
+        {"users": account_selectors.two_factor_accounts_for(request.user, q), "q": q},
+    )
+
+
+@login_required
+@require_POST
+def two_factor_reset(request: HttpRequest, pk) -> HttpResponse:
+    """Reset an account's two-factor login: its owner sets up a new authenticator."""
+    user = account_selectors.user_two_factor_resettable_get(request.user, pk)
+    try:
+        account_services.two_factor_reset(actor=request.user, user=user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Đã đặt lại xác thực hai lớp của tài khoản «{user.get_username()}». "
+            "Lần đăng nhập tới, người dùng sẽ thiết lập lại ứng dụng xác thực.",
+        )
+    return redirect("two_factor_users")
