@@ -255,7 +255,6 @@ def exemption_decide(
     unless it is a reduction, which is recorded but leaves the member in activity."""
     exemption = _locked_exemption(exemption, "decide")
     resolution_number = _clean_text(resolution_number, "resolution_number", 64)
-    _require(resolution_number, "resolution_number", "Vui lòng nhập số nghị quyết của chi bộ.")
     _not_future(decided_on, "decided_on")
     _not_before(decided_on, exemption.applied_on, "decided_on", "ngày làm đơn")
     if exemption.start > _today():
@@ -263,6 +262,12 @@ def exemption_decide(
             "Ngày bắt đầu miễn ở tương lai: chỉ ghi nghị quyết khi thời gian miễn đã bắt đầu.",
             field="decided_on",
         )
+    if not resolution_number:
+        # No paper resolution yet: the cell's resolution is issued here, numbered
+        # in the cell's register (HD 36-HD/VPTW), and its number recorded.
+        document = _exemption_resolution(actor, exemption, decided_on)
+        exemption.resolution_document_id = document.pk
+        resolution_number = document.symbol
     if exemption.kind != ExemptionKind.REDUCTION:
         member_services.member_add_event(
             actor=actor,
@@ -280,6 +285,56 @@ def exemption_decide(
     _save(exemption, actor)
     _exemption_case(exemption)
     return exemption
+
+
+def _signer(organization: Organization) -> dict:
+    return {"signer_capacity": "T/M CHI BỘ", "signer_title": "BÍ THƯ", "signer_name": ""}
+
+
+def _exemption_resolution(actor, exemption: Exemption, decided_on: dt.date):
+    from dangvien.documents.models import DocumentKind
+    from dangvien.documents.services import document_issue
+
+    member = exemption.member
+    cell = exemption.organization
+    kind = exemption.get_kind_display().lower()
+    period = f"từ ngày {exemption.start:%d/%m/%Y}" + (
+        f" đến ngày {exemption.end:%d/%m/%Y}" if exemption.end else ""
+    )
+    return document_issue(
+        actor=actor,
+        organization=cell,
+        kind=DocumentKind.RESOLUTION,
+        date=decided_on,
+        summary=f"Về việc {kind} đối với đồng chí {member.full_name}",
+        context={
+            "bases": [
+                "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
+                "Căn cứ Quy định thi hành Điều lệ Đảng và Hướng dẫn 27-HD/BTCTW về miễn, "
+                "giảm công tác và sinh hoạt đảng;",
+                f"Xét đơn ngày {exemption.applied_on:%d/%m/%Y} của đồng chí {member.full_name};",
+            ],
+            "preamble": [
+                f"Chi bộ họp ngày {decided_on:%d/%m/%Y} xem xét đơn của đồng chí "
+                f"{member.full_name}, sinh ngày {member.birth_date:%d/%m/%Y}, lý do: "
+                f"{exemption.get_ground_display().lower()}."
+            ],
+            "resolutions": [
+                f"Đồng ý {kind} đối với đồng chí {member.full_name} {period}.",
+                "Đồng chí được miễn, giảm vẫn được thông báo tình hình, nghị quyết của chi bộ; "
+                "gương mẫu chấp hành Điều lệ Đảng, nghị quyết và pháp luật.",
+                "Chi ủy báo cáo cấp ủy cấp trên trực tiếp theo quy định.",
+            ],
+            "recipients": [
+                f"{_superior(cell).name} (báo cáo);",
+                f"Đồng chí {member.full_name};",
+                "Lưu chi bộ.",
+            ],
+            **_signer(cell),
+        },
+        concerns_path=member.org_path,
+        subject=exemption,
+    )
 
 
 @transaction.atomic
@@ -755,13 +810,14 @@ def residence_introduce(
         )
     committee = residence_committee_for(member.current_commune)
     commune = member.current_commune
+    letter_number = _clean_text(letter_number, "letter_number", 64)
     liaison = ResidenceLiaison(
         member=member,
         workplace=member.organization,
         category=category,
         status=ResidenceStatus.INTRODUCED,
         introduced_on=introduced_on,
-        letter_number=_clean_text(letter_number, "letter_number", 64),
+        letter_number=letter_number,
         residence_province_id=member.current_province_id or commune.province_id,
         residence_commune=commune,
         residence_address=member.current_street,
@@ -772,8 +828,79 @@ def residence_introduce(
         created_by_id=_actor_id(actor),
     )
     _save(liaison, actor)
+    if not letter_number:
+        # No paper letter yet: the workplace committee's introduction letter is
+        # issued here (numbered in its register) and its number recorded.
+        document = _introduction_letter(actor, liaison)
+        liaison.letter_document_id = document.pk
+        liaison.letter_number = document.symbol
+        _save(liaison, actor)
     _residence_case(liaison)
     return liaison
+
+
+def _workplace_committee(cell: Organization) -> Organization:
+    """The grassroots committee above a workplace cell (the cell itself when it is
+    a grassroots cell): it introduces its members (QĐ 213 Điều 3)."""
+    node: Organization | None = cell
+    while node is not None:
+        if node.level in (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL):
+            return node
+        node = node.parent
+    return cell.parent or cell
+
+
+def _introduction_letter(actor, liaison: ResidenceLiaison):
+    from dangvien.documents.models import DocumentKind
+    from dangvien.documents.services import document_issue
+
+    member = liaison.member
+    issuer = _workplace_committee(liaison.workplace)
+    to = (
+        liaison.residence_committee.name
+        if liaison.residence_committee
+        else (liaison.outside_committee)
+    )
+    residence = ", ".join(
+        p
+        for p in (
+            liaison.residence_address,
+            liaison.residence_commune.name if liaison.residence_commune else "",
+            liaison.residence_province.name if liaison.residence_province else "",
+        )
+        if p
+    )
+    post = ", ".join(p for p in (member.workplace, liaison.workplace.name) if p)
+    return document_issue(
+        actor=actor,
+        organization=issuer,
+        kind=DocumentKind.RESIDENCE_INTRODUCTION,
+        date=liaison.introduced_on,
+        summary=f"Giới thiệu đồng chí {member.full_name} về giữ mối liên hệ nơi cư trú",
+        context={
+            "member_name": member.full_name,
+            "birth_date": member.birth_date,
+            "post": post,
+            "residence": residence,
+            "to_organization": to,
+            "addressees": [to],
+            "paragraphs": [
+                "Thực hiện Quy định số 213-QĐ/TW ngày 02/01/2020 của Bộ Chính trị về trách "
+                "nhiệm của đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức "
+                "đảng và nhân dân nơi cư trú,",
+                f"Đề nghị {to} tiếp nhận, giới thiệu đồng chí về chi bộ nơi cư trú và nhận "
+                "xét đồng chí hằng năm theo quy định.",
+            ],
+            "recipients": ["Như trên;", f"Chi bộ {liaison.workplace.name};", "Lưu."],
+            "signer_capacity": "T/M ĐẢNG ỦY"
+            if issuer.level == Level.GRASSROOTS_COMMITTEE
+            else "T/M CHI BỘ",
+            "signer_title": "BÍ THƯ",
+            "signer_name": "",
+        },
+        concerns_path=member.org_path,
+        subject=liaison,
+    )
 
 
 @transaction.atomic

@@ -124,13 +124,29 @@ def test_step_out_of_order_is_refused_and_changes_nothing(member):
     assert Exemption.objects.get(pk=exemption.pk).status == ExemptionStatus.APPLIED
 
 
-def test_decision_without_resolution_number_names_the_field(member):
+def test_decision_without_a_number_issues_the_cells_resolution(member):
+    from dangvien.documents.models import DocumentKind, IssuedDocument
+    from dangvien.documents.services import document_render
+
     exemption = _temporary(member)
-    with pytest.raises(DomainError) as exc:
-        services.exemption_decide(
-            actor=None, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number=" "
-        )
-    assert exc.value.field == "resolution_number"
+    services.exemption_decide(
+        actor=None, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number=" "
+    )
+    exemption.refresh_from_db()
+    document = IssuedDocument.objects.get(pk=exemption.resolution_document_id)
+    assert document.kind == DocumentKind.RESOLUTION and document.subject == exemption
+    assert document.organization_id == member.organization_id
+    assert exemption.resolution_number == document.symbol
+    event = MembershipEvent.objects.get(member=member, kind=EventKind.EXEMPTED)
+    assert event.decision_number == document.symbol
+    assert document_render(document)[:2] == b"PK"  # a .docx
+
+
+def test_decision_with_a_paper_number_issues_nothing(member):
+    from dangvien.documents.models import IssuedDocument
+
+    _through(_temporary(member))
+    assert IssuedDocument.objects.count() == 0
 
 
 def test_decision_before_the_application_is_refused(member):

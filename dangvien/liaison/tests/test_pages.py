@@ -241,3 +241,20 @@ def test_residence_pages_from_both_sides(client, django_user_model, residence_tr
     _as(client, work)  # the workplace reads the comment at grading time
     assert "Gương mẫu" in client.get(detail).content.decode()
     assert client.get(reverse("residence_cell", args=[tree["cell_a"].pk])).status_code == 404
+
+
+def test_issued_resolution_is_linked_for_download(client, users, member):
+    exemption = _exemption(member)
+    _as(client, users["secretary"])
+    detail = reverse("exemption_detail", args=[exemption.pk])
+    response = client.post(
+        detail, {"step": "decide", "decided_on": "15/01/2024", "resolution_number": ""}
+    )
+    assert response.status_code == 302
+    exemption.refresh_from_db()
+    page = client.get(detail).content.decode()
+    link = reverse("document_download", args=[exemption.resolution_document_id])
+    assert 'id="resolution-download"' in page and link in page
+    assert client.get(link).status_code == 200
+    _as(client, users["other"])
+    assert client.get(link).status_code == 404

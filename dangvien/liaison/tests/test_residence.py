@@ -258,3 +258,17 @@ def test_end_closes_the_case(residence_tree, places):
     member = liaison.member
     services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 9, 5))
     assert ResidenceLiaison.objects.filter(member=member).count() == 2
+
+
+def test_introduction_without_a_number_issues_the_letter(residence_tree, places):
+    from dangvien.documents.models import DocumentKind, IssuedDocument
+    from dangvien.documents.services import document_render
+
+    member = worker(residence_tree, places)
+    liaison = services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 1, 10))
+    document = IssuedDocument.objects.get(pk=liaison.letter_document_id)
+    assert document.kind == DocumentKind.RESIDENCE_INTRODUCTION
+    assert document.organization_id == residence_tree["agency"].pk  # the workplace committee
+    assert liaison.letter_number == document.symbol
+    assert document.context["to_organization"] == residence_tree["commune"].name
+    assert document_render(document)[:2] == b"PK"

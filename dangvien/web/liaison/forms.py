@@ -86,7 +86,9 @@ class ExemptionApplyForm(StepForm):
 class ExemptionDecideForm(StepForm):
     title = "Chi bộ ra nghị quyết đồng ý"
     decided_on = _date("Ngày chi bộ họp, quyết định")
-    resolution_number = _text("Số nghị quyết", required=True, max_length=64)
+    resolution_number = _text(
+        "Số nghị quyết đã có (để trống: lập nghị quyết và cấp số tự động)", max_length=64
+    )
 
 
 class ExemptionRefuseForm(StepForm):
@@ -219,7 +221,10 @@ class ResidenceIntroduceForm(StepForm):
     title = "Giới thiệu đảng viên về nơi cư trú (QĐ 213-QĐ/TW)"
     button = "Giới thiệu"
     introduced_on = _date("Ngày giới thiệu")
-    letter_number = _text("Số giấy giới thiệu", max_length=64)
+    letter_number = _text(
+        "Số giấy giới thiệu đã có (để trống: lập giấy giới thiệu và cấp số tự động)",
+        max_length=64,
+    )
     category = forms.ChoiceField(
         label="Diện",
         choices=[c for c in ResidenceCategory.choices if c[0] != ResidenceCategory.SPECIAL_DUTY],
