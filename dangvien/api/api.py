@@ -469,3 +469,9 @@ def organization(request, org_id: int):
             for c in org_selectors.organization_children_with_counts(org)
         ],
     }
+
+
+# The member lifecycle (open cases of every workflow, transfers): its own module.
+from dangvien.api.lifecycle import router as lifecycle_router  # noqa: E402
+
+api.add_router("", lifecycle_router)
