@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Min, Q, QuerySet
 from django.http import Http404
 
 from dangvien.accounts.scope import Scope
@@ -370,7 +370,7 @@ def residence_meetings_due(
             status=ResidenceStatus.ASSIGNED, residential_cell__path__startswith=org.path
         )
         .values("residential_cell_id")
-        .annotate(first=Max("assigned_on"))
+        .annotate(first=Min("assigned_on"))
         .values_list("residential_cell_id", "first")
     )
     if not firsts:
@@ -452,4 +452,16 @@ def residence_cell_roster(cell: Organization, today: dt.date | None = None) -> C
         households=households(liaisons),
         last_meeting=last,
         next_due=rules.next_meeting_due(last, first) if first else None,
+    )
+
+
+def members_to_pick(scope: Scope, org: Organization) -> list[Member]:
+    """Active members of a cell the caller may act for (to open a new file from a
+    list page); empty elsewhere."""
+    if not org.holds_members or not scope.writes_path(org.path):
+        return []
+    return list(
+        Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES).order_by(
+            "sort_key", "id"
+        )[:500]
     )

@@ -258,3 +258,17 @@ def test_issued_resolution_is_linked_for_download(client, users, member):
     assert client.get(link).status_code == 200
     _as(client, users["other"])
     assert client.get(link).status_code == 404
+
+
+def test_exemption_list_shows_overdue_returns_and_opens_new_files(client, tree, users, member):
+    exemption = _exemption(member)  # temporary, until 30/06/2024: overdue today
+    services.exemption_decide(
+        actor=None, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number="5"
+    )
+    _as(client, users["secretary"])
+    page = client.get(reverse("exemption_list") + f"?org={tree['cell_a'].pk}").content.decode()
+    assert 'id="overdue-count">1<' in page and "30/06/2024" in page
+    assert 'id="pick-member"' in page and f'value="{member.pk}"' in page
+    _as(client, users["inspection"])  # reads the list, cannot open files
+    page = client.get(reverse("exemption_list") + f"?org={tree['cell_a'].pk}").content.decode()
+    assert 'id="overdue-count">1<' in page and 'id="pick-member"' not in page

@@ -155,7 +155,16 @@ def exemption_list(request: HttpRequest) -> HttpResponse:
             },
         )
     lists = selectors.exemption_lists(org)
-    return render(request, "liaison/exemption_list.html", {"org": org, "lists": lists})
+    return render(
+        request,
+        "liaison/exemption_list.html",
+        {
+            "org": org,
+            "lists": lists,
+            "pick": selectors.members_to_pick(_scope(request), org),
+            "create_url": "exemption_create",
+        },
+    )
 
 
 @login_required
@@ -281,7 +290,16 @@ def working_away_list(request: HttpRequest) -> HttpResponse:
             },
         )
     summary = selectors.working_away_summary(org)
-    return render(request, "liaison/working_away_list.html", {"org": org, "s": summary})
+    return render(
+        request,
+        "liaison/working_away_list.html",
+        {
+            "org": org,
+            "s": summary,
+            "pick": selectors.members_to_pick(_scope(request), org),
+            "create_url": "working_away_create",
+        },
+    )
 
 
 @login_required
