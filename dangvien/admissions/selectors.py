@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
@@ -60,7 +61,10 @@ def _under(qs, scope: Scope, org: Organization | None, field: str = "org_path"):
 def admission_files_open(scope: Scope, org: Organization | None) -> QuerySet[AdmissionFile]:
     """Open admission files of the subtree with their case (next step, who, due date)."""
     case = Case.objects.filter(
-        kind=CaseKind.ADMISSION, object_id=OuterRef("pk"), closed_on__isnull=True
+        content_type=ContentType.objects.get_for_model(AdmissionFile),
+        object_id=OuterRef("pk"),
+        kind=CaseKind.ADMISSION,
+        closed_on__isnull=True,
     )
     return (
         _under(AdmissionFile.objects.filter(stage__in=OPEN_STAGES), scope, org)
@@ -76,7 +80,10 @@ def admission_files_open(scope: Scope, org: Organization | None) -> QuerySet[Adm
 
 def recognition_files_open(scope: Scope, org: Organization | None) -> QuerySet[RecognitionFile]:
     case = Case.objects.filter(
-        kind=CaseKind.RECOGNITION, object_id=OuterRef("pk"), closed_on__isnull=True
+        content_type=ContentType.objects.get_for_model(RecognitionFile),
+        object_id=OuterRef("pk"),
+        kind=CaseKind.RECOGNITION,
+        closed_on__isnull=True,
     )
     return (
         _under(RecognitionFile.objects.filter(stage__in=RECOGNITION_OPEN_STAGES), scope, org)

@@ -29,6 +29,7 @@ from dangvien.organizations.models import Level, Organization
 
 from . import rules
 from .models import (
+    OPEN_STAGES,
     AdmissionFile,
     Candidate,
     CellVote,
@@ -136,11 +137,6 @@ def _grassroots_of(cell: Organization) -> Organization:
         .first()
     )
     return found or cell.parent or cell
-
-
-def _superior_of(cell: Organization) -> Organization:
-    grassroots = _grassroots_of(cell)
-    return grassroots.parent or grassroots
 
 
 def _competent_of(cell: Organization) -> Organization:
@@ -296,7 +292,7 @@ def admission_next(file: AdmissionFile) -> tuple[str, str, str, dt.date | None] 
             label = f"{STEP_LABELS['cell_vote']} (lần {rounds + 1})"
             return ("cell_vote", label, f"Chi bộ {cell.name}", admission_stale_from(file))
         case Stage.ESCALATED:
-            return ("escalation", STEP_LABELS["escalation"], _superior_of(cell).name, None)
+            return ("escalation", STEP_LABELS["escalation"], (cell.parent or cell).name, None)
         case Stage.CELL_AGREED:
             return (
                 "grassroots",
@@ -308,7 +304,7 @@ def admission_next(file: AdmissionFile) -> tuple[str, str, str, dt.date | None] 
             return (
                 "decision",
                 "Cấp ủy có thẩm quyền ra quyết định kết nạp",
-                f"Cấp ủy có thẩm quyền ({_superior_of(cell).name})",
+                f"Cấp ủy có thẩm quyền ({_competent_of(cell).name})",
                 admission_decision_deadline(file),
             )
         case Stage.DECIDED:
@@ -504,7 +500,7 @@ def readmission_open(
     for field, messages in readmission_errors(member, category, opened_on).items():
         errors.setdefault(field, []).extend(messages)
     if AdmissionFile.objects.filter(
-        candidate__former_member=member, stage__in=ADMISSION_STEPS["close"]
+        candidate__former_member=member, stage__in=OPEN_STAGES
     ).exists():
         errors.setdefault("member", []).append("Người này đã có hồ sơ kết nạp lại đang mở.")
     if errors:
@@ -983,7 +979,7 @@ def recognition_next(file: RecognitionFile) -> tuple[str, str, str, dt.date | No
                 rules.recognition_consider_deadline(file.probation_end),
             )
         case RecognitionStage.ESCALATED:
-            return ("escalation", STEP_LABELS["escalation"], _superior_of(cell).name, None)
+            return ("escalation", STEP_LABELS["escalation"], (cell.parent or cell).name, None)
         case RecognitionStage.CELL_AGREED:
             return (
                 "grassroots",
@@ -1000,7 +996,7 @@ def recognition_next(file: RecognitionFile) -> tuple[str, str, str, dt.date | No
             return (
                 "decision",
                 label,
-                f"Cấp ủy có thẩm quyền ({_superior_of(cell).name})",
+                f"Cấp ủy có thẩm quyền ({_competent_of(cell).name})",
                 recognition_decision_deadline(file),
             )
     return None
