@@ -92,3 +92,15 @@ def user_two_factor_resettable_get(actor, pk):
     if user is None:
         raise Http404
     return user
+
+
+def two_factor_resets_for(actor, limit: int = 20) -> list:
+    """The latest resets of the accounts `actor` may reset, or made by `actor`."""
+    from .models import SecurityEvent, SecurityEventKind
+
+    users = users_two_factor_resettable_by(actor)
+    return list(
+        SecurityEvent.objects.filter(kind=SecurityEventKind.TWO_FACTOR_RESET)
+        .filter(Q(user__in=users) | Q(actor=actor))
+        .select_related("actor", "user")[:limit]
+    )

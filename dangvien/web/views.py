@@ -566,11 +566,12 @@ def two_factor_users(request: HttpRequest) -> HttpResponse:
     if not account_selectors.two_factor_reset_allowed(request.user):
         raise Http404
     q = _text(request.GET.get("q"), 150).strip()
-    return render(
-        request,
-        "accounts/two_factor_users.html",
-        {"users": account_selectors.two_factor_accounts_for(request.user, q), "q": q},
-    )
+    context = {
+        "users": account_selectors.two_factor_accounts_for(request.user, q),
+        "resets": account_selectors.two_factor_resets_for(request.user),
+        "q": q,
+    }
+    return render(request, "accounts/two_factor_users.html", context)
 
 
 @login_required
