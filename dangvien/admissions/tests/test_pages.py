@@ -234,3 +234,35 @@ def test_recognition_open_due_button(client, world):
     client.force_login(world["inspection"])
     response = client.post(reverse("recognition_open_due"), {"org": world["cell"].pk})
     assert response.status_code == 404
+
+
+def test_readmission_page_opens_a_file_for_a_former_member(client, world):
+    from dangvien.members import services as member_services
+    from dangvien.members.models import EventKind
+
+    former = MemberFactory(organization=world["cell"], given_name="Sơn")
+    member_services.member_add_event(
+        actor=None, member=former, kind=EventKind.NAME_DELETED, date=D(2020, 1, 10), reason="x"
+    )
+    client.force_login(world["secretary"])
+    url = reverse("readmission_create") + f"?org={world['cell'].pk}&dv={former.pk}"
+    page = client.get(url)
+    assert page.status_code == 200 and "Nguyễn Văn Sơn" in page.content.decode()
+    data = {
+        "member": former.pk,
+        "leaving_category": "abandoned",
+        "education_level": "12/12",
+        "meets_education": "on",
+        "application_date": "05/01/2024",
+        "certificate_number": "55-GCN",
+        "certificate_date": "02/10/2023",
+        "opened_on": "08/01/2024",
+    }
+    before = _counts()
+    page = client.post(url, data)
+    assert page.status_code == 200 and "Bỏ sinh hoạt đảng".lower() in page.content.decode()
+    assert _counts() == before
+    data["leaving_category"] = "other"
+    response = client.post(url, data)
+    file = AdmissionFile.objects.get()
+    assert response.status_code == 302 and file.candidate.former_member == former

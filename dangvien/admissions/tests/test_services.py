@@ -865,3 +865,17 @@ def test_decided_file_goes_through_helpers():
     cell, officials = cell_with_officials(3)
     file = file_decided(cell, officials)
     assert file.stage == Stage.DECIDED
+
+
+def test_recognition_open_due_command():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    cell, _ = cell_with_officials(1)
+    _probationary(cell, D(2025, 12, 10))
+    out = StringIO()
+    call_command("recognition_open_due", on="01/12/2026", stdout=out)
+    assert "Đã mở 1 hồ sơ" in out.getvalue()
+    call_command("recognition_open_due", on="01/12/2026", org=cell.code, stdout=out)
+    assert "Đã mở 0 hồ sơ" in out.getvalue()
