@@ -780,7 +780,11 @@ def residence_introduce(
     party committee where they live (QĐ 213 Điều 3). The residence is the
     member's current address; the committee is found through Organization.commune,
     or recorded as outside this installation."""
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=member.pk)
+    )
     if member.status not in ACTIVE_STATUSES:
         raise DomainError("Chỉ đảng viên đang sinh hoạt.", field="member")
     if not rules.must_keep_residence_contact(member.organization.unit_type):
@@ -909,7 +913,11 @@ def residence_mark_not_introduced(
 ) -> ResidenceLiaison:
     """HD 33 mục 1.2 (R8.5): special-duty forces are not introduced at all; the
     record keeps them off the "never introduced" list."""
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=member.pk)
+    )
     _not_future(decided_on, "decided_on")
     if _open_liaison_exists(member):
         raise DomainError("Đảng viên đã có hồ sơ nơi cư trú chưa kết thúc.", field="member")
@@ -927,7 +935,7 @@ def residence_mark_not_introduced(
 
 def _locked_liaison(liaison: ResidenceLiaison, step: str) -> ResidenceLiaison:
     liaison = (
-        ResidenceLiaison.objects.select_for_update()
+        ResidenceLiaison.objects.select_for_update(of=("self",))
         .select_related("member", "residence_committee", "workplace")
         .get(pk=liaison.pk)
     )

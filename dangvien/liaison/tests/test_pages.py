@@ -272,3 +272,34 @@ def test_exemption_list_shows_overdue_returns_and_opens_new_files(client, tree, 
     _as(client, users["inspection"])  # reads the list, cannot open files
     page = client.get(reverse("exemption_list") + f"?org={tree['cell_a'].pk}").content.decode()
     assert 'id="overdue-count">1<' in page and 'id="pick-member"' not in page
+
+
+def test_read_only_role_sees_working_away_and_residence_files_without_forms(
+    client, residence_tree, users, places, member
+):
+    wa = services.working_away_report(actor=None, member=member, reported_on=D(2024, 1, 5))
+    liaison = services.residence_introduce(
+        actor=None, member=worker(residence_tree, places), introduced_on=D(2024, 1, 10)
+    )
+    _as(client, users["inspection"])
+    for url in (
+        reverse("working_away_detail", args=[wa.pk]),
+        reverse("residence_detail", args=[liaison.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200 and 'name="step"' not in page.content.decode()
+    response = client.post(
+        reverse("working_away_detail", args=[wa.pk]),
+        {"step": "review", "reviewed_on": "06/01/2024", "committee_reported_on": "07/01/2024"},
+    )
+    assert response.status_code == 404
+    assert WorkingAway.objects.get().status == "reported"
+    response = client.post(
+        reverse("residence_detail", args=[liaison.pk]),
+        {"step": "receive", "received_on": "15/01/2024"},
+    )
+    assert response.status_code == 404
+    assert ResidenceLiaison.objects.get().status == ResidenceStatus.INTRODUCED
+    assert client.get(reverse("residence_create") + f"?member={member.pk}").status_code == 404
+    listing = client.get(reverse("residence_list") + f"?org={residence_tree['province'].pk}")
+    assert listing.status_code == 200 and 'id="not-received-count">1<' in listing.content.decode()
