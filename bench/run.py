@@ -181,6 +181,63 @@ def _api_load(database_url: str, province_id: int, requests: int = 2000, clients
     }
 
 
+def _open_cases_reads(province, cell, raw):
+    """Seed open cases in bulk (one member in ten has a case, a third of them closed,
+    due dates spread over three months either side of today), then read the
+    secretary's «việc cần làm» page for the province and for one cell."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from dangvien.accounts.scope import Scope
+    from dangvien.compliance.selectors import CaseFilter, open_cases_page
+    from dangvien.members.models import Member
+
+    content_type = ContentType.objects.get_for_model(Member).pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO compliance_case (kind, content_type_id, object_id, slot, subject, "
+            "member_id, organization_id, org_path, step, step_label, actor, due_date, url, "
+            "opened_on, closed_on, updated_at) "
+            "SELECT (ARRAY['admission','recognition','transfer','exemption','working_away',"
+            "'residence','removal'])[1 + m.id %% 7], %s, m.id, '', "
+            "m.family_name || ' ' || m.given_name, m.id, m.organization_id, m.org_path, "
+            "'step', 'Bước tiếp theo', 'Chi ủy', "
+            "CASE WHEN m.id %% 11 = 0 THEN NULL ELSE CURRENT_DATE + ((m.id * 37) %% 181 - 90)::int END, "
+            "'/dang-vien/' || m.id || '/', CURRENT_DATE, "
+            "CASE WHEN m.id %% 3 = 0 THEN CURRENT_DATE END, now() "
+            "FROM members_member m WHERE m.id %% 10 = 0",
+            [content_type],
+        )
+        cursor.execute("ANALYZE compliance_case")
+        cursor.execute(
+            "SELECT count(*) FROM compliance_case WHERE closed_on IS NULL AND org_path LIKE %s",
+            [province.path + "%"],
+        )
+        open_in_province = cursor.fetchone()[0]
+    print(f"open cases in {province.name}: {open_in_province:,}")
+    board = Scope(everything=False, paths=(province.path,), member_id=None)
+    secretary = Scope(everything=False, paths=(cell.path,), member_id=None)
+    sql = (
+        "SELECT c.id, c.kind, c.subject, c.member_id, c.step_label, c.actor, c.due_date, "
+        "c.url, o.id, o.name FROM compliance_case c "
+        "JOIN organizations_organization o ON o.id = c.organization_id "
+        "WHERE c.closed_on IS NULL AND c.org_path LIKE %s "
+        "ORDER BY c.due_date ASC NULLS LAST, c.id LIMIT 51"
+    )
+    return [
+        (
+            f"Việc cần làm: {province.name} ({open_in_province:,} việc mở) — ban tổ chức",
+            lambda: open_cases_page(board, CaseFilter(organization=province)),
+            raw(sql, [province.path + "%"]),
+        ),
+        (
+            f"Việc cần làm: {cell.name} — bí thư chi bộ",
+            lambda: open_cases_page(secretary, CaseFilter(organization=cell)),
+            raw(sql, [cell.path + "%"]),
+        ),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=200_000)
@@ -322,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             raw(list_sql(cell), [cell.path + "%", *active]),
         ),
     ]
+    cases += _open_cases_reads(province, cell, raw)
     rows = []
     for label, ours, theirs in cases:
         a, b = _timings(ours, repeat), _timings(theirs, repeat)
@@ -377,6 +435,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for label, a50, a95, b50, b95 in rows:
         target = "p95 < 100 ms, ≤ 2× raw" if not label.startswith("Đếm") else "—"
+        if label.startswith("Việc cần làm"):
+            target = "p95 < 300 ms"
         lines.append(
             f"| {label} | {a50:.1f} | {a95:.1f} | {b50:.1f} | {b95:.1f} | "
             f"{a95 / b95 if b95 else 0:.2f}× | {target} |"

@@ -80,10 +80,10 @@ def cases(request, query: Query[CaseQuery]):
             {
                 "id": c.pk,
                 "kind": c.kind,
-                "kind_label": c.get_kind_display(),
+                "kind_label": c.kind_label,
                 "subject": c.subject,
                 "member_id": c.member_id,
-                "organization": {"id": c.organization_id, "name": c.organization.name},
+                "organization": {"id": c.organization_id, "name": c.organization_name},
                 "step": c.step,
                 "step_label": c.step_label,
                 "actor": c.actor,

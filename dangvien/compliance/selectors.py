@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from dangvien.accounts.scope import Scope
 from dangvien.organizations.models import Organization
 
-from .models import Case
+from .models import Case, CaseKind
 
 PAGE_SIZE = 50
 
@@ -29,10 +29,14 @@ class CaseFilter:
 
 def open_cases(scope: Scope, flt: CaseFilter) -> QuerySet[Case]:
     """Open cases under the filter's organisation (or the whole scope), soonest
-    due first; cases without a due date come last."""
-    qs = cases_visible_to(scope).filter(closed_on__isnull=True)
+    due first; cases without a due date come last.
+
+    The organisation must have been fetched through the scope
+    (organization_get_for), so its subtree is inside the scope already."""
     if flt.organization is not None:
-        qs = qs.filter(org_path__startswith=flt.organization.path)
+        qs = Case.objects.filter(closed_on__isnull=True, org_path__startswith=flt.organization.path)
+    else:
+        qs = cases_visible_to(scope).filter(closed_on__isnull=True)
     if flt.kind:
         qs = qs.filter(kind=flt.kind)
     if flt.overdue_only:
@@ -40,7 +44,7 @@ def open_cases(scope: Scope, flt: CaseFilter) -> QuerySet[Case]:
     return qs.order_by(F("due_date").asc(nulls_last=True), "id")
 
 
-def encode_case_cursor(case: Case) -> str:
+def encode_case_cursor(case) -> str:
     return f"{case.due_date.isoformat() if case.due_date else '-'}_{case.pk}"
 
 
@@ -55,9 +59,45 @@ def decode_case_cursor(cursor: str | None) -> tuple[dt.date | None, int] | None:
         return None
 
 
+@dataclass(frozen=True)
+class CaseRow:
+    """One open case as the list shows it (plain values, no model instances)."""
+
+    pk: int
+    kind: str
+    subject: str
+    member_id: int | None
+    organization_id: int
+    organization_name: str
+    step: str
+    step_label: str
+    actor: str
+    due_date: dt.date | None
+    url: str
+
+    @property
+    def kind_label(self) -> str:
+        return CaseKind(self.kind).label
+
+
+ROW_FIELDS = (
+    "pk",
+    "kind",
+    "subject",
+    "member_id",
+    "organization_id",
+    "organization__name",
+    "step",
+    "step_label",
+    "actor",
+    "due_date",
+    "url",
+)
+
+
 @dataclass
 class CasePage:
-    items: list[Case]
+    items: list[CaseRow]
     next_cursor: str | None
 
 
@@ -65,7 +105,7 @@ def open_cases_page(
     scope: Scope, flt: CaseFilter, cursor: str | None = None, size: int = PAGE_SIZE
 ) -> CasePage:
     """One page of open cases in (due date, id) order, dated ones first (keyset)."""
-    qs = open_cases(scope, flt).select_related("organization")
+    qs = open_cases(scope, flt).values_list(*ROW_FIELDS)
     after = decode_case_cursor(cursor)
     if after is not None:
         due, pk = after
@@ -75,6 +115,6 @@ def open_cases_page(
             qs = qs.filter(
                 Q(due_date__gt=due) | Q(due_date=due, pk__gt=pk) | Q(due_date__isnull=True)
             )
-    rows = list(qs[: size + 1])
+    rows = [CaseRow(*values) for values in qs[: size + 1]]
     next_cursor = encode_case_cursor(rows[size - 1]) if len(rows) > size else None
     return CasePage(rows[:size], next_cursor)
