@@ -5,8 +5,8 @@ pure functions over plain values, tested at their edges."""
 from __future__ import annotations
 
 import datetime as dt
-from fractions import Fraction
 
+from dangvien.admissions import rules as admissions_rules
 from dangvien.core.rulebook import LONG_AGO, Rule, Version
 from dangvien.core.workdays import add_working_days
 from dangvien.members.rules import add_months
@@ -118,21 +118,10 @@ def letter_issuer(from_chain: list, to_chain: list | None) -> tuple[object, str]
 
 # --- Removal ----------------------------------------------------------------
 
-# R1.8: the cell proposes admission, recognition and name deletion only with at
-# least 2/3 of all its official members (not of those present) in favour.
-# HD 01-HD/TW 2016 điểm 3.6b; QĐ 24-QĐ/TW điểm 4.2.3.
-CELL_VOTE_SHARE = Rule(
-    "cell_vote_share",
-    "Tỷ lệ đảng viên chính thức tán thành cần thiết",
-    (Version(LONG_AGO, Fraction(2, 3), "HD 01-HD/TW 2016 điểm 3.6b; QĐ 24-QĐ/TW điểm 4.2.3"),),
-)
-
-
-def vote_passes(agree: int, official_members: int, on: dt.date) -> bool:
-    """R1.8: agree >= 2/3 of all official members of the cell (exactly 2/3 passes)."""
-    if official_members <= 0:
-        return False
-    return Fraction(agree, official_members) >= CELL_VOTE_SHARE.on(on)
+# R1.8: the cell proposes name deletion, like admission and recognition, only
+# with at least 2/3 of all its official members in favour: one rule, kept with
+# the admissions (admissions.rules.CELL_VOTE_SHARE).
+vote_passes = admissions_rules.vote_passes
 
 
 # R4.1.1: abandoning party activity, or not paying dues, for 3 months in a year

@@ -31,6 +31,9 @@ def test_temporary_transfer_periods_at_their_edges():
 
 
 def test_two_thirds_of_official_members_exactly():
+    from dangvien.admissions import rules as admissions_rules
+
+    assert rules.vote_passes is admissions_rules.vote_passes  # R1.8 implemented once
     day = D(2026, 6, 1)
     assert rules.vote_passes(6, 9, day)  # exactly 2/3
     assert not rules.vote_passes(5, 9, day)
