@@ -155,6 +155,10 @@ def _exemption_ground_error(
         message = rules.old_age_error(member.birth_date, member.gender, applied_on)
         if message:
             return "ground", message
+        if not reason:
+            # BTCTW: being old alone does not entitle; the member says why they
+            # cannot take part (R3.1, R3.2).
+            return "reason", "Tuổi cao chưa đủ để được miễn: ghi rõ vì sao không thể tham gia."
     if ground == ExemptionGround.POOR_HEALTH:
         message = rules.poor_health_error(treatment_months, applied_on)
         if message:

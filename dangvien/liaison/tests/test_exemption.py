@@ -181,6 +181,7 @@ def test_old_age_from_the_day_of_the_threshold(tree, applied_on, ok):
         ground="old_age",
         applied_on=applied_on,
         start=applied_on,
+        reason="Sức yếu, đi lại khó khăn",
     )
     if ok:
         call()
@@ -296,6 +297,7 @@ def test_is_graded_false_only_for_a_full_exemption_in_force_at_year_end(tree):
         ground="old_age",
         applied_on=D(2023, 5, 1),
         start=D(2023, 5, 1),
+        reason="Sức yếu, đi lại khó khăn",
     )
     _through(full, decided=D(2023, 5, 5), reported=D(2023, 5, 6))
     _through(_temporary(away))
@@ -317,3 +319,17 @@ def test_rule_versions_carry_their_source():
     version = rules.OLD_AGE_MALE_YEARS.version_on(D(2024, 1, 1))
     assert version.value == 60 and "HD 27" in version.source and not version.confirmed
     assert rules.RESIDENCE_MEETING_MONTHS.version_on(D(2024, 1, 1)).confirmed
+
+
+def test_old_age_alone_is_not_enough(tree):
+    old = MemberFactory(organization=tree["cell_a"], birth_date=D(1958, 1, 1))
+    with pytest.raises(DomainError) as exc:
+        services.exemption_apply(
+            actor=None,
+            member=old,
+            kind="exemption",
+            ground="old_age",
+            applied_on=D(2024, 1, 1),
+            start=D(2024, 1, 1),
+        )
+    assert exc.value.field == "reason" and Exemption.objects.count() == 0
