@@ -214,3 +214,105 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             Member.objects.filter(pk=member.pk).update(user=user)
         out.append((username, DEMO_PASSWORD, label))
     return out
+
+
+@transaction.atomic
+def demo_workflows(today: dt.date | None = None) -> int:
+    """Open cases in the demo cell through the real services, so that every
+    workflow page has something to show: a candidate's admission file, the
+    recognitions falling due, a transfer waiting for its letter, one sent but
+    never received, a retired member who never moved, a name deletion waiting
+    for the committee, a member working away. Returns the open cases."""
+    from dangvien.admissions import services as admissions
+    from dangvien.compliance.models import Case
+    from dangvien.liaison import services as liaison
+    from dangvien.members.models import CatalogKind, Status, WorkHistory
+    from dangvien.movements import services as movements
+
+    today = today or dt.date.today()
+    grassroots = (
+        Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE).order_by("path").first()
+    )
+    cells = list(
+        Organization.objects.filter(path__startswith=grassroots.path, level=Level.CELL).order_by(
+            "path"
+        )[:2]
+    )
+    elsewhere = (
+        (Organization.objects.filter(level=Level.CELL).exclude(path__startswith=grassroots.path))
+        .order_by("path")
+        .first()
+    )
+    cell = cells[0]
+    officials = list(
+        Member.objects.filter(organization=cell, status=Status.OFFICIAL).order_by("id")[1:7]
+    )
+    if len(officials) < 6:
+        return Case.objects.filter(closed_on__isnull=True).count()
+    admissions.admission_open(
+        actor=None,
+        organization=cell,
+        opened_on=today - dt.timedelta(days=20),
+        data={
+            "family_name": "Trần",
+            "middle_name": "Thị",
+            "given_name": "Thu Hà",
+            "gender": "F",
+            "birth_date": dt.date(1998, 4, 12),
+            "application_date": today - dt.timedelta(days=25),
+            "certificate_number": "157/GCN-TTCT",
+            "certificate_date": today - dt.timedelta(days=200),
+            "education_level": "12/12",
+        },
+    )
+    admissions.recognition_open_due(actor=None, on=today)
+    movements.transfer_open(
+        actor=None,
+        member=officials[0],
+        kind="permanent",
+        reason="residence",
+        trigger_date=today - dt.timedelta(days=30),
+        to_organization=cells[1] if len(cells) > 1 else elsewhere,
+    )
+    late = movements.transfer_open(
+        actor=None,
+        member=officials[1],
+        kind="permanent",
+        reason="new_unit",
+        trigger_date=today - dt.timedelta(days=120),
+        to_organization=elsewhere,
+    )
+    movements.transfer_send(
+        actor=None,
+        transfer=late,
+        sent_on=today - dt.timedelta(days=75),
+        dues_paid_through=(today - dt.timedelta(days=100)).strftime("%m/%Y"),
+    )
+    retired = CatalogItem.objects.filter(kind=CatalogKind.OCCUPATION, name="Nghỉ hưu").first()
+    if retired is not None:
+        Member.objects.filter(pk=officials[2].pk).update(occupation=retired)
+        WorkHistory.objects.create(
+            member=officials[2],
+            start=dt.date(1995, 9, 1),
+            end=today - dt.timedelta(days=150),
+            position="Chuyên viên",
+            workplace=grassroots.name,
+        )
+    year = today.year if today.month > 3 else today.year - 1
+    movements.removal_propose(
+        actor=None,
+        member=officials[3],
+        kind="name_deletion",
+        cause="unpaid_dues",
+        evidence_months=[dt.date(year, m, 1) for m in (1, 2, 3)],
+        meeting_on=today - dt.timedelta(days=10),
+        votes_for=Member.objects.filter(organization=cell, status=Status.OFFICIAL).count(),
+    )
+    liaison.working_away_report(
+        actor=None,
+        member=officials[4],
+        reported_on=today - dt.timedelta(days=130),
+        left_on=today - dt.timedelta(days=120),
+        report_text="Đi làm công nhân tại khu công nghiệp, chưa rõ địa chỉ cụ thể.",
+    )
+    return Case.objects.filter(closed_on__isnull=True).count()

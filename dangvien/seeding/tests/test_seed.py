@@ -114,6 +114,15 @@ def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_mo
     own = members_filtered(scope_for(users["dangvien"]), MemberFilter(status="all"))
     assert everyone == province > grassroots > cell > 0
     assert list(own) == [users["dangvien"].member]
+    # Every workflow has something open in the secretary's cell, once.
+    from dangvien.compliance.models import Case
+    from dangvien.compliance.selectors import CaseFilter, open_cases
+
+    kinds = set(
+        open_cases(scope_for(users["chibo"]), CaseFilter()).values_list("kind", flat=True)
+    )
+    assert {"admission", "transfer", "removal", "working_away"} <= kinds
+    assert Case.objects.filter(kind="transfer", closed_on__isnull=True).count() == 2
 
 
 def test_seed_command(capsys):

@@ -25,6 +25,11 @@ class Command(BaseCommand):
                 f"Đã nạp {result.organizations} tổ chức, {result.cells} chi bộ, "
                 f"{result.members} đảng viên."
             )
+        from dangvien.compliance.models import Case
+
+        if not Case.objects.exists():
+            opened = services.demo_workflows()
+            self.stdout.write(f"Đã mở {opened} việc mẫu (kết nạp, chuyển sinh hoạt, xóa tên…).")
         accounts = services.demo_accounts()
         call_command("collectstatic", verbosity=0, interactive=False)
         address = f"http://{host}:{port}/"
