@@ -45,6 +45,14 @@ class StepForm(forms.Form):
 
     title = ""
     button = "Ghi"
+    commune_of: dict[str, str] = {}  # commune field -> its province field (app.js refills)
+
+    def set_ids(self, step: str) -> None:
+        """Element ids unique on a page that shows several step forms."""
+        self.auto_id = f"id_{step}_%s"
+        for commune, province in self.commune_of.items():
+            if commune in self.fields:
+                self.fields[commune].widget.attrs["data-commune-of"] = self.auto_id % province
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", None)
@@ -135,6 +143,7 @@ class WorkingAwayReviewForm(StepForm):
 
 class WorkingAwayDestinationForm(StepForm):
     title = "Đăng ký nơi đến"
+    commune_of = {"dest_commune": "dest_province"}
     registered_on = _date("Ngày đăng ký")
     dest_province = forms.ModelChoiceField(
         label="Tỉnh, thành phố", queryset=Province.objects.order_by("name"), required=False

@@ -85,7 +85,7 @@ def _step_page(
     if name not in steps:
         raise Http404  # no such step here, or the caller may not act
     bound = _rebind(steps[name][0], type(steps[name][0]), request)
-    bound.auto_id = f"id_{name}_%s"
+    bound.set_ids(name)
     forms_by_step[name] = bound
     if bound.is_valid():
         try:
@@ -102,7 +102,7 @@ def _unbound(steps: dict[str, Step]) -> dict[str, f.StepForm]:
     """The forms of the steps, each with its own element ids (several on a page)."""
     forms_by_step = {}
     for name, (form, _call) in steps.items():
-        form.auto_id = f"id_{name}_%s"
+        form.set_ids(name)
         forms_by_step[name] = form
     return forms_by_step
 
@@ -523,7 +523,7 @@ def _step_page_create(request: HttpRequest, steps: dict[str, Step]):
     if name not in steps:
         raise Http404
     bound = _rebind(steps[name][0], type(steps[name][0]), request)
-    bound.auto_id = f"id_{name}_%s"
+    bound.set_ids(name)
     forms_by_step[name] = bound
     if bound.is_valid():
         try:
