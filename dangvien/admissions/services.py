@@ -892,15 +892,6 @@ def admission_ceremony(
         )
         member.refresh_from_db()
     else:
-        age_exception = file.age_exception
-        if not age_exception and rules.admission_age_error(
-            candidate.birth_date, file.decision_date
-        ):
-            # R1.1 counts the age on the cell meeting day, the member record on the
-            # decision date: a candidate within age at the meeting keeps that.
-            age_exception = (
-                f"Đủ điều kiện tuổi ngày chi bộ xét {file.cell_resolution_date:%d/%m/%Y} (R1.1)"
-            )
         data = {
             "family_name": candidate.family_name,
             "middle_name": candidate.middle_name,
@@ -915,7 +906,7 @@ def admission_ceremony(
             "introducer_2": file.introducer_2.full_name
             if file.introducer_2
             else file.union_resolution,
-            "age_exception": age_exception,
+            "age_exception": file.age_exception,
         }
         try:
             member = member_services.member_create(
@@ -925,6 +916,8 @@ def admission_ceremony(
                 event_kind=EventKind.ADMITTED,
                 event_date=date,
                 decision_number=file.decision_number,
+                # R1.1: the age counts on the day the cell considered the admission.
+                age_checked_on=file.cell_resolution_date,
             )
         except RecordValidationError as exc:
             field, messages = next(iter(exc.errors.items()))

@@ -32,8 +32,14 @@ DERIVED_FIELDS = {
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 
 
-def _record_errors(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, list[str]]:
-    """Check a member record against the rules; {} when it is consistent."""
+def _record_errors(
+    data: dict[str, Any], *, exclude_pk: int | None, age_checked_on: dt.date | None = None
+) -> dict[str, list[str]]:
+    """Check a member record against the rules; {} when it is consistent.
+
+    R1.1 counts the age on the day the cell considered the admission
+    (`age_checked_on`, when the admission workflow knows it); a record typed in
+    from a dossier only has the admission dates, and is checked on those."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str | None) -> None:
@@ -66,7 +72,7 @@ def _record_errors(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str,
             add(field, "Ngày kết nạp phải sau ngày sinh.")
         else:
             # R1.1-R1.2: 18 to 60 on admission; over 60 only with the written consent.
-            message = rules.admission_age_error(birth, admitted)
+            message = rules.admission_age_error(birth, age_checked_on or admitted)
             if message and not ("60" in message and (data.get("age_exception") or "").strip()):
                 add(field, message)
     if birth and joining and joining <= birth and "joining_date" not in errors:
@@ -160,6 +166,7 @@ def member_create(
     event_kind: str = EventKind.ADMITTED,
     event_date: dt.date | None = None,
     decision_number: str = "",
+    age_checked_on: dt.date | None = None,
 ) -> Member:
     """Register a member in a cell with the first event of their history.
 
@@ -172,7 +179,7 @@ def member_create(
             field="organization",
         )
     data = _clean(data)
-    errors = _record_errors(data, exclude_pk=None)
+    errors = _record_errors(data, exclude_pk=None, age_checked_on=age_checked_on)
     if event_kind == EventKind.ADMITTED and not data.get("joining_date"):
         errors.setdefault("joining_date", []).append(
             "Cần có ngày vào Đảng (ngày lễ kết nạp) cho đảng viên kết nạp mới."

@@ -375,3 +375,34 @@ def test_official_date_after_the_end_of_probation_is_refused():
             data=_valid(official_date=D(2011, 5, 20)),
         )
     assert "19/05/2011" in err.value.errors["official_date"][0]
+
+
+def test_admission_age_is_counted_on_the_cells_meeting_day_when_known():
+    """R1.1: 60 years exactly at the cell's meeting passes even when the decision
+    comes two months later; without the meeting day the decision date counts."""
+    from dangvien.organizations.tests.factories import build_tree
+
+    cell = build_tree()["cell_a"]
+    data = {
+        "family_name": "Lê",
+        "middle_name": "Văn",
+        "given_name": "Sáu",
+        "gender": "M",
+        "birth_date": dt.date(1965, 3, 10),
+        "admission_decision_date": dt.date(2025, 5, 12),  # 60 years and 2 months
+        "joining_date": dt.date(2025, 5, 20),
+    }
+    with pytest.raises(RecordValidationError) as exc:
+        services.member_create(actor=None, organization=cell, data=dict(data))
+    assert "admission_decision_date" in exc.value.errors
+    member = services.member_create(
+        actor=None, organization=cell, data=dict(data), age_checked_on=dt.date(2025, 3, 10)
+    )
+    assert member.status == "probationary"
+    with pytest.raises(RecordValidationError):  # 60 years and 1 month at the meeting
+        services.member_create(
+            actor=None,
+            organization=cell,
+            data={**data, "given_name": "Bảy"},
+            age_checked_on=dt.date(2025, 4, 10),
+        )
