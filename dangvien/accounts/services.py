@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangvien.core.errors import DomainError
@@ -97,8 +98,9 @@ def _may_grant(actor, role: str, organization) -> bool:
         RoleGrant.objects.filter(
             user=actor,
             role=Role.ORGANISATION_BOARD,
-            valid_to__isnull=True,
+            valid_from__lte=dt.date.today(),
         )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date.today()))
         .filter(
             organization__path__in=[
                 organization.path[:i] for i in range(4, len(organization.path) + 1, 4)
@@ -191,6 +193,13 @@ def two_factor_reset(*, actor, user) -> SecurityEvent:
     )
     for device in devices:
         device.delete()
+    # A token was issued against the old authenticator: it goes with it.
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        event.details["api_tokens_revoked"] = revoked
+        SecurityEvent.objects.filter(pk=event.pk).update(details=event.details)
     return event
 
 

@@ -208,19 +208,10 @@ def _issue_decision(*, actor, file, cell, date, summary, articles, signer_name):
     )
 
 
-def official_members_on(cell: Organization, day: dt.date) -> int:
-    """R1.8: all official members of the cell on the meeting date, from the events."""
-    return (
-        member_selectors.members_of_organization_on(cell, day)
-        .filter(status_on=Status.OFFICIAL)
-        .count()
-    )
-
-
 def _record_vote(*, file, cell, meeting_date, votes_for, proposal="", actor) -> CellVote:
     if votes_for is None or votes_for < 0:
         raise DomainError("Số tán thành phải là số không âm.", field="votes_for")
-    officials = official_members_on(cell, meeting_date)
+    officials = member_selectors.official_member_count_on(cell, meeting_date)
     if officials == 0:
         raise DomainError(
             f"Chi bộ không có đảng viên chính thức nào ngày {meeting_date:%d/%m/%Y}.",

@@ -267,3 +267,43 @@ def test_the_command_checks_the_named_actor(django_user_model):
     with pytest.raises(CommandError, match="không có thẩm quyền"):
         call_command("reset_2fa", "bantc", "--by", "chibo")
     assert _state() == before
+
+
+def test_a_reset_also_revokes_the_users_api_tokens(client, django_user_model):
+    from dangvien.accounts.models import ApiToken
+
+    tree = build_tree()
+    user, device = _enrolled(django_user_model, "bantc", Role.ORGANISATION_BOARD, tree["province"])
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": "bantc", "password": "pw-Test-1234", "otp": _code(device)},
+        content_type="application/json",
+    ).json()["token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get(f"/api/v1/organizations/{tree['province'].pk}", **bearer).status_code == 200
+    admin = django_user_model.objects.create_superuser("root", password="x-Test-12345")
+    event = services.two_factor_reset(actor=admin, user=user)
+    assert event.details["api_tokens_revoked"] == 1
+    assert client.get(f"/api/v1/organizations/{tree['province'].pk}", **bearer).status_code == 401
+    assert ApiToken.objects.filter(user=user).exists()  # revoked, kept
+
+
+def test_a_board_grant_dated_in_the_future_does_not_grant_yet(django_user_model):
+    tree = build_tree()
+    board = user_with_role(
+        django_user_model,
+        "bantc",
+        Role.ORGANISATION_BOARD,
+        tree["commune"],
+    )
+    RoleGrant.objects.filter(user=board).update(valid_from=dt.date.today() + dt.timedelta(days=1))
+    other = django_user_model.objects.create_user("x", password="x-Test-12345")
+    with pytest.raises(DomainError):
+        services.role_grant(
+            actor=board,
+            user=other,
+            role=Role.CELL_SECRETARY,
+            organization=tree["cell_a"],
+            valid_from=dt.date.today(),
+        )
+    assert not RoleGrant.objects.filter(user=other).exists()
