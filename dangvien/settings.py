@@ -197,3 +197,8 @@ LOGGING = {
 
 # REST API bearer tokens live this long (seconds).
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=8 * 3600)
+
+# Working days (core.workdays): a year's decisions the `holidays` package does not
+# know yet: extra days off, and Saturdays worked in exchange (ISO dates, comma separated).
+DANGVIEN_EXTRA_DAYS_OFF = env.list("DANGVIEN_EXTRA_DAYS_OFF", default=[])
+DANGVIEN_EXTRA_WORKING_DAYS = env.list("DANGVIEN_EXTRA_WORKING_DAYS", default=[])

@@ -12,4 +12,9 @@ def navigation(request) -> dict:
     from dangvien.web.views import _scope
 
     scope = _scope(request)
-    return {"show_areas": scope.everything or bool(scope.paths)}
+    return {
+        "show_areas": scope.everything or bool(scope.paths),
+        # The access log is for the organisation board, the inspection committee
+        # and the administrator (the page itself checks again).
+        "show_access_log": scope.everything or bool(scope.sensitive_paths),
+    }

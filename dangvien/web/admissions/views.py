@@ -13,32 +13,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangvien.accounts.scope import Scope, scope_for
 from dangvien.admissions import selectors, services
 from dangvien.admissions.models import AdmissionFile, RecognitionFile, Stage
-from dangvien.core.errors import DomainError, RecordValidationError
+from dangvien.core.errors import DomainError
 from dangvien.documents.selectors import documents_of
 from dangvien.members import selectors as member_selectors
 from dangvien.members.models import Member, Status
 from dangvien.organizations import selectors as org_selectors
+from dangvien.web.views import _apply_errors, _scope
 
 from . import forms as f
-
-
-def _scope(request: HttpRequest) -> Scope:
-    if not hasattr(request, "_dangvien_scope"):
-        request._dangvien_scope = scope_for(request.user)  # type: ignore[attr-defined]
-    return request._dangvien_scope  # type: ignore[attr-defined]
-
-
-def _apply_errors(form, exc: DomainError) -> None:
-    if isinstance(exc, RecordValidationError):
-        for field, msgs in exc.errors.items():
-            for message in msgs:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
 
 # --- step tables: URL slug -> (service step, title, form, call) ---------------------------
 

@@ -20,7 +20,6 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_http_methods
 
-from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.liaison import selectors, services
 from dangvien.liaison.models import (
@@ -37,14 +36,9 @@ from dangvien.members import selectors as member_selectors
 from dangvien.members.models import Member
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
+from dangvien.web.views import _scope
 
 from . import forms as f
-
-
-def _scope(request: HttpRequest) -> Scope:
-    if not hasattr(request, "_dangvien_scope"):
-        request._dangvien_scope = scope_for(request.user)  # type: ignore[attr-defined]
-    return request._dangvien_scope  # type: ignore[attr-defined]
 
 
 def _org_from_query(request: HttpRequest) -> Organization | None:
