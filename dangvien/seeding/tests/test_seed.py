@@ -118,9 +118,7 @@ def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_mo
     from dangvien.compliance.models import Case
     from dangvien.compliance.selectors import CaseFilter, open_cases
 
-    kinds = set(
-        open_cases(scope_for(users["chibo"]), CaseFilter()).values_list("kind", flat=True)
-    )
+    kinds = set(open_cases(scope_for(users["chibo"]), CaseFilter()).values_list("kind", flat=True))
     assert {"admission", "transfer", "removal", "working_away"} <= kinds
     assert Case.objects.filter(kind="transfer", closed_on__isnull=True).count() == 2
 
