@@ -129,7 +129,7 @@ def test_unknown_kind_is_refused_and_uses_no_number(tree):
     assert issue(tree["commune"]).number == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_issues_get_distinct_numbers(tree):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are PostgreSQL's; SQLite serialises writers")
