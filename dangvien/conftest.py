@@ -15,12 +15,26 @@ def _media_in_tmp(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """A transactional test (browser, parallel seeding) ends by flushing every table,
-    the reference data that migrations load included. When a later test in the
-    same worker finds them gone, load them again inside its own transaction."""
+    the reference data that migrations load included (places, catalogues, content
+    types). When a later test in the same worker finds them gone, load them again
+    inside its own transaction."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None or marker.kwargs.get("transaction"):
+    if marker is None:
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    # Content-type ids cached by an earlier test may not match the rows of this
+    # one (a flush empties the table; a restore or re-creation renumbers it).
+    ContentType.objects.clear_cache()
+    if marker.kwargs.get("transaction"):
         return
     request.getfixturevalue("db")
+    if not ContentType.objects.exists():
+        from django.apps import apps
+        from django.contrib.contenttypes.management import create_contenttypes
+
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
     from dangvien.members.catalogues import catalogue_rows
     from dangvien.members.models import CatalogItem
     from dangvien.places.loader import load_places
