@@ -32,38 +32,25 @@ def case_sync(
 
     Call it from the workflow's service, inside its transaction, after each step.
     """
-    content_type = ContentType.objects.get_for_model(obj)
+    values = {
+        "kind": kind,
+        "organization": organization,
+        "org_path": organization.path,
+        "subject": subject[:160],
+        "member": member,
+        "step": step,
+        "step_label": step_label[:255],
+        "actor": actor[:120],
+        "due_date": due_date,
+        "url": url,
+        "closed_on": closed_on,
+    }
     case, _created = Case.objects.update_or_create(
-        content_type=content_type,
+        content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         slot=slot,
-        defaults={
-            "kind": kind,
-            "organization": organization,
-            "org_path": organization.path,
-            "subject": subject[:160],
-            "member": member,
-            "step": step,
-            "step_label": step_label[:255],
-            "actor": actor[:120],
-            "due_date": due_date,
-            "url": url,
-            "closed_on": closed_on,
-        },
-        create_defaults={
-            "kind": kind,
-            "organization": organization,
-            "org_path": organization.path,
-            "subject": subject[:160],
-            "member": member,
-            "step": step,
-            "step_label": step_label[:255],
-            "actor": actor[:120],
-            "due_date": due_date,
-            "url": url,
-            "closed_on": closed_on,
-            "opened_on": today or dt.date.today(),
-        },
+        defaults=values,
+        create_defaults={**values, "opened_on": today or dt.date.today()},
     )
     return case
 

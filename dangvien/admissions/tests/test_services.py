@@ -338,7 +338,7 @@ def test_sixty_years_and_some_days_still_passes():
 def test_a_file_idle_over_12_months_must_be_renewed_before_the_vote():
     cell, officials = cell_with_officials(3)
     file = file_with_dossier(cell, officials, certificate_date=D(2023, 12, 1))
-    # On the last day of the 12 months the vote is still allowed...
+    # The file goes stale the day after its 12 idle months: a vote that day is refused...
     assert services.admission_stale_from(file) == D(2025, 1, 9)
     before = _snapshot()
     with pytest.raises(DomainError) as err:

@@ -233,3 +233,18 @@ def test_open_cases_are_paged_by_due_date(client, django_user_model, tree, setti
     client.force_login(other)
     assert client.get(f"/viec-can-lam/?org={tree['cell_a'].pk}").status_code == 404
     assert "Không có việc nào" in client.get("/viec-can-lam/").content.decode()
+
+
+def test_the_workflow_menu_is_for_staff_and_the_access_log_link_for_the_board(
+    client, django_user_model, tree
+):
+    own = MemberFactory(organization=tree["cell_a"])
+    member = user_with_role(django_user_model, "dv", Role.MEMBER, tree["cell_a"])
+    Member.objects.filter(pk=own.pk).update(user=member)
+    secretary = user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"])
+    board = user_with_role(django_user_model, "bantc", Role.ORGANISATION_BOARD, tree["province"])
+    for user, menu, log in [(member, False, False), (secretary, True, False), (board, True, True)]:
+        client.force_login(user)
+        page = client.get(f"/dang-vien/{own.pk}/").content.decode()
+        assert ('aria-label="Nghiệp vụ"' in page) is menu, user.username
+        assert ('href="/nhat-ky-truy-cap/"' in page) is log, user.username

@@ -151,20 +151,25 @@ def _transfer_steps(scope, transfer) -> list[str]:
 def transfer_detail(request: HttpRequest, pk) -> HttpResponse:
     scope = _scope(request)
     transfer = selectors.transfer_get_for(scope, pk)
-    steps = _transfer_steps(scope, transfer)
+    return _render_transfer(request, scope, transfer)
+
+
+def _render_transfer(request: HttpRequest, scope, transfer, bound=None) -> HttpResponse:
+    """The transfer page with one form per step the caller may take now; `bound`
+    is (step, form) when a submitted form comes back with its errors."""
+    forms = [
+        (step, bound[1] if bound and bound[0] == step else STEP_FORMS[step]())
+        for step in _transfer_steps(scope, transfer)
+    ]
     context = {
         "transfer": transfer,
-        "forms": [(step, STEP_FORMS[step]()) for step in steps],
+        "forms": forms,
         "issuer": services.transfer_issuer(transfer)[0] if transfer.from_organization else None,
         "history": transfer.history.select_related("history_user").order_by("history_date"),
-        "documents": _documents_of(transfer),
+        "documents": list(documents_of(transfer)),
         "today": dt.date.today(),
     }
     return render(request, "movements/transfer_detail.html", context)
-
-
-def _documents_of(obj) -> list:
-    return list(documents_of(obj))
 
 
 @login_required
@@ -193,16 +198,7 @@ def transfer_step(request: HttpRequest, pk, step: str) -> HttpResponse:
         else:
             messages.success(request, "Đã ghi.")
             return redirect("transfer_detail", pk=transfer.pk)
-    forms = [(s, form if s == step else STEP_FORMS[s]()) for s in _transfer_steps(scope, transfer)]
-    context = {
-        "transfer": transfer,
-        "forms": forms,
-        "issuer": services.transfer_issuer(transfer)[0] if transfer.from_organization else None,
-        "history": transfer.history.select_related("history_user").order_by("history_date"),
-        "documents": _documents_of(transfer),
-        "today": dt.date.today(),
-    }
-    return render(request, "movements/transfer_detail.html", context, status=200)
+    return _render_transfer(request, scope, transfer, bound=(step, form))
 
 
 @login_required
@@ -316,7 +312,7 @@ def removal_detail(request: HttpRequest, pk) -> HttpResponse:
         "removal": removal,
         "form": form,
         "kinds": RemovalKind,
-        "documents": _documents_of(removal),
+        "documents": list(documents_of(removal)),
         "history": removal.history.select_related("history_user").order_by("history_date"),
     }
     return render(request, "movements/removal_detail.html", context)
