@@ -30,6 +30,7 @@ class Scope:
     member_id: int | None  # a member's own record (role MEMBER)
     write_paths: tuple[str, ...] = ()  # subtrees where records may be changed
     sensitive_paths: tuple[str, ...] = ()  # subtrees whose sensitive sections are shown
+    inspection_paths: tuple[str, ...] = ()  # subtrees where the inspection committee acts
 
     def org_q(self, field: str = "path") -> Q:
         if self.everything:
@@ -79,6 +80,7 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
     paths: list[str] = []
     write_paths: list[str] = []
     sensitive_paths: list[str] = []
+    inspection_paths: list[str] = []
     member_id = None
     for grant in grants:
         if grant.role == Role.SYSTEM_ADMIN:
@@ -92,12 +94,15 @@ def scope_for(user, on: dt.date | None = None) -> Scope:
             write_paths.append(grant.organization.path)
         if grant.role in SENSITIVE_ROLES:
             sensitive_paths.append(grant.organization.path)
+        if grant.role == Role.INSPECTION:
+            inspection_paths.append(grant.organization.path)
     return Scope(
         everything=False,
         paths=_outermost(paths),
         member_id=member_id,
         write_paths=_outermost(write_paths),
         sensitive_paths=_outermost(sensitive_paths),
+        inspection_paths=_outermost(inspection_paths),
     )
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from dangvien.core.actors import history_user
 from dangvien.core.errors import DomainError
 
 from .models import AccessLog, ApiToken, SecurityEvent, SecurityEventKind
@@ -124,7 +125,7 @@ def role_grant(*, actor, user, role: str, organization, valid_from: dt.date):
     grant = RoleGrant(
         user=user, role=role, organization=organization, valid_from=valid_from, granted_by=actor
     )
-    grant._history_user = actor
+    grant._history_user = history_user(actor)
     grant.save()
     return grant
 
@@ -142,7 +143,7 @@ def role_revoke(*, actor, grant, valid_to: dt.date):
     if valid_to < grant.valid_from:
         raise DomainError("Ngày thu hồi không được trước ngày giao.", field="valid_to")
     grant.valid_to = valid_to
-    grant._history_user = actor
+    grant._history_user = history_user(actor)
     grant.save(update_fields=["valid_to"])
     return grant
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from dangvien.accounts.scope import scope_for
 from dangvien.compliance.models import CaseKind
 from dangvien.compliance.selectors import CaseFilter, open_cases_page
+from dangvien.compliance.workflow import Body
 from dangvien.core.errors import DomainError
 from dangvien.members import selectors as member_selectors
 from dangvien.movements import selectors as movement_selectors
@@ -21,6 +22,7 @@ from dangvien.movements import services as movement_services
 from dangvien.movements.models import TransferKind, TransferReason
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
+from dangvien.web.cases.registry import case_display
 
 router = Router(tags=["Quy trình"])
 
@@ -45,6 +47,9 @@ class CaseItem(Schema):
     organization: Ref
     step: str
     step_label: str
+    acting_body: str
+    acting_body_label: str
+    acting_organization: Ref | None
     actor: str
     due_date: dt.date | None
     overdue_days: int
@@ -60,6 +65,8 @@ class CaseQuery(Schema):
     org: int | None = Field(None, ge=1, le=2**63 - 1, description="Tổ chức đảng (cả cây con)")
     kind: CaseKind | None = Field(None, description="Loại việc")
     overdue: bool = Field(False, description="Chỉ việc quá hạn")
+    acting_body: Body | None = Field(None, description="Chỉ việc do cơ quan này thực hiện")
+    mine: bool = Field(False, description="Chỉ việc tài khoản này phải thực hiện")
     cursor: str | None = Field(None, max_length=40)
 
 
@@ -72,7 +79,12 @@ def cases(request, query: Query[CaseQuery]):
     org = org_selectors.organization_get_for(scope, query.org) if query.org else None
     today = dt.date.today()
     flt = CaseFilter(
-        organization=org, kind=query.kind or "", overdue_only=query.overdue, today=today
+        organization=org,
+        kind=query.kind or "",
+        overdue_only=query.overdue,
+        today=today,
+        acting_body=query.acting_body or "",
+        mine=query.mine,
     )
     page = open_cases_page(scope, flt, query.cursor)
     return {
@@ -85,11 +97,16 @@ def cases(request, query: Query[CaseQuery]):
                 "member_id": c.member_id,
                 "organization": {"id": c.organization_id, "name": c.organization_name},
                 "step": c.step,
-                "step_label": c.step_label,
-                "actor": c.actor,
+                "acting_body": c.acting_body,
+                "acting_body_label": Body(c.acting_body).label if c.acting_body else "",
+                "acting_organization": (
+                    {"id": c.acting_organization_id, "name": c.acting_organization_name}
+                    if c.acting_organization_id
+                    else None
+                ),
                 "due_date": c.due_date,
                 "overdue_days": max(0, (today - c.due_date).days) if c.due_date else 0,
-                "url": c.url,
+                **case_display(c),
             }
             for c in page.items
         ],

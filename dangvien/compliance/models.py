@@ -49,11 +49,23 @@ class Case(models.Model):
         Organization, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     org_path = models.CharField(max_length=255)
+    # The step the case waits for (a code of the workflow's table), a short
+    # detail (the vote round, the year of a comment), the acting body and its
+    # organisation: the web layer turns them into words and links.
     step = models.CharField("bước", max_length=40)
-    step_label = models.CharField("bước tiếp theo", max_length=255)
-    actor = models.CharField("ai thực hiện", max_length=120)
+    detail = models.CharField("chi tiết", max_length=120, blank=True, default="")
+    acting_body = models.CharField("cơ quan thực hiện", max_length=24, blank=True, default="")
+    acting_organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        verbose_name="tổ chức thực hiện",
+    )
+    acting_path = models.CharField(max_length=255, blank=True, default="")
     due_date = models.DateField("hạn", null=True, blank=True)
-    url = models.CharField(max_length=255)
     opened_on = models.DateField("mở ngày")
     closed_on = models.DateField("đóng ngày", null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -80,8 +92,15 @@ class Case(models.Model):
                 name="case_open_due",
                 condition=Q(closed_on__isnull=True),
             ),
+            # Open cases a body must act on ("việc của tôi"), by due date.
+            models.Index(
+                fields=["acting_path", "due_date", "id"],
+                name="case_open_acting_due",
+                opclasses=["varchar_pattern_ops", "", ""],
+                condition=Q(closed_on__isnull=True),
+            ),
             models.Index(fields=["member"], name="case_member"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject} — {self.step_label}"
+        return f"{self.get_kind_display()}: {self.subject} — {self.step}"

@@ -21,10 +21,16 @@ def cases_visible_to(scope: Scope) -> QuerySet[Case]:
 
 @dataclass
 class CaseFilter:
+    """organization: the subtree (fetched through the scope); kind: a CaseKind;
+    acting_body: a workflow Body code; mine: only the cases the caller's writing
+    roles must act on (the acting organisation inside their write scope)."""
+
     organization: Organization | None = None
     kind: str = ""
     overdue_only: bool = False
     today: dt.date | None = None
+    acting_body: str = ""
+    mine: bool = False
 
 
 def open_cases(scope: Scope, flt: CaseFilter) -> QuerySet[Case]:
@@ -39,6 +45,13 @@ def open_cases(scope: Scope, flt: CaseFilter) -> QuerySet[Case]:
         qs = cases_visible_to(scope).filter(closed_on__isnull=True)
     if flt.kind:
         qs = qs.filter(kind=flt.kind)
+    if flt.acting_body:
+        qs = qs.filter(acting_body=flt.acting_body)
+    if flt.mine and not scope.everything:
+        mine = Q(pk__in=[])
+        for path in scope.write_paths:
+            mine |= Q(acting_path__startswith=path)
+        qs = qs.filter(mine)
     if flt.overdue_only:
         qs = qs.filter(due_date__lt=flt.today or dt.date.today())
     return qs.order_by(F("due_date").asc(nulls_last=True), "id")
@@ -61,19 +74,24 @@ def decode_case_cursor(cursor: str | None) -> tuple[dt.date | None, int] | None:
 
 @dataclass(frozen=True)
 class CaseRow:
-    """One open case as the list shows it (plain values, no model instances)."""
+    """One open case as the list shows it (plain values, no model instances).
+
+    `step` is a code of the workflow's table and `acting_body` a Body code: the
+    web layer (`web.cases.registry`) turns them into words and a link."""
 
     pk: int
     kind: str
     subject: str
     member_id: int | None
+    object_id: int
     organization_id: int
     organization_name: str
     step: str
-    step_label: str
-    actor: str
+    detail: str
+    acting_body: str
+    acting_organization_id: int | None
+    acting_organization_name: str | None
     due_date: dt.date | None
-    url: str
 
     @property
     def kind_label(self) -> str:
@@ -85,13 +103,15 @@ ROW_FIELDS = (
     "kind",
     "subject",
     "member_id",
+    "object_id",
     "organization_id",
     "organization__name",
     "step",
-    "step_label",
-    "actor",
+    "detail",
+    "acting_body",
+    "acting_organization_id",
+    "acting_organization__name",
     "due_date",
-    "url",
 )
 
 

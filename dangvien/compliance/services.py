@@ -19,18 +19,20 @@ def case_sync(
     organization: Organization,
     subject: str,
     step: str,
-    step_label: str,
-    actor: str,
     due_date: dt.date | None,
-    url: str,
     member=None,
     slot: str = "",
     closed_on: dt.date | None = None,
     today: dt.date | None = None,
+    acting_body: str = "",
+    acting_organization: Organization | None = None,
+    detail: str = "",
+    **_legacy,
 ) -> Case:
     """Open or update the case of `obj` (and `slot`), or close it with `closed_on`.
 
-    Call it from the workflow's service, inside its transaction, after each step.
+    Transitional: workflows declared on `compliance.workflow.Workflow` call
+    `Workflow.sync_case`, which derives every column from the step table.
     """
     values = {
         "kind": kind,
@@ -39,10 +41,11 @@ def case_sync(
         "subject": subject[:160],
         "member": member,
         "step": step,
-        "step_label": step_label[:255],
-        "actor": actor[:120],
+        "detail": detail[:120],
+        "acting_body": acting_body,
+        "acting_organization": acting_organization,
+        "acting_path": acting_organization.path if acting_organization else "",
         "due_date": due_date,
-        "url": url,
         "closed_on": closed_on,
     }
     case, _created = Case.objects.update_or_create(

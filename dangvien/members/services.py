@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 
+from dangvien.core.actors import history_user
 from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.core.vietnamese import fold, name_sort_key, normalize_name_part
 from dangvien.organizations.models import Organization
@@ -191,7 +192,7 @@ def member_create(
     member.org_path = organization.path
     member.status = Status.PROBATIONARY
     _refresh_name_cache(member)
-    member._history_user = actor  # type: ignore[attr-defined]
+    member._history_user = history_user(actor)
     member.save()
     if event_kind == EventKind.ADMITTED:
         date = event_date or data["joining_date"]
@@ -244,7 +245,7 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
         setattr(member, key, value)
     _refresh_name_cache(member)
     member.version += 1
-    member._history_user = actor  # type: ignore[attr-defined]
+    member._history_user = history_user(actor)
     member.save()
     return member
 
@@ -411,7 +412,7 @@ def member_save_rows(
             continue
         for key, value in values.items():
             setattr(row, key, value)
-        row._history_user = actor
+        row._history_user = history_user(actor)
         row.save()
         saved += 1
     if saved:

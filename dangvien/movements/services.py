@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from dangvien.compliance.models import Case, CaseKind
 from dangvien.compliance.services import case_close, case_sync
+from dangvien.core.actors import history_user
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.documents.models import DocumentKind
 from dangvien.documents.services import document_issue
@@ -194,9 +195,9 @@ def transfer_open(
         period_start=period_start if kind == TransferKind.TEMPORARY else None,
         period_end=period_end if kind == TransferKind.TEMPORARY else None,
         note=note,
-        created_by=actor,
+        created_by=history_user(actor),
     )
-    transfer._history_user = actor  # type: ignore[attr-defined]
+    transfer._history_user = history_user(actor)
     transfer.save()
     _sync_transfer_cases(transfer, dt.date.today())
     return transfer
@@ -207,7 +208,7 @@ _MONTH_RE = re.compile(r"^(0[1-9]|1[0-2])/(19|20)\d\d$")
 
 def _save(transfer: Transfer, actor) -> None:
     transfer.version += 1
-    transfer._history_user = actor  # type: ignore[attr-defined]
+    transfer._history_user = history_user(actor)
     transfer.save()
 
 
@@ -464,9 +465,9 @@ def transfer_register_incoming(
         present_due=present_due,
         received_on=received_on,
         dossier_checked=True,
-        created_by=actor,
+        created_by=history_user(actor),
     )
-    transfer._history_user = actor  # type: ignore[attr-defined]
+    transfer._history_user = history_user(actor)
     transfer.save()
     return transfer
 
@@ -575,9 +576,9 @@ def removal_propose(
         votes_for=votes_for,
         resolution_number=resolution_number.strip()[:64],
         status=RemovalStatus.PROPOSED if passed else RemovalStatus.FAILED_VOTE,
-        created_by=actor,
+        created_by=history_user(actor),
     )
-    removal._history_user = actor  # type: ignore[attr-defined]
+    removal._history_user = history_user(actor)
     removal.save()
     if passed:
         resolution = _issue_removal_resolution(removal, actor)
@@ -722,7 +723,7 @@ def removal_decide(
         _issue_removal_decision(removal, actor)
     else:
         removal.status = RemovalStatus.REJECTED
-    removal._history_user = actor  # type: ignore[attr-defined]
+    removal._history_user = history_user(actor)
     removal.save()
     case_close(removal, on=dt.date.today())
     return removal
@@ -769,9 +770,9 @@ def removal_record(
         effective_date=date,
         status=RemovalStatus.DECIDED,
         event=event,
-        created_by=actor,
+        created_by=history_user(actor),
     )
-    removal._history_user = actor  # type: ignore[attr-defined]
+    removal._history_user = history_user(actor)
     removal.save()
     _close_member_cases(member)
     return removal

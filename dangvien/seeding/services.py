@@ -15,6 +15,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Max
 
 from dangvien.accounts.models import Role, RoleGrant
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, Member, MembershipEvent
 from dangvien.organizations.models import Level, Organization, OrganizationEvent
@@ -250,7 +251,7 @@ def demo_workflows(today: dt.date | None = None) -> int:
     if len(officials) < 6:
         return Case.objects.filter(closed_on__isnull=True).count()
     admissions.admission_open(
-        actor=None,
+        actor=SYSTEM,
         organization=cell,
         opened_on=today - dt.timedelta(days=20),
         data={
@@ -265,9 +266,9 @@ def demo_workflows(today: dt.date | None = None) -> int:
             "education_level": "12/12",
         },
     )
-    admissions.recognition_open_due(actor=None, on=today)
+    admissions.recognition_open_due(actor=SYSTEM, on=today)
     movements.transfer_open(
-        actor=None,
+        actor=SYSTEM,
         member=officials[0],
         kind="permanent",
         reason="residence",
@@ -275,7 +276,7 @@ def demo_workflows(today: dt.date | None = None) -> int:
         to_organization=cells[1] if len(cells) > 1 else elsewhere,
     )
     late = movements.transfer_open(
-        actor=None,
+        actor=SYSTEM,
         member=officials[1],
         kind="permanent",
         reason="new_unit",
@@ -283,7 +284,7 @@ def demo_workflows(today: dt.date | None = None) -> int:
         to_organization=elsewhere,
     )
     movements.transfer_send(
-        actor=None,
+        actor=SYSTEM,
         transfer=late,
         sent_on=today - dt.timedelta(days=75),
         dues_paid_through=(today - dt.timedelta(days=100)).strftime("%m/%Y"),
@@ -300,7 +301,7 @@ def demo_workflows(today: dt.date | None = None) -> int:
         )
     year = today.year if today.month > 3 else today.year - 1
     movements.removal_propose(
-        actor=None,
+        actor=SYSTEM,
         member=officials[3],
         kind="name_deletion",
         cause="unpaid_dues",
@@ -309,7 +310,7 @@ def demo_workflows(today: dt.date | None = None) -> int:
         votes_for=Member.objects.filter(organization=cell, status=Status.OFFICIAL).count(),
     )
     liaison.working_away_report(
-        actor=None,
+        actor=SYSTEM,
         member=officials[4],
         reported_on=today - dt.timedelta(days=130),
         left_on=today - dt.timedelta(days=120),

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangvien.accounts import selectors as account_selectors
 from dangvien.accounts import services as account_services
 from dangvien.accounts.models import AccessKind
-from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
@@ -36,23 +35,12 @@ from dangvien.members.timeline import member_timeline, organization_timeline
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS
 from dangvien.places.models import Commune
+from dangvien.web.common import apply_errors, parse_date, request_scope
 
-
-def _scope(request: HttpRequest) -> Scope:
-    if not hasattr(request, "_dangvien_scope"):
-        request._dangvien_scope = scope_for(request.user)  # type: ignore[attr-defined]
-    return request._dangvien_scope  # type: ignore[attr-defined]
-
-
-def _parse_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
+# Shared web plumbing lives in web.common; the old names stay for the areas'
+# modules that import them from here.
+_scope = request_scope
+_parse_date = parse_date
 
 
 @login_required
@@ -209,13 +197,7 @@ def _editable_member(request: HttpRequest, pk):
     return member
 
 
-def _apply_errors(form, exc: DomainError) -> None:
-    if isinstance(exc, RecordValidationError):
-        for field, msgs in exc.errors.items():
-            for message in msgs:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+_apply_errors = apply_errors
 
 
 @login_required

@@ -8,6 +8,7 @@ import datetime as dt
 
 from dangvien.admissions import services
 from dangvien.admissions.models import AdmissionFile, IntroductionKind
+from dangvien.core.actors import SYSTEM
 from dangvien.members.models import Gender
 from dangvien.members.tests.factories import MemberFactory
 from dangvien.organizations.models import Level
@@ -60,7 +61,7 @@ def candidate_data(**over) -> dict:
     return data
 
 
-def open_file(cell, *, opened_on: dt.date = OPENED, actor=None, **over) -> AdmissionFile:
+def open_file(cell, *, opened_on: dt.date = OPENED, actor=SYSTEM, **over) -> AdmissionFile:
     return services.admission_open(
         actor=actor, organization=cell, data=candidate_data(**over), opened_on=opened_on
     )
@@ -84,7 +85,7 @@ def dossier_kwargs(introducers, date: dt.date, **over) -> dict:
 
 
 def file_with_dossier(
-    cell, introducers, *, opened_on=OPENED, dossier_on=DOSSIER, actor=None, **over
+    cell, introducers, *, opened_on=OPENED, dossier_on=DOSSIER, actor=SYSTEM, **over
 ):
     file = open_file(cell, opened_on=opened_on, actor=actor, **over)
     return services.admission_complete_dossier(
@@ -92,7 +93,7 @@ def file_with_dossier(
     )
 
 
-def file_agreed(cell, members, *, meeting=MEETING, actor=None, **over):
+def file_agreed(cell, members, *, meeting=MEETING, actor=SYSTEM, **over):
     """A file the cell has agreed on (all official members for)."""
     file = file_with_dossier(cell, members, actor=actor, **over)
     services.admission_cell_vote(
@@ -107,7 +108,7 @@ def file_agreed(cell, members, *, meeting=MEETING, actor=None, **over):
 
 
 def file_decided(
-    cell, members, *, meeting=MEETING, grassroots=None, decision=None, actor=None, **over
+    cell, members, *, meeting=MEETING, grassroots=None, decision=None, actor=SYSTEM, **over
 ):
     file = file_agreed(cell, members, meeting=meeting, actor=actor, **over)
     services.admission_grassroots_resolve(

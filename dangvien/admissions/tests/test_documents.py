@@ -8,6 +8,7 @@ import pytest
 from dangvien.admissions import services
 from dangvien.admissions.models import RecognitionFile
 from dangvien.admissions.tests.factories import cell_with_officials, file_with_dossier
+from dangvien.core.actors import SYSTEM
 from dangvien.documents.models import DocumentKind, IssuedDocument
 from dangvien.documents.selectors import documents_of
 from dangvien.documents.services import document_render
@@ -21,13 +22,13 @@ def test_resolution_and_decisions_are_issued_when_the_number_is_left_blank():
     cell, officials = cell_with_officials(3)
     file = file_with_dossier(cell, officials)
     services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=2, signer_name="Lê Văn Bắc"
+        actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=2, signer_name="Lê Văn Bắc"
     )
     services.admission_grassroots_resolve(
-        actor=None, file=file, date=D(2024, 3, 14), resolution_number="12-NQ/ĐU"
+        actor=SYSTEM, file=file, date=D(2024, 3, 14), resolution_number="12-NQ/ĐU"
     )
     services.admission_decide(
-        actor=None, file=file, decision_date=D(2024, 3, 28), decision_number="", decided_by=""
+        actor=SYSTEM, file=file, decision_date=D(2024, 3, 28), decision_number="", decided_by=""
     )
     file.refresh_from_db()
     papers = list(documents_of(file))
@@ -39,15 +40,15 @@ def test_resolution_and_decisions_are_issued_when_the_number_is_left_blank():
     for paper in papers:
         assert document_render(paper)[:2] == b"PK"  # a .docx (zip) file
 
-    member = services.admission_ceremony(actor=None, file=file, date=D(2024, 4, 12))
+    member = services.admission_ceremony(actor=SYSTEM, file=file, date=D(2024, 4, 12))
     assert member.admission_decision_number == papers[1].symbol
     rec = RecognitionFile.objects.get(member=member)
-    services.recognition_cell_vote(actor=None, file=rec, meeting_date=D(2025, 4, 15), votes_for=3)
+    services.recognition_cell_vote(actor=SYSTEM, file=rec, meeting_date=D(2025, 4, 15), votes_for=3)
     services.recognition_grassroots_resolve(
-        actor=None, file=rec, date=D(2025, 4, 20), resolution_number="40-NQ/ĐU"
+        actor=SYSTEM, file=rec, date=D(2025, 4, 20), resolution_number="40-NQ/ĐU"
     )
     services.recognition_decide(
-        actor=None, file=rec, decision_date=D(2025, 5, 5), decision_number="", decided_by=""
+        actor=SYSTEM, file=rec, decision_date=D(2025, 5, 5), decision_number="", decided_by=""
     )
     rec_papers = list(documents_of(rec))
     assert [p.kind for p in rec_papers] == [DocumentKind.RESOLUTION, DocumentKind.DECISION]
@@ -61,7 +62,11 @@ def test_a_typed_number_issues_no_paper():
     cell, officials = cell_with_officials(3)
     file = file_with_dossier(cell, officials)
     services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=3, resolution_number="05-NQ/CB"
+        actor=SYSTEM,
+        file=file,
+        meeting_date=D(2024, 3, 7),
+        votes_for=3,
+        resolution_number="05-NQ/CB",
     )
     assert IssuedDocument.objects.count() == 0
 
@@ -69,5 +74,5 @@ def test_a_typed_number_issues_no_paper():
 def test_a_failed_vote_issues_no_resolution():
     cell, officials = cell_with_officials(3)
     file = file_with_dossier(cell, officials)
-    services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=1)
+    services.admission_cell_vote(actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=1)
     assert IssuedDocument.objects.count() == 0

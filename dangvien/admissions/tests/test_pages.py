@@ -10,6 +10,7 @@ from django.urls import reverse
 from dangvien.accounts.models import Role
 from dangvien.admissions.models import AdmissionFile, CellVote, RecognitionFile, Stage, StepLog
 from dangvien.admissions.tests.factories import cell_with_officials, file_with_dossier, open_file
+from dangvien.core.actors import SYSTEM
 from dangvien.members.models import Member
 from dangvien.members.tests.factories import MemberFactory, user_with_role
 from dangvien.organizations.tests.factories import build_tree
@@ -242,7 +243,7 @@ def test_readmission_page_opens_a_file_for_a_former_member(client, world):
 
     former = MemberFactory(organization=world["cell"], given_name="Sơn")
     member_services.member_add_event(
-        actor=None, member=former, kind=EventKind.NAME_DELETED, date=D(2020, 1, 10), reason="x"
+        actor=SYSTEM, member=former, kind=EventKind.NAME_DELETED, date=D(2020, 1, 10), reason="x"
     )
     client.force_login(world["secretary"])
     url = reverse("readmission_create") + f"?org={world['cell'].pk}&dv={former.pk}"

@@ -29,6 +29,7 @@ from dangvien.admissions.tests.factories import (
     open_file,
 )
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.members import services as member_services
 from dangvien.members.models import EventKind, Member, MembershipEvent, Status
@@ -114,7 +115,7 @@ def test_introducers_must_be_official_members_with_12_months_together():
     before = _snapshot()
     with pytest.raises(RecordValidationError) as err:
         services.admission_complete_dossier(
-            actor=None,
+            actor=SYSTEM,
             file=file,
             **dossier_kwargs(
                 [officials[0], probationary], D(2024, 2, 1), introducer_1_since=D(2023, 2, 2)
@@ -125,7 +126,7 @@ def test_introducers_must_be_official_members_with_12_months_together():
     assert _snapshot() == before
     # Exactly 12 months together is enough.
     services.admission_complete_dossier(
-        actor=None,
+        actor=SYSTEM,
         file=file,
         **dossier_kwargs(officials, D(2024, 2, 1), introducer_1_since=D(2023, 2, 1)),
     )
@@ -140,10 +141,10 @@ def test_youth_union_resolution_plus_one_member():
         [officials[0], None], D(2024, 2, 1), introduction_kind=IntroductionKind.YOUTH_UNION
     )
     with pytest.raises(RecordValidationError) as err:
-        services.admission_complete_dossier(actor=None, file=file, **kwargs)
+        services.admission_complete_dossier(actor=SYSTEM, file=file, **kwargs)
     assert "union_resolution" in err.value.errors
     kwargs["union_resolution"] = "Nghị quyết số 07-NQ/ĐTN ngày 20/01/2024"
-    file = services.admission_complete_dossier(actor=None, file=file, **kwargs)
+    file = services.admission_complete_dossier(actor=SYSTEM, file=file, **kwargs)
     assert file.introducer_2 is None and file.stage == Stage.DOSSIER_COMPLETE
 
 
@@ -152,7 +153,7 @@ def test_missing_comments_and_cv_check_are_refused():
     file = open_file(cell)
     with pytest.raises(RecordValidationError) as err:
         services.admission_complete_dossier(
-            actor=None,
+            actor=SYSTEM,
             file=file,
             **dossier_kwargs(
                 officials,
@@ -173,13 +174,19 @@ def test_a_step_out_of_order_is_refused_and_changes_nothing():
     file = open_file(cell)
     before = _snapshot()
     with pytest.raises(DomainError) as err:
-        services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=3)
+        services.admission_cell_vote(
+            actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=3
+        )
     assert err.value.code == "out_of_order" and "Đã mở hồ sơ" in err.value.message
     with pytest.raises(DomainError):
-        services.admission_ceremony(actor=None, file=file, date=D(2024, 3, 7))
+        services.admission_ceremony(actor=SYSTEM, file=file, date=D(2024, 3, 7))
     with pytest.raises(DomainError):
         services.admission_decide(
-            actor=None, file=file, decision_date=D(2024, 3, 7), decision_number="1", decided_by="x"
+            actor=SYSTEM,
+            file=file,
+            decision_date=D(2024, 3, 7),
+            decision_number="1",
+            decided_by="x",
         )
     assert _snapshot() == before
 
@@ -189,7 +196,10 @@ def test_dates_in_the_future_are_refused():
     file = file_with_dossier(cell, officials)
     with pytest.raises(DomainError) as err:
         services.admission_cell_vote(
-            actor=None, file=file, meeting_date=dt.date.today() + dt.timedelta(days=1), votes_for=3
+            actor=SYSTEM,
+            file=file,
+            meeting_date=dt.date.today() + dt.timedelta(days=1),
+            votes_for=3,
         )
     assert err.value.field == "meeting_date"
 
@@ -215,7 +225,7 @@ def test_vote_needs_two_thirds_of_all_official_members(votes, stage):
     )
     file = file_with_dossier(cell, officials)
     vote = services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=votes
+        actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=votes
     )
     assert vote.official_members == 9
     file.refresh_from_db()
@@ -226,11 +236,11 @@ def test_ten_official_members_need_seven():
     cell, officials = cell_with_officials(10)
     file = file_with_dossier(cell, officials)
     vote = services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=6
+        actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=6
     )
     assert not vote.passed
     vote = services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 4, 7), votes_for=7
+        actor=SYSTEM, file=file, meeting_date=D(2024, 4, 7), votes_for=7
     )
     assert vote.passed and vote.round == 2
 
@@ -238,7 +248,7 @@ def test_ten_official_members_need_seven():
 def test_official_members_are_counted_on_the_meeting_date():
     cell, officials = cell_with_officials(3)
     member_services.member_add_event(
-        actor=None,
+        actor=SYSTEM,
         member=officials[2],
         kind=EventKind.NAME_DELETED,
         date=D(2024, 3, 1),
@@ -246,7 +256,7 @@ def test_official_members_are_counted_on_the_meeting_date():
     )
     file = file_with_dossier(cell, officials)
     vote = services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=2
+        actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=2
     )
     assert vote.official_members == 2 and vote.passed
 
@@ -256,7 +266,9 @@ def test_more_votes_than_official_members_is_refused():
     file = file_with_dossier(cell, officials)
     before = _snapshot()
     with pytest.raises(DomainError) as err:
-        services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=4)
+        services.admission_cell_vote(
+            actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=4
+        )
     assert err.value.field == "votes_for"
     assert _snapshot() == before
 
@@ -266,20 +278,22 @@ def test_third_failed_vote_sends_the_file_to_the_higher_committee():
     file = file_with_dossier(cell, officials)
     for month in (3, 4):
         services.admission_cell_vote(
-            actor=None, file=file, meeting_date=D(2024, month, 7), votes_for=1
+            actor=SYSTEM, file=file, meeting_date=D(2024, month, 7), votes_for=1
         )
         file.refresh_from_db()
         assert file.stage == Stage.DOSSIER_COMPLETE
     assert _case(file).step_label.endswith("(lần 3)")
-    services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 5, 7), votes_for=1)
+    services.admission_cell_vote(actor=SYSTEM, file=file, meeting_date=D(2024, 5, 7), votes_for=1)
     file.refresh_from_db()
     assert file.stage == Stage.ESCALATED
     case = _case(file)
     assert case.step == "escalation" and case.actor == "Đảng bộ xã Thạch Lạc"
     with pytest.raises(DomainError):
-        services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 6, 7), votes_for=3)
+        services.admission_cell_vote(
+            actor=SYSTEM, file=file, meeting_date=D(2024, 6, 7), votes_for=3
+        )
     services.admission_escalation_decide(
-        actor=None, file=file, date=D(2024, 6, 10), agreed=True, note="Đồng ý tiếp tục xét"
+        actor=SYSTEM, file=file, date=D(2024, 6, 10), agreed=True, note="Đồng ý tiếp tục xét"
     )
     file.refresh_from_db()
     assert file.stage == Stage.CELL_AGREED and file.cell_resolution_date == D(2024, 6, 10)
@@ -293,11 +307,13 @@ def test_the_day_before_the_18th_birthday_fails_and_the_birthday_passes():
     file = file_with_dossier(cell, officials, birth_date=D(2006, 3, 8))
     before = _snapshot()
     with pytest.raises(DomainError) as err:
-        services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=3)
+        services.admission_cell_vote(
+            actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=3
+        )
     assert "18 tuổi" in err.value.message and err.value.field == "meeting_date"
     assert _snapshot() == before
     vote = services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 3, 8), votes_for=3
+        actor=SYSTEM, file=file, meeting_date=D(2024, 3, 8), votes_for=3
     )
     assert vote.passed
 
@@ -307,11 +323,13 @@ def test_sixty_years_and_one_month_needs_the_recorded_exception():
     file = file_with_dossier(cell, officials, birth_date=D(1964, 2, 7))  # 60y1m on 07/03/2024
     before = _snapshot()
     with pytest.raises(DomainError) as err:
-        services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=3)
+        services.admission_cell_vote(
+            actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=3
+        )
     assert err.value.field == "age_exception" and "60 tuổi" in err.value.message
     assert _snapshot() == before
     vote = services.admission_cell_vote(
-        actor=None,
+        actor=SYSTEM,
         file=file,
         meeting_date=D(2024, 3, 7),
         votes_for=3,
@@ -324,11 +342,11 @@ def test_sixty_years_and_some_days_still_passes():
     cell, officials = cell_with_officials(3)
     file = file_with_dossier(cell, officials, birth_date=D(1964, 3, 8))  # 59y11m29d
     assert services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=3
+        actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=3
     ).passed
     file2 = file_with_dossier(cell, officials, birth_date=D(1964, 2, 8))  # 60y0m28d
     assert services.admission_cell_vote(
-        actor=None, file=file2, meeting_date=D(2024, 3, 7), votes_for=3
+        actor=SYSTEM, file=file2, meeting_date=D(2024, 3, 7), votes_for=3
     ).passed
 
 
@@ -342,22 +360,24 @@ def test_a_file_idle_over_12_months_must_be_renewed_before_the_vote():
     assert services.admission_stale_from(file) == D(2025, 1, 9)
     before = _snapshot()
     with pytest.raises(DomainError) as err:
-        services.admission_cell_vote(actor=None, file=file, meeting_date=D(2025, 1, 9), votes_for=3)
+        services.admission_cell_vote(
+            actor=SYSTEM, file=file, meeting_date=D(2025, 1, 9), votes_for=3
+        )
     assert err.value.code == "stale" and "làm lại" in err.value.message
     assert _snapshot() == before
     # ...renewing before it is stale is not a step,
     with pytest.raises(DomainError):
         services.admission_complete_dossier(
-            actor=None, file=file, **dossier_kwargs(officials, D(2025, 1, 8))
+            actor=SYSTEM, file=file, **dossier_kwargs(officials, D(2025, 1, 8))
         )
     services.admission_complete_dossier(
-        actor=None, file=file, **dossier_kwargs(officials, D(2025, 1, 20))
+        actor=SYSTEM, file=file, **dossier_kwargs(officials, D(2025, 1, 20))
     )
     file.refresh_from_db()
     assert file.renewed_on == D(2025, 1, 20)
     assert file.log.filter(step="renew").exists()
     vote = services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2025, 2, 6), votes_for=3
+        actor=SYSTEM, file=file, meeting_date=D(2025, 2, 6), votes_for=3
     )
     assert vote.passed
 
@@ -366,7 +386,7 @@ def test_vote_on_the_last_day_before_staleness_is_allowed():
     cell, officials = cell_with_officials(3)
     file = file_with_dossier(cell, officials, certificate_date=D(2023, 12, 1))
     assert services.admission_cell_vote(
-        actor=None, file=file, meeting_date=D(2025, 1, 8), votes_for=3
+        actor=SYSTEM, file=file, meeting_date=D(2025, 1, 8), votes_for=3
     ).passed
 
 
@@ -387,14 +407,14 @@ def test_decision_within_60_working_days_counted_across_tet(decision, ok):
         application_date=D(2026, 10, 20),
         certificate_date=D(2026, 9, 1),
     )
-    services.admission_cell_vote(actor=None, file=file, meeting_date=D(2027, 1, 4), votes_for=3)
+    services.admission_cell_vote(actor=SYSTEM, file=file, meeting_date=D(2027, 1, 4), votes_for=3)
     services.admission_grassroots_resolve(
-        actor=None, file=file, date=D(2027, 1, 15), resolution_number="3-NQ/ĐU"
+        actor=SYSTEM, file=file, date=D(2027, 1, 15), resolution_number="3-NQ/ĐU"
     )
     assert _case(file).due_date == D(2027, 4, 5)
     before = _snapshot()
     call = dict(
-        actor=None,
+        actor=SYSTEM,
         file=file,
         decision_date=decision,
         decision_number="9-QĐ/ĐU",
@@ -422,27 +442,27 @@ def test_extension_of_at_most_30_working_days_moves_the_deadline():
         application_date=D(2026, 10, 20),
         certificate_date=D(2026, 9, 1),
     )
-    services.admission_cell_vote(actor=None, file=file, meeting_date=D(2027, 1, 4), votes_for=3)
+    services.admission_cell_vote(actor=SYSTEM, file=file, meeting_date=D(2027, 1, 4), votes_for=3)
     with pytest.raises(DomainError) as err:
-        services.admission_extend(actor=None, file=file, date=D(2027, 3, 1), days=31, reason="x")
+        services.admission_extend(actor=SYSTEM, file=file, date=D(2027, 3, 1), days=31, reason="x")
     assert err.value.field == "days"
     services.admission_extend(
-        actor=None, file=file, date=D(2027, 3, 1), days=30, reason="Chờ kết quả thẩm tra bổ sung"
+        actor=SYSTEM, file=file, date=D(2027, 3, 1), days=30, reason="Chờ kết quả thẩm tra bổ sung"
     )
     assert _case(file).due_date == D(2027, 5, 20)
     services.admission_grassroots_resolve(
-        actor=None, file=file, date=D(2027, 4, 1), resolution_number="3-NQ/ĐU"
+        actor=SYSTEM, file=file, date=D(2027, 4, 1), resolution_number="3-NQ/ĐU"
     )
     with pytest.raises(DomainError):
         services.admission_decide(
-            actor=None,
+            actor=SYSTEM,
             file=file,
             decision_date=D(2027, 5, 21),
             decision_number="9",
             decided_by="BTV",
         )
     services.admission_decide(
-        actor=None, file=file, decision_date=D(2027, 5, 20), decision_number="9", decided_by="BTV"
+        actor=SYSTEM, file=file, decision_date=D(2027, 5, 20), decision_number="9", decided_by="BTV"
     )
 
 
@@ -469,12 +489,12 @@ def test_ceremony_within_30_working_days_of_receiving_the_decision(ceremony, con
         application_date=D(2026, 10, 20),
         certificate_date=D(2026, 9, 1),
     )
-    services.admission_cell_vote(actor=None, file=file, meeting_date=D(2027, 1, 4), votes_for=3)
+    services.admission_cell_vote(actor=SYSTEM, file=file, meeting_date=D(2027, 1, 4), votes_for=3)
     services.admission_grassroots_resolve(
-        actor=None, file=file, date=D(2027, 1, 8), resolution_number="3"
+        actor=SYSTEM, file=file, date=D(2027, 1, 8), resolution_number="3"
     )
     services.admission_decide(
-        actor=None,
+        actor=SYSTEM,
         file=file,
         decision_date=D(2027, 1, 18),
         decision_number="9-QĐ/ĐU",
@@ -485,11 +505,15 @@ def test_ceremony_within_30_working_days_of_receiving_the_decision(ceremony, con
     before = _snapshot()
     if not ok:
         with pytest.raises(DomainError) as err:
-            services.admission_ceremony(actor=None, file=file, date=ceremony, late_consent=consent)
+            services.admission_ceremony(
+                actor=SYSTEM, file=file, date=ceremony, late_consent=consent
+            )
         assert err.value.field == "late_consent"
         assert _snapshot() == before
         return
-    member = services.admission_ceremony(actor=None, file=file, date=ceremony, late_consent=consent)
+    member = services.admission_ceremony(
+        actor=SYSTEM, file=file, date=ceremony, late_consent=consent
+    )
     assert member.status == Status.PROBATIONARY
     assert member.joining_date == ceremony
     assert member.admission_decision_date == D(2027, 1, 18)
@@ -592,14 +616,14 @@ def _probationary(cell, joined):
 def test_probation_ending_on_a_public_holiday_is_recognised_that_very_day():
     cell, officials = cell_with_officials(3)
     member = _probationary(cell, D(2025, 9, 2))
-    rec = services.recognition_open(actor=None, member=member, on=D(2026, 8, 10))
+    rec = services.recognition_open(actor=SYSTEM, member=member, on=D(2026, 8, 10))
     assert rec.probation_end == D(2026, 9, 2)  # National Day, a day off
-    services.recognition_cell_vote(actor=None, file=rec, meeting_date=D(2026, 10, 7), votes_for=2)
+    services.recognition_cell_vote(actor=SYSTEM, file=rec, meeting_date=D(2026, 10, 7), votes_for=2)
     services.recognition_grassroots_resolve(
-        actor=None, file=rec, date=D(2026, 10, 12), resolution_number="7"
+        actor=SYSTEM, file=rec, date=D(2026, 10, 12), resolution_number="7"
     )
     services.recognition_decide(
-        actor=None,
+        actor=SYSTEM,
         file=rec,
         decision_date=D(2026, 11, 2),
         decision_number="101-QĐ/ĐU",
@@ -614,9 +638,9 @@ def test_probation_ending_on_a_public_holiday_is_recognised_that_very_day():
 def test_recognition_considered_late_is_flagged_but_still_dated_at_probation_end(meeting, late):
     cell, officials = cell_with_officials(3)
     member = _probationary(cell, D(2025, 9, 2))
-    rec = services.recognition_open(actor=None, member=member, on=D(2026, 9, 1))
+    rec = services.recognition_open(actor=SYSTEM, member=member, on=D(2026, 9, 1))
     assert services.rules.recognition_consider_deadline(rec.probation_end) == D(2026, 10, 14)
-    services.recognition_cell_vote(actor=None, file=rec, meeting_date=meeting, votes_for=2)
+    services.recognition_cell_vote(actor=SYSTEM, file=rec, meeting_date=meeting, votes_for=2)
     rec.refresh_from_db()
     assert rec.considered_late is late
 
@@ -626,7 +650,7 @@ def test_recognition_in_the_first_month_of_probation_is_refused():
     member = _probationary(cell, D(2026, 11, 1))
     before = _snapshot()
     with pytest.raises(DomainError) as err:
-        services.recognition_open(actor=None, member=member, on=D(2026, 11, 20))
+        services.recognition_open(actor=SYSTEM, member=member, on=D(2026, 11, 20))
     assert "Chưa đến thời điểm" in err.value.message
     assert _snapshot() == before
 
@@ -636,12 +660,14 @@ def test_recognition_in_the_first_month_of_probation_is_refused():
 def test_recognition_decision_within_30_working_days_across_tet(decision, ok):
     cell, officials = cell_with_officials(3)
     member = _probationary(cell, D(2026, 1, 9))
-    rec = services.recognition_open(actor=None, member=member, on=D(2026, 12, 20))
-    services.recognition_cell_vote(actor=None, file=rec, meeting_date=D(2027, 1, 20), votes_for=2)
+    rec = services.recognition_open(actor=SYSTEM, member=member, on=D(2026, 12, 20))
+    services.recognition_cell_vote(actor=SYSTEM, file=rec, meeting_date=D(2027, 1, 20), votes_for=2)
     services.recognition_grassroots_resolve(
-        actor=None, file=rec, date=D(2027, 1, 25), resolution_number="7"
+        actor=SYSTEM, file=rec, date=D(2027, 1, 25), resolution_number="7"
     )
-    call = dict(actor=None, file=rec, decision_date=decision, decision_number="5", decided_by="BTV")
+    call = dict(
+        actor=SYSTEM, file=rec, decision_date=decision, decision_number="5", decided_by="BTV"
+    )
     if ok:
         services.recognition_decide(**call)
         member.refresh_from_db()
@@ -656,16 +682,16 @@ def test_recognition_decision_within_30_working_days_across_tet(decision, ok):
 def test_not_qualified_leads_to_name_deletion_with_reason():
     cell, officials = cell_with_officials(3)
     member = _probationary(cell, D(2025, 3, 3))
-    rec = services.recognition_open(actor=None, member=member, on=D(2026, 3, 3))
+    rec = services.recognition_open(actor=SYSTEM, member=member, on=D(2026, 3, 3))
     services.recognition_cell_vote(
-        actor=None, file=rec, meeting_date=D(2026, 3, 10), votes_for=3, proposal=Proposal.DELETE
+        actor=SYSTEM, file=rec, meeting_date=D(2026, 3, 10), votes_for=3, proposal=Proposal.DELETE
     )
     services.recognition_grassroots_resolve(
-        actor=None, file=rec, date=D(2026, 3, 16), resolution_number="9"
+        actor=SYSTEM, file=rec, date=D(2026, 3, 16), resolution_number="9"
     )
     with pytest.raises(DomainError) as err:
         services.recognition_decide(
-            actor=None,
+            actor=SYSTEM,
             file=rec,
             decision_date=D(2026, 3, 30),
             decision_number="5",
@@ -673,7 +699,7 @@ def test_not_qualified_leads_to_name_deletion_with_reason():
         )
     assert err.value.field == "deletion_reason"
     services.recognition_decide(
-        actor=None,
+        actor=SYSTEM,
         file=rec,
         decision_date=D(2026, 3, 30),
         decision_number="5",
@@ -691,13 +717,13 @@ def test_not_qualified_leads_to_name_deletion_with_reason():
 def test_third_failed_recognition_vote_goes_up():
     cell, officials = cell_with_officials(3)
     member = _probationary(cell, D(2025, 3, 3))
-    rec = services.recognition_open(actor=None, member=member, on=D(2026, 3, 3))
+    rec = services.recognition_open(actor=SYSTEM, member=member, on=D(2026, 3, 3))
     for day in (D(2026, 3, 10), D(2026, 4, 10), D(2026, 5, 10)):
-        services.recognition_cell_vote(actor=None, file=rec, meeting_date=day, votes_for=1)
+        services.recognition_cell_vote(actor=SYSTEM, file=rec, meeting_date=day, votes_for=1)
     rec.refresh_from_db()
     assert rec.stage == RecognitionStage.ESCALATED
     services.recognition_escalation_decide(
-        actor=None, file=rec, date=D(2026, 5, 20), proposal=Proposal.RECOGNISE, note="Đủ tư cách"
+        actor=SYSTEM, file=rec, date=D(2026, 5, 20), proposal=Proposal.RECOGNISE, note="Đủ tư cách"
     )
     rec.refresh_from_db()
     assert rec.stage == RecognitionStage.CELL_AGREED and rec.proposal == Proposal.RECOGNISE
@@ -708,9 +734,9 @@ def test_recognition_open_due_is_idempotent_and_bulk():
     due = [_probationary(cell, D(2025, 12, 10)), _probationary(cell, D(2025, 12, 22))]
     _probationary(cell, D(2026, 1, 10))  # ends 10/01/2027: more than 30 days after 01/12/2026
     already = _probationary(cell, D(2025, 11, 30))
-    services.recognition_open(actor=None, member=already, on=D(2026, 11, 20))
-    assert services.recognition_open_due(actor=None, on=D(2026, 12, 1)) == 2
-    assert services.recognition_open_due(actor=None, on=D(2026, 12, 1)) == 0
+    services.recognition_open(actor=SYSTEM, member=already, on=D(2026, 11, 20))
+    assert services.recognition_open_due(actor=SYSTEM, on=D(2026, 12, 1)) == 2
+    assert services.recognition_open_due(actor=SYSTEM, on=D(2026, 12, 1)) == 0
     opened = RecognitionFile.objects.filter(opened_on=D(2026, 12, 1))
     assert {f.member_id for f in opened} == {m.pk for m in due}
     for file in opened:
@@ -724,7 +750,7 @@ def test_recognition_open_due_within_a_subtree_only():
     other, _ = cell_with_officials(1)
     _probationary(cell, D(2025, 12, 10))
     _probationary(other, D(2025, 12, 10))
-    assert services.recognition_open_due(actor=None, on=D(2026, 12, 1), organization=cell) == 1
+    assert services.recognition_open_due(actor=SYSTEM, on=D(2026, 12, 1), organization=cell) == 1
 
 
 # --- readmission (R1.12) --------------------------------------------------------------------------
@@ -735,7 +761,7 @@ LEFT = D(2020, 1, 10)
 
 def _former(cell, left=LEFT, kind=EventKind.NAME_DELETED):
     member = MemberFactory(organization=cell)
-    member_services.member_add_event(actor=None, member=member, kind=kind, date=left, reason="x")
+    member_services.member_add_event(actor=SYSTEM, member=member, kind=kind, date=left, reason="x")
     member.refresh_from_db()
     return member
 
@@ -751,14 +777,14 @@ def test_readmission_after_36_months(opened, ok):
     )
     if ok:
         file = services.readmission_open(
-            actor=None, organization=cell, member=former, data=data, opened_on=opened
+            actor=SYSTEM, organization=cell, member=former, data=data, opened_on=opened
         )
         assert file.kind == FileKind.READMISSION and file.candidate.full_name == former.full_name
     else:
         before = _snapshot()
         with pytest.raises(RecordValidationError) as err:
             services.readmission_open(
-                actor=None, organization=cell, member=former, data=data, opened_on=opened
+                actor=SYSTEM, organization=cell, member=former, data=data, opened_on=opened
             )
         assert "36 tháng" in err.value.errors["opened_on"][0]
         assert _snapshot() == before
@@ -769,7 +795,7 @@ def test_readmission_refused_for_barred_categories():
     former = _former(cell)
     with pytest.raises(RecordValidationError) as err:
         services.readmission_open(
-            actor=None,
+            actor=SYSTEM,
             organization=cell,
             member=former,
             opened_on=D(2024, 1, 8),
@@ -782,22 +808,22 @@ def test_readmission_once_only_and_probation_again():
     cell, officials = cell_with_officials(3)
     former = _former(cell)
     file = services.readmission_open(
-        actor=None,
+        actor=SYSTEM,
         organization=cell,
         member=former,
         opened_on=D(2024, 1, 8),
         data=candidate_data(leaving_category=LeavingCategory.APPLIED_HARDSHIP),
     )
     services.admission_complete_dossier(
-        actor=None, file=file, **dossier_kwargs(officials, D(2024, 2, 1))
+        actor=SYSTEM, file=file, **dossier_kwargs(officials, D(2024, 2, 1))
     )
-    services.admission_cell_vote(actor=None, file=file, meeting_date=D(2024, 3, 7), votes_for=3)
+    services.admission_cell_vote(actor=SYSTEM, file=file, meeting_date=D(2024, 3, 7), votes_for=3)
     services.admission_grassroots_resolve(
-        actor=None, file=file, date=D(2024, 3, 14), resolution_number="1"
+        actor=SYSTEM, file=file, date=D(2024, 3, 14), resolution_number="1"
     )
     with pytest.raises(DomainError) as err:
         services.admission_decide(
-            actor=None,
+            actor=SYSTEM,
             file=file,
             decision_date=D(2024, 3, 28),
             decision_number="2",
@@ -805,7 +831,7 @@ def test_readmission_once_only_and_probation_again():
         )
     assert err.value.field == "readmission_approval"
     services.admission_decide(
-        actor=None,
+        actor=SYSTEM,
         file=file,
         decision_date=D(2024, 3, 28),
         decision_number="2",
@@ -813,7 +839,7 @@ def test_readmission_once_only_and_probation_again():
         readmission_approval="Văn bản 30-CV/TU ngày 20/03/2024",
     )
     members_before = Member.objects.count()
-    member = services.admission_ceremony(actor=None, file=file, date=D(2024, 4, 12))
+    member = services.admission_ceremony(actor=SYSTEM, file=file, date=D(2024, 4, 12))
     assert member.pk == former.pk and Member.objects.count() == members_before
     assert member.status == Status.PROBATIONARY
     assert member.events.filter(kind=EventKind.READMITTED, date=D(2024, 4, 12)).exists()
@@ -821,11 +847,11 @@ def test_readmission_once_only_and_probation_again():
     assert rec.probation_end == D(2025, 4, 12)
     # Out again, then a second readmission is never considered.
     member_services.member_add_event(
-        actor=None, member=member, kind=EventKind.NAME_DELETED, date=D(2024, 6, 1), reason="x"
+        actor=SYSTEM, member=member, kind=EventKind.NAME_DELETED, date=D(2024, 6, 1), reason="x"
     )
     with pytest.raises(RecordValidationError) as err:
         services.readmission_open(
-            actor=None,
+            actor=SYSTEM,
             organization=cell,
             member=member,
             opened_on=D(2026, 1, 8),
@@ -842,7 +868,7 @@ def test_a_member_in_activity_cannot_be_readmitted():
     cell, officials = cell_with_officials(1)
     with pytest.raises(RecordValidationError) as err:
         services.readmission_open(
-            actor=None,
+            actor=SYSTEM,
             organization=cell,
             member=officials[0],
             opened_on=D(2024, 1, 8),
@@ -854,11 +880,11 @@ def test_a_member_in_activity_cannot_be_readmitted():
 def test_closing_a_file_closes_its_case():
     cell, officials = cell_with_officials(1)
     file = open_file(cell)
-    services.admission_close(actor=None, file=file, date=D(2024, 2, 1), reason="Rút đơn")
+    services.admission_close(actor=SYSTEM, file=file, date=D(2024, 2, 1), reason="Rút đơn")
     file.refresh_from_db()
     assert file.stage == Stage.REFUSED and _case(file).closed_on == D(2024, 2, 1)
     with pytest.raises(DomainError):
-        services.admission_close(actor=None, file=file, date=D(2024, 2, 2), reason="Rút đơn")
+        services.admission_close(actor=SYSTEM, file=file, date=D(2024, 2, 2), reason="Rút đơn")
 
 
 def test_decided_file_goes_through_helpers():

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.core import NOT_SET
 
 from dangvien.accounts.models import Role
+from dangvien.core.actors import SYSTEM
 from dangvien.members.tests.factories import MemberFactory, user_with_role
 from dangvien.movements.services import transfer_open
 from dangvien.organizations.tests.factories import build_tree
@@ -26,7 +27,7 @@ def test_no_server_errors(django_user_model, client):
     member = MemberFactory(organization=tree["cell_a"])
     MemberFactory(organization=tree["cell_b"])
     transfer_open(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="permanent",
         reason="residence",

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from dangvien.core.actors import SYSTEM
 from dangvien.documents.models import DocumentKind
 from dangvien.documents.services import document_issue, document_render
 
@@ -21,7 +22,7 @@ SIGNATURE = {
 
 def _issue(tree, kind, summary, context, org="commune", day=dt.date(2026, 3, 7)):
     document = document_issue(
-        actor=None,
+        actor=SYSTEM,
         organization=tree[org],
         kind=kind,
         date=day,

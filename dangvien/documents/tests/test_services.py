@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import connection
 
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.documents.models import DocumentKind, IssuedDocument
 from dangvien.documents.render import context_decode
@@ -19,7 +20,7 @@ DAY = dt.date(2026, 3, 7)
 
 def issue(org, kind=DocumentKind.DECISION, day=DAY, **extra):
     return document_issue(
-        actor=None, organization=org, kind=kind, date=day, summary="về việc", context={}, **extra
+        actor=SYSTEM, organization=org, kind=kind, date=day, summary="về việc", context={}, **extra
     )
 
 
@@ -45,7 +46,7 @@ def test_numbering_restarts_at_a_new_term_and_back_dated_papers_keep_their_term(
     commune = tree["commune"]
     assert [issue(commune, day=dt.date(2025, 5, 1)).number for _ in range(3)] == [1, 2, 3]
     document_term_start(
-        actor=None, organization=commune, starts_on=dt.date(2025, 10, 1), label="2025-2030"
+        actor=SYSTEM, organization=commune, starts_on=dt.date(2025, 10, 1), label="2025-2030"
     )
     new_term = [issue(commune, day=dt.date(2025, 10, day)) for day in (1, 2)]
     assert [d.symbol for d in new_term] == ["01-QĐ/ĐU", "02-QĐ/ĐU"]
@@ -60,17 +61,17 @@ def test_numbering_restarts_at_a_new_term_and_back_dated_papers_keep_their_term(
 def test_transfer_letters_keep_one_register_across_terms(tree):
     commune = tree["commune"]
     issue(commune, DocumentKind.TRANSFER_LETTER, day=dt.date(2025, 5, 1))
-    document_term_start(actor=None, organization=commune, starts_on=dt.date(2025, 10, 1))
+    document_term_start(actor=SYSTEM, organization=commune, starts_on=dt.date(2025, 10, 1))
     letter = issue(commune, DocumentKind.TRANSFER_LETTER, day=dt.date(2025, 11, 1))
     assert letter.number == 2
     assert issue(commune, day=dt.date(2025, 11, 1)).number == 1
 
 
 def test_a_term_is_recorded_once(tree):
-    document_term_start(actor=None, organization=tree["commune"], starts_on=dt.date(2025, 10, 1))
+    document_term_start(actor=SYSTEM, organization=tree["commune"], starts_on=dt.date(2025, 10, 1))
     with pytest.raises(DomainError):
         document_term_start(
-            actor=None, organization=tree["commune"], starts_on=dt.date(2025, 10, 1)
+            actor=SYSTEM, organization=tree["commune"], starts_on=dt.date(2025, 10, 1)
         )
 
 
@@ -108,7 +109,7 @@ def test_a_renamed_issuer_keeps_the_old_name_on_old_papers(tree):
 
     old = issue(tree["commune"])
     organization_rename(
-        actor=None,
+        actor=SYSTEM,
         organization=tree["commune"],
         name="Đảng bộ xã Cẩm Xuyên mới",
         document_name="ĐẢNG ỦY XÃ CẨM XUYÊN MỚI",

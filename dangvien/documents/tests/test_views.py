@@ -6,6 +6,7 @@ from urllib.parse import unquote
 import pytest
 from django.urls import reverse
 
+from dangvien.core.actors import SYSTEM
 from dangvien.documents.models import DocumentKind
 from dangvien.documents.services import document_issue
 from dangvien.members.tests.factories import Role, user_with_role
@@ -19,7 +20,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def issue(org, *, kind=DocumentKind.DECISION, day=dt.date(2026, 3, 7), concerns=None, summary=""):
     return document_issue(
-        actor=None,
+        actor=SYSTEM,
         organization=org,
         kind=kind,
         date=day,

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.liaison import rules, selectors, services
 from dangvien.liaison.models import Exemption, ExemptionStatus
@@ -30,7 +31,7 @@ START, END, DECIDED, REPORTED = D(2024, 1, 10), D(2024, 12, 31), D(2024, 1, 15),
 
 def _temporary(member, *, start=START, end=END, ground="working_away"):
     return services.exemption_apply(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="temporary",
         ground=ground,
@@ -42,9 +43,9 @@ def _temporary(member, *, start=START, end=END, ground="working_away"):
 
 def _through(exemption, *, decided=DECIDED, reported=REPORTED):
     services.exemption_decide(
-        actor=None, exemption=exemption, decided_on=decided, resolution_number="05-NQ/CB"
+        actor=SYSTEM, exemption=exemption, decided_on=decided, resolution_number="05-NQ/CB"
     )
-    return services.exemption_report(actor=None, exemption=exemption, reported_on=reported)
+    return services.exemption_report(actor=SYSTEM, exemption=exemption, reported_on=reported)
 
 
 def test_full_procedure_writes_exempted_then_returned(member):
@@ -61,9 +62,9 @@ def test_full_procedure_writes_exempted_then_returned(member):
     assert exemption.reported_to == member.organization.parent.name
     case.refresh_from_db()
     assert case.step == "apply_return" and case.due_date == D(2024, 12, 31)
-    services.exemption_apply_return(actor=None, exemption=exemption, applied_on=D(2025, 1, 2))
+    services.exemption_apply_return(actor=SYSTEM, exemption=exemption, applied_on=D(2025, 1, 2))
     services.exemption_return(
-        actor=None, exemption=exemption, returned_on=D(2025, 1, 7), resolution_number="01-NQ/CB"
+        actor=SYSTEM, exemption=exemption, returned_on=D(2025, 1, 7), resolution_number="01-NQ/CB"
     )
     member.refresh_from_db()
     assert not member.is_exempt
@@ -75,7 +76,7 @@ def test_full_procedure_writes_exempted_then_returned(member):
 
 def test_reduction_is_recorded_but_does_not_exempt(member):
     reduction = services.exemption_apply(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="reduction",
         ground="poor_health",
@@ -114,11 +115,11 @@ def test_step_out_of_order_is_refused_and_changes_nothing(member):
     exemption = _temporary(member)
     before = _counts(member)
     with pytest.raises(DomainError) as exc:
-        services.exemption_report(actor=None, exemption=exemption, reported_on=D(2024, 1, 20))
+        services.exemption_report(actor=SYSTEM, exemption=exemption, reported_on=D(2024, 1, 20))
     assert exc.value.field == "step"
     with pytest.raises(DomainError):
         services.exemption_return(
-            actor=None, exemption=exemption, returned_on=D(2024, 2, 1), resolution_number="1"
+            actor=SYSTEM, exemption=exemption, returned_on=D(2024, 2, 1), resolution_number="1"
         )
     assert _counts(member) == before
     assert Exemption.objects.get(pk=exemption.pk).status == ExemptionStatus.APPLIED
@@ -130,7 +131,7 @@ def test_decision_without_a_number_issues_the_cells_resolution(member):
 
     exemption = _temporary(member)
     services.exemption_decide(
-        actor=None, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number=" "
+        actor=SYSTEM, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number=" "
     )
     exemption.refresh_from_db()
     document = IssuedDocument.objects.get(pk=exemption.resolution_document_id)
@@ -153,7 +154,7 @@ def test_decision_before_the_application_is_refused(member):
     exemption = _temporary(member)
     with pytest.raises(DomainError) as exc:
         services.exemption_decide(
-            actor=None, exemption=exemption, decided_on=D(2024, 1, 9), resolution_number="1"
+            actor=SYSTEM, exemption=exemption, decided_on=D(2024, 1, 9), resolution_number="1"
         )
     assert exc.value.field == "decided_on"
 
@@ -161,7 +162,7 @@ def test_decision_before_the_application_is_refused(member):
 def test_refusal_closes_the_case(member):
     exemption = _temporary(member)
     services.exemption_refuse(
-        actor=None, exemption=exemption, decided_on=D(2024, 1, 15), refusal_reason="Không đủ"
+        actor=SYSTEM, exemption=exemption, decided_on=D(2024, 1, 15), refusal_reason="Không đủ"
     )
     assert Case.objects.get().closed_on == D(2024, 1, 15)
     assert not Member.objects.get(pk=member.pk).is_exempt
@@ -175,7 +176,7 @@ def test_refusal_closes_the_case(member):
 def test_old_age_from_the_day_of_the_threshold(tree, applied_on, ok):
     member = MemberFactory(organization=tree["cell_a"], birth_date=D(1960, 6, 10))
     call = lambda: services.exemption_apply(  # noqa: E731
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="exemption",
         ground="old_age",
@@ -204,7 +205,7 @@ def test_old_age_threshold_for_women_and_configurable(tree, settings):
 @pytest.mark.parametrize(("months", "ok"), [(None, False), (2, False), (3, True)])
 def test_poor_health_needs_three_months_of_treatment(member, months, ok):
     kwargs = dict(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="exemption",
         ground="poor_health",
@@ -225,7 +226,7 @@ def test_poor_health_needs_three_months_of_treatment(member, months, ok):
 )
 def test_visiting_relatives_three_months_or_more(member, end, ok):
     kwargs = dict(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="temporary",
         ground="visiting",
@@ -247,7 +248,7 @@ def test_temporary_needs_an_end_and_away_grounds_are_temporary(member):
     assert exc.value.field == "end"
     with pytest.raises(DomainError) as exc:
         services.exemption_apply(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind="exemption",
             ground="working_away",
@@ -261,7 +262,7 @@ def test_temporary_needs_an_end_and_away_grounds_are_temporary(member):
 def test_future_start_cannot_be_decided_yet(member):
     today = dt.date.today()
     exemption = services.exemption_apply(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="temporary",
         ground="working_away",
@@ -271,7 +272,7 @@ def test_future_start_cannot_be_decided_yet(member):
     )
     with pytest.raises(DomainError) as exc:
         services.exemption_decide(
-            actor=None, exemption=exemption, decided_on=today, resolution_number="1"
+            actor=SYSTEM, exemption=exemption, decided_on=today, resolution_number="1"
         )
     assert exc.value.field == "decided_on"
     assert not Member.objects.get(pk=member.pk).is_exempt
@@ -291,7 +292,7 @@ def test_is_graded_false_only_for_a_full_exemption_in_force_at_year_end(tree):
     old = MemberFactory(organization=tree["cell_a"], birth_date=D(1955, 1, 1))
     away = MemberFactory(organization=tree["cell_a"])
     full = services.exemption_apply(
-        actor=None,
+        actor=SYSTEM,
         member=old,
         kind="exemption",
         ground="old_age",
@@ -304,9 +305,9 @@ def test_is_graded_false_only_for_a_full_exemption_in_force_at_year_end(tree):
     assert selectors.is_graded(old, 2022)
     assert not selectors.is_graded(old, 2023)
     assert selectors.is_graded(away, 2024)  # temporary (working away): graded from self-review
-    services.exemption_apply_return(actor=None, exemption=full, applied_on=D(2024, 12, 1))
+    services.exemption_apply_return(actor=SYSTEM, exemption=full, applied_on=D(2024, 12, 1))
     services.exemption_return(
-        actor=None, exemption=full, returned_on=D(2024, 12, 31), resolution_number="9"
+        actor=SYSTEM, exemption=full, returned_on=D(2024, 12, 31), resolution_number="9"
     )
     assert selectors.is_graded(old, 2024)  # back in activity on 31/12
     assert not selectors.is_graded(old, 2023)
@@ -325,7 +326,7 @@ def test_old_age_alone_is_not_enough(tree):
     old = MemberFactory(organization=tree["cell_a"], birth_date=D(1958, 1, 1))
     with pytest.raises(DomainError) as exc:
         services.exemption_apply(
-            actor=None,
+            actor=SYSTEM,
             member=old,
             kind="exemption",
             ground="old_age",

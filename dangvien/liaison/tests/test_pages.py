@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from dangvien.accounts.models import Role
+from dangvien.core.actors import SYSTEM
 from dangvien.liaison import services
 from dangvien.liaison.models import (
     Exemption,
@@ -42,7 +43,7 @@ def _as(client, user):
 
 def _exemption(member):
     return services.exemption_apply(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="temporary",
         ground="working_away",
@@ -135,17 +136,17 @@ def test_working_away_list_shows_counts_and_lists(client, tree, users, places):
     members = [MemberFactory(organization=tree["cell_a"]) for _ in range(3)]
     files = []
     for m in members:
-        wa = services.working_away_report(actor=None, member=m, reported_on=D(2024, 1, 5))
+        wa = services.working_away_report(actor=SYSTEM, member=m, reported_on=D(2024, 1, 5))
         files.append(
             services.working_away_review(
-                actor=None,
+                actor=SYSTEM,
                 working_away=wa,
                 reviewed_on=D(2024, 1, 6),
                 committee_reported_on=D(2024, 1, 7),
             )
         )
     services.working_away_register_destination(
-        actor=None,
+        actor=SYSTEM,
         working_away=files[0],
         registered_on=D(2024, 1, 8),
         province=places["province"],
@@ -263,7 +264,7 @@ def test_issued_resolution_is_linked_for_download(client, users, member):
 def test_exemption_list_shows_overdue_returns_and_opens_new_files(client, tree, users, member):
     exemption = _exemption(member)  # temporary, until 30/06/2024: overdue today
     services.exemption_decide(
-        actor=None, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number="5"
+        actor=SYSTEM, exemption=exemption, decided_on=D(2024, 1, 15), resolution_number="5"
     )
     _as(client, users["secretary"])
     page = client.get(reverse("exemption_list") + f"?org={tree['cell_a'].pk}").content.decode()
@@ -277,9 +278,9 @@ def test_exemption_list_shows_overdue_returns_and_opens_new_files(client, tree, 
 def test_read_only_role_sees_working_away_and_residence_files_without_forms(
     client, residence_tree, users, places, member
 ):
-    wa = services.working_away_report(actor=None, member=member, reported_on=D(2024, 1, 5))
+    wa = services.working_away_report(actor=SYSTEM, member=member, reported_on=D(2024, 1, 5))
     liaison = services.residence_introduce(
-        actor=None, member=worker(residence_tree, places), introduced_on=D(2024, 1, 10)
+        actor=SYSTEM, member=worker(residence_tree, places), introduced_on=D(2024, 1, 10)
     )
     _as(client, users["inspection"])
     for url in (

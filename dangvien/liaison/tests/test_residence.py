@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.liaison import rules, selectors, services
 from dangvien.liaison.models import (
@@ -27,11 +28,11 @@ D = dt.date
 def _assigned(tree, places, **kwargs):
     member = worker(tree, places, **kwargs)
     liaison = services.residence_introduce(
-        actor=None, member=member, introduced_on=D(2024, 1, 10), letter_number="12-GGT/ĐU"
+        actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10), letter_number="12-GGT/ĐU"
     )
-    services.residence_receive(actor=None, liaison=liaison, received_on=D(2024, 1, 15))
+    services.residence_receive(actor=SYSTEM, liaison=liaison, received_on=D(2024, 1, 15))
     return services.residence_assign(
-        actor=None, liaison=liaison, assigned_on=D(2024, 1, 20), cell=tree["cell_a"]
+        actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20), cell=tree["cell_a"]
     )
 
 
@@ -39,18 +40,18 @@ def test_introduce_finds_the_commune_committee_and_the_steps_follow(residence_tr
     tree = residence_tree
     member = worker(tree, places)
     liaison = services.residence_introduce(
-        actor=None, member=member, introduced_on=D(2024, 1, 10), letter_number="12-GGT/ĐU"
+        actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10), letter_number="12-GGT/ĐU"
     )
     assert liaison.residence_committee == tree["commune"] and not liaison.is_outside
     assert liaison.residence_path == tree["commune"].path
     case = Case.objects.get(kind=CaseKind.RESIDENCE)
     assert case.step == "receive" and case.organization_id == tree["commune"].pk
     assert case.due_date == D(2024, 2, 9)
-    services.residence_receive(actor=None, liaison=liaison, received_on=D(2024, 1, 15))
+    services.residence_receive(actor=SYSTEM, liaison=liaison, received_on=D(2024, 1, 15))
     case.refresh_from_db()
     assert case.step == "assign"
     services.residence_assign(
-        actor=None, liaison=liaison, assigned_on=D(2024, 1, 20), cell=tree["cell_a"]
+        actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20), cell=tree["cell_a"]
     )
     liaison.refresh_from_db()
     assert liaison.status == ResidenceStatus.ASSIGNED
@@ -62,33 +63,37 @@ def test_introduce_finds_the_commune_committee_and_the_steps_follow(residence_tr
 
 def test_residence_outside_this_installation_is_recorded_as_outside(residence_tree, places):
     member = worker(residence_tree, places, commune="elsewhere")
-    liaison = services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 1, 10))
+    liaison = services.residence_introduce(
+        actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10)
+    )
     assert liaison.is_outside and places["elsewhere"].name in liaison.outside_committee
-    services.residence_receive(actor=None, liaison=liaison, received_on=D(2024, 1, 15))
+    services.residence_receive(actor=SYSTEM, liaison=liaison, received_on=D(2024, 1, 15))
     with pytest.raises(DomainError) as exc:
-        services.residence_assign(actor=None, liaison=liaison, assigned_on=D(2024, 1, 20))
+        services.residence_assign(actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20))
     assert exc.value.field == "outside_cell"
     services.residence_assign(
-        actor=None, liaison=liaison, assigned_on=D(2024, 1, 20), outside_cell="Chi bộ tổ 5"
+        actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20), outside_cell="Chi bộ tổ 5"
     )
     assert Case.objects.get().organization_id == residence_tree["cell_c"].pk
 
 
 def test_only_members_of_workplace_cells_are_introduced(residence_tree, places, member):
     with pytest.raises(DomainError) as exc:
-        services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 1, 10))
+        services.residence_introduce(actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10))
     assert exc.value.field == "member"
     assert ResidenceLiaison.objects.count() == 0
 
 
 def test_second_introduction_and_steps_out_of_order_are_refused(residence_tree, places):
     member = worker(residence_tree, places)
-    liaison = services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 1, 10))
+    liaison = services.residence_introduce(
+        actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10)
+    )
     with pytest.raises(DomainError):
-        services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 2, 10))
+        services.residence_introduce(actor=SYSTEM, member=member, introduced_on=D(2024, 2, 10))
     with pytest.raises(DomainError) as exc:
         services.residence_assign(
-            actor=None, liaison=liaison, assigned_on=D(2024, 1, 20), cell=residence_tree["cell_a"]
+            actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20), cell=residence_tree["cell_a"]
         )
     assert exc.value.field == "step"
     liaison.refresh_from_db()
@@ -98,11 +103,13 @@ def test_second_introduction_and_steps_out_of_order_are_refused(residence_tree, 
 
 def test_assign_only_to_a_cell_of_the_receiving_committee(residence_tree, places):
     member = worker(residence_tree, places)
-    liaison = services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 1, 10))
-    services.residence_receive(actor=None, liaison=liaison, received_on=D(2024, 1, 15))
+    liaison = services.residence_introduce(
+        actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10)
+    )
+    services.residence_receive(actor=SYSTEM, liaison=liaison, received_on=D(2024, 1, 15))
     with pytest.raises(DomainError) as exc:
         services.residence_assign(
-            actor=None, liaison=liaison, assigned_on=D(2024, 1, 20), cell=residence_tree["cell_c"]
+            actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20), cell=residence_tree["cell_c"]
         )
     assert exc.value.field == "cell"
     assert ResidenceLiaison.objects.get().status == ResidenceStatus.RECEIVED
@@ -111,15 +118,15 @@ def test_assign_only_to_a_cell_of_the_receiving_committee(residence_tree, places
 def test_one_yearly_comment_per_member_per_year(residence_tree, places):
     liaison = _assigned(residence_tree, places)
     services.residence_comment_add(
-        actor=None, liaison=liaison, year=2024, commented_on=D(2024, 12, 10), text="Gương mẫu"
+        actor=SYSTEM, liaison=liaison, year=2024, commented_on=D(2024, 12, 10), text="Gương mẫu"
     )
     with pytest.raises(DomainError) as exc:
         services.residence_comment_add(
-            actor=None, liaison=liaison, year=2024, commented_on=D(2024, 12, 20), text="Lần 2"
+            actor=SYSTEM, liaison=liaison, year=2024, commented_on=D(2024, 12, 20), text="Lần 2"
         )
     assert exc.value.field == "year"
     services.residence_comment_add(  # an ad hoc comment (personnel) is still possible
-        actor=None,
+        actor=SYSTEM,
         liaison=liaison,
         year=2024,
         commented_on=D(2024, 12, 20),
@@ -127,7 +134,7 @@ def test_one_yearly_comment_per_member_per_year(residence_tree, places):
         purpose="ad_hoc",
     )
     services.residence_comment_add(
-        actor=None, liaison=liaison, year=2025, commented_on=D(2025, 1, 5), text="Tốt"
+        actor=SYSTEM, liaison=liaison, year=2025, commented_on=D(2025, 1, 5), text="Tốt"
     )
     assert ResidenceComment.objects.count() == 3
     assert selectors.residence_comment_for(liaison.member, 2024).text == "Gương mẫu"
@@ -137,16 +144,16 @@ def test_one_yearly_comment_per_member_per_year(residence_tree, places):
 def test_exempt_categories_get_no_yearly_comment(residence_tree, places):
     member = worker(residence_tree, places)
     liaison = services.residence_introduce(
-        actor=None, member=member, introduced_on=D(2024, 1, 10), category="barracks"
+        actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10), category="barracks"
     )
-    services.residence_receive(actor=None, liaison=liaison, received_on=D(2024, 1, 15))
+    services.residence_receive(actor=SYSTEM, liaison=liaison, received_on=D(2024, 1, 15))
     services.residence_assign(
-        actor=None, liaison=liaison, assigned_on=D(2024, 1, 20), cell=residence_tree["cell_a"]
+        actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20), cell=residence_tree["cell_a"]
     )
     assert Case.objects.get().closed_on is not None  # no yearly comment due
     with pytest.raises(DomainError) as exc:
         services.residence_comment_add(
-            actor=None, liaison=liaison, year=2024, commented_on=D(2024, 12, 1), text="x"
+            actor=SYSTEM, liaison=liaison, year=2024, commented_on=D(2024, 12, 1), text="x"
         )
     assert exc.value.field == "purpose"
     assert ResidenceComment.objects.count() == 0
@@ -158,10 +165,10 @@ def test_special_duty_forces_are_not_introduced(residence_tree, places):
     member = worker(residence_tree, places)
     with pytest.raises(DomainError) as exc:
         services.residence_introduce(
-            actor=None, member=member, introduced_on=D(2024, 1, 10), category="special_duty"
+            actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10), category="special_duty"
         )
     assert exc.value.field == "category"
-    services.residence_mark_not_introduced(actor=None, member=member, decided_on=D(2024, 1, 10))
+    services.residence_mark_not_introduced(actor=SYSTEM, member=member, decided_on=D(2024, 1, 10))
     lists = selectors.residence_lists(residence_tree["agency"], D(2024, 3, 1))
     assert member not in lists.never_introduced
     assert Case.objects.count() == 0
@@ -171,11 +178,11 @@ def test_three_lists_on_a_small_tree(residence_tree, places):
     tree = residence_tree
     never = worker(tree, places, street="Số 1")
     introduced = worker(tree, places, street="Số 2")
-    services.residence_introduce(actor=None, member=introduced, introduced_on=D(2024, 1, 10))
+    services.residence_introduce(actor=SYSTEM, member=introduced, introduced_on=D(2024, 1, 10))
     commented = _assigned(tree, places, street="Số 3")
     silent = _assigned(tree, places, street="Số 4")
     services.residence_comment_add(
-        actor=None, liaison=commented, year=2024, commented_on=D(2024, 11, 1), text="Tốt"
+        actor=SYSTEM, liaison=commented, year=2024, commented_on=D(2024, 11, 1), text="Tốt"
     )
     MemberFactory(organization=tree["cell_a"])  # a commune cell: not a working member
     today = D(2024, 12, 1)
@@ -196,7 +203,7 @@ def test_three_lists_on_a_small_tree(residence_tree, places):
 def test_meeting_every_six_months(residence_tree, places, today, due):
     liaison = _assigned(residence_tree, places)
     services.residence_meeting_record(
-        actor=None, cell=residence_tree["cell_a"], date=D(2024, 1, 20), present=[liaison.pk]
+        actor=SYSTEM, cell=residence_tree["cell_a"], date=D(2024, 1, 20), present=[liaison.pk]
     )
     rows = selectors.residence_meetings_due(residence_tree["commune"], today)
     assert [(cell.pk, last) for cell, last, _due in rows] == (
@@ -211,7 +218,7 @@ def test_household_where_only_one_of_several_comes_is_visible(residence_tree, pl
     wife = _assigned(tree, places, street="số 7,  ngõ 12 trần phú")
     alone = _assigned(tree, places, street="Số 9")
     services.residence_meeting_record(
-        actor=None, cell=tree["cell_a"], date=D(2024, 6, 1), present=[husband.pk, alone.pk]
+        actor=SYSTEM, cell=tree["cell_a"], date=D(2024, 6, 1), present=[husband.pk, alone.pk]
     )
     roster = selectors.residence_cell_roster(tree["cell_a"], D(2024, 6, 2))
     assert len(roster.households) == 1
@@ -225,7 +232,10 @@ def test_meeting_with_someone_outside_the_list_is_refused(residence_tree, places
     liaison = _assigned(residence_tree, places)
     with pytest.raises(DomainError) as exc:
         services.residence_meeting_record(
-            actor=None, cell=residence_tree["cell_a"], date=D(2024, 6, 1), present=[liaison.pk + 99]
+            actor=SYSTEM,
+            cell=residence_tree["cell_a"],
+            date=D(2024, 6, 1),
+            present=[liaison.pk + 99],
         )
     assert exc.value.field == "present"
     assert ResidenceMeeting.objects.count() == 0
@@ -235,28 +245,28 @@ def test_group_and_leader(residence_tree, places):
     tree = residence_tree
     first = _assigned(tree, places)
     second = _assigned(tree, places, street="Số 8")
-    group = services.residence_group_create(actor=None, cell=tree["cell_a"], name="Tổ 1")
+    group = services.residence_group_create(actor=SYSTEM, cell=tree["cell_a"], name="Tổ 1")
     with pytest.raises(DomainError) as exc:
-        services.residence_group_set_leader(actor=None, group=group, leader=first.member)
+        services.residence_group_set_leader(actor=SYSTEM, group=group, leader=first.member)
     assert exc.value.field == "leader"
-    services.residence_set_group(actor=None, liaison=first, group=group)
-    services.residence_set_group(actor=None, liaison=second, group=group)
-    services.residence_group_set_leader(actor=None, group=group, leader=first.member)
+    services.residence_set_group(actor=SYSTEM, liaison=first, group=group)
+    services.residence_set_group(actor=SYSTEM, liaison=second, group=group)
+    services.residence_group_set_leader(actor=SYSTEM, group=group, leader=first.member)
     assert ResidenceGroup.objects.get().leader_id == first.member_id
     with pytest.raises(DomainError):
-        services.residence_group_create(actor=None, cell=tree["cell_a"], name="Tổ 1")
-    services.residence_set_group(actor=None, liaison=first, group=None)
+        services.residence_group_create(actor=SYSTEM, cell=tree["cell_a"], name="Tổ 1")
+    services.residence_set_group(actor=SYSTEM, liaison=first, group=None)
     assert ResidenceGroup.objects.get().leader_id is None  # the leader left the group
 
 
 def test_end_closes_the_case(residence_tree, places):
     liaison = _assigned(residence_tree, places)
     services.residence_end(
-        actor=None, liaison=liaison, ended_on=D(2024, 9, 1), end_reason="Chuyển nơi ở"
+        actor=SYSTEM, liaison=liaison, ended_on=D(2024, 9, 1), end_reason="Chuyển nơi ở"
     )
     assert Case.objects.get().closed_on == D(2024, 9, 1)
     member = liaison.member
-    services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 9, 5))
+    services.residence_introduce(actor=SYSTEM, member=member, introduced_on=D(2024, 9, 5))
     assert ResidenceLiaison.objects.filter(member=member).count() == 2
 
 
@@ -265,7 +275,9 @@ def test_introduction_without_a_number_issues_the_letter(residence_tree, places)
     from dangvien.documents.services import document_render
 
     member = worker(residence_tree, places)
-    liaison = services.residence_introduce(actor=None, member=member, introduced_on=D(2024, 1, 10))
+    liaison = services.residence_introduce(
+        actor=SYSTEM, member=member, introduced_on=D(2024, 1, 10)
+    )
     document = IssuedDocument.objects.get(pk=liaison.letter_document_id)
     assert document.kind == DocumentKind.RESIDENCE_INTRODUCTION
     assert document.organization_id == residence_tree["agency"].pk  # the workplace committee

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.liaison import rules, selectors, services
 from dangvien.liaison.models import (
@@ -26,10 +27,10 @@ D = dt.date
 def _away(member, reported_on=None):
     reported_on = reported_on or D(2024, 1, 5)
     wa = services.working_away_report(
-        actor=None, member=member, reported_on=reported_on, left_on=reported_on
+        actor=SYSTEM, member=member, reported_on=reported_on, left_on=reported_on
     )
     return services.working_away_review(
-        actor=None,
+        actor=SYSTEM,
         working_away=wa,
         reviewed_on=reported_on + dt.timedelta(days=2),
         committee_reported_on=reported_on + dt.timedelta(days=3),
@@ -38,7 +39,7 @@ def _away(member, reported_on=None):
 
 def _declare(wa, places, day=None):
     return services.working_away_register_destination(
-        actor=None,
+        actor=SYSTEM,
         working_away=wa,
         registered_on=day or D(2024, 1, 20),
         province=places["province"],
@@ -53,12 +54,12 @@ def _declare(wa, places, day=None):
 
 def test_report_review_destination_contacts_and_cases(member, places):
     wa = services.working_away_report(
-        actor=None, member=member, reported_on=D(2024, 1, 5), report_text="Đi làm công ty"
+        actor=SYSTEM, member=member, reported_on=D(2024, 1, 5), report_text="Đi làm công ty"
     )
     case = Case.objects.get(kind=CaseKind.WORKING_AWAY)
     assert case.step == "review" and case.due_date == D(2024, 2, 4)
     services.working_away_review(
-        actor=None,
+        actor=SYSTEM,
         working_away=wa,
         reviewed_on=D(2024, 1, 7),
         committee_reported_on=D(2024, 1, 8),
@@ -71,9 +72,11 @@ def test_report_review_destination_contacts_and_cases(member, places):
     case.refresh_from_db()
     assert case.step == "contact" and case.due_date == D(2024, 4, 5)  # 3 months after report
     services.working_away_contact_add(
-        actor=None, working_away=wa, date=D(2024, 3, 1), kind="dues", amount=30000
+        actor=SYSTEM, working_away=wa, date=D(2024, 3, 1), kind="dues", amount=30000
     )
-    services.working_away_contact_add(actor=None, working_away=wa, date=D(2024, 3, 9), kind="news")
+    services.working_away_contact_add(
+        actor=SYSTEM, working_away=wa, date=D(2024, 3, 9), kind="news"
+    )
     case.refresh_from_db()
     assert case.due_date == D(2024, 6, 1)  # news sent by the cell does not count as theirs
     assert WorkingAwayContact.objects.get(kind="dues").direction == "in"
@@ -81,10 +84,10 @@ def test_report_review_destination_contacts_and_cases(member, places):
 
 
 def test_review_before_report_date_and_steps_out_of_order_change_nothing(member):
-    wa = services.working_away_report(actor=None, member=member, reported_on=D(2024, 1, 5))
+    wa = services.working_away_report(actor=SYSTEM, member=member, reported_on=D(2024, 1, 5))
     with pytest.raises(DomainError) as exc:
         services.working_away_review(
-            actor=None,
+            actor=SYSTEM,
             working_away=wa,
             reviewed_on=D(2024, 1, 4),
             committee_reported_on=D(2024, 1, 8),
@@ -92,7 +95,7 @@ def test_review_before_report_date_and_steps_out_of_order_change_nothing(member)
     assert exc.value.field == "reviewed_on"
     with pytest.raises(DomainError) as exc:
         services.working_away_contact_add(
-            actor=None, working_away=wa, date=D(2024, 1, 9), kind="report"
+            actor=SYSTEM, working_away=wa, date=D(2024, 1, 9), kind="report"
         )
     assert exc.value.field == "step"
     assert WorkingAway.objects.get(pk=wa.pk).status == WorkingAwayStatus.REPORTED
@@ -102,7 +105,7 @@ def test_review_before_report_date_and_steps_out_of_order_change_nothing(member)
 def test_second_open_file_is_refused(member):
     _away(member)
     with pytest.raises(DomainError):
-        services.working_away_report(actor=None, member=member, reported_on=D(2024, 2, 1))
+        services.working_away_report(actor=SYSTEM, member=member, reported_on=D(2024, 2, 1))
     assert WorkingAway.objects.count() == 1
 
 
@@ -113,7 +116,7 @@ def test_destination_commune_must_be_in_the_province(member, places):
     other = Province.objects.exclude(pk=places["province"].pk).first()
     with pytest.raises(DomainError) as exc:
         services.working_away_register_destination(
-            actor=None,
+            actor=SYSTEM,
             working_away=wa,
             registered_on=D(2024, 1, 20),
             province=other,
@@ -123,7 +126,7 @@ def test_destination_commune_must_be_in_the_province(member, places):
     assert exc.value.field == "dest_commune"
     with pytest.raises(DomainError) as exc:
         services.working_away_register_destination(
-            actor=None,
+            actor=SYSTEM,
             working_away=wa,
             registered_on=D(2024, 1, 20),
             province=places["province"],
@@ -136,7 +139,7 @@ def test_destination_commune_must_be_in_the_province(member, places):
 def test_year_review_once_a_year(member):
     wa = _away(member)
     services.working_away_year_review(
-        actor=None,
+        actor=SYSTEM,
         working_away=wa,
         year=2024,
         received_on=D(2024, 12, 20),
@@ -146,7 +149,7 @@ def test_year_review_once_a_year(member):
     )
     with pytest.raises(DomainError) as exc:
         services.working_away_year_review(
-            actor=None, working_away=wa, year=2024, received_on=D(2024, 12, 28), self_review="B"
+            actor=SYSTEM, working_away=wa, year=2024, received_on=D(2024, 12, 28), self_review="B"
         )
     assert exc.value.field == "year"
     assert WorkingAwayYearReview.objects.count() == 1
@@ -156,7 +159,7 @@ def test_year_review_once_a_year(member):
 def test_temporary_exemption_through_part_a_and_end_only_after_return(member):
     wa = _away(member)
     exemption = services.exemption_apply(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         kind="temporary",
         ground="working_away",
@@ -166,27 +169,27 @@ def test_temporary_exemption_through_part_a_and_end_only_after_return(member):
         working_away=wa,
     )
     services.exemption_decide(
-        actor=None, exemption=exemption, decided_on=D(2024, 1, 12), resolution_number="3"
+        actor=SYSTEM, exemption=exemption, decided_on=D(2024, 1, 12), resolution_number="3"
     )
     assert Member.objects.get(pk=member.pk).is_exempt
     with pytest.raises(DomainError) as exc:
-        services.working_away_end(actor=None, working_away=wa, ended_on=D(2025, 1, 5))
+        services.working_away_end(actor=SYSTEM, working_away=wa, ended_on=D(2025, 1, 5))
     assert exc.value.field == "ended_on"
     assert WorkingAway.objects.get(pk=wa.pk).is_open
-    services.exemption_report(actor=None, exemption=exemption, reported_on=D(2024, 1, 13))
-    services.exemption_apply_return(actor=None, exemption=exemption, applied_on=D(2025, 1, 3))
+    services.exemption_report(actor=SYSTEM, exemption=exemption, reported_on=D(2024, 1, 13))
+    services.exemption_apply_return(actor=SYSTEM, exemption=exemption, applied_on=D(2025, 1, 3))
     services.exemption_return(
-        actor=None, exemption=exemption, returned_on=D(2025, 1, 5), resolution_number="1"
+        actor=SYSTEM, exemption=exemption, returned_on=D(2025, 1, 5), resolution_number="1"
     )
-    services.working_away_end(actor=None, working_away=wa, ended_on=D(2025, 1, 5))
+    services.working_away_end(actor=SYSTEM, working_away=wa, ended_on=D(2025, 1, 5))
     assert Case.objects.get(kind=CaseKind.WORKING_AWAY).closed_on == D(2025, 1, 5)
 
 
 def test_exemption_linked_to_an_unreviewed_file_is_refused(member):
-    wa = services.working_away_report(actor=None, member=member, reported_on=D(2024, 1, 5))
+    wa = services.working_away_report(actor=SYSTEM, member=member, reported_on=D(2024, 1, 5))
     with pytest.raises(DomainError) as exc:
         services.exemption_apply(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind="temporary",
             ground="working_away",
@@ -206,9 +209,11 @@ def test_exemption_linked_to_an_unreviewed_file_is_refused(member):
 def test_silent_after_more_than_n_months(member, today, silent):
     wa = _away(member)
     services.working_away_contact_add(
-        actor=None, working_away=wa, date=D(2024, 4, 1), kind="report"
+        actor=SYSTEM, working_away=wa, date=D(2024, 4, 1), kind="report"
     )
-    services.working_away_contact_add(actor=None, working_away=wa, date=D(2024, 5, 1), kind="news")
+    services.working_away_contact_add(
+        actor=SYSTEM, working_away=wa, date=D(2024, 5, 1), kind="news"
+    )
     summary = selectors.working_away_summary(member.organization, today)
     assert [w.pk for w in summary.silent] == ([wa.pk] if silent else [])
 

@@ -5,6 +5,7 @@ import datetime as dt
 import factory
 
 from dangvien.accounts.models import Role, RoleGrant
+from dangvien.core.actors import SYSTEM
 from dangvien.members import services
 from dangvien.members.models import Gender, Member
 from dangvien.organizations.tests.factories import OrganizationFactory
@@ -25,7 +26,7 @@ class MemberFactory(factory.Factory):
     official_date = dt.date(2011, 5, 19)
 
     @classmethod
-    def _create(cls, model_class, *, organization, actor=None, **data):
+    def _create(cls, model_class, *, organization, actor=SYSTEM, **data):
         return services.member_create(actor=actor, organization=organization, data=data)
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.members import selectors, services
 from dangvien.members.models import EventKind, Gender, Member, MembershipEvent, Status
@@ -45,7 +46,7 @@ def _valid(**over):
 
 def test_create_registers_member_with_admission_and_recognition_events():
     cell = OrganizationFactory()
-    member = services.member_create(actor=None, organization=cell, data=_valid())
+    member = services.member_create(actor=SYSTEM, organization=cell, data=_valid())
     assert member.status == Status.OFFICIAL
     assert member.organization == cell and member.org_path == cell.path
     assert member.search_name == "nguyen van thuoc"
@@ -74,21 +75,21 @@ def test_bad_input_is_refused_at_its_field_and_nothing_is_written(field, overrid
     cell = OrganizationFactory()
     before = _snapshot()
     with pytest.raises(RecordValidationError) as err:
-        services.member_create(actor=None, organization=cell, data=_valid(**override))
+        services.member_create(actor=SYSTEM, organization=cell, data=_valid(**override))
     assert any(message in m for m in err.value.errors[field]), err.value.errors
     assert _snapshot() == before
 
 
 def test_admitted_on_the_day_of_18th_birthday_is_accepted():
     member = services.member_create(
-        actor=None, organization=OrganizationFactory(), data=_valid(birth_date=D(1992, 5, 10))
+        actor=SYSTEM, organization=OrganizationFactory(), data=_valid(birth_date=D(1992, 5, 10))
     )
     assert member.pk
 
 
 def test_official_exactly_at_the_end_of_probation_is_accepted():
     member = services.member_create(
-        actor=None, organization=OrganizationFactory(), data=_valid(official_date=D(2011, 5, 19))
+        actor=SYSTEM, organization=OrganizationFactory(), data=_valid(official_date=D(2011, 5, 19))
     )
     assert member.official_date == D(2011, 5, 19)
 
@@ -100,7 +101,9 @@ def test_duplicate_citizen_id_and_party_card_are_refused():
     before = _snapshot()
     with pytest.raises(RecordValidationError) as err:
         services.member_create(
-            actor=None, organization=cell, data=_valid(citizen_id=cid, party_card_number="42000001")
+            actor=SYSTEM,
+            organization=cell,
+            data=_valid(citizen_id=cid, party_card_number="42000001"),
         )
     assert "đảng viên khác" in err.value.errors["citizen_id"][0]
     assert "người khác" in err.value.errors["party_card_number"][0]
@@ -112,7 +115,7 @@ def test_photo_too_large_is_refused(settings):
     before = _snapshot()
     with pytest.raises(RecordValidationError) as err:
         services.member_create(
-            actor=None, organization=OrganizationFactory(), data=_valid(photo=_png((200, 200)))
+            actor=SYSTEM, organization=OrganizationFactory(), data=_valid(photo=_png((200, 200)))
         )
     assert "quá lớn" in err.value.errors["photo"][0]
     assert _snapshot() == before
@@ -122,7 +125,7 @@ def test_a_file_that_is_not_an_image_is_refused():
     fake = SimpleUploadedFile("anh.png", b"%PDF-1.4 not an image", content_type="image/png")
     with pytest.raises(RecordValidationError) as err:
         services.member_create(
-            actor=None, organization=OrganizationFactory(), data=_valid(photo=fake)
+            actor=SYSTEM, organization=OrganizationFactory(), data=_valid(photo=fake)
         )
     assert "không phải là ảnh" in err.value.errors["photo"][0]
 
@@ -130,7 +133,7 @@ def test_a_file_that_is_not_an_image_is_refused():
 def test_members_live_only_in_cells():
     committee = OrganizationFactory(level=Level.GRASSROOTS_COMMITTEE)
     with pytest.raises(DomainError):
-        services.member_create(actor=None, organization=committee, data=_valid())
+        services.member_create(actor=SYSTEM, organization=committee, data=_valid())
     assert Member.objects.count() == 0
 
 
@@ -154,11 +157,11 @@ def test_update_keeps_who_when_before_and_after(django_user_model):
 def test_second_save_of_a_stale_version_is_refused_and_changes_nothing():
     member = MemberFactory(organization=OrganizationFactory())
     services.member_update(
-        actor=None, member_id=member.pk, expected_version=1, data={"phone": "0911111111"}
+        actor=SYSTEM, member_id=member.pk, expected_version=1, data={"phone": "0911111111"}
     )
     with pytest.raises(ConcurrentEditError):
         services.member_update(
-            actor=None, member_id=member.pk, expected_version=1, data={"phone": "0922222222"}
+            actor=SYSTEM, member_id=member.pk, expected_version=1, data={"phone": "0922222222"}
         )
     member.refresh_from_db()
     assert member.phone == "0911111111" and member.version == 2
@@ -169,7 +172,7 @@ def test_update_with_bad_data_changes_nothing():
     member = MemberFactory(organization=OrganizationFactory())
     with pytest.raises(RecordValidationError):
         services.member_update(
-            actor=None,
+            actor=SYSTEM,
             member_id=member.pk,
             expected_version=1,
             data={"official_date": D(2010, 6, 1)},
@@ -183,12 +186,12 @@ class TestEvents:
         a, b = OrganizationFactory(), OrganizationFactory()
         member = MemberFactory(organization=a)
         services.member_add_event(
-            actor=None, member=member, kind=EventKind.TRANSFERRED_OUT, date=D(2015, 1, 1)
+            actor=SYSTEM, member=member, kind=EventKind.TRANSFERRED_OUT, date=D(2015, 1, 1)
         )
         member.refresh_from_db()
         assert member.status == Status.TRANSFERRED_OUT and member.organization == a
         services.member_add_event(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind=EventKind.TRANSFERRED_IN,
             date=D(2015, 3, 2),
@@ -204,7 +207,7 @@ class TestEvents:
         events = MembershipEvent.objects.count()
         with pytest.raises(DomainError):
             services.member_add_event(
-                actor=None,
+                actor=SYSTEM,
                 member=member,
                 kind=EventKind.TRANSFERRED_IN,
                 date=D(2012, 1, 1),
@@ -216,10 +219,10 @@ class TestEvents:
         a, b = OrganizationFactory(), OrganizationFactory()
         member = MemberFactory(organization=a)
         services.member_add_event(
-            actor=None, member=member, kind=EventKind.TRANSFERRED_OUT, date=D(2015, 1, 1)
+            actor=SYSTEM, member=member, kind=EventKind.TRANSFERRED_OUT, date=D(2015, 1, 1)
         )
         services.member_add_event(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind=EventKind.TRANSFERRED_IN,
             date=D(2015, 1, 10),
@@ -238,7 +241,7 @@ class TestEvents:
     def test_name_deletion_ends_membership_but_keeps_the_record(self):
         member = MemberFactory(organization=OrganizationFactory())
         services.member_add_event(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind=EventKind.NAME_DELETED,
             date=D(2020, 1, 1),
@@ -259,10 +262,10 @@ class TestRulesOnEvents:
         for wrong in (D(2011, 5, 18), D(2011, 5, 20)):
             with pytest.raises(DomainError, match="19/05/2011"):
                 services.member_add_event(
-                    actor=None, member=member, kind=EventKind.RECOGNISED, date=wrong
+                    actor=SYSTEM, member=member, kind=EventKind.RECOGNISED, date=wrong
                 )
         services.member_add_event(
-            actor=None, member=member, kind=EventKind.RECOGNISED, date=D(2011, 5, 19)
+            actor=SYSTEM, member=member, kind=EventKind.RECOGNISED, date=D(2011, 5, 19)
         )
         member.refresh_from_db()
         assert member.status == Status.OFFICIAL
@@ -271,7 +274,7 @@ class TestRulesOnEvents:
         member = self._member()
         home = member.organization
         services.member_add_event(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind=EventKind.RECOGNISED,
             date=D(2011, 5, 19),
@@ -284,7 +287,7 @@ class TestRulesOnEvents:
         member = self._member()
         with pytest.raises(DomainError):
             services.member_add_event(
-                actor=None, member=member, kind=EventKind.EXPELLED, date=D(2010, 12, 1)
+                actor=SYSTEM, member=member, kind=EventKind.EXPELLED, date=D(2010, 12, 1)
             )
         assert member.events.count() == 1
 
@@ -292,18 +295,18 @@ class TestRulesOnEvents:
         member = MemberFactory(organization=OrganizationFactory())
         cell = member.organization
         services.member_add_event(
-            actor=None, member=member, kind=EventKind.NAME_DELETED, date=D(2015, 3, 10)
+            actor=SYSTEM, member=member, kind=EventKind.NAME_DELETED, date=D(2015, 3, 10)
         )
         with pytest.raises(DomainError, match="10/03/2018"):
             services.member_add_event(
-                actor=None,
+                actor=SYSTEM,
                 member=member,
                 kind=EventKind.READMITTED,
                 date=D(2018, 3, 9),
                 organization=cell,
             )
         services.member_add_event(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind=EventKind.READMITTED,
             date=D(2018, 3, 10),
@@ -314,18 +317,18 @@ class TestRulesOnEvents:
         # Probation again: no party age to show until recognised again (R1.18).
         assert selectors.member_party_age(member, D(2018, 6, 1)) is None
         services.member_add_event(
-            actor=None, member=member, kind=EventKind.RECOGNISED, date=D(2019, 3, 10)
+            actor=SYSTEM, member=member, kind=EventKind.RECOGNISED, date=D(2019, 3, 10)
         )
         age = selectors.member_party_age(member, D(2019, 3, 10))
         assert age.counted_from == D(2010, 5, 10) + dt.timedelta(
             days=(D(2018, 3, 10) - D(2015, 3, 10)).days
         )
         services.member_add_event(
-            actor=None, member=member, kind=EventKind.NAME_DELETED, date=D(2020, 1, 1)
+            actor=SYSTEM, member=member, kind=EventKind.NAME_DELETED, date=D(2020, 1, 1)
         )
         with pytest.raises(DomainError, match="một lần"):
             services.member_add_event(
-                actor=None,
+                actor=SYSTEM,
                 member=member,
                 kind=EventKind.READMITTED,
                 date=D(2024, 1, 1),
@@ -336,7 +339,7 @@ class TestRulesOnEvents:
 def test_an_impossible_far_date_is_explained_not_crashed():
     with pytest.raises(RecordValidationError) as err:
         services.member_create(
-            actor=None,
+            actor=SYSTEM,
             organization=OrganizationFactory(),
             data=_valid(joining_date=D(9999, 6, 1), official_date=D(9999, 12, 1)),
         )
@@ -347,7 +350,7 @@ def test_an_impossible_far_date_is_explained_not_crashed():
 def test_age_is_checked_on_the_joining_date_when_the_decision_date_is_missing():
     with pytest.raises(RecordValidationError) as err:
         services.member_create(
-            actor=None,
+            actor=SYSTEM,
             organization=OrganizationFactory(),
             data=_valid(birth_date=D(1995, 1, 1), admission_decision_date=None),
         )
@@ -357,10 +360,10 @@ def test_age_is_checked_on_the_joining_date_when_the_decision_date_is_missing():
 def test_over_60_needs_the_written_consent_recorded():
     old = _valid(birth_date=D(1949, 1, 1))
     with pytest.raises(RecordValidationError) as err:
-        services.member_create(actor=None, organization=OrganizationFactory(), data=old)
+        services.member_create(actor=SYSTEM, organization=OrganizationFactory(), data=old)
     assert "60 tuổi" in err.value.errors["admission_decision_date"][0]
     member = services.member_create(
-        actor=None,
+        actor=SYSTEM,
         organization=OrganizationFactory(),
         data={**old, "age_exception": "Văn bản 12-CV/TU ngày 01/03/2010"},
     )
@@ -370,7 +373,7 @@ def test_over_60_needs_the_written_consent_recorded():
 def test_official_date_after_the_end_of_probation_is_refused():
     with pytest.raises(RecordValidationError) as err:
         services.member_create(
-            actor=None,
+            actor=SYSTEM,
             organization=OrganizationFactory(),
             data=_valid(official_date=D(2011, 5, 20)),
         )
@@ -393,15 +396,15 @@ def test_admission_age_is_counted_on_the_cells_meeting_day_when_known():
         "joining_date": dt.date(2025, 5, 20),
     }
     with pytest.raises(RecordValidationError) as exc:
-        services.member_create(actor=None, organization=cell, data=dict(data))
+        services.member_create(actor=SYSTEM, organization=cell, data=dict(data))
     assert "admission_decision_date" in exc.value.errors
     member = services.member_create(
-        actor=None, organization=cell, data=dict(data), age_checked_on=dt.date(2025, 3, 10)
+        actor=SYSTEM, organization=cell, data=dict(data), age_checked_on=dt.date(2025, 3, 10)
     )
     assert member.status == "probationary"
     with pytest.raises(RecordValidationError):  # 60 years and 1 month at the meeting
         services.member_create(
-            actor=None,
+            actor=SYSTEM,
             organization=cell,
             data={**data, "given_name": "Bảy"},
             age_checked_on=dt.date(2025, 4, 10),

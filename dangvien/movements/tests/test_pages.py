@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from dangvien.compliance.models import Case
+from dangvien.core.actors import SYSTEM
 from dangvien.members.models import Member, Status
 from dangvien.members.tests.factories import MemberFactory, Role, user_with_role
 from dangvien.movements.models import Removal, Transfer, TransferStatus
@@ -207,7 +208,7 @@ def test_open_cases_are_paged_by_due_date(client, django_user_model, tree, setti
 
     for i, member in enumerate(members):
         services.transfer_open(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind="permanent",
             reason="residence",

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.members.models import EventKind, Member, MembershipEvent, Status
 from dangvien.members.selectors import member_party_age
@@ -74,7 +75,7 @@ def test_a_permanent_transfer_from_opening_to_receipt(tree):
     assert case.org_path == tree["cell_c"].path
 
     services.transfer_send(
-        actor=None, transfer=transfer, sent_on=D(2026, 11, 2), dues_paid_through="10/2026"
+        actor=SYSTEM, transfer=transfer, sent_on=D(2026, 11, 2), dues_paid_through="10/2026"
     )
     transfer.refresh_from_db()
     member.refresh_from_db()
@@ -86,7 +87,7 @@ def test_a_permanent_transfer_from_opening_to_receipt(tree):
     assert Case.objects.get(object_id=transfer.pk, slot="").closed_on == TODAY
 
     services.transfer_receive(
-        actor=None, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=True
+        actor=SYSTEM, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=True
     )
     member.refresh_from_db()
     assert member.status == Status.OFFICIAL
@@ -101,10 +102,10 @@ def test_the_gap_between_leaving_and_arriving_shortens_party_age(tree):
     before = member_party_age(member, TODAY)
     transfer = _open(member, tree["cell_a"])
     services.transfer_send(
-        actor=None, transfer=transfer, sent_on=D(2026, 11, 2), dues_paid_through="10/2026"
+        actor=SYSTEM, transfer=transfer, sent_on=D(2026, 11, 2), dues_paid_through="10/2026"
     )
     services.transfer_receive(
-        actor=None, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=True
+        actor=SYSTEM, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=True
     )
     after = member_party_age(Member.objects.get(pk=member.pk), TODAY)
     assert after.gap_days == before.gap_days + 10
@@ -117,12 +118,12 @@ def test_steps_out_of_order_are_refused_and_change_nothing(tree):
     before = _snapshot()
     with pytest.raises(DomainError, match="Chưa có giấy giới thiệu"):
         services.transfer_receive(
-            actor=None, transfer=transfer, received_on=TODAY, dossier_checked=True
+            actor=SYSTEM, transfer=transfer, received_on=TODAY, dossier_checked=True
         )
     with pytest.raises(DomainError, match="chưa kết thúc"):
         _open(member, tree["cell_b"])  # a second transfer while one is open
     with pytest.raises(DomainError, match="tạm thời"):
-        services.transfer_return(actor=None, transfer=transfer, returned_on=TODAY)
+        services.transfer_return(actor=SYSTEM, transfer=transfer, returned_on=TODAY)
     assert _snapshot() == before
 
 
@@ -130,25 +131,25 @@ def test_receipt_needs_the_dossier_checked_and_a_reason_when_late(tree):
     member = MemberFactory(organization=tree["cell_c"])
     transfer = _open(member, tree["cell_a"])
     services.transfer_send(
-        actor=None, transfer=transfer, sent_on=D(2026, 10, 1), dues_paid_through="09/2026"
+        actor=SYSTEM, transfer=transfer, sent_on=D(2026, 10, 1), dues_paid_through="09/2026"
     )
     transfer.refresh_from_db()
     assert transfer.present_due == D(2026, 11, 12)
     before = _snapshot()
     with pytest.raises(DomainError) as exc:
         services.transfer_receive(
-            actor=None, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=False
+            actor=SYSTEM, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=False
         )
     assert exc.value.field == "dossier_checked"
     with pytest.raises(DomainError) as exc:  # the day after the due date
         services.transfer_receive(
-            actor=None, transfer=transfer, received_on=D(2026, 11, 13), dossier_checked=True
+            actor=SYSTEM, transfer=transfer, received_on=D(2026, 11, 13), dossier_checked=True
         )
     assert exc.value.field == "late_reason" and "quá hạn 1 ngày" in exc.value.message
     assert _snapshot() == before
     # On the due date itself no reason is needed.
     services.transfer_receive(
-        actor=None, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=True
+        actor=SYSTEM, transfer=transfer, received_on=D(2026, 11, 12), dossier_checked=True
     )
 
 
@@ -176,7 +177,7 @@ def test_bad_input_is_explained_at_the_field(tree):
     transfer = _open(member, tree["cell_a"])
     with pytest.raises(DomainError) as exc:
         services.transfer_send(
-            actor=None, transfer=transfer, sent_on=TODAY, dues_paid_through="13/2026"
+            actor=SYSTEM, transfer=transfer, sent_on=TODAY, dues_paid_through="13/2026"
         )
     assert exc.value.field == "dues_paid_through"
     Transfer.objects.filter(pk=transfer.pk).update(status=TransferStatus.CANCELLED)
@@ -188,14 +189,14 @@ def test_a_transfer_outside_the_installation_ends_at_sent(tree):
     member = MemberFactory(organization=tree["cell_a"])
     transfer = _open(member, None, to_outside="Chi bộ Khu phố 3, Đảng bộ phường Bến Nghé")
     services.transfer_send(
-        actor=None, transfer=transfer, sent_on=TODAY, dues_paid_through="10/2026"
+        actor=SYSTEM, transfer=transfer, sent_on=TODAY, dues_paid_through="10/2026"
     )
     member.refresh_from_db()
     assert member.status == Status.TRANSFERRED_OUT
     assert not Case.objects.filter(closed_on__isnull=True).exists()
     with pytest.raises(DomainError, match="ngoài hệ thống"):
         services.transfer_receive(
-            actor=None, transfer=transfer, received_on=TODAY, dossier_checked=True
+            actor=SYSTEM, transfer=transfer, received_on=TODAY, dossier_checked=True
         )
 
 
@@ -210,10 +211,10 @@ def test_a_temporary_transfer_keeps_the_member_counted_at_home(tree):
         period_end=D(2027, 3, 31),
     )
     services.transfer_send(
-        actor=None, transfer=transfer, sent_on=D(2026, 10, 5), dues_paid_through="09/2026"
+        actor=SYSTEM, transfer=transfer, sent_on=D(2026, 10, 5), dues_paid_through="09/2026"
     )
     services.transfer_receive(
-        actor=None, transfer=transfer, received_on=D(2026, 10, 9), dossier_checked=False
+        actor=SYSTEM, transfer=transfer, received_on=D(2026, 10, 9), dossier_checked=False
     )
     member.refresh_from_db()
     assert member.organization == tree["cell_c"] and member.status == Status.OFFICIAL
@@ -221,14 +222,14 @@ def test_a_temporary_transfer_keeps_the_member_counted_at_home(tree):
     assert selectors.temporary_organization_on(member, D(2026, 10, 8)) is None
     back = Case.objects.get(object_id=transfer.pk, slot="", closed_on__isnull=True)
     assert back.step == "return" and back.due_date == D(2027, 3, 31)
-    services.transfer_return(actor=None, transfer=transfer, returned_on=TODAY)
+    services.transfer_return(actor=SYSTEM, transfer=transfer, returned_on=TODAY)
     assert selectors.temporary_organization_on(member, TODAY) is None
     assert not Case.objects.filter(closed_on__isnull=True).exists()
 
 
 def test_a_member_arriving_from_outside_is_registered_from_the_letter(tree):
     transfer = services.transfer_register_incoming(
-        actor=None,
+        actor=SYSTEM,
         organization=tree["cell_a"],
         data={
             "family_name": "Lê",
@@ -260,7 +261,7 @@ def test_sent_but_never_received_is_listed_with_its_overdue_days(tree):
     member = MemberFactory(organization=tree["cell_c"])
     transfer = _open(member, tree["cell_a"])
     services.transfer_send(
-        actor=None, transfer=transfer, sent_on=D(2026, 9, 1), dues_paid_through="08/2026"
+        actor=SYSTEM, transfer=transfer, sent_on=D(2026, 9, 1), dues_paid_through="08/2026"
     )
     rows = selectors.transfers_sent_not_received(everything, tree["province"], TODAY)
     assert [(r.transfer.pk, r.days) for r in rows] == [(transfer.pk, 37)]  # due 14/10/2026
@@ -276,7 +277,7 @@ def test_name_deletion_needs_two_thirds_of_official_members(tree):
     target = members[0]
     months = [D(2026, 2, 7), D(2026, 4, 7), D(2026, 7, 7)]
     failed = services.removal_propose(
-        actor=None,
+        actor=SYSTEM,
         member=target,
         kind=RemovalKind.NAME_DELETION,
         cause=RemovalCause.MISSED_ACTIVITY,
@@ -287,7 +288,7 @@ def test_name_deletion_needs_two_thirds_of_official_members(tree):
     assert failed.status == RemovalStatus.FAILED_VOTE and failed.official_members == 9
     assert not Case.objects.filter(kind=CaseKind.REMOVAL).exists()
     removal = services.removal_propose(
-        actor=None,
+        actor=SYSTEM,
         member=target,
         kind=RemovalKind.NAME_DELETION,
         cause=RemovalCause.MISSED_ACTIVITY,
@@ -298,7 +299,7 @@ def test_name_deletion_needs_two_thirds_of_official_members(tree):
     assert removal.status == RemovalStatus.PROPOSED
     assert Case.objects.get(kind=CaseKind.REMOVAL).closed_on is None
     services.removal_decide(
-        actor=None,
+        actor=SYSTEM,
         removal=removal,
         approved=True,
         decided_by="Ban Thường vụ Đảng ủy xã Cẩm Xuyên",
@@ -328,7 +329,7 @@ def test_name_deletion_causes_are_checked(tree):
     ]:
         with pytest.raises(DomainError) as exc:
             services.removal_propose(
-                actor=None,
+                actor=SYSTEM,
                 member=target,
                 kind=RemovalKind.NAME_DELETION,
                 cause=cause,
@@ -339,7 +340,7 @@ def test_name_deletion_causes_are_checked(tree):
         assert field in exc.value.errors, cause
     with pytest.raises(DomainError) as exc:
         services.removal_propose(
-            actor=None,
+            actor=SYSTEM,
             member=target,
             kind=RemovalKind.NAME_DELETION,
             cause=RemovalCause.RETURNED_CARD,
@@ -353,14 +354,14 @@ def test_name_deletion_causes_are_checked(tree):
 def test_voluntary_exit_expulsion_and_death(tree):
     a, b, c = _official_cell(tree, 3)
     exit_ = services.removal_propose(
-        actor=None,
+        actor=SYSTEM,
         member=a,
         kind=RemovalKind.VOLUNTARY_EXIT,
         meeting_on=D(2026, 11, 7),
         votes_for=1,
     )
     services.removal_decide(
-        actor=None,
+        actor=SYSTEM,
         removal=exit_,
         approved=True,
         decided_by="Ban Thường vụ",
@@ -368,7 +369,7 @@ def test_voluntary_exit_expulsion_and_death(tree):
         decision_date=D(2026, 11, 16),
     )
     services.removal_record(
-        actor=None,
+        actor=SYSTEM,
         member=b,
         kind=RemovalKind.EXPULSION,
         date=D(2026, 11, 10),
@@ -376,12 +377,12 @@ def test_voluntary_exit_expulsion_and_death(tree):
         decision_number="12-QĐ/UBKT",
         decision_date=D(2026, 11, 10),
     )
-    services.removal_record(actor=None, member=c, kind=RemovalKind.DEATH, date=D(2026, 11, 1))
+    services.removal_record(actor=SYSTEM, member=c, kind=RemovalKind.DEATH, date=D(2026, 11, 1))
     statuses = dict(Member.objects.filter(pk__in=[a.pk, b.pk, c.pk]).values_list("pk", "status"))
     assert statuses == {a.pk: Status.LEFT, b.pk: Status.EXPELLED, c.pk: Status.DECEASED}
     with pytest.raises(DomainError):
         services.removal_propose(
-            actor=None, member=a, kind=RemovalKind.VOLUNTARY_EXIT, meeting_on=TODAY, votes_for=0
+            actor=SYSTEM, member=a, kind=RemovalKind.VOLUNTARY_EXIT, meeting_on=TODAY, votes_for=0
         )
 
 
@@ -395,7 +396,7 @@ def test_a_probationary_member_cannot_be_expelled(tree):
     before = _snapshot()
     with pytest.raises(DomainError):
         services.removal_record(
-            actor=None,
+            actor=SYSTEM,
             member=member,
             kind=RemovalKind.EXPULSION,
             date=D(2026, 11, 10),
@@ -415,7 +416,7 @@ def test_the_letter_and_the_removal_papers_are_issued_as_documents(tree):
     member = MemberFactory(organization=tree["cell_c"], given_name="Thước")
     transfer = _open(member, tree["cell_a"])
     services.transfer_send(
-        actor=None, transfer=transfer, sent_on=D(2026, 11, 2), dues_paid_through="10/2026"
+        actor=SYSTEM, transfer=transfer, sent_on=D(2026, 11, 2), dues_paid_through="10/2026"
     )
     transfer.refresh_from_db()
     (letter,) = documents_of(transfer)
@@ -426,7 +427,7 @@ def test_the_letter_and_the_removal_papers_are_issued_as_documents(tree):
 
     others = [MemberFactory(organization=tree["cell_b"]) for _ in range(3)]
     removal = services.removal_propose(
-        actor=None,
+        actor=SYSTEM,
         member=others[0],
         kind=RemovalKind.NAME_DELETION,
         cause=RemovalCause.RETURNED_CARD,
@@ -434,7 +435,7 @@ def test_the_letter_and_the_removal_papers_are_issued_as_documents(tree):
         votes_for=2,
     )
     services.removal_decide(
-        actor=None,
+        actor=SYSTEM,
         removal=removal,
         approved=True,
         decided_by="Ban Thường vụ Đảng ủy xã Cẩm Xuyên",

@@ -4,6 +4,7 @@ import datetime as dt
 
 import factory
 
+from dangvien.core.actors import SYSTEM
 from dangvien.organizations import services
 from dangvien.organizations.models import Level, Organization, UnitType
 
@@ -22,7 +23,7 @@ class OrganizationFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *, parent, code, name, level, **kwargs):
         return services.organization_create(
-            actor=None, parent=parent, code=code, name=name, level=level, **kwargs
+            actor=SYSTEM, parent=parent, code=code, name=name, level=level, **kwargs
         )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.members.models import EventKind, Member, Status
 from dangvien.members.selectors import member_party_age, members_of_organization_on
@@ -50,7 +51,7 @@ def test_children_counts_cover_their_subtrees_in_one_grouped_query():
 def test_rename_is_a_dated_event_and_the_old_name_is_kept_for_past_dates():
     t = build_tree()
     services.organization_rename(
-        actor=None,
+        actor=SYSTEM,
         organization=t["commune"],
         name="Đảng bộ xã Mới",
         document_name="ĐẢNG ỦY XÃ MỚI",
@@ -68,7 +69,7 @@ def test_moving_a_subtree_carries_its_organisations_and_members():
     t = build_tree()
     member = MemberFactory(organization=t["cell_a"])
     services.organization_move(
-        actor=None, organization=t["commune"], new_parent=t["agency"], date=D(2025, 7, 1)
+        actor=SYSTEM, organization=t["commune"], new_parent=t["agency"], date=D(2025, 7, 1)
     )
     commune = Organization.objects.get(pk=t["commune"].pk)
     cell_a = Organization.objects.get(pk=t["cell_a"].pk)
@@ -86,7 +87,7 @@ def test_cannot_move_an_organisation_under_its_own_descendant():
     t = build_tree()
     with pytest.raises(DomainError):
         services.organization_move(
-            actor=None, organization=t["commune"], new_parent=t["cell_a"], date=D(2025, 7, 1)
+            actor=SYSTEM, organization=t["commune"], new_parent=t["cell_a"], date=D(2025, 7, 1)
         )
 
 
@@ -95,7 +96,7 @@ def test_merging_two_cells_keeps_members_history_and_party_age():
     member = MemberFactory(organization=t["cell_b"])
     age_before = member_party_age(member, D(2025, 8, 1))
     services.organization_merge(
-        actor=None,
+        actor=SYSTEM,
         source=t["cell_b"],
         target=t["cell_a"],
         date=D(2025, 7, 1),
@@ -116,7 +117,7 @@ def test_merging_committees_moves_whole_subtrees():
     other = OrganizationFactory(parent=t["province"], level=Level.SUPERIOR, name="Đảng bộ xã B")
     cell = OrganizationFactory(parent=other)
     member = MemberFactory(organization=cell)
-    services.organization_merge(actor=None, source=other, target=t["commune"], date=D(2025, 7, 1))
+    services.organization_merge(actor=SYSTEM, source=other, target=t["commune"], date=D(2025, 7, 1))
     cell.refresh_from_db()
     member.refresh_from_db()
     assert cell.parent_id == t["commune"].pk and member.org_path.startswith(t["commune"].path)
@@ -127,7 +128,7 @@ def test_dissolving_with_members_is_refused():
     t = build_tree()
     MemberFactory(organization=t["cell_a"])
     with pytest.raises(DomainError, match="đảng viên"):
-        services.organization_dissolve(actor=None, organization=t["cell_a"], date=D(2025, 7, 1))
+        services.organization_dissolve(actor=SYSTEM, organization=t["cell_a"], date=D(2025, 7, 1))
     assert Organization.objects.get(pk=t["cell_a"].pk).valid_to is None
 
 

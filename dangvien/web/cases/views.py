@@ -13,8 +13,11 @@ from django.views.decorators.http import require_GET
 
 from dangvien.compliance.models import CaseKind
 from dangvien.compliance.selectors import CaseFilter, open_cases_page
+from dangvien.compliance.workflow import Body
 from dangvien.web.movements.views import _org_or_root
 from dangvien.web.views import _scope
+
+from .registry import case_display
 
 
 @login_required
@@ -24,11 +27,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
     org = _org_or_root(request)
     today = dt.date.today()
     kind = request.GET.get("loai", "")
+    body = request.GET.get("co_quan", "")
     flt = CaseFilter(
         organization=org,
         kind=kind if kind in CaseKind.values else "",
         overdue_only=request.GET.get("qua_han") == "1",
         today=today,
+        acting_body=body if body in Body.values else "",
+        mine=request.GET.get("cua_toi") == "1",
     )
     page = open_cases_page(scope, flt, request.GET.get("sau"))
     params = request.GET.copy()
@@ -38,7 +44,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
         params["sau"] = page.next_cursor
         next_url = f"{reverse('case_list')}?{params.urlencode()}"
     rows = [
-        (case, (today - case.due_date).days if case.due_date and case.due_date < today else 0)
+        (
+            case,
+            case_display(case),
+            (today - case.due_date).days if case.due_date and case.due_date < today else 0,
+        )
         for case in page.items
     ]
     context = {
@@ -46,6 +56,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "flt": flt,
         "rows": rows,
         "kinds": CaseKind.choices,
+        "bodies": Body.choices,
         "next_url": next_url,
         "today": today,
     }

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from dangvien.accounts.models import Role
+from dangvien.core.actors import SYSTEM
 from dangvien.members.models import Member
 from dangvien.members.tests.factories import MemberFactory, user_with_role
 from dangvien.organizations.tests.factories import build_tree
@@ -370,7 +371,7 @@ def test_photo_is_served_only_inside_the_scope(client, django_user_model, tree):
     Image.new("RGB", (30, 40), "blue").save(buf, "JPEG")
     member = MemberFactory(organization=tree["cell_a"])
     services.member_update(
-        actor=None,
+        actor=SYSTEM,
         member_id=member.pk,
         expected_version=1,
         data={"photo": SimpleUploadedFile("a.jpg", buf.getvalue())},
@@ -475,7 +476,7 @@ def _with_sensitive_data(tree):
 
     member = MemberFactory(organization=tree["cell_a"], citizen_id="042085000777")
     services.member_save_rows(
-        actor=None,
+        actor=SYSTEM,
         member=member,
         model=FamilyRelation,
         expected_version=1,
@@ -550,7 +551,7 @@ def test_the_edit_history_exports_as_csv_without_formulas(client, django_user_mo
     from dangvien.members import services
 
     services.member_update(
-        actor=None,
+        actor=SYSTEM,
         member_id=member.pk,
         expected_version=2,
         data={"workplace": '=HYPERLINK("http://x")', "phone": "0912"},

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from dangvien.admissions.services import recognition_open_due
+from dangvien.core.actors import SYSTEM
 from dangvien.organizations.models import Organization
 
 
@@ -29,5 +30,5 @@ class Command(BaseCommand):
             organization = Organization.objects.filter(code=org).first()
             if organization is None:
                 raise CommandError(f"Không có tổ chức đảng mã «{org}».")
-        count = recognition_open_due(actor=None, on=day, organization=organization)
+        count = recognition_open_due(actor=SYSTEM, on=day, organization=organization)
         self.stdout.write(f"Đã mở {count} hồ sơ xét công nhận đảng viên chính thức.")
