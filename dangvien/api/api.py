@@ -21,7 +21,7 @@ from pydantic import Field, field_validator
 from dangvien.accounts import services as account_services
 from dangvien.accounts.models import AccessKind
 from dangvien.accounts.scope import scope_for
-from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
+from dangvien.core.errors import NotFound, ConcurrentEditError, DomainError, RecordValidationError
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
 from dangvien.members.models import CatalogItem, Gender, Member, Status
@@ -103,10 +103,21 @@ def _conflict(request, exc: ConcurrentEditError):
     return _error(request, 409, exc.code, exc.message)
 
 
+@api.exception_handler(NotFound)
+def _domain_not_found(request, exc: NotFound):
+    return _error(request, 404, "not_found", "Không tìm thấy.")
+
+
+# A step refused because the caller's roles do not reach the acting body.
+_FORBIDDEN_CODES = frozenset({"not_acting_body"})
+
+
 @api.exception_handler(DomainError)
 def _domain(request, exc: DomainError):
     errors = {exc.field: [exc.message]} if exc.field else None
     status = {"invalid_credentials": 401, "otp_required": 401, "locked": 429}.get(exc.code, 400)
+    if exc.code in _FORBIDDEN_CODES:
+        status = 403
     return _error(request, status, exc.code, exc.message, errors)
 
 
@@ -471,7 +482,10 @@ def organization(request, org_id: int):
     }
 
 
-# The member lifecycle (open cases of every workflow, transfers): its own module.
+# The member lifecycle: open cases of every workflow, then one router per area,
+# each built from the area's workflow table (list, detail, one POST per step).
 from dangvien.api.lifecycle import router as lifecycle_router  # noqa: E402
 
 api.add_router("", lifecycle_router)
+# Area routers register below, one line each (dangvien/api/<area>.py).
+
