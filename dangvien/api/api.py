@@ -21,7 +21,7 @@ from pydantic import Field, field_validator
 from dangvien.accounts import services as account_services
 from dangvien.accounts.models import AccessKind
 from dangvien.accounts.scope import scope_for
-from dangvien.core.errors import NotFound, ConcurrentEditError, DomainError, RecordValidationError
+from dangvien.core.errors import ConcurrentEditError, DomainError, NotFound, RecordValidationError
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
 from dangvien.members.models import CatalogItem, Gender, Member, Status
