@@ -223,6 +223,8 @@ class Workflow:
     def case_values(self, obj: Any, step: Step, *, detail: str = "") -> dict[str, Any]:
         """The columns of the open case for `step` on `obj` (also for bulk writes)."""
         where = (step.where or self.where)(obj)
+        if where is None:
+            raise ValueError(f"{self.kind}: no organisation shows the case of {obj!r}")
         acting = step.acting(obj)
         member = self.member(obj)
         return {

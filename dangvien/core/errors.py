@@ -71,10 +71,10 @@ class ErrorCode(enum.Enum):
 
     def __init__(self, code: str, message: str) -> None:
         self.code = code
-        self.template = gettext_lazy(message)
+        self.message = gettext_lazy(message)
 
     def text(self, **params: Any) -> str:
-        template = str(self.template)
+        template = str(self.message)
         return template % params if params else template
 
     def error(self, *, field: str | None = None, **params: Any) -> DomainError:
