@@ -196,14 +196,14 @@ def _open_cases_reads(province, cell, raw):
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO compliance_case (kind, content_type_id, object_id, slot, subject, "
-            "member_id, organization_id, org_path, step, step_label, actor, due_date, url, "
-            "opened_on, closed_on, updated_at) "
+            "member_id, organization_id, org_path, step, detail, acting_body, "
+            "acting_organization_id, acting_path, due_date, opened_on, closed_on, updated_at) "
             "SELECT (ARRAY['admission','recognition','transfer','exemption','working_away',"
             "'residence','removal'])[1 + m.id %% 7], %s, m.id, '', "
             "m.family_name || ' ' || m.given_name, m.id, m.organization_id, m.org_path, "
-            "'step', 'Bước tiếp theo', 'Chi ủy', "
+            "'step', '', 'cell', m.organization_id, m.org_path, "
             "CASE WHEN m.id %% 11 = 0 THEN NULL ELSE CURRENT_DATE + ((m.id * 37) %% 181 - 90)::int END, "
-            "'/dang-vien/' || m.id || '/', CURRENT_DATE, "
+            "CURRENT_DATE, "
             "CASE WHEN m.id %% 3 = 0 THEN CURRENT_DATE END, now() "
             "FROM members_member m WHERE m.id %% 10 = 0",
             [content_type],
@@ -218,9 +218,10 @@ def _open_cases_reads(province, cell, raw):
     board = Scope(everything=False, paths=(province.path,), member_id=None)
     secretary = Scope(everything=False, paths=(cell.path,), member_id=None)
     sql = (
-        "SELECT c.id, c.kind, c.subject, c.member_id, c.step_label, c.actor, c.due_date, "
-        "c.url, o.id, o.name FROM compliance_case c "
+        "SELECT c.id, c.kind, c.subject, c.member_id, c.object_id, o.id, o.name, c.step, "
+        "c.detail, c.acting_body, a.id, a.name, c.due_date FROM compliance_case c "
         "JOIN organizations_organization o ON o.id = c.organization_id "
+        "LEFT JOIN organizations_organization a ON a.id = c.acting_organization_id "
         "WHERE c.closed_on IS NULL AND c.org_path LIKE %s "
         "ORDER BY c.due_date ASC NULLS LAST, c.id LIMIT 51"
     )
