@@ -271,16 +271,16 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     everything = Scope(everything=True, paths=(), member_id=None)
-    province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path").first()
+    province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path")[:1].get()
     commune = (
         Organization.objects.filter(level=Level.SUPERIOR, path__startswith=province.path)
-        .order_by("path")
-        .first()
+        .order_by("path")[:1]
+        .get()
     )
     cell = (
         Organization.objects.filter(level=Level.CELL, path__startswith=commune.path)
-        .order_by("path")
-        .first()
+        .order_by("path")[:1]
+        .get()
     )
     # The cost of scoping: the same cell's list as its secretary (scope = the cell)
     # and as the administrator (everything, with the cell as a filter).

@@ -62,9 +62,9 @@ def _issuer_place(organization: Organization) -> str:
     province = ""
     node: Organization | None = organization
     while node is not None:
-        if node.commune_id:
+        if node.commune is not None:
             return rules.place_name(node.commune.name)
-        if node.province_id and not province:
+        if node.province is not None and not province:
             province = rules.place_name(node.province.name)
         node = node.parent
     return province
@@ -72,13 +72,16 @@ def _issuer_place(organization: Organization) -> str:
 
 def _next_number(organization: Organization, kind: str, term_start: dt.date) -> int:
     """The next number of the sequence, taken under a row lock (two issues never share one)."""
-    key = {"organization": organization, "kind": kind, "term_start": term_start}
     try:
         with transaction.atomic():
-            DocumentCounter.objects.get_or_create(**key)
+            DocumentCounter.objects.get_or_create(
+                organization=organization, kind=kind, term_start=term_start
+            )
     except IntegrityError:
         pass  # a concurrent issue created the counter first; lock it below
-    counter = DocumentCounter.objects.select_for_update().get(**key)
+    counter = DocumentCounter.objects.select_for_update().get(
+        organization=organization, kind=kind, term_start=term_start
+    )
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number

@@ -65,7 +65,7 @@ def organization_children_with_counts(org: Organization, *, include_dissolved: b
         .values_list("branch", "n")
     )
     for child in children:
-        child.member_count = counts.get(child.path, 0)
+        child.member_count = counts.get(child.path, 0)  # type: ignore[attr-defined]
     return children
 
 

@@ -531,7 +531,7 @@ class Generator:
         codes = plan.province_codes or default_provinces(plan.members)
         per_province = math.ceil(plan.members / len(codes))
         for pcode in codes:
-            province = VNProvince.from_code(pcode)
+            province = VNProvince.from_code(pcode)  # type: ignore[arg-type]  # an int code
             is_city = province.name.startswith("Thành phố")
             short = province.name.removeprefix("Thành phố ")
             prov = self._org(
@@ -707,8 +707,12 @@ class Generator:
         for index, first_id, count in slots if slots is not None else self.slots(cells):
             cell = cells[index]
             pcode = cell.province_id
+            assert pcode is not None  # every seeded cell lies in a province
             if pcode not in wards_by_province:
-                wards_by_province[pcode] = [int(w.code) for w in VNWard.iter_by_province(pcode)]
+                wards_by_province[pcode] = [
+                    int(w.code)
+                    for w in VNWard.iter_by_province(pcode)  # type: ignore[arg-type]
+                ]
             rng = random.Random(self.plan.seed * 1_000_003 + cell.id)
             rnd = rng.random
 

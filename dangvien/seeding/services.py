@@ -182,20 +182,22 @@ def demo_plan(seed_value: int = 2026) -> generate.Plan:
 def demo_accounts() -> list[tuple[str, str, str]]:
     """The demo accounts, one per role level, password `demo`. Demo only."""
     User = get_user_model()
-    province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path").first()
+    province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path")[:1].get()
     grassroots = (
-        Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE).order_by("path").first()
+        Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE).order_by("path")[:1].get()
     )
     cell = (
         Organization.objects.filter(path__startswith=grassroots.path, level=Level.CELL)
-        .order_by("path")
-        .first()
+        .order_by("path")[:1]
+        .get()
     )
     member = (
-        Member.objects.filter(organization=cell, status__in=ACTIVE_STATUSES).order_by("id").first()
+        Member.objects.filter(organization=cell, status__in=ACTIVE_STATUSES)
+        .order_by("id")[:1]
+        .get()
     )
     today = dt.date.today()
-    accounts = [
+    accounts: list[tuple[str, str, str | None, Organization | None]] = [
         ("admin", "Quản trị hệ thống", None, None),
         ("tinhuy", f"Ban Tổ chức — {province.name}", Role.ORGANISATION_BOARD, province),
         ("danguy", f"Văn phòng — {grassroots.name}", Role.GRASSROOTS_OFFICE, grassroots),
@@ -209,7 +211,11 @@ def demo_accounts() -> list[tuple[str, str, str]]:
         user.is_superuser = user.is_staff = username == "admin"
         user.first_name = label
         user.save()
-        if role and not RoleGrant.objects.filter(user=user, role=role, organization=org).exists():
+        if (
+            role
+            and org is not None
+            and not RoleGrant.objects.filter(user=user, role=role, organization=org).exists()
+        ):
             RoleGrant.objects.create(user=user, role=role, organization=org, valid_from=today)
         if role == Role.MEMBER:
             Member.objects.filter(pk=member.pk).update(user=user)
@@ -232,7 +238,7 @@ def demo_workflows(today: dt.date | None = None) -> int:
 
     today = today or dt.date.today()
     grassroots = (
-        Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE).order_by("path").first()
+        Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE).order_by("path")[:1].get()
     )
     cells = list(
         Organization.objects.filter(path__startswith=grassroots.path, level=Level.CELL).order_by(
@@ -241,8 +247,8 @@ def demo_workflows(today: dt.date | None = None) -> int:
     )
     elsewhere = (
         (Organization.objects.filter(level=Level.CELL).exclude(path__startswith=grassroots.path))
-        .order_by("path")
-        .first()
+        .order_by("path")[:1]
+        .get()
     )
     cell = cells[0]
     officials = list(
