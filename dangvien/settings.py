@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "dangvien.seeding",
     "dangvien.web",
     "dangvien.api",
+    # django-ninja's templates and static files: the API docs page (swagger-ui)
+    # is served from the product, never from a CDN (the CSP allows only 'self').
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 30 minutes without a request, or 8 hours in all, end a web session.
+    "dangvien.accounts.sessions.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "dangvien.accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -149,8 +154,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sessions end after 8 hours, or 30 minutes without a request, or with the browser.
+# Sessions end after 8 hours, or 30 minutes without a request, or with the browser
+# (the idle and total limits: dangvien.accounts.sessions.SessionTimeoutMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,3 +5,8 @@ class AccountsConfig(AppConfig):
     name = "dangvien.accounts"
     label = "accounts"
     verbose_name = "Tài khoản và phân quyền"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

@@ -1,7 +1,11 @@
 """Roles held at an organisation; a role reaches that organisation's subtree."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dangvien.organizations.models import Organization
@@ -15,6 +19,22 @@ class Role(models.TextChoices):
     INSPECTION = "inspection", "Ủy ban kiểm tra"
     AUDITOR = "auditor", "Kiểm toán (chỉ đọc)"
     SYSTEM_ADMIN = "system_admin", "Quản trị hệ thống"
+
+
+class RoleGrantQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date | None = None):
+        """The grants in force on day `on` (today by default): from `valid_from`
+        to `valid_to` inclusive, and never on or after the day of a revocation
+        with immediate effect (`revoked_at`), so that a grant revoked today stops
+        at once instead of lasting until midnight."""
+        on = on or timezone.localdate()
+        next_midnight = timezone.make_aware(
+            dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min)
+        )
+        return self.filter(valid_from__lte=on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+            Q(revoked_at__isnull=True) | Q(revoked_at__gte=next_midnight),
+        )
 
 
 class RoleGrant(models.Model):
@@ -31,7 +51,12 @@ class RoleGrant(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Revoked with immediate effect at this moment (the grant no longer counts
+    # from that day on, not even for the rest of the day).
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = RoleGrantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "vai trò được giao"
@@ -52,6 +77,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField("hết hạn")
     revoked_at = models.DateTimeField("thu hồi", null=True, blank=True)
+    # The web session the token was requested from, if any: logging out of that
+    # session revokes it.
+    session_key = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         verbose_name = "mã truy cập API"
@@ -104,6 +132,10 @@ class AccessLog(models.Model):
 
 class SecurityEventKind(models.TextChoices):
     TWO_FACTOR_RESET = "two_factor_reset", "Đặt lại xác thực hai lớp"
+    TWO_FACTOR_DEVICE_REMOVED = "two_factor_removed", "Gỡ thiết bị xác thực hai lớp"
+    PASSWORD_CHANGED = "password_changed", "Đổi mật khẩu"
+    PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
+    API_TOKEN_REVOKED = "api_token_revoked", "Thu hồi mã truy cập API"
 
 
 class SecurityEvent(models.Model):

@@ -67,16 +67,13 @@ NOTHING = Scope(everything=False, paths=(), member_id=None)
 
 
 def scope_for(user, on: dt.date | None = None) -> Scope:
+    """What `user` reaches on day `on` (today by default) through the role grants
+    in force that day (`RoleGrant.objects.in_force`)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NOTHING
     if user.is_superuser:
         return Scope(everything=True, paths=(), member_id=None)
-    on = on or dt.date.today()
-    grants = (
-        RoleGrant.objects.filter(user=user, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .select_related("organization")
-    )
+    grants = RoleGrant.objects.in_force(on).filter(user=user).select_related("organization")
     paths: list[str] = []
     write_paths: list[str] = []
     sensitive_paths: list[str] = []

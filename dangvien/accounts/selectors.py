@@ -1,4 +1,5 @@
-"""Reads about accounts: whose two-factor login a caller may reset."""
+"""Reads about accounts: whose two-factor login or password a caller may reset,
+the caller's own API tokens."""
 
 from __future__ import annotations
 
@@ -7,18 +8,17 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from .models import Role, RoleGrant
 from .scope import scope_for
 
 
-def _current_grants(on: dt.date) -> QuerySet[RoleGrant]:
-    return RoleGrant.objects.filter(valid_from__lte=on).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
-    )
+def _current_grants(on: dt.date | None) -> QuerySet[RoleGrant]:
+    return RoleGrant.objects.in_force(on)
 
 
-def _board_paths(actor, on: dt.date) -> list[str]:
+def _board_paths(actor, on: dt.date | None) -> list[str]:
     return list(
         _current_grants(on)
         .filter(user=actor, role=Role.ORGANISATION_BOARD)
@@ -31,7 +31,7 @@ def two_factor_reset_allowed(actor) -> bool:
     (system administrator or superuser) and the organisation board of a subtree."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return False
-    return scope_for(actor).everything or bool(_board_paths(actor, dt.date.today()))
+    return scope_for(actor).everything or bool(_board_paths(actor, None))
 
 
 def users_two_factor_resettable_by(actor, on: dt.date | None = None) -> QuerySet:
@@ -42,7 +42,7 @@ def users_two_factor_resettable_by(actor, on: dt.date | None = None) -> QuerySet
     user_model = get_user_model()
     if not two_factor_reset_allowed(actor):
         return user_model.objects.none()
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     others = user_model.objects.exclude(pk=actor.pk)
     if scope_for(actor, on).everything:
         return others
@@ -69,10 +69,7 @@ def two_factor_accounts_for(actor, q: str = "", limit: int = 200) -> list:
     found = list(users.order_by("username")[:limit])
     roles: dict[int, list[RoleGrant]] = {}
     for grant in (
-        _current_grants(dt.date.today())
-        .filter(user__in=found)
-        .select_related("organization")
-        .order_by("id")
+        _current_grants(None).filter(user__in=found).select_related("organization").order_by("id")
     ):
         roles.setdefault(grant.user_id, []).append(grant)
     for user in found:
@@ -101,6 +98,54 @@ def two_factor_resets_for(actor, limit: int = 20) -> list:
     users = users_two_factor_resettable_by(actor)
     return list(
         SecurityEvent.objects.filter(kind=SecurityEventKind.TWO_FACTOR_RESET)
+        .filter(Q(user__in=users) | Q(actor=actor))
+        .select_related("actor", "user")[:limit]
+    )
+
+
+def api_tokens_of(user, limit: int = 50) -> list:
+    """`user`'s own API tokens, newest first, each with `state` ("live", "expired"
+    or "revoked") for the account page."""
+    from .models import ApiToken
+
+    now = timezone.now()
+    tokens = list(ApiToken.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+    for token in tokens:
+        if token.revoked_at is not None:
+            token.state = "revoked"
+        elif token.expires_at <= now:
+            token.state = "expired"
+        else:
+            token.state = "live"
+    return tokens
+
+
+def password_reset_allowed(actor) -> bool:
+    """Whether the actor resets anyone's password: the same people, for the same
+    accounts, as for the two-factor login (administrator, organisation board)."""
+    return two_factor_reset_allowed(actor)
+
+
+def password_reset_accounts_for(actor, q: str = "", limit: int = 200) -> list:
+    """Active accounts whose password `actor` may reset, by username."""
+    users = users_two_factor_resettable_by(actor).filter(is_active=True)
+    if q:
+        users = users.filter(username__icontains=q)
+    return list(users.order_by("username")[:limit])
+
+
+def user_password_resettable_get(actor, pk):
+    """An account whose password `actor` may reset; 404 otherwise."""
+    return user_two_factor_resettable_get(actor, pk)
+
+
+def password_resets_for(actor, limit: int = 20) -> list:
+    """The latest password resets of the accounts `actor` may reset, or made by `actor`."""
+    from .models import SecurityEvent, SecurityEventKind
+
+    users = users_two_factor_resettable_by(actor)
+    return list(
+        SecurityEvent.objects.filter(kind=SecurityEventKind.PASSWORD_RESET)
         .filter(Q(user__in=users) | Q(actor=actor))
         .select_related("actor", "user")[:limit]
     )

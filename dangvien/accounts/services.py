@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import secrets
@@ -9,11 +11,10 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dangvien.core.actors import history_user
-from dangvien.core.errors import DomainError
+from dangvien.core.errors import DomainError, NotFound
 
 from .models import AccessLog, ApiToken, SecurityEvent, SecurityEventKind
 
@@ -47,8 +48,138 @@ def api_token_issue(*, username: str, password: str, otp: str | None = None, req
         user=user,
         digest=_digest(token),
         expires_at=timezone.now() + dt.timedelta(seconds=settings.API_TOKEN_LIFETIME_SECONDS),
+        session_key=_session_key_of(request, user),
     )
     return token
+
+
+def _session_key_of(request, user) -> str:
+    """The key of the web session `user` is logged in with on `request`, if any."""
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None:
+        return ""
+    if str(session.get("_auth_user_id", "")) != str(user.pk):
+        return ""
+    return session.session_key
+
+
+def api_tokens_revoke(*, user, session_key: str | None = None) -> int:
+    """Revoke `user`'s live API tokens (only those requested from the web session
+    `session_key`, when given); returns how many."""
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if session_key is not None:
+        if not session_key:
+            return 0
+        tokens = tokens.filter(session_key=session_key)
+    return tokens.update(revoked_at=timezone.now())
+
+
+def api_token_revoke_presented(token: str) -> bool:
+    """Revoke the bearer token itself (API logout); whether it was live."""
+    return bool(
+        ApiToken.objects.filter(digest=_digest(token), revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token_id) -> ApiToken:
+    """The owner revokes one of their own API tokens (recorded)."""
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=actor).first()
+    if token is None:
+        raise NotFound("Không tìm thấy mã truy cập này.")
+    if token.revoked_at is not None:
+        raise DomainError("Mã truy cập này đã được thu hồi.", code="already_revoked")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    SecurityEvent.objects.create(
+        kind=SecurityEventKind.API_TOKEN_REVOKED,
+        actor=actor,
+        user=actor,
+        details={"token": token.pk, "created_at": _iso(token.created_at)},
+    )
+    return token
+
+
+@transaction.atomic
+def password_change(*, user, old_password: str, new_password: str) -> SecurityEvent:
+    """The user changes their own password (the old one checked, the new one by the
+    password rules); their API tokens are revoked, and the change is recorded."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    if not user.check_password(old_password):
+        raise DomainError("Mật khẩu hiện tại không đúng.", field="old_password")
+    if old_password == new_password:
+        raise DomainError("Mật khẩu mới phải khác mật khẩu hiện tại.", field="new_password")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="new_password") from None
+    revoked = api_tokens_revoke(user=user)
+    user.set_password(new_password)
+    user.save()
+    event = SecurityEvent.objects.create(
+        kind=SecurityEventKind.PASSWORD_CHANGED, actor=user, user=user, details={}
+    )
+    _bind_tokens_revoked(event, revoked)
+    return event
+
+
+@transaction.atomic
+def password_reset(*, actor, user) -> tuple[str, SecurityEvent]:
+    """The administrator (or the organisation board, for the accounts whose roles
+    all lie in its subtree) gives `user` a new random password, shown once to the
+    actor; the user's API tokens are revoked and the reset is recorded."""
+    from .selectors import users_two_factor_resettable_by
+
+    if not users_two_factor_resettable_by(actor).filter(pk=user.pk).exists():
+        raise DomainError(
+            "Đồng chí không có thẩm quyền đặt lại mật khẩu của tài khoản này.",
+            code="not_allowed",
+        )
+    password = "-".join(secrets.token_hex(3) for _ in range(4))
+    revoked = api_tokens_revoke(user=user)
+    user.set_password(password)
+    user.save()
+    event = SecurityEvent.objects.create(
+        kind=SecurityEventKind.PASSWORD_RESET, actor=actor, user=user, details={}
+    )
+    _bind_tokens_revoked(event, revoked)
+    return password, event
+
+
+def _bind_tokens_revoked(event: SecurityEvent, revoked: int) -> None:
+    if revoked:
+        event.details["api_tokens_revoked"] = revoked
+        SecurityEvent.objects.filter(pk=event.pk).update(details=event.details)
+
+
+def _device_details(device) -> dict:
+    return {
+        "kind": device._meta.label_lower,
+        "id": device.pk,
+        "name": device.name,
+        "confirmed": device.confirmed,
+        "created_at": _iso(getattr(device, "created_at", None)),
+        "last_used_at": _iso(getattr(device, "last_used_at", None)),
+    }
+
+
+@transaction.atomic
+def two_factor_device_removed(*, actor, user, devices) -> SecurityEvent:
+    """Record that `actor` (None: unknown, e.g. the server shell) removed `user`'s
+    authenticator `devices` (Django's admin), and revoke the user's API tokens,
+    as a two-factor reset does."""
+    event = SecurityEvent.objects.create(
+        kind=SecurityEventKind.TWO_FACTOR_DEVICE_REMOVED,
+        actor=actor,
+        user=user,
+        details={"devices": [_device_details(device) for device in devices]},
+    )
+    _bind_tokens_revoked(event, api_tokens_revoke(user=user))
+    return event
 
 
 def api_token_user(token: str):
@@ -96,12 +227,8 @@ def _may_grant(actor, role: str, organization) -> bool:
     if role == Role.SYSTEM_ADMIN:
         return False
     return (
-        RoleGrant.objects.filter(
-            user=actor,
-            role=Role.ORGANISATION_BOARD,
-            valid_from__lte=dt.date.today(),
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date.today()))
+        RoleGrant.objects.in_force()
+        .filter(user=actor, role=Role.ORGANISATION_BOARD)
         .filter(
             organization__path__in=[
                 organization.path[:i] for i in range(4, len(organization.path) + 1, 4)
@@ -132,7 +259,10 @@ def role_grant(*, actor, user, role: str, organization, valid_from: dt.date):
 
 @transaction.atomic
 def role_revoke(*, actor, grant, valid_to: dt.date):
-    """End a role on a date (the grant row stays, with its history)."""
+    """End a role on a date (the grant row stays, with its history).
+
+    Ending it today (or on an earlier day) takes effect at once: the grant is
+    marked revoked now and no longer counts, even for the rest of today."""
     from .models import RoleGrant
 
     grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
@@ -143,8 +273,12 @@ def role_revoke(*, actor, grant, valid_to: dt.date):
     if valid_to < grant.valid_from:
         raise DomainError("Ngày thu hồi không được trước ngày giao.", field="valid_to")
     grant.valid_to = valid_to
+    fields = ["valid_to"]
+    if valid_to <= timezone.localdate():
+        grant.revoked_at = timezone.now()
+        fields.append("revoked_at")
     grant._history_user = history_user(actor)
-    grant.save(update_fields=["valid_to"])
+    grant.save(update_fields=fields)
     return grant
 
 
@@ -178,30 +312,33 @@ def two_factor_reset(*, actor, user) -> SecurityEvent:
         kind=SecurityEventKind.TWO_FACTOR_RESET,
         actor=actor,
         user=user,
-        details={
-            "devices": [
-                {
-                    "kind": device._meta.label_lower,
-                    "id": device.pk,
-                    "name": device.name,
-                    "confirmed": device.confirmed,
-                    "created_at": _iso(getattr(device, "created_at", None)),
-                    "last_used_at": _iso(getattr(device, "last_used_at", None)),
-                }
-                for device in devices
-            ]
-        },
+        details={"devices": [_device_details(device) for device in devices]},
     )
-    for device in devices:
-        device.delete()
+    with recorded_device_removal():
+        for device in devices:
+            device.delete()
     # A token was issued against the old authenticator: it goes with it.
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if revoked:
-        event.details["api_tokens_revoked"] = revoked
-        SecurityEvent.objects.filter(pk=event.pk).update(details=event.details)
+    _bind_tokens_revoked(event, api_tokens_revoke(user=user))
     return event
+
+
+_RECORDED = contextvars.ContextVar("dangvien_device_removal_recorded", default=False)
+
+
+@contextlib.contextmanager
+def recorded_device_removal():
+    """Inside this block, device deletions are already recorded by the caller
+    (the two-factor reset, the admin), so the deletion signal records nothing."""
+    marker = _RECORDED.set(True)
+    try:
+        yield
+    finally:
+        _RECORDED.reset(marker)
+
+
+def device_removal_recorded() -> bool:
+    """Whether the current device deletion is recorded by a caller already."""
+    return _RECORDED.get()
 
 
 def _iso(when: dt.datetime | None) -> str | None:

@@ -7,10 +7,7 @@ any other page; the API asks for the code with the password.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
-from django.db.models import Q
 from django.shortcuts import redirect
 
 from .models import Role, RoleGrant
@@ -30,12 +27,7 @@ def needs_two_factor(user) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    today = dt.date.today()
-    return (
-        RoleGrant.objects.filter(user=user, role__in=STAFF_ROLES, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .exists()
-    )
+    return RoleGrant.objects.in_force().filter(user=user, role__in=STAFF_ROLES).exists()
 
 
 class TwoFactorMiddleware:

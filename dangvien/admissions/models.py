@@ -1,7 +1,7 @@
 """Candidates, admission files and their steps, recognition files, cell votes.
 
 A file's `stage` says where it stands; the allowed steps from each stage are one
-table (`STEPS` in services), checked in one place. Each step stamps who did it
+table (`workflow.ADMISSION`, `workflow.RECOGNITION`), checked in one place. Each step stamps who did it
 and when; the open-cases table (compliance.Case) says what comes next.
 """
 
@@ -36,7 +36,7 @@ class Stage(models.TextChoices):
     OPENED = "opened", "Đã mở hồ sơ"
     DOSSIER_COMPLETE = "dossier_complete", "Hồ sơ đầy đủ, chờ chi bộ xét"
     CELL_AGREED = "cell_agreed", "Chi bộ đã đề nghị"
-    ESCALATED = "escalated", "Chờ cấp ủy cấp trên xem xét (3 lần không đạt)"
+    ESCALATED = "escalated", "Chờ cấp ủy cấp trên xem xét (chi bộ biểu quyết nhiều lần không đạt)"
     GRASSROOTS_AGREED = "grassroots_agreed", "Đảng ủy cơ sở đã đề nghị"
     DECIDED = "decided", "Đã có quyết định kết nạp"
     ADMITTED = "admitted", "Đã kết nạp"
@@ -223,7 +223,7 @@ class AdmissionFile(models.Model):
 class RecognitionStage(models.TextChoices):
     OPENED = "opened", "Chờ chi bộ xét"
     CELL_AGREED = "cell_agreed", "Chi bộ đã đề nghị"
-    ESCALATED = "escalated", "Chờ cấp ủy cấp trên xem xét (3 lần không đạt)"
+    ESCALATED = "escalated", "Chờ cấp ủy cấp trên xem xét (chi bộ biểu quyết nhiều lần không đạt)"
     GRASSROOTS_AGREED = "grassroots_agreed", "Đảng ủy cơ sở đã đề nghị"
     RECOGNISED = "recognised", "Đã công nhận chính thức"
     NAME_DELETED = "name_deleted", "Đã xóa tên"

@@ -1,4 +1,7 @@
-"""Reads of admission and recognition files, always within the caller's scope."""
+"""Reads of admission and recognition files, always within the caller's scope.
+
+Outside it (or for no such file) they raise the domain's NotFound: pages and the
+API answer 404, as if the file did not exist."""
 
 from __future__ import annotations
 
@@ -7,10 +10,10 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404
 
 from dangvien.accounts.scope import Scope
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.errors import NotFound
 from dangvien.members.models import EventKind, Member, MembershipEvent, Status
 from dangvien.organizations.models import Organization
 
@@ -22,32 +25,33 @@ def _pk(value) -> int:
     try:
         pk = int(value)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise NotFound from None
     if not 0 < pk < 2**63:
-        raise Http404
+        raise NotFound
     return pk
 
 
 def admission_get_for(scope: Scope, pk) -> AdmissionFile:
-    """The file if the scope reaches its cell; 404 otherwise (never 403)."""
+    """The file if the scope reaches its cell; NotFound otherwise (never 403)."""
     file = (
         AdmissionFile.objects.filter(scope.org_q("org_path"), pk=_pk(pk))
         .select_related("candidate", "organization", "member", "introducer_1", "introducer_2")
         .first()
     )
     if file is None:
-        raise Http404
+        raise NotFound
     return file
 
 
 def recognition_get_for(scope: Scope, pk) -> RecognitionFile:
+    """The recognition file if the scope reaches its cell; NotFound otherwise."""
     file = (
         RecognitionFile.objects.filter(scope.org_q("org_path"), pk=_pk(pk))
         .select_related("member", "organization", "admission")
         .first()
     )
     if file is None:
-        raise Http404
+        raise NotFound
     return file
 
 
@@ -59,7 +63,9 @@ def _under(qs, scope: Scope, org: Organization | None, field: str = "org_path"):
 
 
 def admission_files_open(scope: Scope, org: Organization | None) -> QuerySet[AdmissionFile]:
-    """Open admission files of the subtree with their case (next step, who, due date)."""
+    """Open admission files of the subtree with their open case: `case_step` (a step
+    code of workflow.ADMISSION), `case_detail`, `case_body` (a Body code),
+    `case_acting_name` and `due_date`; soonest due first."""
     case = Case.objects.filter(
         content_type=ContentType.objects.get_for_model(AdmissionFile),
         object_id=OuterRef("pk"),
@@ -70,8 +76,10 @@ def admission_files_open(scope: Scope, org: Organization | None) -> QuerySet[Adm
         _under(AdmissionFile.objects.filter(stage__in=OPEN_STAGES), scope, org)
         .select_related("candidate", "organization")
         .annotate(
-            next_label=Subquery(case.values("step_label")[:1]),
-            next_actor=Subquery(case.values("actor")[:1]),
+            case_step=Subquery(case.values("step")[:1]),
+            case_detail=Subquery(case.values("detail")[:1]),
+            case_body=Subquery(case.values("acting_body")[:1]),
+            case_acting_name=Subquery(case.values("acting_organization__name")[:1]),
             due_date=Subquery(case.values("due_date")[:1]),
         )
         .order_by("due_date", "id")
@@ -79,6 +87,7 @@ def admission_files_open(scope: Scope, org: Organization | None) -> QuerySet[Adm
 
 
 def recognition_files_open(scope: Scope, org: Organization | None) -> QuerySet[RecognitionFile]:
+    """Open recognition files of the subtree, annotated as `admission_files_open`."""
     case = Case.objects.filter(
         content_type=ContentType.objects.get_for_model(RecognitionFile),
         object_id=OuterRef("pk"),
@@ -89,8 +98,10 @@ def recognition_files_open(scope: Scope, org: Organization | None) -> QuerySet[R
         _under(RecognitionFile.objects.filter(stage__in=RECOGNITION_OPEN_STAGES), scope, org)
         .select_related("member", "organization")
         .annotate(
-            next_label=Subquery(case.values("step_label")[:1]),
-            next_actor=Subquery(case.values("actor")[:1]),
+            case_step=Subquery(case.values("step")[:1]),
+            case_detail=Subquery(case.values("detail")[:1]),
+            case_body=Subquery(case.values("acting_body")[:1]),
+            case_acting_name=Subquery(case.values("acting_organization__name")[:1]),
             due_date=Subquery(case.values("due_date")[:1]),
         )
         .order_by("probation_end", "id")
@@ -142,6 +153,25 @@ def probationary_members(scope: Scope, org: Organization | None, limit: int = 50
             )
         )
     return rows
+
+
+def admission_get_for_step(scope: Scope, pk, step: str) -> AdmissionFile:
+    """The file (as `admission_get_for`) checked to exist in the admission table's
+    step `step`: raises NotFound for an unknown step code (the API's URL)."""
+    from .workflow import ADMISSION
+
+    if step not in {s.code for s in ADMISSION.steps}:
+        raise NotFound
+    return admission_get_for(scope, pk)
+
+
+def recognition_get_for_step(scope: Scope, pk, step: str) -> RecognitionFile:
+    """As `admission_get_for_step`, for the recognition table."""
+    from .workflow import RECOGNITION
+
+    if step not in {s.code for s in RECOGNITION.steps}:
+        raise NotFound
+    return recognition_get_for(scope, pk)
 
 
 def former_members_for_readmission(scope: Scope, org: Organization) -> QuerySet[Member]:

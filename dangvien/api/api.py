@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -41,6 +41,9 @@ api = NinjaAPI(
     "`Authorization: Bearer <token>`.",
     urls_namespace="api",
     auth=BearerToken(),
+    # swagger-ui from django-ninja's own static files ("ninja" in INSTALLED_APPS);
+    # no validator badge fetched from swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -211,7 +214,16 @@ class MemberFields(Input):
     birth_name: str | None = Field(None, max_length=120)
     gender: Gender | None = None
     birth_date: dt.date | None = None
-    citizen_id: str | None = Field(None, max_length=12)
+    birth_date_decision_number: str | None = Field(
+        None, max_length=64, description="Số quyết định của cấp ủy cho phép sửa ngày sinh"
+    )
+    birth_date_decision_date: dt.date | None = None
+    citizen_id: str | None = Field(
+        None,
+        max_length=24,
+        description="12 chữ số; có thể gõ cách nhóm (001 085 012 345). Chỉ vai trò được xem "
+        "số CCCD của hồ sơ mới được ghi.",
+    )
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
     party_card_number: str | None = Field(None, max_length=20)
@@ -253,6 +265,12 @@ class MemberOut(Schema):
     is_exempt: bool
     organization: OrganizationRef
     party_card_number: str | None
+    citizen_id: str | None = Field(
+        None, description="Chỉ với vai trò được xem số CCCD của hồ sơ; null với vai trò khác"
+    )
+    citizen_id_mismatch: str | None = Field(
+        None, description="Năm sinh theo số CCCD khác lý lịch (chỉ khi được xem số CCCD)"
+    )
     admission_decision_date: dt.date | None
     joining_date: dt.date | None
     official_date: dt.date | None
@@ -308,6 +326,7 @@ def _record_data(fields: MemberFields, *, partial: bool) -> dict:
         "workplace",
         "current_street",
         "admission_decision_number",
+        "birth_date_decision_number",
     ):
         if name in data and data[name] is None:
             data[name] = ""
@@ -316,8 +335,9 @@ def _record_data(fields: MemberFields, *, partial: bool) -> dict:
     return data
 
 
-def _member_out(member: Member) -> dict:
+def _member_out(member: Member, scope) -> dict:
     age = member_selectors.member_party_age(member)
+    sensitive = scope.sees_sensitive(member)
     return {
         **{
             f: getattr(member, f)
@@ -339,6 +359,8 @@ def _member_out(member: Member) -> dict:
             )
         },
         "organization": {"id": member.organization_id, "name": member.organization.name},
+        "citizen_id": member.citizen_id if sensitive else None,
+        "citizen_id_mismatch": member.citizen_id_mismatch if sensitive else None,
         "party_age": str(age) if age else None,
         "events": [
             {
@@ -368,6 +390,18 @@ def token(request, payload: TokenIn):
             username=payload.username, password=payload.password, otp=payload.otp, request=request
         )
     }
+
+
+@api.post(
+    "/auth/logout",
+    response={204: None, 401: Error},
+    summary="Thu hồi mã truy cập đang dùng (đăng xuất)",
+)
+def token_logout(request):
+    """The bearer token of this request is revoked; later requests with it answer 401."""
+    presented = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    account_services.api_token_revoke_presented(presented)
+    return Reply(204, None)
 
 
 @api.get(
@@ -408,11 +442,12 @@ def members(request, query: Query[MemberQuery]):
     summary="Hồ sơ đảng viên",
 )
 def member(request, member_id: int):
-    found = member_selectors.member_get_for(scope_for(request.auth), member_id)
+    scope = scope_for(request.auth)
+    found = member_selectors.member_get_for(scope, member_id)
     account_services.access_log_add(
         user=request.auth, member=found, request=request, kinds=[AccessKind.API_RECORD]
     )
-    return _member_out(found)
+    return _member_out(found, scope)
 
 
 @api.post(
@@ -424,11 +459,11 @@ def member_create(request, payload: MemberCreate):
     scope = scope_for(request.auth)
     org = org_selectors.organization_get_for(scope, payload.organization)
     if not scope.writes_path(org.path):
-        raise Http404
+        raise NotFound()
     created = member_services.member_create(
         actor=request.auth, organization=org, data=_record_data(payload, partial=False)
     )
-    return Reply(201, _member_out(member_selectors.member_get_for(scope, created.pk)))
+    return Reply(201, _member_out(member_selectors.member_get_for(scope, created.pk), scope))
 
 
 @api.patch(
@@ -440,14 +475,14 @@ def member_update(request, member_id: int, payload: MemberPatch):
     scope = scope_for(request.auth)
     current = member_selectors.member_get_for(scope, member_id)
     if not scope.writes_path(current.org_path):
-        raise Http404
+        raise NotFound()
     member_services.member_update(
         actor=request.auth,
         member_id=current.pk,
         expected_version=payload.version,
         data=_record_data(payload, partial=True),
     )
-    return _member_out(member_selectors.member_get_for(scope, member_id))
+    return _member_out(member_selectors.member_get_for(scope, member_id), scope)
 
 
 @api.get(
@@ -488,4 +523,13 @@ from dangvien.api.lifecycle import router as lifecycle_router  # noqa: E402
 
 api.add_router("", lifecycle_router)
 # Area routers register below, one line each (dangvien/api/<area>.py).
+from dangvien.api.liaison import router as liaison_router  # noqa: E402
 
+api.add_router("", liaison_router)
+
+from dangvien.api.movements import router as movements_router  # noqa: E402
+
+api.add_router("", movements_router)
+from dangvien.api.admissions import router as admissions_router  # noqa: E402
+
+api.add_router("", admissions_router)

@@ -15,6 +15,8 @@ from dangvien.core.rulebook import LONG_AGO, Rule, Version
 from dangvien.core.vietnamese import fold
 from dangvien.members.rules import add_months, age_in_months
 
+from .errors import LiaisonError
+
 QD_213 = dt.date(2020, 1, 2)  # QĐ 213-QĐ/TW, 02/01/2020 (replaces QĐ 76-QĐ/TW)
 HD_27 = dt.date(2009, 3, 26)  # HD 27-HD/BTCTW, 26/3/2009
 
@@ -70,10 +72,7 @@ def old_age_error(birth_date: dt.date, gender: str, on: dt.date) -> str | None:
     """R3.2: eligible from the day the member reaches the threshold age."""
     years = age_threshold_years(gender, on)
     if age_in_months(birth_date, on) < years * 12:
-        return (
-            f"Chưa quá tuổi lao động ({years} tuổi) tại ngày làm đơn; không thuộc diện "
-            "tuổi cao (HD 27-HD/BTCTW, R3.2)."
-        )
+        return LiaisonError.NOT_OLD_ENOUGH.text(years=years)
     return None
 
 
@@ -81,7 +80,7 @@ def poor_health_error(treatment_months: int | None, on: dt.date) -> str | None:
     """R3.2: an illness needing treatment for at least 3 months."""
     least = POOR_HEALTH_MIN_MONTHS.on(on)
     if treatment_months is None or treatment_months < least:
-        return f"Sức khỏe yếu là bệnh cần điều trị từ {least} tháng trở lên (HD 27-HD/BTCTW, R3.2)."
+        return LiaisonError.TREATMENT_TOO_SHORT.text(months=least)
     return None
 
 
@@ -89,23 +88,25 @@ def visiting_error(start: dt.date, end: dt.date | None) -> str | None:
     """R3.3: a visit to relatives of at least 3 months (end on or after start + 3 months)."""
     least = VISITING_RELATIVES_MIN_MONTHS.on(start)
     if end is None or end < add_months(start, least):
-        return (
-            f"Tạm miễn vì đi thăm thân khi thời gian từ {least} tháng trở lên: đến ngày "
-            f"{add_months(start, least):%d/%m/%Y} trở đi (HD 27-HD/BTCTW, R3.3)."
+        return LiaisonError.VISIT_TOO_SHORT.text(
+            months=least, day=f"{add_months(start, least):%d/%m/%Y}"
         )
     return None
 
 
-def period_error(kind: str, start: dt.date, end: dt.date | None) -> tuple[str, str] | None:
-    """(field, message) when the period does not fit the kind, else None."""
+def period_error(
+    kind: str, start: dt.date, end: dt.date | None
+) -> tuple[str, LiaisonError, dict] | None:
+    """(field, error, params) when the period does not fit the kind, else None
+    (R3.3: a temporary exemption has an end, at most the cap in force on `start`)."""
     if end is not None and end < start:
-        return "end", "«Đến ngày» không được trước «Từ ngày»."
+        return "end", LiaisonError.END_BEFORE_START, {}
     if kind == "temporary":
         if end is None:
-            return "end", "Tạm miễn phải có ngày kết thúc."
+            return "end", LiaisonError.TEMPORARY_NEEDS_END, {}
         cap = TEMPORARY_MAX_MONTHS.on(start)
         if cap and end > add_months(start, cap):
-            return "end", f"Tạm miễn tối đa {cap} tháng mỗi lần."
+            return "end", LiaisonError.TEMPORARY_TOO_LONG, {"months": cap}
     return None
 
 
@@ -170,6 +171,8 @@ def silent_since(last_contact: dt.date, today: dt.date) -> bool:
 
 
 def silence_deadline(last_contact: dt.date, today: dt.date) -> dt.date:
+    """The day after which a member away with no news since `last_contact` is
+    flagged silent: N months (the rule in force on `today`) after that news."""
     return add_months(last_contact, WORKING_AWAY_SILENT_MONTHS.on(today))
 
 

@@ -1,6 +1,8 @@
 """Reads for exemptions, members working away and residence liaison, always
-through the caller's scope (404 outside it), and the small reads other areas
-use: `is_graded`, `exemption_in_force`, `residence_comment_for`."""
+through the caller's scope (NotFound outside it: pages and the API answer 404),
+the write-scope getters of each workflow step (`<obj>_get_for_step`), and the
+small reads other areas use: `is_graded`, `exemption_in_force`,
+`residence_comment_for`."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Min, Q, QuerySet
-from django.http import Http404
 
 from dangvien.accounts.scope import Scope
+from dangvien.compliance.workflow import Workflow, WorkflowError, _may_act
+from dangvien.core.errors import NotFound
 from dangvien.members.models import ACTIVE_STATUSES, Member
 from dangvien.organizations.models import Organization
 
@@ -29,16 +32,34 @@ from .models import (
     WorkingAway,
     WorkingAwayStatus,
 )
+from .workflows import EXEMPTION, RESIDENCE, WORKING_AWAY
 
 
 def _pk(value) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise NotFound from None
     if not 0 < number < 2**63:
-        raise Http404
+        raise NotFound
     return number
+
+
+def _for_step(wf: Workflow, scope: Scope, obj, step: str):
+    """`obj` if `scope` may take `step` on it (a writing role at the acting
+    body's organisation or above, or the member's own step); raises
+    `unknown_step`, or `not_acting_body` (the API answers 403). Whether the
+    state allows the step now is the service's check (`out_of_order`)."""
+    found = wf.step(step)
+    if not _may_act(scope, found, obj, wf):
+        org = found.acting(obj)
+        raise WorkflowError.NOT_ACTING_BODY.error(
+            field="step",
+            step=found.label,
+            body=str(found.body.label).lower(),
+            organization=org.name if org else "",
+        )
+    return obj
 
 
 def _member_q(scope: Scope, prefix: str = "member__") -> Q:
@@ -54,10 +75,12 @@ def _member_q(scope: Scope, prefix: str = "member__") -> Q:
 
 
 def exemptions_visible_to(scope: Scope) -> QuerySet[Exemption]:
+    """Exemptions of members the scope reaches (and the member's own)."""
     return Exemption.objects.filter(_member_q(scope))
 
 
 def exemption_get_for(scope: Scope, pk) -> Exemption:
+    """The exemption `pk` if the scope reaches it; raises NotFound otherwise."""
     found = (
         exemptions_visible_to(scope)
         .select_related("member", "organization", "working_away")
@@ -65,11 +88,18 @@ def exemption_get_for(scope: Scope, pk) -> Exemption:
         .first()
     )
     if found is None:
-        raise Http404
+        raise NotFound
     return found
 
 
+def exemption_get_for_step(scope: Scope, pk, step: str) -> Exemption:
+    """The exemption `pk` in the scope, if the scope may take `step` on it.
+    Raises NotFound (outside the scope) or `not_acting_body`."""
+    return _for_step(EXEMPTION, scope, exemption_get_for(scope, pk), step)
+
+
 def exemptions_under(org: Organization) -> QuerySet[Exemption]:
+    """Exemptions of members in `org`'s subtree (unscoped: the caller checked `org`)."""
     return Exemption.objects.filter(member__org_path__startswith=org.path).select_related(
         "member", "organization"
     )
@@ -85,6 +115,7 @@ class ExemptionLists:
 
 
 def exemption_lists(org: Organization, today: dt.date | None = None) -> ExemptionLists:
+    """Open, overdue-for-return and recent closed exemptions under `org`, with counts."""
     today = today or dt.date.today()
     open_rows = list(exemptions_under(org).filter(status__in=EXEMPTION_OPEN).order_by("start"))
     for row in open_rows:
@@ -177,10 +208,12 @@ def can_be_disciplined(member: Member) -> bool:
 
 
 def working_aways_visible_to(scope: Scope) -> QuerySet[WorkingAway]:
+    """Working-away files of members the scope reaches (and the member's own)."""
     return WorkingAway.objects.filter(_member_q(scope))
 
 
 def working_away_get_for(scope: Scope, pk) -> WorkingAway:
+    """The working-away file `pk` if the scope reaches it; raises NotFound otherwise."""
     found = (
         working_aways_visible_to(scope)
         .select_related("member", "organization", "dest_province", "dest_commune")
@@ -188,8 +221,14 @@ def working_away_get_for(scope: Scope, pk) -> WorkingAway:
         .first()
     )
     if found is None:
-        raise Http404
+        raise NotFound
     return found
+
+
+def working_away_get_for_step(scope: Scope, pk, step: str) -> WorkingAway:
+    """The working-away file `pk` in the scope, if the scope may take `step` on
+    it. Raises NotFound (outside the scope) or `not_acting_body`."""
+    return _for_step(WORKING_AWAY, scope, working_away_get_for(scope, pk), step)
 
 
 @dataclass
@@ -259,6 +298,7 @@ def residences_visible_to(scope: Scope) -> QuerySet[ResidenceLiaison]:
 
 
 def residence_get_for(scope: Scope, pk) -> ResidenceLiaison:
+    """The residence liaison `pk` if the scope reaches either side; raises NotFound."""
     found = (
         residences_visible_to(scope)
         .select_related(
@@ -274,8 +314,15 @@ def residence_get_for(scope: Scope, pk) -> ResidenceLiaison:
         .first()
     )
     if found is None:
-        raise Http404
+        raise NotFound
     return found
+
+
+def residence_get_for_step(scope: Scope, pk, step: str) -> ResidenceLiaison:
+    """The residence liaison `pk` in the scope (from either side), if the scope
+    may take `step` on it. Raises NotFound (outside the scope) or
+    `not_acting_body`."""
+    return _for_step(RESIDENCE, scope, residence_get_for(scope, pk), step)
 
 
 def residence_comment_for(member: Member, year: int) -> ResidenceComment | None:
@@ -284,17 +331,6 @@ def residence_comment_for(member: Member, year: int) -> ResidenceComment | None:
     return ResidenceComment.objects.filter(
         member=member, year=year, purpose=CommentPurpose.YEARLY
     ).first()
-
-
-def residence_side_writer(scope: Scope, liaison: ResidenceLiaison) -> bool:
-    """Who acts for the residence: its committee or cell; the workplace when the
-    residence is outside this installation (it records what the paper says)."""
-    if liaison.is_outside:
-        return scope.writes_path(liaison.workplace.path)
-    paths = [liaison.residence_committee.path]
-    if liaison.residential_cell_id:
-        paths.append(liaison.residential_cell.path)
-    return any(scope.writes_path(p) for p in paths)
 
 
 def working_members_under(org: Organization) -> QuerySet[Member]:

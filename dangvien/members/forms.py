@@ -6,10 +6,20 @@ from django import forms
 
 from dangvien.places.models import Commune
 
+from .errors import MemberError
 from .models import CatalogItem, FamilyRelation, Member, PostHeld, TripAbroad, WorkHistory
 
 DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+)
+# Dates as people type them: 05/03/1975, 05.03.1975, 05-03-1975 (and ISO).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
+RECORD_DATE_FIELDS = (
+    "birth_date",
+    "birth_date_decision_date",
+    "admission_decision_date",
+    "joining_date",
+    "official_date",
 )
 
 
@@ -23,6 +33,8 @@ SECTIONS = [
             "birth_name",
             "gender",
             "birth_date",
+            "birth_date_decision_number",
+            "birth_date_decision_date",
             "birth_province",
             "birth_place",
             "ethnicity",
@@ -84,28 +96,38 @@ RECORD_FIELDS = [name for _title, names in SECTIONS for name in names]
 
 
 class MemberForm(forms.ModelForm):
+    """The member record. Parses what was typed, then runs the domain's record
+    check (`services.member_record_errors`) so that every error of every field
+    shows at once, with the same messages as the API."""
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Typed with spaces or dots between groups ("001 085 012 345"): stored as 12 digits.
+    citizen_id = forms.CharField(label="Số CCCD", max_length=24, required=False)
 
     class Meta:
         model = Member
         fields = RECORD_FIELDS
         widgets = {
-            "birth_date": DATE_WIDGET,
-            "admission_decision_date": DATE_WIDGET,
-            "joining_date": DATE_WIDGET,
-            "official_date": DATE_WIDGET,
+            **{name: DATE_WIDGET for name in RECORD_DATE_FIELDS},
             "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
-    def __init__(self, *args, sensitive: bool = True, **kwargs):
+    def __init__(self, *args, sensitive: bool = True, scope=None, **kwargs):
+        """`sensitive`: the caller sees (and so may write) the citizen ID. `scope`
+        words duplicate messages (without it, a duplicate is never attributed)."""
         super().__init__(*args, **kwargs)
+        self.scope = scope
         if not sensitive:  # the citizen ID is for the board, inspection and the member
             del self.fields["citizen_id"]
-        for name in ("birth_date", "admission_decision_date", "joining_date", "official_date"):
-            self.fields[name].input_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        for name in RECORD_DATE_FIELDS:
+            self.fields[name].input_formats = DATE_INPUT_FORMATS
+            self.fields[name].error_messages["invalid"] = MemberError.DATE_INVALID.text()
         self.fields["birth_date"].required = True
+        self.fields["birth_date"].error_messages["required"] = (
+            MemberError.BIRTH_DATE_REQUIRED.text()
+        )
         if "citizen_id" in self.fields:
-            self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 12})
+            self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 24})
         # The commune lists hold only the communes of the chosen province (the page
         # refreshes them when the province changes), not all 3,321.
         for prefix in ("hometown", "permanent", "current"):
@@ -126,16 +148,65 @@ class MemberForm(forms.ModelForm):
                 continue
 
     def sections(self):
+        """(title, bound fields) for each section of the form."""
         for title, names in SECTIONS:
             yield title, [self[name] for name in names if name in self.fields]
 
-    def record_data(self) -> dict:
-        data = {name: self.cleaned_data.get(name) for name in RECORD_FIELDS if name in self.fields}
+    def clean_citizen_id(self):
+        """Separators between digit groups are dropped (the stored form)."""
+        from .rules import normalize_citizen_id
+
+        return normalize_citizen_id(self.cleaned_data.get("citizen_id"))
+
+    def clean(self):
+        """Every domain error at once, beside its field, with the fields that
+        could not even be read (a bad date) left out of the comparisons."""
+        from dangvien.accounts.scope import NOTHING
+
+        from . import services
+
+        cleaned = super().clean()
+        if self.instance.pk:
+            data = {f.name: getattr(self.instance, f.name) for f in Member._meta.concrete_fields}
+        else:
+            data = {}
+        data.update(services._clean(self.record_data(partial=True)))
+        for name in self.errors:
+            data[name] = None
+        problems = services.member_record_errors(
+            data,
+            member=self.instance if self.instance.pk else None,
+            scope=self.scope if self.scope is not None else NOTHING,
+        )
+        for field, messages in problems.messages.items():
+            if field in self.errors or field not in self.fields:
+                continue
+            for message in messages:
+                self.add_error(field, message)
+        return cleaned
+
+    def _get_validation_exclusions(self):
+        # The domain check words these (normalised, scoped, coded), not the model's.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.update({"citizen_id", "party_card_number"})
+        return exclusions
+
+    def validate_unique(self):
+        """Uniqueness is the service's check: its message never says whose a number
+        is outside the caller's scope (the model's would)."""
+
+    def record_data(self, *, partial: bool = False) -> dict:
+        """The record's values for the services; with `partial`, only those read."""
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in RECORD_FIELDS
+            if name in self.fields and (not partial or name in self.cleaned_data)
+        }
         photo = data.get("photo")
         if photo is False:  # "clear" ticked
             data["photo"] = ""
         elif "photo" not in self.changed_data:
-            data.pop("photo")
+            data.pop("photo", None)
         return data
 
 

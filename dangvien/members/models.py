@@ -98,6 +98,18 @@ class Member(models.Model):
     birth_name = models.CharField("họ tên khai sinh / tên gọi khác", max_length=120, blank=True)
     gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("ngày sinh")
+    # Thông báo 13-TB/TW: the date of birth is the original CV's; a correction
+    # needs the competent committee's decision, kept here and in the history.
+    birth_date_decision_number = models.CharField(
+        "số quyết định sửa ngày sinh",
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",  # bulk loads (seed, imports) leave it out
+    )
+    birth_date_decision_date = models.DateField(
+        "ngày quyết định sửa ngày sinh", null=True, blank=True
+    )
     birth_province = _place_fk(Province, "nơi sinh (tỉnh)")
     birth_place = models.CharField("nơi sinh", max_length=255, blank=True)
     hometown_province = _place_fk(Province, "quê quán (tỉnh)")
@@ -214,6 +226,15 @@ class Member(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def citizen_id_mismatch(self) -> str | None:
+        """The flag the record shows when the citizen ID's birth year differs from
+        the CV's (the CV's date stays the date of record, Thông báo 13-TB/TW).
+        Sensitive: show it only where the citizen ID itself is shown."""
+        from .rules import citizen_id_year_mismatch
+
+        return citizen_id_year_mismatch(self.citizen_id, self.birth_date)
 
 
 class PostKind(models.TextChoices):

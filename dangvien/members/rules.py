@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 
 from dangvien.core.rulebook import LONG_AGO, Rule, Version
 
+from .errors import MemberError
 from .models import ACTIVE_STATUSES, EventKind, Gender, Status
 
 # --- Ages and probation -----------------------------------------------------
@@ -59,16 +61,23 @@ def age_in_months(birth_date: dt.date, on: dt.date) -> int:
     return delta.years * 12 + delta.months
 
 
-def admission_age_error(birth_date: dt.date, meeting_date: dt.date) -> str | None:
-    """R1.1: the age check on the day the cell considers admission."""
+def admission_age_problem(birth_date: dt.date, meeting_date: dt.date) -> MemberError | None:
+    """R1.1: the age check on the day the cell considers admission (the error, or None)."""
     months = age_in_months(birth_date, meeting_date)
     if months < ADMISSION_MIN_AGE_MONTHS.on(meeting_date):
-        return "Chưa đủ 18 tuổi tại thời điểm xét kết nạp (Điều lệ Đảng, Điều 1)."
+        return MemberError.TOO_YOUNG
     if months > ADMISSION_MAX_AGE_MONTHS.on(meeting_date):
-        return (
-            "Quá 60 tuổi tại thời điểm xét kết nạp; chỉ được kết nạp khi cấp ủy trực thuộc "
-            "Trung ương đồng ý (QĐ 294-QĐ/TW)."
-        )
+        return MemberError.TOO_OLD
+    return None
+
+
+def admission_age_error(birth_date: dt.date, meeting_date: dt.date) -> str | None:
+    """R1.1: the age check on the day the cell considers admission (the message)."""
+    problem = admission_age_problem(birth_date, meeting_date)
+    if problem is MemberError.TOO_YOUNG:
+        return problem.text(years=ADMISSION_MIN_AGE_MONTHS.on(meeting_date) // 12)
+    if problem is MemberError.TOO_OLD:
+        return problem.text(years=ADMISSION_MAX_AGE_MONTHS.on(meeting_date) // 12)
     return None
 
 
@@ -164,29 +173,124 @@ CCCD_PROVINCE_CODES = frozenset(
     ]
 )
 _CCCD_RE = re.compile(r"^[0-9]{12}$")
+CCCD_LENGTH = 12
+# What people type between groups of digits ("001 085 012 345", "001.085.012.345").
+_DIGIT_SEPARATORS = re.compile(r"[\s.\-]+")
+_SEPARATED_DIGITS = re.compile(r"^[0-9]+(?:[\s.\-]+[0-9]+)*$")
+
+
+def digits_typed(value: str) -> str | None:
+    """The digits of a number typed with spaces, dots or dashes between groups;
+    None when `value` is not such a number."""
+    value = (value or "").strip()
+    if not _SEPARATED_DIGITS.match(value):
+        return None
+    return _DIGIT_SEPARATORS.sub("", value)
+
+
+def normalize_citizen_id(value: str | None) -> str | None:
+    """The citizen ID as stored: separators between digit groups removed; None if empty."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    return digits_typed(value) or value
+
+
+def citizen_id_birth_year(value: str | None) -> int | None:
+    """The birth year a 12-digit CCCD encodes (digit 4: century and sex, 5-6: year)."""
+    if not value or not _CCCD_RE.match(value):
+        return None
+    return 1900 + (int(value[3]) // 2) * 100 + int(value[4:6])
+
+
+def citizen_id_problem(value: str, *, gender: str | None = None) -> tuple[MemberError, dict] | None:
+    """Structure of the 12-digit citizen ID and agreement with sex: (error, params).
+
+    A birth year that differs from the CV is not refused: the record keeps the
+    CV's date (Thông báo 13-TB/TW) and shows the mismatch (`citizen_id_year_mismatch`).
+    """
+    if not _CCCD_RE.match(value):
+        if value.isdigit() and len(value) < CCCD_LENGTH:
+            padded = value.zfill(CCCD_LENGTH)
+            if padded[:3] in CCCD_PROVINCE_CODES:
+                missing = CCCD_LENGTH - len(value)
+                return MemberError.CITIZEN_ID_LEADING_ZEROS, {
+                    "count": len(value),
+                    "missing": missing,
+                    "example": padded,
+                }
+        return MemberError.CITIZEN_ID_DIGITS, {}
+    if value[:3] not in CCCD_PROVINCE_CODES:
+        return MemberError.CITIZEN_ID_PROVINCE, {"code": value[:3]}
+    female = int(value[3]) % 2 == 1
+    if gender in (Gender.MALE, Gender.FEMALE) and female != (gender == Gender.FEMALE):
+        return MemberError.CITIZEN_ID_GENDER, {}
+    return None
 
 
 def citizen_id_error(
     value: str, *, birth_date: dt.date | None = None, gender: str | None = None
 ) -> str | None:
-    """Structure of the 12-digit citizen ID, and agreement with birth year and sex."""
-    if not _CCCD_RE.match(value):
-        return "Số CCCD phải gồm đúng 12 chữ số."
-    if value[:3] not in CCCD_PROVINCE_CODES:
-        return f"Mã tỉnh nơi đăng ký khai sinh «{value[:3]}» trong số CCCD không tồn tại."
-    century_sex = int(value[3])
-    century = 1900 + (century_sex // 2) * 100
-    female = century_sex % 2 == 1
-    if birth_date is not None and century + int(value[4:6]) != birth_date.year:
-        return "Số CCCD không khớp với năm sinh (chữ số thứ 4 đến 6)."
-    if gender in (Gender.MALE, Gender.FEMALE) and female != (gender == Gender.FEMALE):
-        return "Số CCCD không khớp với giới tính (chữ số thứ 4)."
+    """The message for a citizen ID that cannot be stored (see `citizen_id_problem`),
+    else for one that disagrees with the CV's birth year (stored, but flagged)."""
+    problem = citizen_id_problem(value, gender=gender)
+    if problem:
+        return problem[0].text(**problem[1])
+    return citizen_id_year_mismatch(value, birth_date)
+
+
+def citizen_id_year_mismatch(citizen_id: str | None, birth_date: dt.date | None) -> str | None:
+    """The flag shown on the record when the CCCD's birth year differs from the CV's."""
+    year = citizen_id_birth_year(citizen_id)
+    if year is None or birth_date is None or year == birth_date.year:
+        return None
+    return MemberError.CITIZEN_ID_YEAR_MISMATCH.text(cccd_year=year, cv_year=birth_date.year)
+
+
+# --- Names and phone ----------------------------------------------------------
+
+# Letters of any script with their marks, spaces, and the apostrophe and hyphen
+# of some ethnic minority names (H'Hen Niê, Y-Ngông).
+_NAME_ALLOWED_PUNCTUATION = frozenset(" '’-.")
+
+
+def name_error(value: str) -> str | None:
+    """A name part holds letters (and marks), spaces, apostrophes and hyphens only."""
+    if "<" in value or ">" in value:
+        return MemberError.NAME_ANGLE_BRACKETS.text()
+    bad = sorted(
+        {
+            ch
+            for ch in value
+            if not (ch.isalpha() or ch in _NAME_ALLOWED_PUNCTUATION)
+            and not unicodedata.category(ch).startswith("M")
+        }
+    )
+    if bad:
+        return MemberError.NAME_NOT_LETTERS.text(chars=" ".join(bad))
+    return None
+
+
+PHONE_DIGITS = (3, 15)  # a short service number (113) to an international one (ITU E.164)
+_PHONE_RE = re.compile(r"^\+?[0-9 ().\-]+$")
+
+
+def phone_error(value: str) -> str | None:
+    """A phone number: digits with an optional +, spaces, dots, dashes, brackets."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    digits = sum(ch.isdigit() for ch in value)
+    least, most = PHONE_DIGITS
+    if not _PHONE_RE.match(value) or not least <= digits <= most:
+        return MemberError.PHONE_INVALID.text(least=least, most=most)
     return None
 
 
 def pattern_error(value: str, rule: Rule, label: str) -> str | None:
+    """The message when `value` does not match the pattern the rule holds."""
     if value and not re.match(rule.on(), value):
-        return f"{label} không đúng định dạng."
+        return MemberError.PATTERN.text(label=label)
     return None
 
 

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
-from django.http import Http404
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.vietnamese import fold
 from dangvien.organizations.models import STEP_LEN, Organization
 
 from . import rules
+from .errors import MemberError
 from .models import ACTIVE_STATUSES, Gender, Member, MembershipEvent, Status
 
 PAGE_SIZE = 50
@@ -42,16 +42,16 @@ def members_visible_to(scope: Scope) -> QuerySet[Member]:
 
 
 def member_get_for(scope: Scope, pk) -> Member:
-    """The member if the scope reaches them; 404 otherwise (never 403)."""
+    """The member if the scope reaches them; NotFound otherwise (404, never 403)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise MemberError.NOT_FOUND.not_found() from None
     if not 0 < pk < 2**63:  # beyond the id column: nothing there
-        raise Http404
+        raise MemberError.NOT_FOUND.not_found()
     member = members_visible_to(scope).select_related(*_RECORD_RELATIONS).filter(pk=pk).first()
     if member is None:
-        raise Http404
+        raise MemberError.NOT_FOUND.not_found()
     return member
 
 
@@ -91,12 +91,25 @@ def _sensitive_q(scope: Scope) -> Q:
     return q
 
 
-def _search_q(text: str, scope: Scope) -> Q:
+def number_search(text: str) -> tuple[str, str] | None:
+    """For a search typed as a number: (card number prefix, citizen ID prefix).
+
+    The citizen ID is matched as stored, without the spaces, dots or dashes
+    people type between groups ("001 085 012 345"); None for a name search."""
     text = text.strip()
     if text.isdigit():
+        return text, text
+    digits = rules.digits_typed(text)
+    return (text, digits) if digits else None
+
+
+def _search_q(text: str, scope: Scope) -> Q:
+    text = text.strip()
+    if (number := number_search(text)) is not None:
         # A citizen ID is matched only where the caller may see it (no probing).
-        return Q(party_card_number__startswith=text) | (
-            Q(citizen_id__startswith=text) & _sensitive_q(scope)
+        card, citizen_id = number
+        return Q(party_card_number__startswith=card) | (
+            Q(citizen_id__startswith=citizen_id) & _sensitive_q(scope)
         )
     q = Q()
     for token in fold(text).split():
@@ -233,7 +246,7 @@ def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
         where.append("m.status = %s")
         params.append(flt.status)
     text = flt.q.strip()
-    if text.isdigit():
+    if (number := number_search(text)) is not None:
         allowed, allowed_params = "1 = 1", []
         if not scope.everything:
             alternatives = ["m.org_path LIKE %s"] * len(scope.sensitive_paths)
@@ -246,7 +259,7 @@ def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
             "(m.party_card_number LIKE %s ESCAPE '\\' "
             f"OR (m.citizen_id LIKE %s ESCAPE '\\' AND ({allowed})))"
         )
-        params += [f"{text}%", f"{text}%", *allowed_params]
+        params += [f"{_like_escape(number[0])}%", f"{number[1]}%", *allowed_params]
     elif text:
         for token in fold(text).split():
             where.append("m.search_name LIKE %s ESCAPE '\\'")
@@ -279,7 +292,7 @@ def _gather_then_sort(scope: Scope, flt: MemberFilter) -> bool:
     a common family name). It loses badly when they are few (a commune: the
     planner misjudges how few) or bunched (a given name, which leads the order).
     """
-    tokens = fold(flt.q).split() if flt.q and not flt.q.strip().isdigit() else []
+    tokens = fold(flt.q).split() if flt.q and number_search(flt.q) is None else []
     if any(len(t) >= 3 and t not in SPREAD_WORDS for t in tokens):
         return True
     if flt.organization is not None:

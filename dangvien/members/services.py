@@ -4,19 +4,25 @@ transaction, each leaving who/when/before/after in the record's history."""
 from __future__ import annotations
 
 import datetime as dt
+import warnings
+from pathlib import PurePath
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 
-from dangvien.core.actors import history_user
-from dangvien.core.errors import ConcurrentEditError, DomainError, RecordValidationError
+from dangvien.accounts.scope import Scope, scope_for
+from dangvien.core.actors import Actor, SystemActor, history_user
+from dangvien.core.errors import ConcurrentEditError, RecordValidationError
 from dangvien.core.vietnamese import fold, name_sort_key, normalize_name_part
 from dangvien.organizations.models import Organization
 
 from . import rules
+from .display import SENSITIVE_FIELDS
+from .errors import MemberError
 from .models import EventKind, Member, MembershipEvent, Status
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
@@ -30,116 +36,281 @@ DERIVED_FIELDS = {
     "version",
     "user",
 }
-ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+DATE_FIELDS = (
+    "birth_date",
+    "birth_date_decision_date",
+    "admission_decision_date",
+    "joining_date",
+    "official_date",
+)
+# Fields a caller may write only where they may see them (the record page's rule).
+FIELD_LABELS = {"citizen_id": "số CCCD", "party_card_number": "số thẻ đảng viên"}
+# Default bound on a photo's size in pixels (the setting MEMBER_PHOTO_MAX_PIXELS).
+PHOTO_MAX_PIXELS = 40_000_000
 
 
-def _record_errors(
-    data: dict[str, Any], *, exclude_pk: int | None, age_checked_on: dt.date | None = None
-) -> dict[str, list[str]]:
-    """Check a member record against the rules; {} when it is consistent.
+class Problems:
+    """Field errors collected all at once, each with its code."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, list[str]] = {}
+        self.codes: dict[str, list[str]] = {}
+
+    def add(self, field: str, error: MemberError, **params: Any) -> None:
+        """Record `error` (filled with `params`) at `field`."""
+        self.add_text(field, error.text(**params), error.code)
+
+    def add_text(self, field: str, message: str | None, code: str) -> None:
+        """Record a message already written (e.g. by a rule function) at `field`."""
+        if message:
+            self.messages.setdefault(field, []).append(message)
+            self.codes.setdefault(field, []).append(code)
+
+    def __contains__(self, field: str) -> bool:
+        return field in self.messages
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def exception(self) -> RecordValidationError:
+        """One error for all fields; its code is the first field's, `codes` has them all."""
+        first = next(iter(self.codes.values()))[0] if self.codes else None
+        exc = RecordValidationError(self.messages, code=first)
+        exc.codes = self.codes  # type: ignore[attr-defined]
+        return exc
+
+    def raise_if_any(self) -> None:
+        """Raise `exception()` when anything was recorded."""
+        if self:
+            raise self.exception()
+
+
+def actor_scope(actor: Actor | None) -> Scope | None:
+    """The scope that limits what `actor` may see and write; None for the system."""
+    if actor is None or isinstance(actor, SystemActor):
+        return None
+    return scope_for(actor)
+
+
+def _sees_sensitive(scope: Scope | None, member: Any) -> bool:
+    return scope is None or scope.sees_sensitive(member)
+
+
+def member_record_errors(
+    data: dict[str, Any],
+    *,
+    member: Member | None = None,
+    scope: Scope | None = None,
+    age_checked_on: dt.date | None = None,
+) -> Problems:
+    """Check a whole member record (already cleaned) against the rules; every
+    problem of every field at once. Pages (the form) and services both call it.
+
+    `member` is the record as stored when `data` edits it (its own citizen ID is
+    no duplicate, and a changed birth date needs a decision). `scope` words the
+    duplicate messages: a record outside it is never named (None: the system).
 
     R1.1 counts the age on the day the cell considered the admission
     (`age_checked_on`, when the admission workflow knows it); a record typed in
     from a dossier only has the admission dates, and is checked on those."""
-    errors: dict[str, list[str]] = {}
+    problems = Problems()
+    exclude_pk = member.pk if member is not None else None
 
-    def add(field: str, message: str | None) -> None:
-        if message:
-            errors.setdefault(field, []).append(message)
+    def fresh(field: str) -> bool:
+        """Typed now: a value kept from before is not held against an edit of
+        other fields (it was accepted by the rules of its day)."""
+        return member is None or data.get(field) != getattr(member, field)
 
     for field in NAME_FIELDS + ("birth_name",):
-        value = data.get(field) or ""
-        if "<" in value or ">" in value:
-            add(field, "Họ tên không được chứa ký tự < hoặc >.")
-    if not (data.get("given_name") or "").strip():
-        add("given_name", "Vui lòng nhập tên.")
-    if not (data.get("family_name") or "").strip():
-        add("family_name", "Vui lòng nhập họ.")
+        if not fresh(field):
+            continue
+        message = rules.name_error(data.get(field) or "")
+        if message:
+            code = (
+                MemberError.NAME_ANGLE_BRACKETS
+                if "<" in (data.get(field) or "") or ">" in (data.get(field) or "")
+                else MemberError.NAME_NOT_LETTERS
+            )
+            problems.add_text(field, message, code.code)
+    if not (data.get("given_name") or "").strip() and "given_name" not in problems:
+        problems.add("given_name", MemberError.GIVEN_NAME_REQUIRED)
+    if not (data.get("family_name") or "").strip() and "family_name" not in problems:
+        problems.add("family_name", MemberError.FAMILY_NAME_REQUIRED)
+    if not data.get("gender"):
+        problems.add("gender", MemberError.GENDER_REQUIRED)
+    if not data.get("birth_date"):
+        problems.add("birth_date", MemberError.BIRTH_DATE_REQUIRED)
+    if fresh("phone"):
+        problems.add_text("phone", rules.phone_error(data.get("phone") or ""), "phone_invalid")
 
-    birth = data.get("birth_date")
-    decision = data.get("admission_decision_date")
-    joining = data.get("joining_date")
-    official = data.get("official_date")
     today = dt.date.today()
-    for field in ("birth_date", "admission_decision_date", "joining_date", "official_date"):
+    for field in DATE_FIELDS:
         if data.get(field) and data[field] > today:
-            add(field, "Ngày này không được ở tương lai.")
-    if errors:  # the checks below compare dates that must first be possible
-        return errors
+            problems.add(field, MemberError.DATE_IN_FUTURE)
+
+    def usable(field: str) -> dt.date | None:
+        """A date the comparisons may use: given, and not itself wrong."""
+        return None if field in problems else data.get(field)
+
+    birth = usable("birth_date")
+    decision = usable("admission_decision_date")
+    joining = usable("joining_date")
+    official = usable("official_date")
     admitted = decision or joining
     if birth and admitted:
         field = "admission_decision_date" if decision else "joining_date"
         if admitted <= birth:
-            add(field, "Ngày kết nạp phải sau ngày sinh.")
+            problems.add(field, MemberError.ADMISSION_BEFORE_BIRTH)
         else:
             # R1.1-R1.2: 18 to 60 on admission; over 60 only with the written consent.
-            message = rules.admission_age_error(birth, age_checked_on or admitted)
-            if message and not ("60" in message and (data.get("age_exception") or "").strip()):
-                add(field, message)
-    if birth and joining and joining <= birth and "joining_date" not in errors:
-        add("joining_date", "Ngày vào Đảng phải sau ngày sinh.")
+            on = age_checked_on or admitted
+            problem = rules.admission_age_problem(birth, on)
+            if problem is MemberError.TOO_OLD and (data.get("age_exception") or "").strip():
+                problem = None
+            if problem is not None:
+                problems.add_text(field, rules.admission_age_error(birth, on), problem.code)
+    if birth and joining and joining <= birth and "joining_date" not in problems:
+        problems.add("joining_date", MemberError.JOINING_BEFORE_BIRTH)
     if decision and joining and joining < decision:
-        add("joining_date", "Ngày vào Đảng (lễ kết nạp) không được trước ngày quyết định kết nạp.")
-    if official and not joining:
-        add("joining_date", "Cần có ngày vào Đảng để xác định ngày chính thức.")
+        problems.add("joining_date", MemberError.JOINING_BEFORE_DECISION)
+    if official and not data.get("joining_date"):
+        problems.add("joining_date", MemberError.JOINING_NEEDED_FOR_OFFICIAL)
     if official and joining and official != rules.probation_end(joining):
-        add(
+        problems.add(
             "official_date",
-            "Ngày chính thức là ngày hết 12 tháng dự bị: "
-            f"{rules.probation_end(joining):%d/%m/%Y} (Điều lệ Đảng, Điều 5; "
-            "QĐ 24-QĐ/TW điểm 4.2.2).",
+            MemberError.OFFICIAL_DATE_WRONG,
+            months=rules.PROBATION_MONTHS.on(joining),
+            day=f"{rules.probation_end(joining):%d/%m/%Y}",
+        )
+    if member is not None:
+        _birth_date_guard(problems, data, member)
+
+    citizen_id = data.get("citizen_id") or ""
+    if citizen_id and fresh("citizen_id"):
+        problem = rules.citizen_id_problem(citizen_id, gender=data.get("gender"))
+        if problem:
+            problems.add("citizen_id", problem[0], **problem[1])
+        else:
+            taken = (
+                Member.objects.filter(citizen_id=citizen_id)
+                .exclude(pk=exclude_pk)
+                .only("pk", "org_path")
+                .first()
+            )
+            if taken is not None:
+                problems.add(
+                    "citizen_id",
+                    MemberError.CITIZEN_ID_TAKEN
+                    if _sees_sensitive(scope, taken)
+                    else MemberError.CITIZEN_ID_UNUSABLE,
+                )
+    card = data.get("party_card_number") or ""
+    if card and fresh("party_card_number"):
+        message = rules.pattern_error(card, rules.PARTY_CARD_NUMBER_PATTERN, "Số thẻ đảng viên")
+        problems.add_text("party_card_number", message, MemberError.PATTERN.code)
+        taken = (
+            Member.objects.filter(party_card_number=card)
+            .exclude(pk=exclude_pk)
+            .only("pk", "org_path")
+            .first()
+        )
+        if message is None and taken is not None:
+            seen = scope is None or scope.reaches_path(taken.org_path)
+            problems.add(
+                "party_card_number",
+                MemberError.CARD_TAKEN if seen else MemberError.CARD_UNUSABLE,
+            )
+    if fresh("cv_number"):
+        problems.add_text(
+            "cv_number",
+            rules.pattern_error(data.get("cv_number") or "", rules.CV_NUMBER_PATTERN, "Số lý lịch"),
+            MemberError.PATTERN.code,
         )
 
-    citizen_id = (data.get("citizen_id") or "").strip()
-    if citizen_id:
-        add(
-            "citizen_id",
-            rules.citizen_id_error(citizen_id, birth_date=birth, gender=data.get("gender")),
-        )
-        taken = Member.objects.filter(citizen_id=citizen_id).exclude(pk=exclude_pk)
-        if "citizen_id" not in errors and taken.exists():
-            add("citizen_id", "Số CCCD này đã có trong hồ sơ của một đảng viên khác.")
-    card = (data.get("party_card_number") or "").strip()
-    if card:
-        add(
-            "party_card_number",
-            rules.pattern_error(card, rules.PARTY_CARD_NUMBER_PATTERN, "Số thẻ đảng viên"),
-        )
-        taken = Member.objects.filter(party_card_number=card).exclude(pk=exclude_pk)
-        if "party_card_number" not in errors and taken.exists():
-            add("party_card_number", "Số thẻ đảng viên này đã được cấp cho người khác.")
-    add(
-        "cv_number",
-        rules.pattern_error(data.get("cv_number") or "", rules.CV_NUMBER_PATTERN, "Số lý lịch"),
-    )
-
-    add("photo", _photo_error(data.get("photo")))
+    photo_problem = _photo_problem(data.get("photo"))
+    if photo_problem:
+        problems.add("photo", photo_problem[0], **photo_problem[1])
     for prefix in ("hometown", "permanent", "current"):
         province, commune = data.get(f"{prefix}_province"), data.get(f"{prefix}_commune")
         if commune is not None and province is not None and commune.province_id != province.pk:
-            add(f"{prefix}_commune", "Xã, phường không thuộc tỉnh, thành phố đã chọn.")
-    return errors
+            problems.add(f"{prefix}_commune", MemberError.COMMUNE_NOT_IN_PROVINCE)
+    return problems
 
 
-def _photo_error(photo: Any) -> str | None:
+def _birth_date_guard(problems: Problems, data: dict[str, Any], member: Member) -> None:
+    """Thông báo 13-TB/TW: the date of birth is the original CV's. Changing it on a
+    record needs the competent committee's decision (number and date), a new one
+    for each correction."""
+    new = data.get("birth_date")
+    if not new or not member.birth_date or new == member.birth_date:
+        return
+    number = (data.get("birth_date_decision_number") or "").strip()
+    day = data.get("birth_date_decision_date")
+    stored = ((member.birth_date_decision_number or "").strip(), member.birth_date_decision_date)
+    if not number or not day or (number, day) == stored:
+        problems.add("birth_date", MemberError.BIRTH_DATE_NEEDS_DECISION)
+
+
+def _photo_problem(photo: Any) -> tuple[MemberError, dict[str, Any]] | None:
+    """A new upload must be a JPEG, PNG or WEBP within the size and pixel bounds.
+
+    The type is read from the content, not the name: an accepted photo is renamed
+    with the extension of what it is (a PNG sent as «anh.pdf» is stored as .png),
+    so it is served as an image."""
     if not photo or isinstance(photo, FieldFile) or not hasattr(photo, "size"):
         return None  # nothing new uploaded
     if photo.size > settings.MEMBER_PHOTO_MAX_BYTES:
-        limit = settings.MEMBER_PHOTO_MAX_BYTES // 1024 // 1024
-        return f"Ảnh quá lớn: tối đa {limit} MB."
+        return MemberError.PHOTO_TOO_LARGE, {
+            "limit": settings.MEMBER_PHOTO_MAX_BYTES // 1024 // 1024
+        }
+    from PIL import Image, UnidentifiedImageError
+
+    max_pixels = getattr(settings, "MEMBER_PHOTO_MAX_PIXELS", PHOTO_MAX_PIXELS)
+    try:
+        photo.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(photo) as image:
+                image_format = image.format
+                width, height = image.size
+                if width * height > max_pixels:
+                    return MemberError.PHOTO_TOO_MANY_PIXELS, {
+                        "width": width,
+                        "height": height,
+                        "limit": f"{max_pixels / 1_000_000:g}",
+                    }
+                image.verify()
+        photo.seek(0)
+    except Image.DecompressionBombError:
+        return MemberError.PHOTO_TOO_MANY_PIXELS, {
+            "width": "?",
+            "height": "?",
+            "limit": f"{max_pixels / 1_000_000:g}",
+        }
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return MemberError.PHOTO_NOT_IMAGE, {}
+    if image_format not in ALLOWED_IMAGE_FORMATS:
+        return MemberError.PHOTO_FORMAT, {}
+    stem = PurePath(photo.name or "anh").stem or "anh"
+    photo.name = f"{stem}.{ALLOWED_IMAGE_FORMATS[image_format]}"
+    if hasattr(photo, "content_type"):
+        photo.content_type = Image.MIME[image_format]
+    return None
+
+
+def photo_content_type(photo: Any) -> str | None:
+    """The type a stored photo's content is ("image/png"...), read from its bytes;
+    None when it is not one of the accepted image formats. For serving photos
+    stored before their names were corrected."""
     from PIL import Image, UnidentifiedImageError
 
     try:
-        photo.seek(0)
-        with Image.open(photo) as image:
+        with photo.open("rb") as handle, Image.open(handle) as image:
             image_format = image.format
-            image.verify()
-        photo.seek(0)
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        return "Tệp tải lên không phải là ảnh hợp lệ."
-    if image_format not in ALLOWED_IMAGE_FORMATS:
-        return "Ảnh phải ở định dạng JPEG, PNG hoặc WEBP."
-    return None
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return None
+    return Image.MIME.get(image_format) if image_format in ALLOWED_IMAGE_FORMATS else None
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -147,10 +318,51 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     for field in NAME_FIELDS + ("birth_name",):
         if field in data:
             data[field] = normalize_name_part(data[field] or "")
-    for field in ("citizen_id", "party_card_number"):
+    if "citizen_id" in data:
+        data["citizen_id"] = rules.normalize_citizen_id(data["citizen_id"])
+    if "party_card_number" in data:
+        data["party_card_number"] = (data["party_card_number"] or "").strip() or None
+    for field in ("phone", "birth_date_decision_number"):
         if field in data:
-            data[field] = (data[field] or "").strip() or None
+            data[field] = (data[field] or "").strip()
     return data
+
+
+def _refuse_unseen_fields(
+    scope: Scope | None, member: Any, data: dict[str, Any], *, creating: bool
+) -> None:
+    """A caller may not write a field they may not see (the citizen ID outside the
+    board, inspection and the member's own record): refused, nothing written.
+    Any value is refused, even the one stored, so the answer tells nothing."""
+    if scope is None or scope.sees_sensitive(member):
+        return
+    problems = Problems()
+    for name in sorted(SENSITIVE_FIELDS):
+        if name in data and (not creating or data[name]):
+            problems.add(name, MemberError.FIELD_NOT_WRITABLE, label=FIELD_LABELS.get(name, name))
+    problems.raise_if_any()
+
+
+_UNIQUE_COLUMNS = {
+    "citizen_id": MemberError.CITIZEN_ID_UNUSABLE,
+    "party_card_number": MemberError.CARD_UNUSABLE,
+}
+
+
+def _save_unique(member: Member) -> None:
+    """Save; a unique number taken meanwhile by a concurrent save (the database
+    constraint, after the check passed) is the coded field error, never a 500."""
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as exc:
+        text = str(exc)
+        for column, error in _UNIQUE_COLUMNS.items():
+            if column in text:
+                problems = Problems()
+                problems.add(column, error)
+                raise problems.exception() from None
+        raise
 
 
 def _refresh_name_cache(member: Member) -> None:
@@ -175,25 +387,28 @@ def member_create(
     arrives from outside this installation starts with TRANSFERRED_IN.
     """
     if not organization.holds_members or not organization.is_active:
-        raise DomainError(
-            "Đảng viên chỉ sinh hoạt ở chi bộ, chi bộ cơ sở hoặc tổ đảng đang hoạt động.",
-            field="organization",
-        )
+        raise MemberError.NOT_A_CELL.error(field="organization")
     data = _clean(data)
-    errors = _record_errors(data, exclude_pk=None, age_checked_on=age_checked_on)
-    if event_kind == EventKind.ADMITTED and not data.get("joining_date"):
-        errors.setdefault("joining_date", []).append(
-            "Cần có ngày vào Đảng (ngày lễ kết nạp) cho đảng viên kết nạp mới."
-        )
-    if errors:
-        raise RecordValidationError(errors)
+    scope = actor_scope(actor)
+    _refuse_unseen_fields(
+        # A record not yet saved: no pk that could be the caller's own (None == None).
+        scope,
+        SimpleNamespace(pk=0, org_path=organization.path),
+        data,
+        creating=True,
+    )
+    problems = member_record_errors(data, scope=scope, age_checked_on=age_checked_on)
+    admitted_without_date = event_kind == EventKind.ADMITTED and not data.get("joining_date")
+    if admitted_without_date and "joining_date" not in problems:
+        problems.add("joining_date", MemberError.JOINING_REQUIRED)
+    problems.raise_if_any()
     member = Member(**{k: v for k, v in data.items() if k not in DERIVED_FIELDS})
     member.organization = organization
     member.org_path = organization.path
     member.status = Status.PROBATIONARY
     _refresh_name_cache(member)
     member._history_user = history_user(actor)
-    member.save()
+    _save_unique(member)
     if event_kind == EventKind.ADMITTED:
         date = event_date or data["joining_date"]
         member_add_event(
@@ -228,25 +443,37 @@ def member_create(
 
 @transaction.atomic
 def member_update(*, actor, member_id: int, expected_version: int, data: dict[str, Any]) -> Member:
-    """Edit the record. Refused when someone else saved since `expected_version`."""
+    """Edit the record. Refused when someone else saved since `expected_version`,
+    when a field the actor may not see is written, when the CV's birth date is
+    changed without the committee's decision (kept in the record and its history),
+    and when any field breaks the rules (all of them reported at once)."""
     member = Member.objects.select_for_update().get(pk=member_id)
     if member.version != expected_version:
         raise ConcurrentEditError()
     data = _clean({k: v for k, v in data.items() if k not in DERIVED_FIELDS})
+    scope = actor_scope(actor)
+    _refuse_unseen_fields(scope, member, data, creating=False)
     merged = {f.name: getattr(member, f.name) for f in Member._meta.concrete_fields}
     merged.update(data)
-    errors = _record_errors(merged, exclude_pk=member.pk)
-    if errors:
-        raise RecordValidationError(errors)
+    member_record_errors(merged, member=member, scope=scope).raise_if_any()
     changed = [k for k, v in data.items() if getattr(member, k) != v]
     if not changed:
         return member
+    old_birth = member.birth_date
     for key, value in data.items():
         setattr(member, key, value)
+    if member.birth_date != old_birth:
+        member._change_reason = (
+            f"Sửa ngày sinh {old_birth:%d/%m/%Y} → {member.birth_date:%d/%m/%Y} theo QĐ "
+            f"{member.birth_date_decision_number} ngày {member.birth_date_decision_date:%d/%m/%Y}"
+        )[
+            # type: ignore[attr-defined]
+            :100
+        ]
     _refresh_name_cache(member)
     member.version += 1
     member._history_user = history_user(actor)
-    member.save()
+    _save_unique(member)
     return member
 
 
@@ -295,24 +522,20 @@ def member_add_event(
         started = [d for d, k in history if k in (EventKind.ADMITTED, EventKind.READMITTED)]
         start = started[-1] if started else member.joining_date
         if start and date != rules.probation_end(start):
-            raise DomainError(
-                "Đảng viên được công nhận chính thức từ đúng ngày hết 12 tháng dự bị: "
-                f"{rules.probation_end(start):%d/%m/%Y} (QĐ 24-QĐ/TW điểm 4.2.2).",
+            raise MemberError.RECOGNISED_ON_PROBATION_END.error(
                 field="date",
+                months=rules.PROBATION_MONTHS.on(start),
+                day=f"{rules.probation_end(start):%d/%m/%Y}",
             )
     if kind == EventKind.READMITTED and (message := rules.readmission_error(history, date)):
-        raise DomainError(message, field="date")
+        raise MemberError.READMISSION.error(field="date", reason=message)
     if kind in MOVING_KINDS:
         if organization is None:
-            raise DomainError(
-                "Cần chọn tổ chức đảng nơi đảng viên sinh hoạt.", field="organization"
-            )
+            raise MemberError.ORGANIZATION_REQUIRED.error(field="organization")
         if not organization.holds_members or not organization.is_active:
-            raise DomainError(
-                "Tổ chức đảng được chọn không phải chi bộ đang hoạt động.", field="organization"
-            )
+            raise MemberError.ORGANIZATION_NOT_ACTIVE_CELL.error(field="organization")
     if date > dt.date.today():
-        raise DomainError("Ngày của sự kiện không được ở tương lai.", field="date")
+        raise MemberError.EVENT_IN_FUTURE.error(field="date")
     event = MembershipEvent(
         member=member,
         kind=kind,
@@ -345,10 +568,8 @@ def member_refresh_state(member: Member) -> None:
                 state, event.kind, event.organization_id, official_on_arrival=official_on_arrival
             )
         except rules.TransitionError:
-            raise DomainError(
-                f"Không thể ghi sự kiện «{event.get_kind_display()}» ngày "
-                f"{event.date:%d/%m/%Y}: không phù hợp với tình trạng đảng viên lúc đó.",
-                field="kind",
+            raise MemberError.EVENT_OUT_OF_ORDER.error(
+                field="kind", kind=event.get_kind_display(), day=f"{event.date:%d/%m/%Y}"
             ) from None
         if (event.status_after, event.organization_after_id, event.exempt_after) != (
             state.status,
@@ -383,24 +604,19 @@ def member_save_rows(
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.version != expected_version:
         raise ConcurrentEditError()
-    errors: dict[str, list[str]] = {}
+    problems = Problems()
     for index, _pk, values in rows:
         start, end = values.get("start"), values.get("end")
         if start and end and end < start:
-            errors.setdefault(f"form-{index}-end", []).append(
-                "«Đến ngày» không được trước «Từ ngày»."
-            )
+            problems.add(f"form-{index}-end", MemberError.ROW_END_BEFORE_START)
         if start and start > dt.date.today():
-            errors.setdefault(f"form-{index}-start", []).append("Ngày này không được ở tương lai.")
+            problems.add(f"form-{index}-start", MemberError.DATE_IN_FUTURE)
         if start and member.birth_date and start < member.birth_date:
-            errors.setdefault(f"form-{index}-start", []).append("Ngày này trước ngày sinh.")
+            problems.add(f"form-{index}-start", MemberError.ROW_BEFORE_BIRTH)
         for key, value in values.items():
             if isinstance(value, str) and ("<" in value or ">" in value):
-                errors.setdefault(f"form-{index}-{key}", []).append(
-                    "Không được chứa ký tự < hoặc >."
-                )
-    if errors:
-        raise RecordValidationError(errors)
+                problems.add(f"form-{index}-{key}", MemberError.TEXT_ANGLE_BRACKETS)
+    problems.raise_if_any()
     saved = 0
     for _index, pk, values in rows:
         row = (

@@ -46,7 +46,7 @@ class Transfer(models.Model):
     reason = models.CharField("lý do", max_length=16, choices=TransferReason.choices)
     trigger_date = models.DateField(
         "ngày quyết định có hiệu lực / thay đổi nơi ở",
-        help_text="Từ ngày này đảng viên có 60 ngày làm việc để làm thủ tục (QĐ 294-QĐ/TW).",
+        help_text="Hạn làm thủ tục tính từ ngày này, theo ngày làm việc (QĐ 294-QĐ/TW).",
     )
     start_due = models.DateField("hạn làm thủ tục")
     status = models.CharField(
@@ -169,7 +169,7 @@ class RemovalStatus(models.TextChoices):
     PROPOSED = "proposed", "Chi bộ đã đề nghị, chờ quyết định"
     DECIDED = "decided", "Đã quyết định"
     REJECTED = "rejected", "Không được chấp thuận"
-    FAILED_VOTE = "failed_vote", "Chi bộ biểu quyết không đủ 2/3"
+    FAILED_VOTE = "failed_vote", "Chi bộ biểu quyết không đủ tỷ lệ tán thành"
 
 
 class Removal(models.Model):

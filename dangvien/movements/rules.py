@@ -12,6 +12,8 @@ from dangvien.core.workdays import add_working_days
 from dangvien.members.rules import add_months
 from dangvien.organizations.models import Level
 
+from .errors import MovementError
+
 # --- Transfers --------------------------------------------------------------
 
 # R2.1: a permanent transfer must be started within 60 working days of the
@@ -52,32 +54,49 @@ TEMPORARY_MAX_MONTHS_STUDY = Rule(
 
 
 def transfer_start_due(trigger_date: dt.date) -> dt.date:
-    """R2.1: the last day to start the procedure."""
+    """R2.1: the last day to start the procedure: TRANSFER_START_WORKING_DAYS
+    working days (in force on `trigger_date`) after it."""
     return add_working_days(trigger_date, TRANSFER_START_WORKING_DAYS.on(trigger_date))
 
 
 def transfer_present_due(sent_on: dt.date) -> dt.date:
-    """R2.3: the last day to present the letter at the receiving side."""
+    """R2.3: the last day to present the letter at the receiving side:
+    TRANSFER_PRESENT_WORKING_DAYS working days (in force on `sent_on`) after it."""
     return add_working_days(sent_on, TRANSFER_PRESENT_WORKING_DAYS.on(sent_on))
 
 
 def temporary_period_error(start: dt.date, end: dt.date, *, study: bool) -> str | None:
-    """R2.4: 3 months to under 1 year (work, residence), 3 months to 2 years (study)."""
+    """R2.4: the message when the period [start, end] does not fit a temporary
+    transfer (months, in force on `start`: at least TEMPORARY_MIN_MONTHS; under
+    TEMPORARY_MAX_MONTHS_WORK for work or residence, at most
+    TEMPORARY_MAX_MONTHS_STUDY for full-time study), else None."""
     low = TEMPORARY_MIN_MONTHS.on(start)
     if end < add_months(start, low):
-        return f"Chuyển sinh hoạt tạm thời chỉ áp dụng cho thời gian từ {low} tháng trở lên."
+        return MovementError.PERIOD_TOO_SHORT.text(months=low)
     if study:
         high = TEMPORARY_MAX_MONTHS_STUDY.on(start)
         if end > add_months(start, high):
-            return f"Đi học tập trung tạm thời tối đa {high} tháng; quá thời hạn phải chuyển chính thức."
+            return MovementError.PERIOD_TOO_LONG_STUDY.text(months=high)
     else:
         high = TEMPORARY_MAX_MONTHS_WORK.on(start)
         if end >= add_months(start, high):
-            return (
-                f"Thay đổi nơi ở, nơi làm việc từ {high} tháng trở lên phải chuyển sinh hoạt "
-                "chính thức."
-            )
+            return MovementError.PERIOD_TOO_LONG_WORK.text(months=high)
     return None
+
+
+# Not a regulation but a guard on typing: the letter is not issued more than
+# this many months before the decision or the move it follows.
+TRANSFER_SEND_BEFORE_TRIGGER_MONTHS = Rule(
+    "transfer_send_before_trigger_months",
+    "Giấy giới thiệu cấp sớm nhất trước ngày phát sinh (tháng; kiểm tra nhập liệu)",
+    (Version(LONG_AGO, 12, "Kiểm tra nhập liệu, không phải quy định"),),
+)
+
+
+def transfer_send_earliest(trigger_date: dt.date) -> dt.date:
+    """The earliest plausible date of the letter for a transfer triggered on
+    `trigger_date` (TRANSFER_SEND_BEFORE_TRIGGER_MONTHS months before it)."""
+    return add_months(trigger_date, -TRANSFER_SEND_BEFORE_TRIGGER_MONTHS.on(trigger_date))
 
 
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
@@ -146,40 +165,44 @@ NAME_DELETION_BREACH_YEARS = Rule(
 )
 
 
-def missed_months_error(months: list[dt.date]) -> str | None:
-    """R4.1.1: at least N distinct months within one calendar year."""
-    needed = NAME_DELETION_MONTHS_IN_YEAR.on(max(months) if months else None)
+def missed_months_error(months: list[dt.date], on: dt.date | None = None) -> str | None:
+    """R4.1.1: at least NAME_DELETION_MONTHS_IN_YEAR distinct months within one
+    calendar year, the rule in force on `on` (the meeting; default the last
+    month given, or today). Returns the message, or None when met."""
+    day = on or (max(months) if months else dt.date.today())
+    needed = NAME_DELETION_MONTHS_IN_YEAR.on(day)
     by_year: dict[int, set[int]] = {}
     for day in months:
         by_year.setdefault(day.year, set()).add(day.month)
     if not any(len(m) >= needed for m in by_year.values()):
-        return (
-            f"Cần ít nhất {needed} tháng trong cùng một năm bỏ sinh hoạt hoặc không đóng "
-            "đảng phí không có lý do chính đáng (Điều lệ Đảng, Điều 8)."
-        )
+        return MovementError.MISSED_MONTHS.text(months=needed)
     return None
 
 
 def education_wait_error(educated_on: dt.date, meeting_on: dt.date) -> str | None:
-    """R4.1.3: the cell may propose deletion only 12 months after its education."""
+    """R4.1.3: the cell may propose deletion only NAME_DELETION_EDUCATION_MONTHS
+    months (in force on `meeting_on`) after its education. Returns the message,
+    or None when met."""
     months = NAME_DELETION_EDUCATION_MONTHS.on(meeting_on)
     earliest = add_months(educated_on, months)
     if meeting_on < earliest:
-        return (
-            f"Chưa đủ {months} tháng kể từ khi chi bộ giáo dục: sớm nhất ngày "
-            f"{earliest:%d/%m/%Y} (Điều lệ Đảng, Điều 8)."
+        return MovementError.EDUCATION_TOO_RECENT.text(
+            months=months, earliest=f"{earliest:%d/%m/%Y}"
         )
     return None
 
 
-def breach_years_error(years: list[int]) -> str | None:
-    """R4.1.4: breaches in N consecutive years."""
-    needed = NAME_DELETION_BREACH_YEARS.on()
+def breach_years_error(years: list[int], on: dt.date | None = None) -> str | None:
+    """R4.1.4: breaches in NAME_DELETION_BREACH_YEARS consecutive years, the rule
+    in force on `on` (the meeting; default the end of the last year given, or
+    today). Returns the message, or None when met."""
+    day = on or (dt.date(max(years), 12, 31) if years else dt.date.today())
+    needed = NAME_DELETION_BREACH_YEARS.on(day)
     ordered = sorted(set(years))
     run = best = 0
     for i, year in enumerate(ordered):
         run = run + 1 if i and year == ordered[i - 1] + 1 else 1
         best = max(best, run)
     if best < needed:
-        return f"Cần {needed} năm liền vi phạm tư cách đảng viên (Điều lệ Đảng, Điều 8)."
+        return MovementError.BREACH_YEARS.text(years=needed)
     return None

@@ -1,4 +1,9 @@
-"""Reads of transfers and removals, always through the caller's scope."""
+"""Reads of transfers and removals, always through the caller's scope.
+
+Outside the scope (or no such row) a getter raises the domain's NotFound,
+which pages and the API answer with 404. The `*_get_for_step` getters also
+check that the scope may take the step (its acting body's organisation or
+above), raising `not_acting_body`."""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
-from django.http import Http404
 
 from dangvien.accounts.scope import Scope
+from dangvien.compliance.workflow import Workflow, WorkflowError, may_act_at
+from dangvien.core.errors import DomainError, NotFound
 from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, CatalogKind, Member
 from dangvien.organizations.models import Organization, UnitType
 
@@ -43,13 +49,33 @@ def _pk(value) -> int:
     try:
         pk = int(value)
     except (TypeError, ValueError):
-        raise Http404 from None
+        raise NotFound() from None
     if not 0 < pk < 2**63:
-        raise Http404
+        raise NotFound()
     return pk
 
 
+def _require_step(workflow: Workflow, scope: Scope, obj, step: str) -> None:
+    """NotFound for a step the table does not have; `not_acting_body` when the
+    scope holds no writing role at the step's acting organisation or above.
+    (The state is the service's to check, with its own message.)"""
+    try:
+        found = workflow.step(step)
+    except DomainError:
+        raise NotFound() from None
+    if not may_act_at(scope, found.acting(obj)):
+        org = found.acting(obj)
+        raise WorkflowError.NOT_ACTING_BODY.error(
+            field="step",
+            step=found.label,
+            body=str(found.body.label).lower(),
+            organization=org.name if org else "",
+        )
+
+
 def transfer_get_for(scope: Scope, pk) -> Transfer:
+    """The transfer `pk` if its sending or receiving cell lies in the scope;
+    NotFound otherwise."""
     transfer = (
         transfers_visible_to(scope)
         .select_related("member", "from_organization", "to_organization")
@@ -57,11 +83,24 @@ def transfer_get_for(scope: Scope, pk) -> Transfer:
         .first()
     )
     if transfer is None:
-        raise Http404
+        raise NotFound()
+    return transfer
+
+
+def transfer_get_for_step(scope: Scope, pk, step: str) -> Transfer:
+    """The transfer `pk` for taking step `step` (a code of workflow.TRANSFER):
+    NotFound outside the scope or for an unknown step; DomainError
+    `not_acting_body` when the scope may not act for the step's body."""
+    from .workflow import TRANSFER
+
+    transfer = transfer_get_for(scope, pk)
+    _require_step(TRANSFER, scope, transfer, step)
     return transfer
 
 
 def transfers_of(scope: Scope, org: Organization, *, open_only: bool = True) -> QuerySet[Transfer]:
+    """Transfers leaving or arriving in `org`'s subtree that the scope sees, newest
+    first; `open_only`: not yet ended (opened, sent, or a temporary one received)."""
     qs = transfers_visible_to(scope).filter(
         Q(from_path__startswith=org.path) | Q(to_path__startswith=org.path)
     )
@@ -83,7 +122,8 @@ class Overdue:
 
 def transfers_sent_not_received(scope: Scope, org: Organization, today: dt.date) -> list[Overdue]:
     """Members introduced out but not (yet) received at a cell managed here,
-    most overdue first (R2.3: 30 working days to present the letter)."""
+    most overdue first (R2.3: the letter is presented within
+    TRANSFER_PRESENT_WORKING_DAYS working days). `days` are calendar days."""
     qs = (
         transfers_visible_to(scope)
         .filter(Q(from_path__startswith=org.path) | Q(to_path__startswith=org.path))
@@ -105,7 +145,7 @@ class RetireeRow:
 
 def retirees_not_moved(scope: Scope, org: Organization, today: dt.date) -> list[RetireeRow]:
     """Retired members still in a workplace cell, with no permanent transfer sent
-    (R2.1, R2.7: 60 working days after retirement). The retirement date is the
+    (R2.1, R2.7: within TRANSFER_START_WORKING_DAYS working days of retirement). The retirement date is the
     end of the last work-history row when the record has one."""
     from . import rules
 
@@ -170,10 +210,12 @@ def temporary_organization_on(member: Member, day: dt.date) -> Organization | No
 
 
 def removals_visible_to(scope: Scope) -> QuerySet[Removal]:
+    """Removals of the cells the scope reaches."""
     return Removal.objects.filter(scope.org_q("org_path"))
 
 
 def removal_get_for(scope: Scope, pk) -> Removal:
+    """The removal `pk` if its cell lies in the scope; NotFound otherwise."""
     removal = (
         removals_visible_to(scope)
         .select_related("member", "organization")
@@ -181,11 +223,24 @@ def removal_get_for(scope: Scope, pk) -> Removal:
         .first()
     )
     if removal is None:
-        raise Http404
+        raise NotFound()
+    return removal
+
+
+def removal_get_for_step(scope: Scope, pk, step: str) -> Removal:
+    """The removal `pk` for taking step `step` (a code of workflow.REMOVAL):
+    NotFound outside the scope or for an unknown step; DomainError
+    `not_acting_body` when the scope may not act for the step's body (the
+    cell's own roles may not decide)."""
+    from .workflow import REMOVAL
+
+    removal = removal_get_for(scope, pk)
+    _require_step(REMOVAL, scope, removal, step)
     return removal
 
 
 def removals_of(scope: Scope, org: Organization) -> QuerySet[Removal]:
+    """Removals in `org`'s subtree that the scope sees, newest first."""
     return (
         removals_visible_to(scope)
         .filter(org_path__startswith=org.path)

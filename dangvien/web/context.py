@@ -9,9 +9,9 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"show_areas": False}
-    from dangvien.web.views import _scope
+    from dangvien.web.common import request_scope
 
-    scope = _scope(request)
+    scope = request_scope(request)
     return {
         "show_areas": scope.everything or bool(scope.paths),
         # The access log is for the organisation board, the inspection committee

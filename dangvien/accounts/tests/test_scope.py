@@ -120,6 +120,11 @@ ORG_READ = {
 }
 ORG_WRITE = {"chibo": {"a"}, "danguy": {"a"}, "bantc": {"a", "c"}}
 BOARD = {"bantc": {"-"}, "ubkt": {"-"}}  # the access log
+# Typing history from the paper dossier: the grassroots office and above, never
+# the cell (members.history).
+HISTORY = {"danguy": {"a", "own"}, "bantc": {"a", "c", "own"}}
+# The member list: every role over a subtree; a member has only their own record.
+STAFF = {name: {"-"} for name in ("chibo", "danguy", "bantc", "ubkt", "kiemtoan")}
 
 
 MEMBER, ORG, NONE = "member", "org", "-"  # kinds of target
@@ -217,8 +222,8 @@ CASES = [
     Case("GET", lambda m: f"/dang-vien/{m.pk}/lich-su.csv", MEMBER, READ),
     Case("GET", lambda m: f"/dang-vien/{m.pk}/sua/", MEMBER, WRITE),
     Case("POST", lambda m: f"/dang-vien/{m.pk}/sua/", MEMBER, WRITE, 302, _member_form),
-    Case("GET", lambda m: f"/dang-vien/{m.pk}/su-kien/", MEMBER, WRITE),
-    Case("POST", lambda m: f"/dang-vien/{m.pk}/su-kien/", MEMBER, WRITE, 302, _exempt),
+    Case("GET", lambda m: f"/dang-vien/{m.pk}/su-kien/", MEMBER, HISTORY),
+    Case("POST", lambda m: f"/dang-vien/{m.pk}/su-kien/", MEMBER, HISTORY, 302, _exempt),
     *(case for slug in ROWS for case in _rows_cases(slug)),
     Case("GET", lambda m: f"/api/v1/members/{m.pk}", MEMBER, READ, api=True),
     Case("PATCH", lambda m: f"/api/v1/members/{m.pk}", MEMBER, WRITE, 200, _api_phone, api=True),
@@ -226,6 +231,7 @@ CASES = [
     Case("GET", lambda o: f"/to-chuc/{o.pk}/", ORG, ORG_READ),
     Case("GET", lambda o: f"/to-chuc/{o.pk}/lich-su.csv", ORG, ORG_READ),
     Case("GET", lambda o: f"/dang-vien/?org={o.pk}", ORG, ORG_READ),
+    Case("GET", lambda _: "/dang-vien/", NONE, STAFF),
     Case("GET", lambda o: f"/dang-vien/them/?org={o.pk}", ORG, ORG_WRITE),
     Case("POST", lambda o: f"/dang-vien/them/?org={o.pk}", ORG, ORG_WRITE, 302, _new_member_form),
     Case("GET", lambda o: f"/api/v1/members?org={o.pk}", ORG, ORG_READ, api=True),

@@ -184,10 +184,14 @@ def test_the_path_through_the_pages(client, world):
     step(
         "bieu-quyet", {"meeting_date": "07/03/2024", "votes_for": "2", "signer_name": "Lê Văn Bắc"}
     )
+    # The grassroots resolution and the decision belong to the committees above the
+    # cell: the organisation board (above them) records them.
+    client.force_login(world["board"])
     step("dang-uy", {"date": "14/03/2024", "resolution_number": "12-NQ/ĐU", "agreed": "1"})
     step("quyet-dinh", {"decision_date": "28/03/2024"})
     page = client.get(reverse("admission_detail", args=[file.pk])).content.decode()
     assert "Tải về (.docx)" in page and "Nghị quyết" in page and "Quyết định" in page
+    client.force_login(world["secretary"])
     step("le-ket-nap", {"date": "12/04/2024"})
     file.refresh_from_db()
     assert file.stage == Stage.ADMITTED and file.member.joining_date == D(2024, 4, 12)

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from dangvien.accounts.models import Role
 from dangvien.admissions import services
 from dangvien.admissions.models import (
     AdmissionFile,
@@ -29,11 +30,13 @@ from dangvien.admissions.tests.factories import (
     open_file,
 )
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.compliance.workflow import Body
 from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.members import services as member_services
 from dangvien.members.models import EventKind, Member, MembershipEvent, Status
-from dangvien.members.tests.factories import MemberFactory
+from dangvien.members.tests.factories import MemberFactory, user_with_role
+from dangvien.web.cases.registry import case_url
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -68,7 +71,8 @@ def test_opening_a_file_opens_a_case_for_the_cell():
     case = _case(file)
     assert case.step == "dossier" and case.closed_on is None
     assert case.due_date == D(2025, 1, 9)  # stale from then (R1.6)
-    assert case.url == f"/ket-nap/{file.pk}/"
+    assert case.acting_body == Body.CELL and case.acting_organization == cell
+    assert case_url(case.kind, case.object_id) == f"/ket-nap/{file.pk}/"
     assert file.log.get().step == "open"
 
 
@@ -282,12 +286,13 @@ def test_third_failed_vote_sends_the_file_to_the_higher_committee():
         )
         file.refresh_from_db()
         assert file.stage == Stage.DOSSIER_COMPLETE
-    assert _case(file).step_label.endswith("(lần 3)")
+    assert _case(file).detail == "lần 3"
     services.admission_cell_vote(actor=SYSTEM, file=file, meeting_date=D(2024, 5, 7), votes_for=1)
     file.refresh_from_db()
     assert file.stage == Stage.ESCALATED
     case = _case(file)
-    assert case.step == "escalation" and case.actor == "Đảng bộ xã Thạch Lạc"
+    assert case.step == "escalation" and case.acting_body == Body.SUPERIOR
+    assert case.acting_organization.name == "Đảng bộ xã Thạch Lạc"
     with pytest.raises(DomainError):
         services.admission_cell_vote(
             actor=SYSTEM, file=file, meeting_date=D(2024, 6, 7), votes_for=3
@@ -530,8 +535,10 @@ def test_ceremony_within_30_working_days_of_receiving_the_decision(ceremony, con
 
 
 def test_from_candidate_to_official_member(django_user_model):
-    secretary = django_user_model.objects.create_user(username="bithu", password="x-Test-12345")
     cell, officials = cell_with_officials(9)
+    # Every step is taken by one user: a writing role at the grassroots committee,
+    # which is here also the competent committee (it has no committee above it).
+    secretary = user_with_role(django_user_model, "bithu", Role.GRASSROOTS_OFFICE, cell.parent)
     file = open_file(cell, actor=secretary)
     services.admission_complete_dossier(
         actor=secretary, file=file, **dossier_kwargs(officials, D(2024, 2, 1))

@@ -223,3 +223,190 @@ def test_nul_characters_are_refused_by_field(client, tree, secretary):
     )
     assert patched.status_code == 422 and "phone" in patched.json()["errors"]
     assert client.get(f"{API}/members", {"q": "a\x00"}, **secretary).status_code in (200, 422)
+
+
+# --- issue 9 items 5, 10, 18, 19 through the API ----------------------------------
+
+
+def _new_member(tree, **over):
+    payload = {
+        "organization": tree["cell_a"].pk,
+        "family_name": "Trần",
+        "middle_name": "Thị",
+        "given_name": "Hoa",
+        "gender": "F",
+        "birth_date": "1990-04-02",
+        "admission_decision_date": "2015-03-01",
+        "joining_date": "2015-03-10",
+    }
+    payload.update(over)
+    return payload
+
+
+@pytest.fixture
+def board(client, django_user_model, tree):
+    user_with_role(django_user_model, "bantc", Role.ORGANISATION_BOARD, tree["cell_a"])
+    return _auth(_token(client, "bantc"))
+
+
+def _rows():
+    return list(Member.objects.order_by("pk").values()), Member.history.count()
+
+
+def test_api_errors_carry_the_domain_code(client, tree, secretary):
+    response = client.post(
+        f"{API}/members",
+        _new_member(tree, given_name="Lan2", phone="abc"),
+        content_type="application/json",
+        **secretary,
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "name_not_letters"
+    assert set(body["errors"]) == {"given_name", "phone"}
+    assert Member.objects.count() == 0
+
+
+@pytest.mark.parametrize("field", ["gender", "birth_date"])
+def test_patch_with_a_required_field_null_is_a_422_not_a_500(client, tree, secretary, field):
+    member = MemberFactory(organization=tree["cell_a"])
+    before = _rows()
+    response = client.patch(
+        f"{API}/members/{member.pk}",
+        {"version": member.version, field: None},
+        content_type="application/json",
+        **secretary,
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["code"] == f"{field}_required"
+    assert response.json()["errors"][field]
+    assert _rows() == before
+
+
+def test_a_cell_secretary_can_neither_write_nor_probe_the_citizen_id(client, tree, secretary):
+    mine = MemberFactory(organization=tree["cell_a"])
+    MemberFactory(organization=tree["cell_c"], gender="M", citizen_id="042085000009")
+    before = _rows()
+    for value in ("042085000009", "042085000001", None):
+        response = client.patch(
+            f"{API}/members/{mine.pk}",
+            {"version": mine.version, "citizen_id": value},
+            content_type="application/json",
+            **secretary,
+        )
+        assert response.status_code == 422, response.content
+        body = response.json()
+        assert body["code"] == "field_not_writable" and "citizen_id" in body["errors"]
+        assert "đảng viên khác" not in response.content.decode()
+    created = client.post(
+        f"{API}/members",
+        _new_member(tree, citizen_id="042085000001"),
+        content_type="application/json",
+        **secretary,
+    )
+    assert created.status_code == 422 and created.json()["code"] == "field_not_writable"
+    assert _rows() == before
+    # Nor read it: the record answers without the citizen ID.
+    shown = client.get(f"{API}/members/{mine.pk}", **secretary).json()
+    assert shown["citizen_id"] is None
+
+
+def test_a_duplicate_outside_the_callers_scope_is_not_attributed(client, tree, board):
+    MemberFactory(
+        organization=tree["cell_c"],
+        gender="F",
+        citizen_id="042190000001",
+        party_card_number="42000777",
+    )
+    before = _rows()
+    response = client.post(
+        f"{API}/members",
+        _new_member(tree, citizen_id="042190000001", party_card_number="42000009"),
+        content_type="application/json",
+        **board,
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "citizen_id_unusable"
+    assert "ban tổ chức" in body["errors"]["citizen_id"][0]
+    assert "đảng viên khác" not in response.content.decode()
+    assert _rows() == before
+
+
+def test_a_grouped_citizen_id_is_stored_as_digits_found_and_flagged(client, tree, board):
+    created = client.post(
+        f"{API}/members",
+        _new_member(
+            tree,
+            birth_date="1960-05-01",
+            admission_decision_date="1990-03-01",
+            joining_date="1990-03-10",
+            citizen_id="001 162 012 345",  # digits 4-6: a woman born 1962
+        ),
+        content_type="application/json",
+        **board,
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["citizen_id"] == "001162012345"
+    assert "1962" in body["citizen_id_mismatch"]
+    for q in ("001 162 012 345", "001.162.012.345", "001162"):
+        found = client.get(f"{API}/members", {"q": q}, **board).json()
+        assert [i["id"] for i in found["items"]] == [body["id"]], q
+    # The CV's birth date changes only with the committee's decision.
+    refused = client.patch(
+        f"{API}/members/{body['id']}",
+        {"version": body["version"], "birth_date": "1962-05-01"},
+        content_type="application/json",
+        **board,
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "birth_date_needs_decision"
+    accepted = client.patch(
+        f"{API}/members/{body['id']}",
+        {
+            "version": body["version"],
+            "birth_date": "1962-05-01",
+            "birth_date_decision_number": "12-QĐ/ĐU",
+            "birth_date_decision_date": "2026-03-02",
+        },
+        content_type="application/json",
+        **board,
+    )
+    assert accepted.status_code == 200, accepted.content
+    assert accepted.json()["birth_date"] == "1962-05-01"
+    assert accepted.json()["citizen_id_mismatch"] is None
+
+
+@pytest.mark.parametrize(
+    "field,value", [("citizen_id", "001190000001"), ("party_card_number", "42000001")]
+)
+def test_repeated_creates_with_one_number_answer_one_201_then_4xx(
+    client, tree, board, monkeypatch, field, value
+):
+    """Ten POSTs with one number: one 201, nine 4xx. The later ones are refused by
+    the check, or (as a concurrent one would be, after the check passed) by the
+    database's unique constraint: the coded field error either way, never a 500."""
+    from dangvien.members import services
+
+    answers = [
+        client.post(
+            f"{API}/members",
+            _new_member(tree, **{field: value}),
+            content_type="application/json",
+            **board,
+        ).status_code
+        for _ in range(5)
+    ]
+    monkeypatch.setattr(services, "member_record_errors", lambda *a, **k: services.Problems())
+    for _ in range(5):
+        response = client.post(
+            f"{API}/members",
+            _new_member(tree, **{field: value}),
+            content_type="application/json",
+            **board,
+        )
+        answers.append(response.status_code)
+        assert response.json()["code"].endswith("_unusable")
+        assert field in response.json()["errors"]
+    assert answers == [201] + [422] * 9
+    assert Member.objects.filter(**{field: value}).count() == 1

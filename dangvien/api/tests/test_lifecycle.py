@@ -53,12 +53,13 @@ def test_a_transfer_through_the_api_and_its_cases(client, django_user_model):
     cases = client.get(f"/api/v1/cases?org={tree['cell_a'].pk}", **auth).json()
     assert [c["subject"] for c in cases["items"]] == ["Nguyễn Văn Thước"]
     assert cases["items"][0]["step"] == "send" and cases["items"][0]["due_date"]
-    # The secretary does not issue the letter: outside their role, 404.
+    # The secretary does not issue the letter: the grassroots committee does (R2.2).
+    # The transfer is theirs to see, the step is not theirs to take: 403.
     send = {"sent_on": "2026-11-10", "dues_paid_through": "10/2026"}
     refused = client.post(
         f"/api/v1/transfers/{transfer_id}/send", send, content_type="application/json", **auth
     )
-    assert refused.status_code == 404
+    assert refused.status_code == 403 and refused.json()["code"] == "not_acting_body"
     assert Transfer.objects.get().status == "opened"
     office_auth = _bearer(client, office)
     bad = client.post(

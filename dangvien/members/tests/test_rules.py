@@ -51,9 +51,28 @@ class TestProbation:
 class TestCitizenId:
     birth = D(1985, 3, 15)
 
-    @pytest.mark.parametrize("value", ["04208500001", "0420850000123", "04208500001a", ""])
+    @pytest.mark.parametrize("value", ["0420850000123", "04208500001a", "", "9999999"])
     def test_not_twelve_digits(self, value):
         assert rules.citizen_id_error(value) == "Số CCCD phải gồm đúng 12 chữ số."
+
+    @pytest.mark.parametrize(
+        "value,missing,example",
+        [("1085012345", 2, "001085012345"), ("42085000001", 1, "042085000001")],
+    )
+    def test_leading_zeros_dropped_by_a_spreadsheet_are_named(self, value, missing, example):
+        message = rules.citizen_id_error(value)
+        assert f"thiếu {missing} chữ số" in message and "số 0 ở đầu" in message
+        assert example in message
+        problem, _params = rules.citizen_id_problem(value)
+        assert problem.code == "citizen_id_leading_zeros"
+
+    @pytest.mark.parametrize("typed", ["001 085 012 345", "001.085.012.345", "001-085-012-345"])
+    def test_separators_between_groups_are_dropped(self, typed):
+        assert rules.normalize_citizen_id(typed) == "001085012345"
+
+    def test_other_text_is_kept_as_typed(self):
+        assert rules.normalize_citizen_id(" 00108501234a ") == "00108501234a"
+        assert rules.normalize_citizen_id("  ") is None
 
     def test_unknown_province_code(self):
         assert "003" in rules.citizen_id_error("003085000001")
@@ -72,6 +91,14 @@ class TestCitizenId:
 
     def test_year_mismatch(self):
         assert "năm sinh" in rules.citizen_id_error("042086000001", birth_date=self.birth)
+
+    def test_year_mismatch_is_a_flag_not_a_refusal(self):
+        # CV 01/05/1960, CCCD digits 4-6 "062": born 1962 by the ID.
+        assert rules.citizen_id_problem("001062012345", gender=Gender.MALE) is None
+        assert rules.citizen_id_birth_year("001062012345") == 1962
+        flag = rules.citizen_id_year_mismatch("001062012345", D(1960, 5, 1))
+        assert "1962" in flag and "1960" in flag and "13-TB/TW" in flag
+        assert rules.citizen_id_year_mismatch("001060012345", D(1960, 5, 1)) is None
 
     def test_sex_mismatch(self):
         assert "giới tính" in rules.citizen_id_error(
@@ -183,3 +210,23 @@ class TestPartyAge:
     def test_no_party_age_while_out_of_the_party(self):
         history = [*self.history, (D(2005, 1, 1), Status.NAME_DELETED)]
         assert rules.party_age(self.decision, history, D(2006, 1, 1)) is None
+
+
+class TestNamesAndPhones:
+    @pytest.mark.parametrize("name", ["Lan2", "Lan!", "An_", "Bình@"])
+    def test_digits_and_symbols_in_a_name_are_refused(self, name):
+        assert "chữ cái" in rules.name_error(name)
+
+    @pytest.mark.parametrize("name", ["Lan", "Nguyễn Thị", "H'Hen", "Niê", "Y-Ngông", "Đoàn"])
+    def test_letters_of_vietnamese_and_minority_names_are_accepted(self, name):
+        assert rules.name_error(name) is None
+
+    @pytest.mark.parametrize("phone", ["abc", "0912abc678", "12", "+84 91 234 567 890 1234"])
+    def test_bad_phones_are_refused(self, phone):
+        assert "Số điện thoại" in rules.phone_error(phone)
+
+    @pytest.mark.parametrize(
+        "phone", ["0912345678", "0912 345 678", "+84 912.345.678", "(024) 3825 1234", ""]
+    )
+    def test_phones_as_typed_are_accepted(self, phone):
+        assert rules.phone_error(phone) is None

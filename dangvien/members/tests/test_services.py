@@ -56,7 +56,12 @@ def test_create_registers_member_with_admission_and_recognition_events():
 
 BAD_INPUT = [
     ("citizen_id", {"citizen_id": "12345"}, "12 chữ số"),
-    ("citizen_id", {"citizen_id": "042086000001"}, "năm sinh"),
+    ("citizen_id", {"citizen_id": "042185000001"}, "giới tính"),
+    ("citizen_id", {"citizen_id": "42085000001"}, "số 0 ở đầu"),
+    ("given_name", {"given_name": "Lan2"}, "chữ cái"),
+    ("phone", {"phone": "abc"}, "Số điện thoại"),
+    ("gender", {"gender": None}, "giới tính"),
+    ("birth_date", {"birth_date": None}, "ngày sinh"),
     ("birth_date", {"birth_date": D(2030, 1, 1)}, "tương lai"),
     (
         "admission_decision_date",

@@ -249,3 +249,32 @@ def test_the_workflow_menu_is_for_staff_and_the_access_log_link_for_the_board(
         page = client.get(f"/dang-vien/{own.pk}/").content.decode()
         assert ('aria-label="Nghiệp vụ"' in page) is menu, user.username
         assert ('href="/nhat-ky-truy-cap/"' in page) is log, user.username
+
+
+def test_the_transfer_page_offers_the_steps_the_table_opens_to_the_caller(
+    client, django_user_model, tree
+):
+    member = MemberFactory(organization=tree["cell_a"])
+    from dangvien.movements import services
+
+    transfer = services.transfer_open(
+        actor=SYSTEM,
+        member=member,
+        kind="permanent",
+        reason="residence",
+        trigger_date=D(2026, 11, 2),
+        to_organization=tree["cell_b"],
+    )
+    secretary = user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"])
+    office = user_with_role(django_user_model, "danguy", Role.GRASSROOTS_OFFICE, tree["commune"])
+    client.force_login(secretary)
+    page = client.get(f"/chuyen-sinh-hoat/{transfer.pk}/").content.decode()
+    assert f"/chuyen-sinh-hoat/{transfer.pk}/huy/" in page
+    assert f"/chuyen-sinh-hoat/{transfer.pk}/gioi-thieu/" not in page
+    client.force_login(office)
+    page = client.get(f"/chuyen-sinh-hoat/{transfer.pk}/").content.decode()
+    assert f"/chuyen-sinh-hoat/{transfer.pk}/gioi-thieu/" in page
+    assert "Làm thủ tục, cấp giấy giới thiệu sinh hoạt đảng" in page
+    # The hints show the rule in force, not a number written in the template.
+    form = client.get(f"/chuyen-sinh-hoat/moi/?member={member.pk}").content.decode()
+    assert "trong 60 ngày làm việc" in form

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from dangvien.compliance.models import Case, CaseKind
+from dangvien.compliance.workflow import Body
 from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.members.models import EventKind, Member, MembershipEvent, Status
@@ -53,7 +54,7 @@ def _snapshot():
 
 def _open(member, to, **over):
     args = {
-        "actor": None,
+        "actor": SYSTEM,
         "member": member,
         "kind": TransferKind.PERMANENT,
         "reason": TransferReason.NEW_UNIT,
@@ -69,7 +70,9 @@ def test_a_permanent_transfer_from_opening_to_receipt(tree):
     transfer = _open(member, tree["cell_a"])
     case = Case.objects.get(object_id=transfer.pk, kind=CaseKind.TRANSFER)
     # Leaving the agency committee, directly under the province: the province issues it.
-    assert case.actor == tree["province"].name
+    assert case.step == "send" and case.acting_body == Body.SUPERIOR
+    assert case.acting_organization == tree["province"]
+    assert case.acting_path == tree["province"].path
     # 60 working days after 01/10/2026, the Cultural Day (24/11) skipped.
     assert case.due_date == transfer.start_due == D(2026, 12, 25)
     assert case.org_path == tree["cell_c"].path

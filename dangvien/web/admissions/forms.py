@@ -113,7 +113,7 @@ class DossierForm(StepForm):
     union_resolution = _text("Nghị quyết giới thiệu của Đoàn / Công đoàn (số, ngày)", False)
     residence_comment = _text("Nhận xét của chi ủy nơi cư trú", required=False)
     mass_org_comment = _text("Nhận xét của đoàn thể chính trị - xã hội", required=False)
-    age_exception = _text("Văn bản đồng ý kết nạp trên 60 tuổi (nếu có)", required=False)
+    age_exception = _text("Văn bản đồng ý kết nạp quá tuổi quy định (nếu có)", required=False)
 
     def __init__(self, *args, introducers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,7 +127,7 @@ class VoteForm(StepForm):
     resolution_number = _text(
         "Số nghị quyết chi bộ (để trống: hệ thống cấp số và lập văn bản)", False, 64
     )
-    age_exception = _text("Văn bản đồng ý kết nạp trên 60 tuổi (nếu có)", required=False)
+    age_exception = _text("Văn bản đồng ý kết nạp quá tuổi quy định (nếu có)", required=False)
     signer_name = _text("Người ký (bí thư chi bộ)", required=False, max_length=120)
 
 
@@ -171,7 +171,7 @@ class RecognitionGrassrootsForm(StepForm):
 
 class ExtensionForm(StepForm):
     date = _date("Ngày gia hạn")
-    days = forms.IntegerField(label="Gia hạn (ngày làm việc, tối đa 30)", min_value=0)
+    days = forms.IntegerField(label="Gia hạn (ngày làm việc)", min_value=0)
     reason = _text("Lý do gia hạn")
 
 
@@ -197,7 +197,7 @@ class RecognitionDecisionForm(StepForm):
 class CeremonyForm(StepForm):
     date = _date("Ngày tổ chức lễ kết nạp")
     late_consent = _text(
-        "Văn bản đồng ý của cấp ủy cấp trên (nếu quá 30 ngày làm việc)", required=False
+        "Văn bản đồng ý của cấp ủy cấp trên (nếu quá hạn tổ chức lễ)", required=False
     )
 
 

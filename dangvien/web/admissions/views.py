@@ -1,6 +1,8 @@
 """Pages of admission and recognition (Vietnamese). Views parse, call one service
 or selector, render; every object is fetched through the caller's scope (404
-outside it), and only writing roles see and post the step forms."""
+outside it). The step forms shown are those of `WORKFLOW.open_steps(file, user)`:
+who may take a step is decided by the table in the domain, and a refused step
+shows the service's coded message at its form."""
 
 from __future__ import annotations
 
@@ -13,92 +15,100 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangvien.admissions import selectors, services
-from dangvien.admissions.models import AdmissionFile, RecognitionFile, Stage
+from dangvien.admissions import rules, selectors, services
+from dangvien.admissions.models import AdmissionFile, RecognitionFile
+from dangvien.admissions.workflow import (
+    ADMISSION,
+    RECOGNITION,
+    admission_ceremony_deadline,
+    admission_decision_deadline,
+    admission_detail,
+    admission_stale_from,
+    recognition_decision_deadline,
+    recognition_detail,
+)
+from dangvien.compliance.workflow import Workflow
 from dangvien.core.errors import DomainError
 from dangvien.documents.selectors import documents_of
 from dangvien.members import selectors as member_selectors
 from dangvien.members.models import Member, Status
 from dangvien.organizations import selectors as org_selectors
-from dangvien.web.views import _apply_errors, _scope
+from dangvien.web.cases.registry import acting_label, case_step_label
+from dangvien.web.common import apply_errors, request_scope
 
 from . import forms as f
 
-# --- step tables: URL slug -> (service step, title, form, call) ---------------------------
+# --- step tables: step code -> (URL slug, title, form, service) ------------------------------
 
 Call = Callable[..., object]
 
-
-def _admission_forms(file: AdmissionFile) -> dict[str, tuple[str, str, type, Call]]:
-    return {
-        "ho-so": (
-            "dossier",
-            "Hoàn thiện hồ sơ",
-            f.DossierForm,
-            services.admission_complete_dossier,
-        ),
-        "bieu-quyet": ("cell_vote", "Chi bộ biểu quyết", f.VoteForm, services.admission_cell_vote),
-        "cap-tren": (
-            "escalation",
-            "Kết luận của cấp ủy cấp trên",
-            f.EscalationForm,
-            services.admission_escalation_decide,
-        ),
-        "dang-uy": (
-            "grassroots",
-            "Nghị quyết của đảng ủy cơ sở",
-            f.GrassrootsForm,
-            services.admission_grassroots_resolve,
-        ),
-        "quyet-dinh": (
-            "decision",
-            "Quyết định kết nạp",
-            f.DecisionForm,
-            services.admission_decide,
-        ),
-        "le-ket-nap": ("ceremony", "Lễ kết nạp", f.CeremonyForm, services.admission_ceremony),
-        "gia-han": (
-            "extension",
-            "Gia hạn thời hạn quyết định",
-            f.ExtensionForm,
-            services.admission_extend,
-        ),
-        "dong": ("close", "Đóng hồ sơ", f.CloseForm, services.admission_close),
-    }
-
+ADMISSION_FORMS: dict[str, tuple[str, str, type, Call]] = {
+    "dossier": ("ho-so", "Hoàn thiện hồ sơ", f.DossierForm, services.admission_complete_dossier),
+    "renew": ("ho-so", "Hoàn thiện hồ sơ", f.DossierForm, services.admission_complete_dossier),
+    "cell_vote": ("bieu-quyet", "Chi bộ biểu quyết", f.VoteForm, services.admission_cell_vote),
+    "escalation": (
+        "cap-tren",
+        "Kết luận của cấp ủy cấp trên",
+        f.EscalationForm,
+        services.admission_escalation_decide,
+    ),
+    "grassroots": (
+        "dang-uy",
+        "Nghị quyết của đảng ủy cơ sở",
+        f.GrassrootsForm,
+        services.admission_grassroots_resolve,
+    ),
+    "decision": ("quyet-dinh", "Quyết định kết nạp", f.DecisionForm, services.admission_decide),
+    "ceremony": ("le-ket-nap", "Lễ kết nạp", f.CeremonyForm, services.admission_ceremony),
+    "extension": (
+        "gia-han",
+        "Gia hạn thời hạn quyết định",
+        f.ExtensionForm,
+        services.admission_extend,
+    ),
+    "close": ("dong", "Đóng hồ sơ", f.CloseForm, services.admission_close),
+}
 
 RECOGNITION_FORMS: dict[str, tuple[str, str, type, Call]] = {
-    "bieu-quyet": (
-        "cell_vote",
+    "cell_vote": (
+        "bieu-quyet",
         "Chi bộ xét công nhận chính thức",
         f.RecognitionVoteForm,
         services.recognition_cell_vote,
     ),
-    "cap-tren": (
-        "escalation",
+    "escalation": (
+        "cap-tren",
         "Kết luận của cấp ủy cấp trên",
         f.RecognitionEscalationForm,
         services.recognition_escalation_decide,
     ),
-    "dang-uy": (
-        "grassroots",
+    "grassroots": (
+        "dang-uy",
         "Nghị quyết của đảng ủy cơ sở",
         f.RecognitionGrassrootsForm,
         services.recognition_grassroots_resolve,
     ),
-    "quyet-dinh": (
-        "decision",
+    "decision": (
+        "quyet-dinh",
         "Quyết định của cấp ủy có thẩm quyền",
         f.RecognitionDecisionForm,
         services.recognition_decide,
     ),
-    "gia-han": (
-        "extension",
+    "extension": (
+        "gia-han",
         "Gia hạn thời hạn quyết định",
         f.ExtensionForm,
         services.recognition_extend,
     ),
 }
+
+
+def _by_slug(table: dict[str, tuple[str, str, type, Call]], slug: str):
+    """(title, form class, service) of the page's slug; 404 for an unknown slug."""
+    for _code, (s, title, form_class, call) in table.items():
+        if s == slug:
+            return title, form_class, call
+    raise Http404
 
 
 def _form_kwargs(form_class, file) -> dict:
@@ -121,20 +131,63 @@ def _initial(form_class) -> dict:
     }
 
 
-def _admission_step_allowed(file: AdmissionFile, step: str) -> bool:
-    if file.stage not in services.ADMISSION_STEPS[step]:
-        return False
-    if step == "dossier" and file.stage == Stage.DOSSIER_COMPLETE:
-        stale_from = services.admission_stale_from(file)
-        return stale_from is not None and dt.date.today() >= stale_from
-    return True
+def _step_forms(request, wf: Workflow, table, file, bound=None) -> list[tuple[str, str, object]]:
+    """(slug, title, form) of each step the table opens to this user now; a refused
+    post keeps its bound form (with the reason) even when its step is not open."""
+    forms_: list[tuple[str, str, object]] = []
+    for step in wf.open_steps(file, request.user):
+        if step.code not in table:
+            continue
+        slug, title, form_class, _call = table[step.code]
+        if any(slug == s for s, _t, _f in forms_):
+            continue
+        if bound and bound[0] == slug:
+            form = bound[1]
+        else:
+            form = form_class(initial=_initial(form_class), **_form_kwargs(form_class, file))
+        forms_.append((slug, title, form))
+    if bound and bound[0] not in [s for s, _t, _f in forms_]:
+        title, _form_class, _call = _by_slug(table, bound[0])
+        forms_.insert(0, (bound[0], title, bound[1]))
+    return forms_
 
 
-def _keep_bound(step_forms, bound, table):
-    """A refused post of a step that is not next still shows its form with the reason."""
-    if bound and bound[0] not in [slug for slug, _t, _f in step_forms]:
-        step_forms = [(bound[0], table[bound[0]][1], bound[1]), *step_forms]
-    return step_forms
+def _next(wf: Workflow, file, detail: str):
+    """(code, label, who acts, due date) of the step the file waits for, or None."""
+    step = wf.awaited(file).get("")
+    if step is None:
+        return None
+    org = step.acting(file)
+    return (
+        step.code,
+        case_step_label(str(wf.kind), step.code, detail),
+        acting_label(step.body, org.name if org else None),
+        step.due(file) if step.due else None,
+    )
+
+
+def _with_case_labels(files, kind: str) -> list:
+    """The list rows with `next_label` and `next_actor` from their open case."""
+    rows = list(files)
+    for x in rows:
+        x.next_label = case_step_label(kind, x.case_step or "", x.case_detail or "")
+        x.next_actor = acting_label(x.case_body or "", x.case_acting_name)
+    return rows
+
+
+def _post_step(request, wf_table, file, slug: str):
+    """Run the slug's service on a bound form: (form, done)."""
+    title, form_class, call = _by_slug(wf_table, slug)
+    form = form_class(request.POST, **_form_kwargs(form_class, file))
+    if form.is_valid():
+        try:
+            call(actor=request.user, file=file, **form.cleaned_data)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã ghi: {title}.")
+            return form, True
+    return form, False
 
 
 # --- list ---------------------------------------------------------------------------------
@@ -143,14 +196,17 @@ def _keep_bound(step_forms, bound, table):
 @login_required
 @require_GET
 def admission_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    """Open admission and recognition files and probationary members of ?org's subtree."""
+    scope = request_scope(request)
     org_id = request.GET.get("org")
     org = org_selectors.organization_get_for(scope, org_id) if org_id else None
     writes = scope.writes_path(org.path) if org else bool(scope.everything or scope.write_paths)
     context = {
         "org": org,
-        "files": list(selectors.admission_files_open(scope, org)[:500]),
-        "recognitions": list(selectors.recognition_files_open(scope, org)[:500]),
+        "files": _with_case_labels(selectors.admission_files_open(scope, org)[:500], "admission"),
+        "recognitions": _with_case_labels(
+            selectors.recognition_files_open(scope, org)[:500], "recognition"
+        ),
         "probationary": selectors.probationary_members(scope, org),
         "today": dt.date.today(),
         "can_add": org is not None
@@ -158,6 +214,7 @@ def admission_list(request: HttpRequest) -> HttpResponse:
         and org.is_active
         and scope.writes_path(org.path),
         "can_open_due": writes,
+        "open_days_ahead": rules.RECOGNITION_OPEN_DAYS_AHEAD.on(dt.date.today()),
     }
     return render(request, "admissions/list.html", context)
 
@@ -166,7 +223,7 @@ def admission_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recognition_open_due(request: HttpRequest) -> HttpResponse:
     """Open the recognition files that are due in the caller's writable subtree."""
-    scope = _scope(request)
+    scope = request_scope(request)
     org = org_selectors.organization_get_for(scope, request.POST.get("org"))
     if not scope.writes_path(org.path):
         raise Http404
@@ -185,7 +242,7 @@ def _list_url() -> str:
 
 
 def _writable_cell(request: HttpRequest):
-    scope = _scope(request)
+    scope = request_scope(request)
     org = org_selectors.organization_get_for(scope, request.GET.get("org"))
     if not scope.writes_path(org.path) or not org.holds_members or not org.is_active:
         raise Http404
@@ -195,6 +252,7 @@ def _writable_cell(request: HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 def admission_create(request: HttpRequest) -> HttpResponse:
+    """Open an admission file in the cell ?org (404 unless the user writes there)."""
     org = _writable_cell(request)
     form = f.CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +262,7 @@ def admission_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organization=org, data=data, opened_on=data.pop("opened_on")
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Đã mở hồ sơ kết nạp {file.candidate.full_name}.")
             return redirect("admission_detail", pk=file.pk)
@@ -216,8 +274,9 @@ def admission_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def readmission_create(request: HttpRequest) -> HttpResponse:
+    """Open a readmission file for a former member, in the cell ?org."""
     org = _writable_cell(request)
-    scope = _scope(request)
+    scope = request_scope(request)
     former = member_selectors.members_visible_to(scope).filter(
         status__in=(Status.NAME_DELETED, Status.EXPELLED, Status.LEFT)
     )
@@ -238,7 +297,7 @@ def readmission_create(request: HttpRequest) -> HttpResponse:
                 opened_on=data.pop("opened_on"),
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Đã mở hồ sơ kết nạp lại {file.candidate.full_name}.")
             return redirect("admission_detail", pk=file.pk)
@@ -253,33 +312,23 @@ def readmission_create(request: HttpRequest) -> HttpResponse:
 
 
 def _admission_page(request, file: AdmissionFile, bound: tuple[str, object] | None = None):
-    scope = _scope(request)
-    can_act = scope.writes_path(file.org_path)
-    step_forms = []
-    if can_act:
-        for slug, (step, title, form_class, _call) in _admission_forms(file).items():
-            if not _admission_step_allowed(file, step):
-                continue
-            if bound and bound[0] == slug:
-                form = bound[1]
-            else:
-                form = form_class(initial=_initial(form_class), **_form_kwargs(form_class, file))
-            step_forms.append((slug, title, form))
-    step_forms = _keep_bound(step_forms, bound, _admission_forms(file))
-    stale_from = services.admission_stale_from(file)
+    scope = request_scope(request)
+    step_forms = _step_forms(request, ADMISSION, ADMISSION_FORMS, file, bound)
+    stale_from = admission_stale_from(file)
     context = {
         "file": file,
         "candidate": file.candidate,
         "votes": file.votes.all(),
         "log": file.log.select_related("actor"),
         "documents": documents_of(file),
-        "next": services.admission_next(file),
+        "next": _next(ADMISSION, file, admission_detail(file)),
         "stale_from": stale_from,
+        "stale_months": rules.DOSSIER_STALE_MONTHS.on(file.renewed_on or file.opened_on),
         "is_stale": stale_from is not None and dt.date.today() >= stale_from,
-        "decision_deadline": services.admission_decision_deadline(file),
-        "ceremony_deadline": services.admission_ceremony_deadline(file),
+        "decision_deadline": admission_decision_deadline(file),
+        "ceremony_deadline": admission_ceremony_deadline(file),
         "recognition": RecognitionFile.objects.filter(admission=file).first(),
-        "can_act": can_act,
+        "can_act": bool(step_forms) and scope.writes_path(file.org_path),
         "step_forms": step_forms,
     }
     return render(request, "admissions/detail.html", context)
@@ -287,28 +336,23 @@ def _admission_page(request, file: AdmissionFile, bound: tuple[str, object] | No
 
 @login_required
 @require_GET
-def admission_detail(request: HttpRequest, pk) -> HttpResponse:
-    return _admission_page(request, selectors.admission_get_for(_scope(request), pk))
+def admission_detail_page(request: HttpRequest, pk) -> HttpResponse:
+    """The admission file with the forms of the steps the user may take now."""
+    return _admission_page(request, selectors.admission_get_for(request_scope(request), pk))
 
 
 @login_required
 @require_POST
 def admission_step(request: HttpRequest, pk, step: str) -> HttpResponse:
-    scope = _scope(request)
+    """Post one step's form; a role that writes nowhere on the file's path is 404
+    (read-only), a writing role the table refuses sees the coded message at the form."""
+    scope = request_scope(request)
     file = selectors.admission_get_for(scope, pk)
-    table = _admission_forms(file)
-    if step not in table or not scope.writes_path(file.org_path):
+    if not scope.writes_path(file.org_path):
         raise Http404
-    service_step, title, form_class, call = table[step]
-    form = form_class(request.POST, **_form_kwargs(form_class, file))
-    if form.is_valid():
-        try:
-            call(actor=request.user, file=file, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Đã ghi: {title}.")
-            return redirect("admission_detail", pk=file.pk)
+    form, done = _post_step(request, ADMISSION_FORMS, file, step)
+    if done:
+        return redirect("admission_detail", pk=file.pk)
     file = selectors.admission_get_for(scope, pk)
     return _admission_page(request, file, bound=(step, form))
 
@@ -317,29 +361,20 @@ def admission_step(request: HttpRequest, pk, step: str) -> HttpResponse:
 
 
 def _recognition_page(request, file: RecognitionFile, bound: tuple[str, object] | None = None):
-    scope = _scope(request)
-    can_act = scope.writes_path(file.org_path)
-    step_forms = []
-    if can_act:
-        for slug, (step, title, form_class, _call) in RECOGNITION_FORMS.items():
-            if file.stage not in services.RECOGNITION_STEPS[step]:
-                continue
-            if bound and bound[0] == slug:
-                form = bound[1]
-            else:
-                form = form_class(initial=_initial(form_class))
-            step_forms.append((slug, title, form))
-    step_forms = _keep_bound(step_forms, bound, RECOGNITION_FORMS)
+    scope = request_scope(request)
+    step_forms = _step_forms(request, RECOGNITION, RECOGNITION_FORMS, file, bound)
     context = {
         "file": file,
         "member": file.member,
         "votes": file.votes.all(),
         "log": file.log.select_related("actor"),
         "documents": documents_of(file),
-        "next": services.recognition_next(file),
-        "consider_deadline": services.rules.recognition_consider_deadline(file.probation_end),
-        "decision_deadline": services.recognition_decision_deadline(file),
-        "can_act": can_act,
+        "next": _next(RECOGNITION, file, recognition_detail(file)),
+        "probation_months": rules.PROBATION_MONTHS.on(file.probation_start),
+        "consider_days": rules.RECOGNITION_CONSIDER_WORKING_DAYS.on(file.probation_end),
+        "consider_deadline": rules.recognition_consider_deadline(file.probation_end),
+        "decision_deadline": recognition_decision_deadline(file),
+        "can_act": bool(step_forms) and scope.writes_path(file.org_path),
         "step_forms": step_forms,
     }
     return render(request, "admissions/recognition_detail.html", context)
@@ -347,26 +382,21 @@ def _recognition_page(request, file: RecognitionFile, bound: tuple[str, object] 
 
 @login_required
 @require_GET
-def recognition_detail(request: HttpRequest, pk) -> HttpResponse:
-    return _recognition_page(request, selectors.recognition_get_for(_scope(request), pk))
+def recognition_detail_page(request: HttpRequest, pk) -> HttpResponse:
+    """The recognition file with the forms of the steps the user may take now."""
+    return _recognition_page(request, selectors.recognition_get_for(request_scope(request), pk))
 
 
 @login_required
 @require_POST
 def recognition_step(request: HttpRequest, pk, step: str) -> HttpResponse:
-    scope = _scope(request)
+    """As `admission_step`, for the recognition file."""
+    scope = request_scope(request)
     file = selectors.recognition_get_for(scope, pk)
-    if step not in RECOGNITION_FORMS or not scope.writes_path(file.org_path):
+    if not scope.writes_path(file.org_path):
         raise Http404
-    _service_step, title, form_class, call = RECOGNITION_FORMS[step]
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            call(actor=request.user, file=file, **form.cleaned_data)
-        except DomainError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, f"Đã ghi: {title}.")
-            return redirect("recognition_detail", pk=file.pk)
+    form, done = _post_step(request, RECOGNITION_FORMS, file, step)
+    if done:
+        return redirect("recognition_detail", pk=file.pk)
     file = selectors.recognition_get_for(scope, pk)
     return _recognition_page(request, file, bound=(step, form))

@@ -1,5 +1,9 @@
 """Pages of transfers and removals (Vietnamese). Each view parses input, calls
-one movements service or selector, and renders; outside the scope: 404."""
+one movements service or selector, and renders; outside the scope: 404.
+
+The forms a page offers are the steps the workflow table opens to the caller
+(`TRANSFER.open_steps(obj, user)`, `REMOVAL.open_steps(...)`); the services
+check the same table again before writing."""
 
 from __future__ import annotations
 
@@ -11,19 +15,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dangvien.core.errors import DomainError
+from dangvien.admissions.rules import CELL_VOTE_SHARE
+from dangvien.compliance.workflow import may_act_at
+from dangvien.core.errors import DomainError, NotFound
 from dangvien.documents.selectors import documents_of
 from dangvien.members import selectors as member_selectors
-from dangvien.movements import selectors, services
-from dangvien.movements.models import (
-    RemovalKind,
-    RemovalStatus,
-    TransferKind,
-    TransferStatus,
-)
+from dangvien.movements import rules, selectors, services
+from dangvien.movements.models import RemovalKind, RemovalStatus
+from dangvien.movements.workflow import REMOVAL, TRANSFER
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS
-from dangvien.web.views import _apply_errors, _scope
+from dangvien.web.common import apply_errors, request_scope
 
 from .forms import (
     IncomingForm,
@@ -40,21 +42,39 @@ from .forms import (
 
 def _org_or_root(request: HttpRequest):
     """The organisation of ?org=, or the caller's single top organisation."""
-    scope = _scope(request)
+    scope = request_scope(request)
     if request.GET.get("org"):
         return org_selectors.organization_get_for(scope, request.GET.get("org"))
     roots = org_selectors.organization_roots_for(scope)
     if not roots:
-        raise Http404
+        raise NotFound()
     return roots[0]
 
 
 def _writable_member(request: HttpRequest, pk):
-    scope = _scope(request)
+    """A member whose cell the caller writes at (or above): they open its
+    transfers and removals; others get 404 (the page is not theirs)."""
+    scope = request_scope(request)
     member = member_selectors.member_get_for(scope, pk)
-    if not scope.writes_path(member.org_path):
-        raise Http404
+    if not may_act_at(scope, member.organization):
+        raise NotFound()
     return member
+
+
+def _rule_values(day: dt.date) -> dict:
+    """The numbers the transfer and removal hints show, in force on `day`."""
+    share = CELL_VOTE_SHARE.on(day)
+    return {
+        "start_working_days": rules.TRANSFER_START_WORKING_DAYS.on(day),
+        "present_working_days": rules.TRANSFER_PRESENT_WORKING_DAYS.on(day),
+        "temporary_min_months": rules.TEMPORARY_MIN_MONTHS.on(day),
+        "temporary_max_months_work": rules.TEMPORARY_MAX_MONTHS_WORK.on(day),
+        "temporary_max_months_study": rules.TEMPORARY_MAX_MONTHS_STUDY.on(day),
+        "vote_share": f"{share[0]}/{share[1]}",
+        "missed_months": rules.NAME_DELETION_MONTHS_IN_YEAR.on(day),
+        "education_months": rules.NAME_DELETION_EDUCATION_MONTHS.on(day),
+        "breach_years": rules.NAME_DELETION_BREACH_YEARS.on(day),
+    }
 
 
 # --- Transfers --------------------------------------------------------------
@@ -63,7 +83,7 @@ def _writable_member(request: HttpRequest, pk):
 @login_required
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = request_scope(request)
     org = _org_or_root(request)
     today = dt.date.today()
     context = {
@@ -72,7 +92,8 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
         "transfers": selectors.transfers_of(scope, org)[:200],
         "not_received": selectors.transfers_sent_not_received(scope, org, today),
         "retirees": selectors.retirees_not_moved(scope, org, today),
-        "can_register": org.holds_members and org.is_active and scope.writes_path(org.path),
+        "can_register": org.holds_members and org.is_active and may_act_at(scope, org),
+        "rules": _rule_values(today),
     }
     return render(request, "movements/transfer_list.html", context)
 
@@ -87,7 +108,7 @@ def _cells_for(scope):
 @require_http_methods(["GET", "POST"])
 def transfer_create(request: HttpRequest) -> HttpResponse:
     member = _writable_member(request, request.GET.get("member"))
-    cells = _cells_for(_scope(request)).order_by("path")
+    cells = _cells_for(request_scope(request)).order_by("path")
     form = TransferOpenForm(request.POST or None, organizations=cells)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -105,13 +126,20 @@ def transfer_create(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Đã mở hồ sơ chuyển sinh hoạt đảng.")
             return redirect("transfer_detail", pk=transfer.pk)
-    return render(request, "movements/transfer_form.html", {"form": form, "member": member})
+    return render(
+        request,
+        "movements/transfer_form.html",
+        {"form": form, "member": member, "rules": _rule_values(dt.date.today())},
+    )
 
 
+# The page's URL slug and form of each step of the transfer table.
+STEP_SLUGS = {"send": "gioi-thieu", "receive": "tiep-nhan", "return": "tro-ve", "cancel": "huy"}
+STEP_CODES = {slug: code for code, slug in STEP_SLUGS.items()}
 STEP_FORMS = {
     "gioi-thieu": TransferSendForm,
     "tiep-nhan": TransferReceiveForm,
@@ -120,36 +148,19 @@ STEP_FORMS = {
 }
 
 
-def _transfer_steps(scope, transfer) -> list[str]:
-    """The steps the caller may take now: the issuer sends, the receiving cell
-    receives, the sending cell records the return or cancels."""
-    steps = []
-    from_writer = transfer.from_organization is not None and scope.writes_path(transfer.from_path)
-    if transfer.status == TransferStatus.OPENED:
-        issuer, _ = services.transfer_issuer(transfer)
-        if scope.writes_path(issuer.path):
-            steps.append("gioi-thieu")
-        if from_writer:
-            steps.append("huy")
-    if (
-        transfer.status == TransferStatus.SENT
-        and transfer.to_organization is not None
-        and scope.writes_path(transfer.to_path)
-    ):
-        steps.append("tiep-nhan")
-    if (
-        transfer.kind == TransferKind.TEMPORARY
-        and transfer.status in (TransferStatus.SENT, TransferStatus.RECEIVED)
-        and from_writer
-    ):
-        steps.append("tro-ve")
-    return steps
+def _transfer_steps(request: HttpRequest, transfer) -> list[tuple[str, str]]:
+    """(slug, label) of the steps the table opens to the caller now."""
+    return [
+        (STEP_SLUGS[s.code], s.label)
+        for s in TRANSFER.open_steps(transfer, request.user)
+        if s.code in STEP_SLUGS
+    ]
 
 
 @login_required
 @require_GET
 def transfer_detail(request: HttpRequest, pk) -> HttpResponse:
-    scope = _scope(request)
+    scope = request_scope(request)
     transfer = selectors.transfer_get_for(scope, pk)
     return _render_transfer(request, scope, transfer)
 
@@ -158,8 +169,8 @@ def _render_transfer(request: HttpRequest, scope, transfer, bound=None) -> HttpR
     """The transfer page with one form per step the caller may take now; `bound`
     is (step, form) when a submitted form comes back with its errors."""
     forms = [
-        (step, bound[1] if bound and bound[0] == step else STEP_FORMS[step]())
-        for step in _transfer_steps(scope, transfer)
+        (step, label, bound[1] if bound and bound[0] == step else STEP_FORMS[step]())
+        for step, label in _transfer_steps(request, transfer)
     ]
     context = {
         "transfer": transfer,
@@ -175,9 +186,9 @@ def _render_transfer(request: HttpRequest, scope, transfer, bound=None) -> HttpR
 @login_required
 @require_POST
 def transfer_step(request: HttpRequest, pk, step: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = request_scope(request)
     transfer = selectors.transfer_get_for(scope, pk)
-    if step not in STEP_FORMS or step not in _transfer_steps(scope, transfer):
+    if step not in STEP_FORMS or step not in dict(_transfer_steps(request, transfer)):
         raise Http404
     form = STEP_FORMS[step](request.POST)
     if form.is_valid():
@@ -194,7 +205,7 @@ def transfer_step(request: HttpRequest, pk, step: str) -> HttpResponse:
                     actor=request.user, transfer=transfer, reason=data["cancelled_reason"]
                 )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, "Đã ghi.")
             return redirect("transfer_detail", pk=transfer.pk)
@@ -205,9 +216,9 @@ def transfer_step(request: HttpRequest, pk, step: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_incoming(request: HttpRequest) -> HttpResponse:
     """Register a member arriving from outside this installation, from their letter."""
-    scope = _scope(request)
+    scope = request_scope(request)
     org = org_selectors.organization_get_for(scope, request.GET.get("org"))
-    if not (org.holds_members and org.is_active and scope.writes_path(org.path)):
+    if not (org.holds_members and org.is_active and may_act_at(scope, org)):
         raise Http404
     form = IncomingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -225,7 +236,7 @@ def transfer_incoming(request: HttpRequest) -> HttpResponse:
                 dues_paid_through=data["dues_paid_through"],
             )
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, f"Đã tiếp nhận đảng viên {transfer.member.full_name}.")
             return redirect("member_detail", pk=transfer.member_id)
@@ -238,7 +249,7 @@ def transfer_incoming(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def removal_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = request_scope(request)
     org = _org_or_root(request)
     return render(
         request,
@@ -262,13 +273,14 @@ def removal_create(request: HttpRequest) -> HttpResponse:
             else:
                 removal = services.removal_propose(actor=request.user, member=member, **data)
         except DomainError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             if removal.status == RemovalStatus.FAILED_VOTE:
+                share = _rule_values(removal.meeting_on)["vote_share"]
                 messages.warning(
                     request,
-                    f"Biểu quyết chưa đạt 2/3 ({removal.votes_for}/{removal.official_members} "
-                    "đảng viên chính thức): chi bộ chưa đề nghị.",
+                    f"Biểu quyết chưa đạt {share} ({removal.votes_for}/"
+                    f"{removal.official_members} đảng viên chính thức): chi bộ chưa đề nghị.",
                 )
             else:
                 messages.success(request, "Đã ghi.")
@@ -276,26 +288,27 @@ def removal_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "movements/removal_form.html",
-        {"form": form, "member": member, "record": record},
+        {
+            "form": form,
+            "member": member,
+            "record": record,
+            "rules": _rule_values(dt.date.today()),
+        },
     )
 
 
-def _can_decide(scope, removal) -> bool:
-    """The competent committee is above the cell: a role held above it decides."""
-    parent = removal.organization.parent
-    return (
-        removal.status == RemovalStatus.PROPOSED
-        and parent is not None
-        and scope.writes_path(parent.path)
-    )
+def _can_decide(request: HttpRequest, removal) -> bool:
+    """Whether the table opens the decision to the caller (a role held above
+    the cell, never the cell's own)."""
+    return any(s.code == "decide" for s in REMOVAL.open_steps(removal, request.user))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def removal_detail(request: HttpRequest, pk) -> HttpResponse:
-    scope = _scope(request)
+    scope = request_scope(request)
     removal = selectors.removal_get_for(scope, pk)
-    can_decide = _can_decide(scope, removal)
+    can_decide = _can_decide(request, removal)
     form = RemovalDecideForm(request.POST or None) if can_decide else None
     if request.method == "POST":
         if not can_decide:
@@ -304,7 +317,7 @@ def removal_detail(request: HttpRequest, pk) -> HttpResponse:
             try:
                 services.removal_decide(actor=request.user, removal=removal, **form.cleaned_data)
             except DomainError as exc:
-                _apply_errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, "Đã ghi quyết định.")
                 return redirect("removal_detail", pk=removal.pk)

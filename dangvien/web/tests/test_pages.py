@@ -337,7 +337,7 @@ def test_commune_lookup_lists_only_that_province(client, django_user_model):
 
 def test_recording_an_event_through_the_form(client, django_user_model, tree):
     member = MemberFactory(organization=tree["cell_a"])
-    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    _login(client, user_with_role(django_user_model, "vp", Role.GRASSROOTS_OFFICE, tree["commune"]))
     url = reverse("member_event_add", args=[member.pk])
     page = client.get(url).content.decode()
     assert "Miễn sinh hoạt" in page and "Kết nạp lại" not in page  # only what may follow
@@ -351,7 +351,7 @@ def test_recording_an_event_through_the_form(client, django_user_model, tree):
 
 def test_an_event_out_of_order_is_explained_and_not_written(client, django_user_model, tree):
     member = MemberFactory(organization=tree["cell_a"])
-    _login(client, user_with_role(django_user_model, "chibo", Role.CELL_SECRETARY, tree["cell_a"]))
+    _login(client, user_with_role(django_user_model, "vp", Role.GRASSROOTS_OFFICE, tree["commune"]))
     url = reverse("member_event_add", args=[member.pk])
     # Transferred out before the member was even admitted (19/05/2010).
     body = client.post(url, {"kind": "transferred_out", "date": "01/01/2009"}).content.decode()

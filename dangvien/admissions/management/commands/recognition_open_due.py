@@ -1,5 +1,5 @@
 """`dangvien recognition_open_due [--on dd/mm/yyyy] [--org CODE]`: open the recognition
-files that are due (probation ending within 30 days); a periodic job, idempotent."""
+files that are due (probation ending within RECOGNITION_OPEN_DAYS_AHEAD days); a periodic job, idempotent."""
 
 import datetime as dt
 
@@ -13,7 +13,8 @@ from dangvien.organizations.models import Organization
 class Command(BaseCommand):
     help = (
         "Mở hồ sơ xét công nhận đảng viên chính thức cho các đảng viên dự bị sắp hết "
-        "12 tháng dự bị (trong 30 ngày) mà chưa có hồ sơ. Chạy lại nhiều lần không sao."
+        "hết thời gian dự bị (trong số ngày mở trước theo quy định) mà chưa có hồ sơ. Chạy "
+        "lại nhiều lần không sao."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,345 @@
+"""Removal from the Party (R4, regulations.md §4): the cell's proposal, the
+competent committee's decision, and expulsions and deaths recorded directly.
+
+The cell proposes (name deletion with at least CELL_VOTE_SHARE of its official
+members, R1.8; or accepting an application to leave, R4.4); the committee
+above the cell decides (movements.workflow.REMOVAL, step "decide"), never the
+cell itself. Each function is one transaction; a refusal changes nothing.
+Errors: DomainError with a code of movements.errors.MovementError or
+compliance.workflow.WorkflowError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from dangvien.compliance.models import Case
+from dangvien.compliance.workflow import WorkflowError, require_act_at
+from dangvien.core.actors import Actor, history_user
+from dangvien.core.errors import DomainError, RecordValidationError
+from dangvien.documents.models import DocumentKind
+from dangvien.documents.services import document_issue
+from dangvien.members import services as member_services
+from dangvien.members.models import ACTIVE_STATUSES, EventKind, Member, Status
+from dangvien.members.selectors import official_member_count_on
+
+from . import rules
+from .errors import MovementError
+from .models import Removal, RemovalCause, RemovalKind, RemovalStatus
+from .workflow import PROPOSE_REMOVAL, RECORD_REMOVAL, REMOVAL
+
+# The kinds a cell proposes and the event the decision writes.
+PROPOSED_KINDS = {
+    RemovalKind.NAME_DELETION: EventKind.NAME_DELETED,
+    RemovalKind.VOLUNTARY_EXIT: EventKind.LEFT,
+}
+# The kinds recorded directly, from a decision taken elsewhere.
+RECORDED_KINDS = {RemovalKind.EXPULSION: EventKind.EXPELLED, RemovalKind.DEATH: EventKind.DECEASED}
+
+
+def _cause_errors(member: Member, cause: str, data: dict, meeting_on: dt.date) -> dict:
+    errors: dict[str, list[str]] = {}
+    if cause not in RemovalCause.values:
+        errors["cause"] = [MovementError.CAUSE_REQUIRED.text()]
+        return errors
+    message = None
+    field = "cause"
+    if cause in (RemovalCause.MISSED_ACTIVITY, RemovalCause.UNPAID_DUES):
+        months = data.get("evidence_months") or []
+        field = "evidence_months"
+        message = rules.missed_months_error(months, meeting_on)
+        if not message and any(m > meeting_on for m in months):
+            message = MovementError.MONTHS_AFTER_MEETING.text()
+    elif cause == RemovalCause.NO_PROGRESS:
+        field = "educated_on"
+        educated = data.get("educated_on")
+        message = (
+            MovementError.EDUCATED_ON_REQUIRED.text()
+            if not educated
+            else rules.education_wait_error(educated, meeting_on)
+        )
+    elif cause == RemovalCause.BREACH_TWO_YEARS:
+        field = "breach_years"
+        message = rules.breach_years_error(data.get("breach_years") or [], meeting_on)
+    elif cause == RemovalCause.PROBATION_NOT_PASSED and member.status != Status.PROBATIONARY:
+        message = MovementError.NOT_PROBATIONARY.text()
+    if message:
+        errors[field] = [message]
+    return errors
+
+
+@transaction.atomic
+def removal_propose(
+    *,
+    actor: Actor,
+    member: Member,
+    kind: str,
+    meeting_on: dt.date,
+    votes_for: int,
+    cause: str = "",
+    evidence_months: list[dt.date] | None = None,
+    educated_on: dt.date | None = None,
+    breach_years: list[int] | None = None,
+    details: str = "",
+    resolution_number: str = "",
+) -> Removal:
+    """The cell's resolution proposing name deletion (R4.1, with at least
+    CELL_VOTE_SHARE of its official members on `meeting_on`, R1.8) or accepting
+    an application to leave (R4.4); taken by the cell's writers or a writer
+    above it (a grassroots office records its cell's vote).
+
+    The cause's evidence is checked against rules.py in force on `meeting_on`
+    (months in a year, months since education, consecutive years). A vote
+    short of the share is kept as a failed vote and proposes nothing; a passed
+    one issues the cell's resolution and opens the case "decide". Raises
+    `not_acting_body`, a MovementError, or RecordValidationError."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    require_act_at(actor, member.organization, PROPOSE_REMOVAL.label, PROPOSE_REMOVAL.body)
+    if kind not in PROPOSED_KINDS:
+        raise MovementError.REMOVAL_KIND_NOT_PROPOSED.error(field="kind")
+    if member.status not in ACTIVE_STATUSES:
+        raise MovementError.MEMBER_NOT_ACTIVE.error(field="member")
+    if Removal.objects.filter(member=member, status=RemovalStatus.PROPOSED).exists():
+        raise MovementError.REMOVAL_ALREADY_PROPOSED.error(field="member")
+    if meeting_on > dt.date.today():
+        raise MovementError.DATE_IN_FUTURE.error(field="meeting_on")
+    data = {
+        "evidence_months": sorted(evidence_months or []),
+        "educated_on": educated_on,
+        "breach_years": sorted(breach_years or []),
+    }
+    errors = (
+        _cause_errors(member, cause, data, meeting_on) if kind == RemovalKind.NAME_DELETION else {}
+    )
+    official = official_member_count_on(member.organization, meeting_on)
+    if votes_for < 0 or votes_for > official:
+        errors.setdefault("votes_for", []).append(
+            MovementError.VOTES_OUT_OF_RANGE.text(official=official)
+        )
+    if errors:
+        raise RecordValidationError(errors)
+    passed = kind != RemovalKind.NAME_DELETION or rules.vote_passes(votes_for, official, meeting_on)
+    removal = Removal(
+        member=member,
+        kind=kind,
+        cause=cause if kind == RemovalKind.NAME_DELETION else "",
+        evidence_months=[d.isoformat() for d in data["evidence_months"]],
+        educated_on=educated_on,
+        breach_years=data["breach_years"],
+        details=details,
+        organization=member.organization,
+        org_path=member.org_path,
+        meeting_on=meeting_on,
+        official_members=official,
+        votes_for=votes_for,
+        resolution_number=resolution_number.strip()[:64],
+        status=RemovalStatus.PROPOSED if passed else RemovalStatus.FAILED_VOTE,
+        created_by=history_user(actor),
+    )
+    removal._history_user = history_user(actor)  # type: ignore[attr-defined]
+    removal.save()
+    if passed:
+        resolution = _issue_removal_resolution(removal, actor)
+        if not removal.resolution_number:
+            removal.resolution_number = resolution.symbol
+            removal.save(update_fields=["resolution_number"])
+    REMOVAL.sync_case(removal, on=dt.date.today(), detail=removal.get_kind_display().lower())
+    return removal
+
+
+def _issue_removal_resolution(removal: Removal, actor: Actor):
+    """The cell's resolution proposing the name deletion or the exit (R4.1, R4.4)."""
+    member = removal.member
+    what = "xóa tên" if removal.kind == RemovalKind.NAME_DELETION else "cho ra khỏi Đảng"
+    grounds = removal.get_cause_display() if removal.cause else "đơn xin ra khỏi Đảng"
+    return document_issue(
+        actor=actor,
+        organization=removal.organization,
+        kind=DocumentKind.RESOLUTION,
+        date=removal.meeting_on,
+        summary=f"đề nghị {what} đảng viên {member.full_name}",
+        context={
+            "bases": [
+                "Căn cứ Điều lệ Đảng Cộng sản Việt Nam (Điều 8);",
+                "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương "
+                "về thi hành Điều lệ Đảng;",
+            ],
+            "preamble": [
+                f"Ngày {removal.meeting_on:%d/%m/%Y}, chi bộ họp xét đề nghị {what} đối với "
+                f"đồng chí {member.full_name}, sinh ngày {member.birth_date:%d/%m/%Y}. "
+                f"Căn cứ: {grounds}." + (f" {removal.details}" if removal.details else "")
+            ],
+            "resolutions": [
+                f"Đề nghị cấp ủy có thẩm quyền {what} đối với đồng chí {member.full_name}.",
+                "Chi ủy hoàn chỉnh hồ sơ, báo cáo cấp ủy cấp trên xem xét, quyết định.",
+            ],
+            "vote": {"total": removal.official_members, "agree": removal.votes_for},
+            "signer_capacity": "T/M CHI BỘ",
+            "signer_title": "BÍ THƯ",
+            "recipients": ["Cấp ủy cấp trên (báo cáo);", "Lưu chi bộ."],
+        },
+        concerns_path=removal.org_path,
+        subject=removal,
+    )
+
+
+def _issue_removal_decision(removal: Removal, actor: Actor):
+    """The competent committee's decision, issued by the committee above the cell."""
+    member = removal.member
+    issuer = REMOVAL.acting_organization(removal, "decide") or removal.organization
+    what = (
+        "xóa tên trong danh sách đảng viên"
+        if removal.kind == RemovalKind.NAME_DELETION
+        else "cho ra khỏi Đảng"
+    )
+    return document_issue(
+        actor=actor,
+        organization=issuer,
+        kind=DocumentKind.DECISION,
+        date=removal.decision_date,
+        summary=f"{what} đối với đảng viên {member.full_name}",
+        context={
+            "authority": removal.decided_by.upper(),
+            "bases": [
+                "Căn cứ Điều lệ Đảng Cộng sản Việt Nam (Điều 8);",
+                f"Căn cứ nghị quyết của {removal.organization.name} ngày "
+                f"{removal.meeting_on:%d/%m/%Y};",
+            ],
+            "articles": [
+                f"{what.capitalize()} đối với đồng chí {member.full_name}, sinh ngày "
+                f"{member.birth_date:%d/%m/%Y}, đảng viên {removal.organization.name}, "
+                f"kể từ ngày {removal.effective_date:%d/%m/%Y}.",
+                f"{removal.organization.name} và đồng chí {member.full_name} chịu trách "
+                "nhiệm thi hành quyết định này.",
+            ],
+            "signer_capacity": "T/M BAN THƯỜNG VỤ",
+            "recipients": [f"{removal.organization.name};", "Như Điều 2;", "Lưu hồ sơ."],
+        },
+        concerns_path=removal.org_path,
+        subject=removal,
+    )
+
+
+@transaction.atomic
+def removal_decide(
+    *,
+    actor: Actor,
+    removal: Removal,
+    approved: bool,
+    decided_by: str,
+    decision_number: str,
+    decision_date: dt.date,
+    effective_date: dt.date | None = None,
+) -> Removal:
+    """Step "decide": the competent committee above the cell decides on its
+    proposal (R4.2); a role held at the cell, its secretary included, may not.
+    An approval writes the member's NAME_DELETED or LEFT event on
+    `effective_date` (default `decision_date`), closes the member's open cases
+    and issues the decision; a rejection only closes the case. Raises
+    `out_of_order`, `not_acting_body`, or RecordValidationError."""
+    removal = Removal.objects.select_for_update().get(pk=removal.pk)
+    try:
+        REMOVAL.require(removal, "decide", actor)
+    except DomainError as exc:
+        if exc.code == WorkflowError.OUT_OF_ORDER.code:
+            raise DomainError(
+                MovementError.DECIDE_OUT_OF_ORDER.text(), field="status", code=exc.code
+            ) from exc
+        raise
+    errors: dict[str, list[str]] = {}
+    if not (decided_by or "").strip():
+        errors["decided_by"] = [MovementError.DECIDED_BY_REQUIRED.text()]
+    if not (decision_number or "").strip():
+        errors["decision_number"] = [MovementError.DECISION_NUMBER_REQUIRED.text()]
+    if decision_date > dt.date.today():
+        errors["decision_date"] = [MovementError.DATE_IN_FUTURE.text()]
+    elif removal.meeting_on and decision_date < removal.meeting_on:
+        errors["decision_date"] = [MovementError.DECISION_BEFORE_MEETING.text()]
+    effective = effective_date or decision_date
+    if effective > dt.date.today():
+        errors["effective_date"] = [MovementError.DATE_IN_FUTURE.text()]
+    if errors:
+        raise RecordValidationError(errors)
+    removal.decided_by = decided_by.strip()[:255]
+    removal.decision_number = decision_number.strip()[:64]
+    removal.decision_date = decision_date
+    if approved:
+        removal.effective_date = effective
+        removal.event = member_services.member_add_event(
+            actor=actor,
+            member=removal.member,
+            kind=PROPOSED_KINDS[RemovalKind(removal.kind)],
+            date=effective,
+            decision_number=removal.decision_number,
+            decision_date=decision_date,
+            decided_by=removal.decided_by,
+            reason=removal.get_cause_display() if removal.cause else removal.get_kind_display(),
+        )
+        removal.status = RemovalStatus.DECIDED
+        _close_member_cases(removal.member)
+        _issue_removal_decision(removal, actor)
+    else:
+        removal.status = RemovalStatus.REJECTED
+    removal._history_user = history_user(actor)  # type: ignore[attr-defined]
+    removal.save()
+    REMOVAL.sync_case(removal, on=dt.date.today())
+    return removal
+
+
+@transaction.atomic
+def removal_record(
+    *,
+    actor: Actor,
+    member: Member,
+    kind: str,
+    date: dt.date,
+    decided_by: str = "",
+    decision_number: str = "",
+    decision_date: dt.date | None = None,
+    details: str = "",
+) -> Removal:
+    """Record an expulsion (decided by the discipline work, R7) or a death, by the
+    member's cell or a writer above it: the EXPELLED or DECEASED event on `date`,
+    a decided Removal, and the member's open cases closed. Raises
+    `not_acting_body` or a MovementError at its field."""
+    if kind not in RECORDED_KINDS:
+        raise MovementError.RECORD_KIND_PROPOSED.error(field="kind")
+    if kind == RemovalKind.EXPULSION and not (decision_number or "").strip():
+        raise MovementError.EXPULSION_NUMBER_REQUIRED.error(field="decision_number")
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    require_act_at(actor, member.organization, RECORD_REMOVAL.label, RECORD_REMOVAL.body)
+    event = member_services.member_add_event(
+        actor=actor,
+        member=member,
+        kind=RECORDED_KINDS[RemovalKind(kind)],
+        date=date,
+        decision_number=(decision_number or "").strip()[:64],
+        decision_date=decision_date,
+        decided_by=(decided_by or "").strip()[:255],
+        reason=details[:255],
+    )
+    removal = Removal(
+        member=member,
+        kind=kind,
+        details=details,
+        organization=member.organization,
+        org_path=member.org_path,
+        decided_by=(decided_by or "").strip()[:255],
+        decision_number=(decision_number or "").strip()[:64],
+        decision_date=decision_date,
+        effective_date=date,
+        status=RemovalStatus.DECIDED,
+        event=event,
+        created_by=history_user(actor),
+    )
+    removal._history_user = history_user(actor)  # type: ignore[attr-defined]
+    removal.save()
+    _close_member_cases(member)
+    return removal
+
+
+def _close_member_cases(member: Member) -> None:
+    """A member out of the Party has nothing left open: their cases end too."""
+    Case.objects.filter(member=member, closed_on__isnull=True).update(closed_on=dt.date.today())
