@@ -113,7 +113,7 @@ def member_history_event_add(
     the event is appended by `services.member_add_event`, which checks that the
     history still replays. Nothing is written on refusal.
     """
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
     require_act_at(actor, grassroots_of(member.organization), STEP_LABEL, Body.GRASSROOTS)
     page = GOVERNED_KINDS.get(kind)
     entered = member_entered_on(member)

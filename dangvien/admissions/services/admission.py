@@ -50,7 +50,7 @@ def _sync(file: AdmissionFile, on: dt.date) -> None:
 
 def _lock(file: AdmissionFile) -> AdmissionFile:
     return (
-        AdmissionFile.objects.select_for_update()
+        AdmissionFile.objects.select_for_update(of=("self",))
         .select_related("candidate", "organization", "member")
         .get(pk=file.pk)
     )

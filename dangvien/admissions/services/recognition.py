@@ -189,7 +189,7 @@ def _bulk_cases(files: Iterable[RecognitionFile], *, actor, on: dt.date, batch: 
 def _take(file: RecognitionFile, step: str, actor: Actor) -> RecognitionFile:
     """The locked file, once the table allows `actor` to take `step` on it now."""
     file = (
-        RecognitionFile.objects.select_for_update()
+        RecognitionFile.objects.select_for_update(of=("self",))
         .select_related("member", "organization")
         .get(pk=file.pk)
     )

@@ -136,10 +136,10 @@ def exemption_apply(
     their cell or above), `exemption_open_exists`, `already_exempt`, the ground
     errors (`not_old_enough`, `treatment_too_short`, `visit_too_short`...), dates.
     """
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
     if working_away is not None:
         working_away = (
-            WorkingAway.objects.select_for_update().select_related("member").get(pk=working_away.pk)
+            WorkingAway.objects.select_for_update(of=("self",)).select_related("member").get(pk=working_away.pk)
         )
         if working_away.member_id != member.pk or not working_away.is_open:
             raise LiaisonError.WORKING_AWAY_MISMATCH.error(field="working_away")

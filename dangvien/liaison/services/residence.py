@@ -329,7 +329,7 @@ def residence_group_set_leader(
     003); a writer at the group's cell or above.
 
     Raises DomainError: `not_acting_body`, `leader_not_in_group`."""
-    group = ResidenceGroup.objects.select_for_update().select_related("cell").get(pk=group.pk)
+    group = ResidenceGroup.objects.select_for_update(of=("self",)).select_related("cell").get(pk=group.pk)
     require_act_at(actor, group.cell, GROUP_LABEL, Body.CELL)
     if not ResidenceLiaison.objects.filter(
         group=group, member=leader, status=ResidenceStatus.ASSIGNED
