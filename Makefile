@@ -48,6 +48,8 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	@echo "==> Type-checking dangvien and bench with mypy (django-stubs; settings in pyproject.toml)"
+	$(BIN)/mypy dangvien bench
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 

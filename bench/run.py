@@ -40,6 +40,20 @@ def _timings(fn, repeat: int) -> list[float]:
     return out
 
 
+def _timings_interleaved(ours, theirs, repeat: int) -> tuple[list[float], list[float]]:
+    """Both forms called in turn, after one warm-up call each, so that a change in
+    the machine's load during the run weighs on both alike."""
+    ours()
+    theirs()
+    a, b = [], []
+    for _ in range(repeat):
+        for fn, out in ((ours, a), (theirs, b)):
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    return a, b
+
+
 def _p(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -239,6 +253,84 @@ def _open_cases_reads(province, cell, raw):
     ]
 
 
+def _meeting_reads(province, commune, raw):
+    """The superior committee's month overview of its cells (a commune committee,
+    a province) for last month, and the name-deletion candidates from attendance
+    (regular meetings missed without reason) for a province, this year's
+    meetings: through the selectors the pages use, and as raw SQL."""
+    from dangvien.meetings import selectors as meetings
+    from dangvien.meetings.models import REGULAR_KINDS
+    from dangvien.meetings.rules import MISSED_MEETINGS_LIMIT
+    from dangvien.seeding.meetings import year_months
+
+    last_month = year_months(dt.date.today())[-1]
+    year = last_month.year
+    regular = tuple(str(k) for k in REGULAR_KINDS)
+    cells_sql = (
+        "SELECT o.id, o.name FROM organizations_organization o "
+        "WHERE o.path LIKE %s AND o.level = 'cell' "
+        "AND (o.valid_to IS NULL OR o.valid_to >= %s) ORDER BY o.path"
+    )
+    meetings_sql = (
+        "SELECT m.id, m.cell_id, m.status, m.held_on, m.planned_on, m.scheduled_on, "
+        "m.duration_minutes, m.flags, "
+        "COUNT(a.id) FILTER (WHERE a.expected), "
+        "COUNT(a.id) FILTER (WHERE a.expected AND a.presence = 'present') "
+        "FROM meetings_meeting m JOIN organizations_organization o ON o.id = m.cell_id "
+        "LEFT JOIN meetings_attendance a ON a.meeting_id = m.id "
+        "WHERE o.path LIKE %s AND m.month = %s AND m.kind IN (%s, %s) GROUP BY m.id"
+    )
+
+    def overview_raw(org):
+        cells = raw(cells_sql, [org.path + "%", last_month])
+        rows = raw(meetings_sql, [org.path + "%", last_month, *regular])
+        return lambda: (cells(), rows())
+
+    deletion_sql = (
+        "SELECT c.member_id, mb.family_name, mb.middle_name, mb.given_name, c.cell_id, "
+        "o.name, c.months FROM ("
+        " SELECT a.member_id, m.cell_id, COUNT(DISTINCT m.month) AS months"
+        " FROM meetings_attendance a JOIN meetings_meeting m ON m.id = a.meeting_id"
+        " JOIN organizations_organization o ON o.id = m.cell_id"
+        " WHERE o.path LIKE %s AND m.kind IN (%s, %s) AND m.status = 'held'"
+        " AND m.month BETWEEN %s AND %s AND a.expected AND a.presence = 'unexcused'"
+        " GROUP BY a.member_id, m.cell_id HAVING COUNT(DISTINCT m.month) >= %s) c "
+        "JOIN members_member mb ON mb.id = c.member_id "
+        "JOIN organizations_organization o ON o.id = c.cell_id "
+        "WHERE mb.status IN ('official', 'probationary') ORDER BY c.months DESC, c.member_id"
+    )
+    limit = MISSED_MEETINGS_LIMIT.on(dt.date(year, 12, 31))
+    found = len(meetings.name_deletion_candidates(province, year))
+    cells = len(meetings.month_overview(province, last_month))
+    print(f"meetings: {cells:,} cells in {province.name}; {found} name-deletion candidates")
+    return [
+        (
+            f"Tổng hợp sinh hoạt tháng {last_month:%m/%Y}: {commune.name}",
+            lambda: meetings.month_overview(commune, last_month),
+            overview_raw(commune),
+        ),
+        (
+            f"Tổng hợp sinh hoạt tháng {last_month:%m/%Y}: {province.name} ({cells:,} chi bộ)",
+            lambda: meetings.month_overview(province, last_month),
+            overview_raw(province),
+        ),
+        (
+            f"Đề nghị xóa tên do bỏ sinh hoạt, năm {year}: {province.name} ({found} đảng viên)",
+            lambda: meetings.name_deletion_candidates(province, year),
+            raw(
+                deletion_sql,
+                [
+                    province.path + "%",
+                    *regular,
+                    dt.date(year, 1, 1),
+                    dt.date(year, 12, 1),
+                    limit,
+                ],
+            ),
+        ),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=200_000)
@@ -269,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
         f"seeded {result.members} members in {result.seconds:.1f}s "
         f"({result.members_per_second:,.0f}/s)"
     )
+    year = result.meetings
+    if year is not None:
+        print(
+            f"seeded {year.meetings:,} meetings, {year.attendances:,} attendance rows, "
+            f"{year.tasks:,} tasks in {year.seconds:.1f}s"
+        )
 
     everything = Scope(everything=True, paths=(), member_id=None)
     province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path")[:1].get()
@@ -381,9 +479,10 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     cases += _open_cases_reads(province, cell, raw)
+    cases += _meeting_reads(province, commune, raw)
     rows = []
     for label, ours, theirs in cases:
-        a, b = _timings(ours, repeat), _timings(theirs, repeat)
+        a, b = _timings_interleaved(ours, theirs, repeat)
         rows.append((label, _p(a, 0.5), _p(a, 0.95), _p(b, 0.5), _p(b, 0.95)))
         print(
             f"{label}: p50 {_p(a, 0.5):.1f} ms, p95 {_p(a, 0.95):.1f} ms; "
@@ -408,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
         "and the API use: the member list as one SQL statement returning plain rows, the "
         "count through the Django ORM) and, in the same run on the same data, as the "
         "equivalent raw SQL through the same connection. Times are wall-clock per call "
-        f"after one warm-up call, {repeat} calls each.",
+        f"after one warm-up call, {repeat} calls each, ours and raw SQL in turn.",
         "",
         f"- Date: {dt.datetime.now(dt.UTC).strftime('%d/%m/%Y %H:%M')} UTC "
         f"(commit {commit or '?'})",
@@ -429,6 +528,24 @@ def main(argv: list[str] | None = None) -> int:
         "loader processes), re-creating the indexes and validating the foreign keys, and "
         "ANALYZE.",
         "",
+    ]
+    if year is not None:
+        lines += [
+            "### A year of cell meetings (seeding.meetings), timed on its own",
+            "",
+            "| cells | meetings | attendance rows | tasks | seconds | attendance rows per second |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {year.schedules:,} | {year.meetings:,} | {year.attendances:,} | {year.tasks:,} | "
+            f"{year.seconds:.1f} | {year.attendances / year.seconds if year.seconds else 0:,.0f} |",
+            "",
+            "Schedules, meetings and guests generated in Python and written with COPY; "
+            "the attendance (the roll of each meeting day from the event log, as "
+            "`cell_roll_on` reads it) and the tasks as INSERT ... SELECT in the database "
+            "with the attendance indexes set aside; the history baseline of every row; "
+            "the open cases of this month's meetings; ANALYZE.",
+            "",
+        ]
+    lines += [
         "## Reads (milliseconds)",
         "",
         "| read | ours p50 | ours p95 | raw SQL p50 | raw SQL p95 | ratio p95 | target |",
@@ -438,6 +555,10 @@ def main(argv: list[str] | None = None) -> int:
         target = "p95 < 100 ms, ≤ 2× raw" if not label.startswith("Đếm") else "—"
         if label.startswith("Việc cần làm"):
             target = "p95 < 300 ms"
+        elif label.startswith("Tổng hợp sinh hoạt"):
+            target = "p95 < 1 s" if province.name in label else "p95 < 200 ms"
+        elif label.startswith("Đề nghị xóa tên"):
+            target = "—"
         lines.append(
             f"| {label} | {a50:.1f} | {a95:.1f} | {b50:.1f} | {b95:.1f} | "
             f"{a95 / b95 if b95 else 0:.2f}× | {target} |"

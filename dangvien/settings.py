@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "dangvien.admissions",
     "dangvien.movements",
     "dangvien.liaison",
+    "dangvien.meetings",
     "dangvien.seeding",
     "dangvien.web",
     "dangvien.api",
@@ -118,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dangvien.web.context.navigation",
             ],
+            "builtins": ["dangvien.web.templatetags.quantities"],
         },
     },
 ]
@@ -138,7 +140,11 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["dangvien.formats"]
-USE_THOUSAND_SEPARATOR = True
+# Never group digits by default: most numbers on a page are ids, codes and
+# years («?member=1638», «năm 2026»), and a grouped id («1.638») breaks every
+# link past 999. Quantities ask for grouping with `|so` and money with `|dong`
+# (dangvien/web/templatetags/quantities.py, loaded in every template).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = PROJECT_DIR / "var" / "static"
@@ -187,8 +193,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Photo uploads (member record): size cap in bytes.
+# Photo uploads (member record): size cap in bytes, and in pixels (width x height),
+# since a small compressed file can hold an image that takes gigabytes to decode.
 MEMBER_PHOTO_MAX_BYTES = env.int("MEMBER_PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
+MEMBER_PHOTO_MAX_PIXELS = env.int("MEMBER_PHOTO_MAX_PIXELS", default=25_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

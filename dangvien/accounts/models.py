@@ -81,6 +81,9 @@ class ApiToken(models.Model):
     # session revokes it.
     session_key = models.CharField(max_length=40, blank=True, default="")
 
+    # Set by selectors.api_tokens_of for the account page (no column).
+    state: str
+
     class Meta:
         verbose_name = "mã truy cập API"
         verbose_name_plural = "mã truy cập API"

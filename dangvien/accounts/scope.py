@@ -56,10 +56,13 @@ class Scope:
 
     def sees_sensitive(self, member) -> bool:
         """Citizen ID and family: the board, the inspection committee, the member."""
+        # A member's own record only when both are known: a caller without a
+        # member (None) never matches a record not yet saved (pk None).
+        own = self.member_id is not None and member.pk is not None and member.pk == self.member_id
         return (
             self.everything
-            or member.pk == self.member_id
-            or any(member.org_path.startswith(p) for p in self.sensitive_paths)
+            or own
+            or any((member.org_path or "").startswith(p) for p in self.sensitive_paths)
         )
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
-from dangvien.core.actors import history_user
+from dangvien.core.actors import with_history_user
 from dangvien.core.errors import DomainError, NotFound
 
 from .models import AccessLog, ApiToken, SecurityEvent, SecurityEventKind
@@ -252,7 +252,7 @@ def role_grant(*, actor, user, role: str, organization, valid_from: dt.date):
     grant = RoleGrant(
         user=user, role=role, organization=organization, valid_from=valid_from, granted_by=actor
     )
-    grant._history_user = history_user(actor)
+    with_history_user(grant, actor)
     grant.save()
     return grant
 
@@ -277,7 +277,7 @@ def role_revoke(*, actor, grant, valid_to: dt.date):
     if valid_to <= timezone.localdate():
         grant.revoked_at = timezone.now()
         fields.append("revoked_at")
-    grant._history_user = history_user(actor)
+    with_history_user(grant, actor)
     grant.save(update_fields=fields)
     return grant
 

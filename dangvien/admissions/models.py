@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from dangvien.members.models import Gender, Member
 from dangvien.organizations.models import Organization
@@ -307,8 +308,10 @@ class RecognitionFile(models.Model):
 
 
 class CellVote(models.Model):
-    """One vote of the cell on a file (R1.8): the base is every official member
-    of the cell on the meeting date, counted from the membership events."""
+    """One vote of the cell on a file (R1.8): the base is the cell's official
+    members on the meeting date, counted from the membership events, less those
+    R1.8a leaves out (exempted and absent, temporarily attached elsewhere);
+    `roll` keeps who was present and who was counted (members.rules.VoteBase.roll)."""
 
     admission = models.ForeignKey(
         AdmissionFile, null=True, blank=True, on_delete=models.PROTECT, related_name="votes"
@@ -320,9 +323,17 @@ class CellVote(models.Model):
     meeting_date = models.DateField("ngày họp chi bộ")
     proposal = models.CharField("nội dung", max_length=16, choices=Proposal.choices, blank=True)
     official_members = models.PositiveIntegerField("số đảng viên chính thức")
+    vote_base = models.PositiveIntegerField(
+        "số đảng viên được tính biểu quyết", null=True, blank=True
+    )
+    present_count = models.PositiveIntegerField(
+        "số đảng viên chính thức có mặt", null=True, blank=True
+    )
+    roll = models.JSONField("danh sách có mặt, được tính", default=list, blank=True)
     votes_for = models.PositiveIntegerField("số tán thành")
     passed = models.BooleanField("đạt")
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "biểu quyết của chi bộ"
@@ -330,7 +341,12 @@ class CellVote(models.Model):
         ordering = ["round", "id"]
 
     def __str__(self) -> str:
-        return f"Lần {self.round}: {self.votes_for}/{self.official_members}"
+        return f"Lần {self.round}: {self.votes_for}/{self.base}"
+
+    @property
+    def base(self) -> int:
+        """The denominator the vote was judged on (older votes: all official members)."""
+        return self.official_members if self.vote_base is None else self.vote_base
 
 
 class StepLog(models.Model):

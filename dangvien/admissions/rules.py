@@ -14,6 +14,7 @@ from dangvien.core.workdays import add_working_days
 from dangvien.members.rules import (  # noqa: F401  (re-exported: one place to read the rules)
     ADMISSION_MAX_AGE_MONTHS,
     ADMISSION_MIN_AGE_MONTHS,
+    CELL_VOTE_SHARE,
     PROBATION_MONTHS,
     READMISSION_MIN_MONTHS_OUT,
     add_months,
@@ -21,6 +22,9 @@ from dangvien.members.rules import (  # noqa: F401  (re-exported: one place to r
     age_in_months,
     probation_end,
     readmission_error,
+    vote_base,
+    vote_passes,
+    votes_needed,
 )
 
 # R1.6 [UNCONFIRMED]: the awareness-course certificate is valid 60 months from
@@ -48,13 +52,10 @@ INTRODUCER_MIN_MONTHS = Rule(
     (Version(LONG_AGO, 12, "Điều lệ Đảng Điều 4; HD 01-HD/TW điểm 3"),),
 )
 
-# R1.8: the cell resolution needs at least 2/3 of ALL its official members (not
-# of those present). HD 01-HD/TW 2016 điểm 3.6b; the same for recognition.
-CELL_VOTE_SHARE = Rule(
-    "cell_vote_share",
-    "Tỷ lệ đảng viên chính thức tán thành (trên tổng số đảng viên chính thức)",
-    (Version(LONG_AGO, (2, 3), "HD 01-HD/TW 2016 điểm 3.6b; QĐ 24-QĐ/TW điểm 4.2.3"),),
-)
+# R1.8: the cell resolution needs at least 2/3 of its official members (not of
+# those present), counted as R1.8a says: CELL_VOTE_SHARE, `vote_base` and
+# `vote_passes` live in members.rules (one rule for admission, recognition,
+# name deletion and discipline) and are re-exported above.
 
 # R1.8: after 3 failed votes the matter goes to the higher committee. QĐ 24 điểm 4.2.3.
 MAX_FAILED_VOTES = Rule(
@@ -147,17 +148,6 @@ def readmission_category_error(category: str) -> str | None:
 
 
 # --- checks -------------------------------------------------------------------
-
-
-def vote_passes(votes_for: int, official_members: int, on: dt.date) -> bool:
-    """R1.8: at least 2/3 of all official members; exactly 2/3 passes (6 of 9)."""
-    num, den = CELL_VOTE_SHARE.on(on)
-    return official_members > 0 and votes_for * den >= official_members * num
-
-
-def votes_needed(official_members: int, on: dt.date) -> int:
-    num, den = CELL_VOTE_SHARE.on(on)
-    return -(-official_members * num // den)  # ceiling: 2/3 of 10 needs 7
 
 
 def certificate_valid_until(issued: dt.date) -> dt.date:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -19,6 +20,9 @@ from dangvien.organizations.models import Organization
 
 from . import rules
 from .models import OPEN_STAGES, RECOGNITION_OPEN_STAGES, AdmissionFile, RecognitionFile
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a dev dependency: for the checker only
 
 
 def _pk(value) -> int:
@@ -62,7 +66,19 @@ def _under(qs, scope: Scope, org: Organization | None, field: str = "org_path"):
     return qs
 
 
-def admission_files_open(scope: Scope, org: Organization | None) -> QuerySet[AdmissionFile]:
+class OpenCase(TypedDict):
+    """What the lists of open files add to each file: its open case, if any."""
+
+    case_step: str | None
+    case_detail: str | None
+    case_body: str | None
+    case_acting_name: str | None
+    due_date: dt.date | None
+
+
+def admission_files_open(
+    scope: Scope, org: Organization | None
+) -> QuerySet[WithAnnotations[AdmissionFile, OpenCase]]:
     """Open admission files of the subtree with their open case: `case_step` (a step
     code of workflow.ADMISSION), `case_detail`, `case_body` (a Body code),
     `case_acting_name` and `due_date`; soonest due first."""
@@ -86,7 +102,9 @@ def admission_files_open(scope: Scope, org: Organization | None) -> QuerySet[Adm
     )
 
 
-def recognition_files_open(scope: Scope, org: Organization | None) -> QuerySet[RecognitionFile]:
+def recognition_files_open(
+    scope: Scope, org: Organization | None
+) -> QuerySet[WithAnnotations[RecognitionFile, OpenCase]]:
     """Open recognition files of the subtree, annotated as `admission_files_open`."""
     case = Case.objects.filter(
         content_type=ContentType.objects.get_for_model(RecognitionFile),

@@ -37,25 +37,11 @@ from dangvien.members.models import Gender
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import Organization
 
+from .common import ErrorOut, Ref, StepRef
+
 router = Router(tags=["Kết nạp, công nhận đảng viên chính thức"])
 
 ID = Field(ge=1, le=2**63 - 1)
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]] | None = None
-
-
-class StepRef(Schema):
-    code: str
-    label: str
 
 
 class CaseOut(Schema):
@@ -71,7 +57,7 @@ READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class ListQuery(Schema):
+class AdmissionListQuery(Schema):
     org: int | None = Field(None, ge=1, le=2**63 - 1, description="Tổ chức đảng (cả cây con)")
     offset: int = Field(0, ge=0, le=100_000)
     limit: int = Field(100, ge=1, le=500)
@@ -100,7 +86,7 @@ def _awaited(wf: Workflow, obj, detail: str) -> dict | None:
     }
 
 
-def _org(scope: Scope, query: ListQuery) -> Organization | None:
+def _org(scope: Scope, query: AdmissionListQuery) -> Organization | None:
     return org_selectors.organization_get_for(scope, query.org) if query.org else None
 
 
@@ -160,6 +146,39 @@ class AdmissionItem(Schema):
     due_date: dt.date | None
 
 
+class VoteOut(Schema):
+    """One vote of the cell (R1.8, R1.8a): the base it was judged on and who was present."""
+
+    round: int
+    meeting_date: dt.date
+    proposal: str
+    official_members: int
+    vote_base: int
+    present_count: int | None
+    present: list[int]
+    not_counted: dict[str, str]
+    votes_for: int
+    passed: bool
+
+
+def _votes_out(file) -> list[dict]:
+    return [
+        {
+            "round": v.round,
+            "meeting_date": v.meeting_date,
+            "proposal": v.proposal,
+            "official_members": v.official_members,
+            "vote_base": v.base,
+            "present_count": v.present_count,
+            "present": [r["id"] for r in v.roll if r.get("present")],
+            "not_counted": {str(r["id"]): r["reason"] for r in v.roll if not r.get("counted")},
+            "votes_for": v.votes_for,
+            "passed": v.passed,
+        }
+        for v in file.votes.all()
+    ]
+
+
 class AdmissionOut(Schema):
     id: int
     kind: str
@@ -178,6 +197,7 @@ class AdmissionOut(Schema):
     ceremony_date: dt.date | None
     closed_on: dt.date | None
     member_id: int | None
+    votes: list[VoteOut]
     next: CaseOut | None
     open_steps: list[StepRef]
 
@@ -206,6 +226,7 @@ def _admission_out(file: AdmissionFile, request) -> dict:
                 "member_id",
             )
         },
+        "votes": _votes_out(file),
         "next": _awaited(ADMISSION, file, admission_detail(file)),
         "open_steps": _open_steps(ADMISSION, file, request),
     }
@@ -245,6 +266,11 @@ class DossierIn(Schema):
 class VoteIn(Schema):
     meeting_date: dt.date
     votes_for: int = Field(ge=0, le=100_000)
+    present: list[int] | None = Field(
+        None,
+        max_length=2000,
+        description="Đảng viên chính thức có mặt (id); để trống: tất cả có mặt",
+    )
     resolution_number: str = Field("", max_length=64, description="Để trống: lập nghị quyết")
     age_exception: str = Field("", max_length=255)
     signer_name: str = Field("", max_length=120)
@@ -310,7 +336,7 @@ def _call(service):
 @router.get(
     "/admissions", response={200: list[AdmissionItem], **READ_ERRORS}, summary="Hồ sơ kết nạp"
 )
-def admissions(request, query: Query[ListQuery]):
+def admissions(request, query: Query[AdmissionListQuery]):
     scope = scope_for(request.auth)
     files = selectors.admission_files_open(scope, _org(scope, query))
     return [
@@ -397,6 +423,7 @@ class RecognitionOut(Schema):
     decision_date: dt.date | None
     decision_number: str
     closed_on: dt.date | None
+    votes: list[VoteOut]
     next: CaseOut | None
     open_steps: list[StepRef]
 
@@ -421,6 +448,7 @@ def _recognition_out(file: RecognitionFile, request) -> dict:
                 "closed_on",
             )
         },
+        "votes": _votes_out(file),
         "next": _awaited(RECOGNITION, file, recognition_detail(file)),
         "open_steps": _open_steps(RECOGNITION, file, request),
     }
@@ -429,6 +457,11 @@ def _recognition_out(file: RecognitionFile, request) -> dict:
 class RecognitionVoteIn(Schema):
     meeting_date: dt.date
     votes_for: int = Field(ge=0, le=100_000)
+    present: list[int] | None = Field(
+        None,
+        max_length=2000,
+        description="Đảng viên chính thức có mặt (id); để trống: tất cả có mặt",
+    )
     proposal: Proposal = Proposal.RECOGNISE
     resolution_number: str = Field("", max_length=64, description="Để trống: lập nghị quyết")
     signer_name: str = Field("", max_length=120)
@@ -458,7 +491,7 @@ class RecognitionDecisionIn(Schema):
     response={200: list[RecognitionItem], **READ_ERRORS},
     summary="Hồ sơ công nhận đảng viên chính thức",
 )
-def recognitions(request, query: Query[ListQuery]):
+def recognitions(request, query: Query[AdmissionListQuery]):
     scope = scope_for(request.auth)
     files = selectors.recognition_files_open(scope, _org(scope, query))
     return [

@@ -16,11 +16,12 @@ from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from dangvien.accounts import services as account_services
 from dangvien.accounts.models import AccessKind
 from dangvien.accounts.scope import scope_for
+from dangvien.api.common import Input
 from dangvien.core.errors import ConcurrentEditError, DomainError, NotFound, RecordValidationError
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
@@ -152,17 +153,6 @@ def _too_big(request, exc):
 
 
 # --- schemas ------------------------------------------------------------------
-
-
-class Input(Schema):
-    """Request bodies: text may not hold NUL characters (the database refuses them)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL")
-        return value
 
 
 class TokenIn(Input):
@@ -300,7 +290,7 @@ class MemberQuery(Input):
 
 # --- helpers ------------------------------------------------------------------
 
-_RELATIONS = {
+_RELATIONS: dict[str, type[CatalogItem] | type[Province] | type[Commune]] = {
     "ethnicity": CatalogItem,
     "religion": CatalogItem,
     "current_province": Province,
@@ -531,5 +521,7 @@ from dangvien.api.movements import router as movements_router  # noqa: E402
 
 api.add_router("", movements_router)
 from dangvien.api.admissions import router as admissions_router  # noqa: E402
+from dangvien.api.meetings import router as meetings_router  # noqa: E402
 
 api.add_router("", admissions_router)
+api.add_router("", meetings_router)

@@ -43,39 +43,25 @@ from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import Organization
 from dangvien.places.models import Commune, Province
 
+from .common import ErrorOut, Ref, StepRef, register_steps
+
 router = Router(tags=["Miễn sinh hoạt, đi làm ăn xa, nơi cư trú"])
 
 ID = Field(ge=1, le=2**63 - 1)
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]] | None = None
-
-
-class StepRef(Schema):
-    code: str
-    label: str
 
 
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class ListQuery(Schema):
+class LiaisonListQuery(Schema):
     org: int | None = Field(None, ge=1, le=2**63 - 1, description="Tổ chức đảng (cả cây con)")
     status: str = Field("", max_length=20, description="Chỉ hồ sơ ở tình trạng này")
     offset: int = Field(0, ge=0, le=100_000)
     limit: int = Field(100, ge=1, le=500)
 
 
-def _ref(org: Organization | None) -> dict | None:
+def _ref(org: Organization | Province | Commune | None) -> dict | None:
     return {"id": org.pk, "name": org.name} if org else None
 
 
@@ -83,14 +69,14 @@ def _open_steps(wf: Workflow, obj, request) -> list[dict]:
     return [{"code": s.code, "label": s.label} for s in wf.open_steps(obj, request.auth)]
 
 
-def _page(qs: QuerySet, query: ListQuery) -> QuerySet:
+def _page(qs: QuerySet, query: LiaisonListQuery) -> QuerySet:
     """Rows under ?org (in the scope) with ?status, one page."""
     if query.status:
         qs = qs.filter(status=query.status)
     return qs.order_by("-id")[query.offset : query.offset + query.limit]
 
 
-def _under(scope: Scope, query: ListQuery, qs: QuerySet, path_field: str) -> QuerySet:
+def _under(scope: Scope, query: LiaisonListQuery, qs: QuerySet, path_field: str) -> QuerySet:
     if query.org is not None:
         org = org_selectors.organization_get_for(scope, query.org)
         qs = qs.filter(**{f"{path_field}__startswith": org.path})
@@ -105,36 +91,8 @@ def _register_steps(
     out_schema: type[Schema],
     table: dict[str, tuple[type[Schema], Callable[[Any, Any, Any], Any]]],
 ) -> None:
-    """One POST /<prefix>/{id}/<code> per step of the table that has a service."""
-    missing = {s.code for s in wf.steps} - set(table)
-    if missing:  # a step added to the table must get its endpoint
-        raise RuntimeError(f"{prefix}: no API endpoint for steps {sorted(missing)}")
-    for code, (payload_schema, call) in table.items():
-        endpoint = _step_endpoint(wf, get_for_step, out, code, payload_schema, call)
-        endpoint.__name__ = f"{prefix.replace('-', '_')}_{code}"
-        router.post(
-            f"/{prefix}/{{pk}}/{code}",
-            response={200: out_schema, **WRITE_ERRORS},
-            summary=wf.step(code).label,
-            operation_id=f"liaison_{prefix.replace('-', '_')}_{code}",
-        )(endpoint)
-
-
-def _step_endpoint(wf, get_for_step, out, code, payload_schema, call):
-    """The endpoint of one step: the object in the caller's write scope for the
-    step (NotFound, `not_acting_body`), the table's check (`out_of_order`,
-    `not_applicable`), then the service, which checks again on the locked row."""
-
-    def endpoint(request, pk: int, payload):
-        scope = scope_for(request.auth)
-        obj = get_for_step(scope, pk, code)
-        wf.require(obj, code, request.auth)
-        call(request.auth, obj, payload)
-        obj.refresh_from_db()
-        return out(obj, request)
-
-    endpoint.__annotations__ = {"pk": int, "payload": payload_schema}
-    return endpoint
+    """One POST /<prefix>/{pk}/<code> per step of the table (api/common.py)."""
+    register_steps(router, "liaison", prefix, wf, get_for_step, out, out_schema, table)
 
 
 # =============================================================================
@@ -153,6 +111,7 @@ class ExemptionOut(Schema):
     applied_on: dt.date
     start: dt.date
     end: dt.date | None
+    inability: str
     decided_on: dt.date | None
     resolution_number: str
     reported_on: dt.date | None
@@ -173,6 +132,7 @@ def _exemption_out(e: Exemption, request) -> dict:
         "applied_on": e.applied_on,
         "start": e.start,
         "end": e.end,
+        "inability": e.inability,
         "decided_on": e.decided_on,
         "resolution_number": e.resolution_number,
         "reported_on": e.reported_on,
@@ -202,9 +162,14 @@ class ExemptionIn(Schema):
     end: dt.date | None = None
     treatment_months: int | None = Field(None, ge=0, le=600)
     reason: str = Field("", max_length=2000)
+    inability: str = Field(
+        "",
+        max_length=2000,
+        description="Tình trạng không thể tham gia công tác, sinh hoạt (bắt buộc khi vì tuổi cao)",
+    )
 
 
-class DecideIn(Schema):
+class ExemptionDecideIn(Schema):
     decided_on: dt.date
     resolution_number: str = Field("", max_length=64, description="Để trống: lập nghị quyết")
 
@@ -223,13 +188,13 @@ class ApplyReturnIn(Schema):
     applied_on: dt.date
 
 
-class ReturnIn(Schema):
+class ExemptionReturnIn(Schema):
     returned_on: dt.date
     resolution_number: str = Field(max_length=64)
 
 
 @router.get("/exemptions", response={200: list[ExemptionItem], **READ_ERRORS}, summary="Miễn, giảm")
-def exemptions(request, query: Query[ListQuery]):
+def exemptions(request, query: Query[LiaisonListQuery]):
     scope = scope_for(request.auth)
     qs = _under(scope, query, selectors.exemptions_visible_to(scope), "member__org_path")
     return [
@@ -272,6 +237,7 @@ def exemption_apply(request, payload: ExemptionIn):
         end=payload.end,
         treatment_months=payload.treatment_months,
         reason=payload.reason,
+        inability=payload.inability,
     )
     return Reply(201, _exemption_out(selectors.exemption_get_for(scope, created.pk), request))
 
@@ -284,7 +250,7 @@ _register_steps(
     ExemptionOut,
     {
         "decide": (
-            DecideIn,
+            ExemptionDecideIn,
             lambda actor, e, p: services.exemption_decide(
                 actor=actor,
                 exemption=e,
@@ -317,7 +283,7 @@ _register_steps(
             ),
         ),
         "return": (
-            ReturnIn,
+            ExemptionReturnIn,
             lambda actor, e, p: services.exemption_return(
                 actor=actor,
                 exemption=e,
@@ -344,7 +310,8 @@ class WorkingAwayOut(Schema):
     left_on: dt.date | None
     expected_return: dt.date | None
     reviewed_on: dt.date | None
-    declared: bool
+    declared: bool = Field(description="Đã khai báo nơi làm việc, người sử dụng lao động")
+    registered: bool = Field(description="Đã đăng ký nơi đến (kể cả chỉ nơi tạm trú)")
     dest_province: Ref | None
     dest_commune: Ref | None
     employer: str
@@ -365,6 +332,7 @@ def _away_out(w: WorkingAway, request) -> dict:
         "expected_return": w.expected_return,
         "reviewed_on": w.reviewed_on,
         "declared": w.declared,
+        "registered": w.registered,
         "dest_province": _ref(w.dest_province),
         "dest_commune": _ref(w.dest_commune),
         "employer": w.employer,
@@ -380,7 +348,8 @@ class WorkingAwayItem(Schema):
     status: str
     status_label: str
     reported_on: dt.date
-    declared: bool
+    declared: bool = Field(description="Đã khai báo nơi làm việc, người sử dụng lao động")
+    registered: bool = Field(description="Đã đăng ký nơi đến (kể cả chỉ nơi tạm trú)")
 
 
 class WorkingAwayIn(Schema):
@@ -391,7 +360,7 @@ class WorkingAwayIn(Schema):
     report_text: str = Field("", max_length=2000)
 
 
-class ReviewIn(Schema):
+class WorkingAwayReviewIn(Schema):
     reviewed_on: dt.date
     committee_reported_on: dt.date
     review_note: str = Field("", max_length=2000)
@@ -456,7 +425,7 @@ def _destination(actor, w: WorkingAway, p: DestinationIn):
 @router.get(
     "/working-away", response={200: list[WorkingAwayItem], **READ_ERRORS}, summary="Đi làm ăn xa"
 )
-def working_aways(request, query: Query[ListQuery]):
+def working_aways(request, query: Query[LiaisonListQuery]):
     scope = scope_for(request.auth)
     qs = _under(scope, query, selectors.working_aways_visible_to(scope), "member__org_path")
     return [
@@ -467,6 +436,7 @@ def working_aways(request, query: Query[ListQuery]):
             "status_label": w.get_status_display(),
             "reported_on": w.reported_on,
             "declared": w.declared,
+            "registered": w.registered,
         }
         for w in _page(qs.select_related("member"), query)
     ]
@@ -508,7 +478,7 @@ _register_steps(
     WorkingAwayOut,
     {
         "review": (
-            ReviewIn,
+            WorkingAwayReviewIn,
             lambda actor, w, p: services.working_away_review(
                 actor=actor,
                 working_away=w,
@@ -622,7 +592,7 @@ class IntroduceIn(Schema):
     note: str = Field("", max_length=255)
 
 
-class ReceiveIn(Schema):
+class ResidenceReceiveIn(Schema):
     received_on: dt.date
 
 
@@ -688,7 +658,7 @@ def _comment(actor, r: ResidenceLiaison, p: CommentIn):
     response={200: list[ResidenceItem], **READ_ERRORS},
     summary="Giữ mối liên hệ nơi cư trú",
 )
-def residences(request, query: Query[ListQuery]):
+def residences(request, query: Query[LiaisonListQuery]):
     scope = scope_for(request.auth)
     qs = selectors.residences_visible_to(scope)
     if query.org is not None:
@@ -745,7 +715,7 @@ _register_steps(
     ResidenceOut,
     {
         "receive": (
-            ReceiveIn,
+            ResidenceReceiveIn,
             lambda actor, r, p: services.residence_receive(
                 actor=actor, liaison=r, received_on=p.received_on
             ),

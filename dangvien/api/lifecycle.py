@@ -17,18 +17,9 @@ from dangvien.compliance.workflow import Body
 from dangvien.organizations import selectors as org_selectors
 from dangvien.web.cases.registry import case_display
 
+from .common import ErrorOut, Ref
+
 router = Router(tags=["Quy trình"])
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]] | None = None
 
 
 class CaseItem(Schema):

@@ -3,7 +3,7 @@ workflow tables (dangvien/movements/workflow.py).
 
 Transfers: list, detail (with the steps open to the caller), open, register a
 member arriving from outside, and one POST per step of the table (send,
-receive, return, cancel). Removals: list, detail, propose (the cell's vote),
+receive, return, reissue, cancel). Removals: list, detail, propose (the cell's vote),
 decide (the step of the table), record (expulsion, death).
 
 Same selectors and services as the pages. Outside the scope: 404. A step the
@@ -19,7 +19,7 @@ from typing import Any
 
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from dangvien.accounts.scope import scope_for
 from dangvien.compliance.workflow import Workflow
@@ -29,6 +29,7 @@ from dangvien.members.models import Gender
 from dangvien.movements import selectors, services
 from dangvien.movements.errors import MovementError
 from dangvien.movements.models import (
+    ReissueReason,
     Removal,
     RemovalCause,
     RemovalKind,
@@ -40,33 +41,13 @@ from dangvien.movements.workflow import REMOVAL, TRANSFER
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
 
+from .common import ErrorOut, Input, Ref
+
 router = Router(tags=["Chuyển sinh hoạt, ra khỏi Đảng"])
 # Fixed paths (/transfers/incoming, /removals/record) are declared before the
 # paths with an id, which would otherwise take them.
 
 PK = Field(ge=1, le=2**63 - 1)
-
-
-class Input(Schema):
-    """Request bodies: text may not hold NUL characters (the database refuses them)."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value):
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("NUL")
-        return value
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]] | None = None
 
 
 class StepOut(Schema):
@@ -97,8 +78,8 @@ def _open_steps(workflow: Workflow, obj, user) -> list[dict]:
         {
             "code": s.code,
             "label": s.label,
-            "acting_body": str(s.body),
-            "acting_body_label": str(s.body.label),
+            "acting_body": str(s.body_of(obj)),
+            "acting_body_label": str(s.body_of(obj).label),
             "acting_organization": _ref(s.acting(obj)),
         }
         for s in workflow.open_steps(obj, user)
@@ -135,7 +116,10 @@ class TransferOut(Schema):
     letter_number: str
     issued_by: str
     present_due: dt.date | None
+    reissued_on: dt.date | None
+    reissue_reason: str
     received_on: dt.date | None
+    late_reason: str
     returned_on: dt.date | None
 
 
@@ -166,7 +150,10 @@ def _transfer_out(t: Transfer) -> dict:
         "letter_number": t.letter_number,
         "issued_by": t.issued_by,
         "present_due": t.present_due,
+        "reissued_on": t.reissued_on,
+        "reissue_reason": t.reissue_reason,
         "received_on": t.received_on,
+        "late_reason": t.late_reason,
         "returned_on": t.returned_on,
     }
 
@@ -205,6 +192,12 @@ class ReturnIn(Input):
     returned_on: dt.date
 
 
+class ReissueIn(Input):
+    reissued_on: dt.date
+    reason: ReissueReason = Field(description="lost: bị mất; damaged: bị hư hỏng")
+    note: str = Field("", max_length=255)
+
+
 class CancelIn(Input):
     reason: str = Field(max_length=255, description="Lý do hủy")
 
@@ -230,6 +223,7 @@ class IncomingIn(Input):
     received_on: dt.date
     dossier_checked: bool
     dues_paid_through: str = Field("", max_length=7)
+    late_reason: str = Field("", max_length=255, description="Bắt buộc khi xuất trình quá hạn")
 
 
 @router.get(
@@ -289,6 +283,7 @@ def transfer_incoming(request, payload: IncomingIn):
         received_on=payload.received_on,
         dossier_checked=payload.dossier_checked,
         dues_paid_through=payload.dues_paid_through,
+        late_reason=payload.late_reason,
     )
     return Reply(201, _transfer_out(created))
 
@@ -355,6 +350,22 @@ def transfer_return(request, transfer_id: int, payload: ReturnIn):
 
 
 @router.post(
+    "/transfers/{transfer_id}/reissue",
+    response={200: TransferOut, **WRITE_ERRORS},
+    summary="Cấp lại giấy giới thiệu (giấy bị mất, hư hỏng)",
+)
+def transfer_reissue(request, transfer_id: int, payload: ReissueIn):
+    done = services.transfer_reissue(
+        actor=request.auth,
+        transfer=_step_target(request, transfer_id, "reissue"),
+        reissued_on=payload.reissued_on,
+        reason=payload.reason,
+        note=payload.note,
+    )
+    return _transfer_out(done)
+
+
+@router.post(
     "/transfers/{transfer_id}/cancel",
     response={200: TransferOut, **WRITE_ERRORS},
     summary="Hủy hồ sơ (chưa cấp giấy)",
@@ -382,6 +393,10 @@ class RemovalOut(Schema):
     organization: Ref
     meeting_on: dt.date | None
     official_members: int | None
+    vote_base: int | None
+    present_count: int | None
+    present: list[int]
+    not_counted: dict[str, str]
     votes_for: int | None
     resolution_number: str
     decided_by: str
@@ -410,6 +425,12 @@ def _removal_out(r: Removal) -> dict:
         "organization": _ref(r.organization),
         "meeting_on": r.meeting_on,
         "official_members": r.official_members,
+        "vote_base": r.base,
+        "present_count": r.present_count,
+        "present": [row["id"] for row in r.roll or [] if row.get("present")],
+        "not_counted": {
+            str(row["id"]): row["reason"] for row in r.roll or [] if not row.get("counted")
+        },
         "votes_for": r.votes_for,
         "resolution_number": r.resolution_number,
         "decided_by": r.decided_by,
@@ -438,6 +459,11 @@ class ProposeIn(Input):
     breach_years: list[int] = Field(default_factory=list, max_length=20)
     details: str = Field("", max_length=4000)
     resolution_number: str = Field("", max_length=64)
+    present: list[int] | None = Field(
+        None,
+        max_length=2000,
+        description="Đảng viên chính thức có mặt (id); để trống: tất cả có mặt",
+    )
 
 
 class DecideIn(Input):
@@ -484,6 +510,7 @@ def removal_propose(request, payload: ProposeIn):
         breach_years=payload.breach_years,
         details=payload.details,
         resolution_number=payload.resolution_number,
+        present=payload.present,
     )
     return Reply(201, _removal_out(created))
 

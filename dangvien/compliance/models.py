@@ -25,6 +25,8 @@ class CaseKind(models.TextChoices):
     WORKING_AWAY = "working_away", "Đảng viên đi làm ăn xa"
     RESIDENCE = "residence", "Giữ mối liên hệ nơi cư trú (QĐ 213)"
     REMOVAL = "removal", "Xóa tên, ra khỏi Đảng"
+    MEETING = "meeting", "Sinh hoạt chi bộ"
+    FEEDBACK = "feedback", "Phản ánh, góp ý với cấp trên"
 
 
 class Case(models.Model):

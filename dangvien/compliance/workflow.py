@@ -77,8 +77,11 @@ class Step:
     sources: the states it may start from.
     target: the state it leads to (None: it leaves the state as it is, or the
         service decides between several, e.g. a vote that passes or fails).
-    body: the acting body; `acting(obj)` is that body's organisation for obj
-        (None when it lies outside the installation: only the system acts).
+    body: the acting body, or a function of the object giving it when it
+        varies by case (the letter issuer: grassroots committee, superior
+        committee or provincial organisation board); `acting(obj)` is that
+        body's organisation for obj (None when it lies outside the
+        installation: only the system acts). Read it with `body_of(obj)`.
     due: the due rule, a function of the object's dates (days from the
         area's rules.py); None when the step has no deadline.
     paper: the DocumentKind the step issues, if any.
@@ -96,7 +99,7 @@ class Step:
     label: str
     sources: tuple[str, ...]
     target: str | None
-    body: Body
+    body: Body | Callable[[Any], Body]
     acting: OrgOf
     due: DueOf | None = None
     paper: str = ""
@@ -107,6 +110,15 @@ class Step:
 
     def applies_to(self, obj: Any, state: str) -> bool:
         return state in self.sources and (self.when is None or bool(self.when(obj)))
+
+    def body_of(self, obj: Any) -> Body:
+        """The acting body for `obj` (the declared one, or its function's answer)."""
+        return self.body if isinstance(self.body, Body) else self.body(obj)
+
+    @property
+    def body_label(self) -> str:
+        """The body in words, for tables without an object."""
+        return str(self.body.label) if isinstance(self.body, Body) else "Theo từng hồ sơ"
 
 
 @dataclass(frozen=True)
@@ -161,6 +173,27 @@ class Workflow:
             _scope_of(actor), step, obj, self
         )
 
+    def scope_may_act(self, scope: Scope | None, obj: Any, code: str) -> bool:
+        """Whether `scope` (None: the system) may act for the body of step
+        `code` on `obj` (a writing role at its organisation or above; the
+        member for their own steps; the inspection role for inspection steps),
+        whatever the state. For selectors that hold a scope, not an actor."""
+        return _may_act(scope, self.step(code), obj, self)
+
+    def require_acting(self, scope: Scope | None, obj: Any, code: str) -> Step:
+        """The step `code` if `scope` may act for its body on `obj` (the state is
+        the service's to check). Raises `unknown_step` or `not_acting_body`."""
+        step = self.step(code)
+        if not _may_act(scope, step, obj, self):
+            org = step.acting(obj)
+            raise WorkflowError.NOT_ACTING_BODY.error(
+                field="step",
+                step=step.label,
+                body=str(step.body_of(obj).label).lower(),
+                organization=org.name if org else "",
+            )
+        return step
+
     def require(self, obj: Any, code: str, actor: Actor) -> Step:
         """The step `code` if `actor` may take it on `obj` now.
 
@@ -181,7 +214,7 @@ class Workflow:
             raise WorkflowError.NOT_ACTING_BODY.error(
                 field="step",
                 step=step.label,
-                body=str(step.body.label).lower(),
+                body=str(step.body_of(obj).label).lower(),
                 organization=org.name if org else "",
             )
         return step
@@ -235,7 +268,7 @@ class Workflow:
             "member": member,
             "step": step.code,
             "detail": detail[:120],
-            "acting_body": str(step.body),
+            "acting_body": str(step.body_of(obj)),
             "acting_organization": acting,
             "acting_path": acting.path if acting else "",
             "due_date": step.due(obj) if step.due else None,
@@ -292,11 +325,12 @@ def may_act_at(scope: Scope | None, organization: Organization | None) -> bool:
 def _may_act(scope: Scope | None, step: Step, obj: Any, wf: Workflow) -> bool:
     if scope is None or scope.everything:
         return True
-    if step.body == Body.MEMBER:
+    body = step.body_of(obj)
+    if body == Body.MEMBER:
         member = wf.member(obj)
         if member is not None and scope.member_id == member.pk:
             return True
-    if step.body == Body.INSPECTION:
+    if body == Body.INSPECTION:
         org = step.acting(obj)
         return org is not None and any(org.path.startswith(p) for p in scope.inspection_paths)
     return may_act_at(scope, step.acting(obj))
@@ -328,7 +362,7 @@ def _content_type(obj: Any):
 def steps_table(wf: Workflow) -> Iterable[tuple[str, str, str, str, str]]:
     """(code, label, from, to, body) rows, for docs and the admin."""
     for s in wf.steps:
-        yield s.code, s.label, ", ".join(s.sources), s.target or "", str(s.body.label)
+        yield s.code, s.label, ", ".join(s.sources), s.target or "", s.body_label
 
 
 __all__ = [

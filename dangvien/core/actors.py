@@ -9,7 +9,7 @@ pass that person.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias, TypeVar
 
 
 class SystemActor:
@@ -44,3 +44,20 @@ else:
 def history_user(actor: Actor | None):
     """The user to keep in a history row: None for the system."""
     return actor if getattr(actor, "pk", None) else None
+
+
+_Saved = TypeVar("_Saved")
+
+
+def with_history_user(obj: _Saved, actor: Actor | None) -> _Saved:
+    """Mark `obj` so that the history row of its next save names `actor` (none for the system)."""
+    # simple_history reads this plain instance attribute; no model declares it.
+    obj._history_user = history_user(actor)  # type: ignore[attr-defined]
+    return obj
+
+
+def with_change_reason(obj: _Saved, reason: str) -> _Saved:
+    """Mark `obj` so that the history row of its next save keeps `reason`."""
+    # simple_history reads this plain instance attribute; no model declares it.
+    obj._change_reason = reason  # type: ignore[attr-defined]
+    return obj

@@ -89,6 +89,11 @@ class CommonError(ErrorCode):
     """Errors every area shares."""
 
     DATE_REQUIRED = ("date_required", "Vui lòng nhập ngày.")
+    DATE_INVALID = (
+        "date_invalid",
+        "Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm dd/mm/yyyy (hoặc dd.mm.yyyy, "
+        "dd-mm-yyyy), ví dụ 05/03/1975.",
+    )
     DATE_IN_FUTURE = ("date_in_future", "Ngày này không được ở tương lai.")
     DATE_BEFORE = ("date_before", "Ngày này không được trước %(what)s (%(day)s).")
     REQUIRED = ("required", "Vui lòng nhập %(what)s.")

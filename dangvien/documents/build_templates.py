@@ -172,9 +172,11 @@ def loop_body(doc, variable: str, *runs: tuple[str, dict]) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def closing(doc) -> None:
-    """HD 36 boxes 7 and 9: recipients on the left, the signature on the right."""
-    line(doc, "")
+def closing(doc, *, room: int = 4, size: int = SIZE_BODY) -> None:
+    """HD 36 boxes 7 and 9: recipients on the left, the signature on the right
+    (capacity, title, `room` empty lines for the signature and seal, the name;
+    the name is a dotted blank when nobody held the post)."""
+    line(doc, "", size=size)
     left, right = _table(doc, (75, 85))
     tag(left, "{%p if recipients %}")
     line(left, "Nơi nhận:", size=SIZE_RECIPIENTS, bold=True, italic=True)
@@ -183,14 +185,14 @@ def closing(doc) -> None:
     tag(left, "{%p endfor %}")
     tag(left, "{%p endif %}")
     tag(right, "{%p if signer_capacity %}")
-    line(right, "{{ signer_capacity }}", align=CENTER, bold=True)
+    line(right, "{{ signer_capacity }}", size=size, align=CENTER, bold=True)
     tag(right, "{%p endif %}")
     tag(right, "{%p if signer_title %}")
-    line(right, "{{ signer_title }}", align=CENTER, bold=True)
+    line(right, "{{ signer_title }}", size=size, align=CENTER, bold=True)
     tag(right, "{%p endif %}")
-    for _ in range(4):  # room for the signature and the seal
-        line(right, "", align=CENTER)
-    line(right, "{{ signer_name }}", align=CENTER, bold=True)
+    for _ in range(room):  # room for the signature and the seal
+        line(right, "", size=size, align=CENTER)
+    line(right, "{{ signer_name }}", size=size, align=CENTER, bold=True)
 
 
 PLAIN: dict = {}
@@ -219,7 +221,60 @@ def build_resolution(doc) -> None:
     tag(doc, "{%p endif %}")
     line(doc, "QUYẾT NGHỊ:", size=SIZE_TITLE - 1, align=CENTER, bold=True, before=6, after=6)
     loop_body(doc, "resolutions", ("{{ loop.index }}. ", BOLD), ("{{ item }}", PLAIN))
+    # The concrete tasks of the resolution (issue 10): a named member, a due date.
+    tag(doc, "{%p if tasks %}")
+    body(doc, ("{{ resolutions|length + 1 }}. ", BOLD), ("Phân công thực hiện:", PLAIN))
+    loop_body(
+        doc,
+        "tasks",
+        ("- Đồng chí ", PLAIN),
+        ("{{ item.assignee }}", BOLD),
+        (": {{ item.content }} (hạn hoàn thành: {{ item.due }}).", PLAIN),
+    )
+    tag(doc, "{%p endif %}")
     closing(doc)
+
+
+def two_signatures(doc, *, size: int = SIZE_BODY, room: int = 4) -> None:
+    """The minutes' signatures: the recorder on the left, the chair on the right,
+    each with room to sign and the name (a dotted blank when not recorded)."""
+    line(doc, "", size=size)
+    left, right = _table(doc, (75, 85))
+    for cell, role in ((left, "recorder"), (right, "chair")):
+        line(cell, "{{ " + role + "_title }}", size=size, align=CENTER, bold=True)
+        for _ in range(room):
+            line(cell, "", size=size, align=CENTER)
+        line(cell, "{{ " + role + "_name }}", size=size, align=CENTER, bold=True)
+
+
+def build_minutes(doc) -> None:
+    """Biên bản sinh hoạt chi bộ: time, place, chair and recorder, the counts of
+    the roll call, then the agenda, content, opinions, conclusions and the vote."""
+    header(doc)
+    title_block(doc)
+    fields(doc, after=2)
+    tag(doc, "{%p if attendance_lines %}")
+    heading = line(doc, "Thành phần dự họp:", before=4, after=2)
+    heading.paragraph_format.left_indent = Cm(1)
+    heading.paragraph_format.keep_with_next = True
+    tag(doc, "{%p for item in attendance_lines %}")
+    paragraph = _paragraph(doc, align=JUSTIFY, after=2)
+    paragraph.paragraph_format.left_indent = Cm(1)
+    _run(paragraph, "- {{ item }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for s in sections %}")
+    line(
+        doc, "{{ s.heading }}", bold=True, before=6, after=2
+    ).paragraph_format.keep_with_next = True
+    tag(doc, "{%p for item in s.paragraphs %}")
+    body(doc, ("{{ item }}", PLAIN))
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if closing_text %}")
+    body(doc, ("{{ closing_text }}", PLAIN))
+    tag(doc, "{%p endif %}")
+    two_signatures(doc)
 
 
 def build_letter(doc) -> None:
@@ -238,56 +293,79 @@ def build_general(doc) -> None:
     closing(doc)
 
 
-def fields(doc) -> None:
+def fields(doc, *, size: int = SIZE_BODY, after: int = 4) -> None:
     tag(doc, "{%p for f in fields %}")
-    paragraph = _paragraph(doc, align=JUSTIFY, after=4)
+    paragraph = _paragraph(doc, align=JUSTIFY, after=after)
     paragraph.paragraph_format.left_indent = Cm(1)
-    _run(paragraph, "{{ f.label }}: ")
-    _run(paragraph, "{{ f.value }}", bold=True)
+    _run(paragraph, "{{ f.label }}: ", size=size)
+    _run(paragraph, "{{ f.value }}", size=size, bold=True)
     tag(doc, "{%p endfor %}")
+
+
+# The transfer letter and the receiving side's confirmation below it stay on one
+# A4 page (the part is cut off and sent back): a smaller body and less room.
+SIZE_TRANSFER = 13
+SIZE_RECEIPT = 12
 
 
 def build_transfer_letter(doc) -> None:
     header(doc)
     title_block(doc, subtitle="{{ transfer_label }}")
     addressees(doc)
-    fields(doc)
-    paragraph = _paragraph(doc, after=4)
+    fields(doc, size=SIZE_TRANSFER, after=1)
+    paragraph = _paragraph(doc, after=1)
     paragraph.paragraph_format.left_indent = Cm(1)
-    _run(paragraph, "Số GTSHĐ: ")
-    _run(paragraph, "{{ register_number }}", bold=True)
-    loop_body(doc, "paragraphs", ("{{ item }}", PLAIN))
-    closing(doc)
-    # The receipt: cut off and sent back by the receiving side; kept on one page.
-    line(doc, "", after=6)
+    _run(paragraph, "Số GTSHĐ: ", size=SIZE_TRANSFER)
+    _run(paragraph, "{{ register_number }}", size=SIZE_TRANSFER, bold=True)
+    loop_body(doc, "paragraphs", ("{{ item }}", {"size": SIZE_TRANSFER}))
+    closing(doc, room=3, size=SIZE_TRANSFER)
+    # The receipt: cut off and sent back by the receiving side; on the same page.
     receipt_start = len(doc.paragraphs)
-    line(doc, "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -", align=CENTER)
+    line(
+        doc,
+        "- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -",
+        size=SIZE_RECEIPT,
+        align=CENTER,
+        before=6,
+    )
     line(
         doc,
         "PHẦN XÁC NHẬN CỦA TỔ CHỨC ĐẢNG NƠI ĐẾN",
-        size=SIZE_SUMMARY,
+        size=SIZE_TRANSFER,
         align=CENTER,
         bold=True,
-        before=6,
-        after=6,
+        after=2,
     )
+    small = {"size": SIZE_RECEIPT}
     body(
         doc,
-        ("{{ to_organization or '..........................................' }}", PLAIN),
-        (" đã nhận giấy giới thiệu sinh hoạt đảng {{ transfer_word }} số ", PLAIN),
-        ("{{ symbol }}", BOLD),
-        (" ngày {{ date }} giới thiệu đồng chí ", PLAIN),
-        ("{{ member_name }}", BOLD),
-        (".", PLAIN),
+        ("{{ to_organization or '..........................................' }}", small),
+        (" đã nhận giấy giới thiệu sinh hoạt đảng {{ transfer_word }} số ", small),
+        ("{{ symbol }}", {**small, "bold": True}),
+        (" ngày {{ date }} giới thiệu đồng chí ", small),
+        ("{{ member_name }}", {**small, "bold": True}),
+        (".", small),
     )
-    body(doc, ("Đồng chí đã trình giấy ngày ....... tháng ....... năm ..........", PLAIN))
+    body(doc, ("Đồng chí đã trình giấy ngày ....... tháng ....... năm ..........", small))
     for paragraph in doc.paragraphs[receipt_start:]:
         paragraph.paragraph_format.keep_with_next = True
     left, right = _table(doc, (75, 85))
     line(left, "")
-    line(right, "......., ngày ..... tháng ..... năm ........", align=CENTER, italic=True)
-    line(right, "T/M ..........................................", align=CENTER, bold=True)
-    line(right, "(Ký tên, đóng dấu)", size=SIZE_RECIPIENTS, align=CENTER, italic=True)
+    line(
+        right,
+        "......., ngày ..... tháng ..... năm ........",
+        size=SIZE_RECEIPT,
+        align=CENTER,
+        italic=True,
+    )
+    line(
+        right,
+        "T/M ..........................................",
+        size=SIZE_RECEIPT,
+        align=CENTER,
+        bold=True,
+    )
+    line(right, "(Ký tên, đóng dấu)", size=SIZE_RECEIPT - 1, align=CENTER, italic=True)
 
 
 def build_residence_introduction(doc) -> None:
@@ -322,6 +400,7 @@ BUILDERS: dict[str, Callable] = {
     "general.docx": build_general,
     "transfer_letter.docx": build_transfer_letter,
     "residence_introduction.docx": build_residence_introduction,
+    "minutes.docx": build_minutes,
 }
 
 

@@ -24,6 +24,7 @@ class DocumentKind(models.TextChoices):
     SUBMISSION = "TTr", "Tờ trình"
     TRANSFER_LETTER = "GTSHĐ", "Giấy giới thiệu sinh hoạt đảng"
     RESIDENCE_INTRODUCTION = "GTCT", "Giấy giới thiệu đảng viên về nơi cư trú"
+    MINUTES = "BB", "Biên bản"
 
 
 class DocumentTerm(models.Model):
@@ -103,6 +104,19 @@ class IssuedDocument(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
 
+    # A document is never deleted: one withdrawn (a lost or damaged letter
+    # issued again) is marked void, with the one that replaces it.
+    voided_on = models.DateField("ngày hủy giá trị", null=True, blank=True)
+    void_reason = models.CharField("lý do hủy giá trị", max_length=255, blank=True, default="")
+    replaced_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaces",
+        verbose_name="văn bản thay thế",
+    )
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -132,3 +146,7 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} số {self.symbol} ngày {self.date:%d/%m/%Y}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_on is not None

@@ -65,6 +65,7 @@ TEMPLATE_FILES = {
     DocumentKind.SUBMISSION: "general.docx",
     DocumentKind.TRANSFER_LETTER: "transfer_letter.docx",
     DocumentKind.RESIDENCE_INTRODUCTION: "residence_introduction.docx",
+    DocumentKind.MINUTES: "minutes.docx",
 }
 
 # The type name printed under the header (HD 36 box 5a).
@@ -77,6 +78,7 @@ TITLES = {
     DocumentKind.SUBMISSION: "TỜ TRÌNH",
     DocumentKind.TRANSFER_LETTER: "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG",
     DocumentKind.RESIDENCE_INTRODUCTION: "GIẤY GIỚI THIỆU",
+    DocumentKind.MINUTES: "BIÊN BẢN",
 }
 
 RESIDENCE_SUMMARY = (
@@ -123,9 +125,16 @@ def _percent(part: int, whole: int) -> str:
     return text.replace(".", ",") + "%"
 
 
+BLANK_COUNT = "....."
+BLANK_NAME = "......................................"
+
+
 def vote_sentence(vote: Any) -> str:
-    """The vote of a resolution as one sentence: totals, then agreeing and disagreeing
-    counts with their share of the total (Điều lệ Đảng Điều 9: shares of the whole)."""
+    """The counts and vote of a resolution as one sentence: the cell's members and
+    official members, those present, then agreeing and disagreeing counts with
+    their share of the base ("total": the members counted in the vote; Điều lệ
+    Đảng Điều 9: shares of the whole). When the members are known but those
+    present are not, "có mặt" is printed as a blank for the cell to fill."""
     if not isinstance(vote, dict):
         return ""
 
@@ -133,14 +142,33 @@ def vote_sentence(vote: Any) -> str:
         value = vote.get(key)
         return value if isinstance(value, int) and not isinstance(value, bool) else None
 
+    members, official = number("members"), number("official")
     total, present = number("total"), number("present")
+    present_official = number("present_official")
     agree, disagree = number("agree"), number("disagree")
     parts: list[str] = []
-    if total is not None:
-        parts.append(f"Tổng số đảng viên của chi bộ: {total} đồng chí")
-    if present is not None:
-        absent = f", vắng mặt {total - present} đồng chí" if total is not None else ""
-        parts.append(f"có mặt: {present} đồng chí{absent}")
+    if members is not None:
+        head = f"Tổng số đảng viên của chi bộ: {members} đồng chí"
+        if official is not None:
+            head += f" (đảng viên chính thức: {official} đồng chí)"
+        parts.append(head)
+        if present is not None:
+            parts.append(f"có mặt: {present} đồng chí, vắng mặt {members - present} đồng chí")
+        elif present_official is not None and official is not None:
+            parts.append(
+                f"đảng viên chính thức có mặt: {present_official} đồng chí, vắng mặt "
+                f"{official - present_official} đồng chí"
+            )
+        else:
+            parts.append(f"có mặt: {BLANK_COUNT} đồng chí, vắng mặt {BLANK_COUNT} đồng chí")
+        if total is not None and total != official:
+            parts.append(f"số đảng viên chính thức được tính khi biểu quyết: {total} đồng chí")
+    else:
+        if total is not None:
+            parts.append(f"Tổng số đảng viên của chi bộ: {total} đồng chí")
+        if present is not None:
+            absent = f", vắng mặt {total - present} đồng chí" if total is not None else ""
+            parts.append(f"có mặt: {present} đồng chí{absent}")
     for label, count in (("tán thành", agree), ("không tán thành", disagree)):
         if count is None:
             continue
@@ -174,9 +202,7 @@ def render_context(document: IssuedDocument) -> dict[str, Any]:
         "summary": document.summary,
         "recipients": [_recipient_line(r) for r in _texts(data.get("recipients"))],
         "addressees": _texts(data.get("addressees")),
-        "signer_capacity": str(data.get("signer_capacity") or "").upper(),
-        "signer_title": str(data.get("signer_title") or "").upper(),
-        "signer_name": str(data.get("signer_name") or ""),
+        **_signature(document, data),
         "authority": str(data.get("authority") or "").upper(),
         "bases": _texts(data.get("bases")),
         "articles": _texts(data.get("articles")),
@@ -215,6 +241,25 @@ def render_context(document: IssuedDocument) -> dict[str, Any]:
                 ("Giấy có giá trị đến ngày", data.get("valid_until")),
             ]
         )
+    elif kind == DocumentKind.RESOLUTION:
+        context["tasks"] = _tasks(data.get("tasks"))
+    elif kind == DocumentKind.MINUTES:
+        context["fields"] = _fields(
+            [(str(f.get("label") or ""), f.get("value")) for f in _dicts(data.get("facts"))]
+        )
+        context["attendance_lines"] = _texts(data.get("attendance_lines"))
+        context["sections"] = [
+            {
+                "heading": str(s.get("heading") or ""),
+                "paragraphs": _texts(s.get("paragraphs"), split_lines=True),
+            }
+            for s in _dicts(data.get("sections"))
+            if _texts(s.get("paragraphs"), split_lines=True)
+        ]
+        context["closing_text"] = str(data.get("closing_text") or "")
+        for role, title in (("chair", "CHỦ TRÌ"), ("recorder", "THƯ KÝ")):
+            context[f"{role}_title"] = str(data.get(f"{role}_title") or title).upper()
+            context[f"{role}_name"] = str(data.get(f"{role}_name") or "") or BLANK_NAME
     elif kind == DocumentKind.RESIDENCE_INTRODUCTION:
         context["summary"] = document.summary or RESIDENCE_SUMMARY
         context["fields"] = _fields(
@@ -226,6 +271,43 @@ def render_context(document: IssuedDocument) -> dict[str, Any]:
             ]
         )
     return context
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _tasks(value: Any) -> list[dict[str, str]]:
+    """A resolution's tasks: {"assignee": name, "content": ..., "due": date}."""
+    return [
+        {
+            "assignee": str(t.get("assignee") or BLANK_NAME),
+            "content": " ".join(str(t.get("content") or "").split()),
+            "due": format_date(t.get("due")),
+        }
+        for t in _dicts(value)
+        if t.get("content")
+    ]
+
+
+def _signature(document: IssuedDocument, data: dict) -> dict[str, str]:
+    """The signature block. A paper issued while nobody held the post is looked
+    up again (a post recorded later for that day fills it); still nobody: a
+    dotted blank for the name, to be written by hand."""
+    capacity = str(data.get("signer_capacity") or "")
+    title = str(data.get("signer_title") or "")
+    name = str(data.get("signer_name") or "")
+    if not name and data.get("signer_missing") and document.organization_id:
+        from dangvien.organizations.posts import signer_for
+
+        signer = signer_for(document.organization, document.date, capacity or None)
+        if not signer.missing:
+            capacity, title, name = signer.capacity, signer.title, signer.name
+    return {
+        "signer_capacity": capacity.upper(),
+        "signer_title": title.upper(),
+        "signer_name": name or (BLANK_NAME if data.get("signer_missing") else ""),
+    }
 
 
 def _place_date(document: IssuedDocument) -> str:

@@ -55,6 +55,7 @@ KIND_ABBREVIATIONS = Rule(
                 DocumentKind.SUBMISSION: "TTr",
                 DocumentKind.TRANSFER_LETTER: "GTSHĐ",
                 DocumentKind.RESIDENCE_INTRODUCTION: "GGT",
+                DocumentKind.MINUTES: "BB",
             },
             "HD 36-HD/VPTW Phụ lục (chưa đọc được bảng chữ viết tắt)",
             confirmed=False,

@@ -11,9 +11,13 @@ Context keys
 All kinds:
     "recipients"        list of "Nơi nhận" lines ("Như trên;", "Lưu VPĐU.");
                         a leading "- " is added when missing
-    "signer_capacity"   "T/M CHI BỘ", "T/M BAN THƯỜNG VỤ", "K/T BÍ THƯ"... (may be empty)
+    "signer_capacity"   "T/M CHI BỘ", "T/M BAN THƯỜNG VỤ", "K/T BÍ THƯ"... (default:
+                        by the issuer's level)
     "signer_title"      "BÍ THƯ", "PHÓ BÍ THƯ"...
-    "signer_name"       the signer's full name
+    "signer_name"       the signer's full name; when empty, the holder of the post
+                        on the day of issue (signing.py, organizations/posts.py)
+                        fills the title and name, or the name stays a dotted
+                        blank and "signer_missing" is set
     "addressees"        list of "Kính gửi" lines (letters, introductions)
     "place"             overrides the place on the date line (default: the
                         issuer's commune, else its province)
@@ -22,10 +26,17 @@ DECISION ("QĐ"):
                         ("BAN THƯỜNG VỤ ĐẢNG ỦY XÃ CẨM XUYÊN"), optional
     "bases"             list of "Căn cứ ..." lines
     "articles"          list of strings, rendered "Điều 1. ...", "Điều 2. ..."
+                        (a decision issued for a `subject` cites the resolution
+                        issued for it since its last decision: "follows")
 RESOLUTION ("NQ"):
     "bases", "preamble" (list of paragraphs), "resolutions" (list, rendered
     "1. ...", "2. ..."), "vote" ({"total": 12, "present": 11, "agree": 9,
-    "disagree": 2}; any key may be missing) rendered as a Vietnamese sentence
+    "disagree": 2}; "total" is the base of the vote) rendered as a Vietnamese
+    sentence; "members" and "official" (the cell's members and official
+    members on the day) are added from the event log when missing, and a
+    missing "present" prints as a blank to fill
+    "tasks"             list of {"assignee": name, "content", "due": date}: the
+                        resolution's concrete tasks ("Phân công thực hiện")
 LETTER ("CV"), REPORT ("BC"), NOTICE ("TB"), SUBMISSION ("TTr"):
     "paragraphs"        list of paragraphs
 TRANSFER_LETTER ("GTSHĐ"):
@@ -36,6 +47,13 @@ TRANSFER_LETTER ("GTSHĐ"):
     "register_number" (default: the letter's own number in the register),
     "valid_until" (date); a receipt part for the receiving side is printed
     below the letter.
+MINUTES ("BB", biên bản sinh hoạt chi bộ):
+    "facts"             list of {"label", "value"} (time, length, place, chair,
+                        recorder); "attendance_lines" (the counts and names of
+                        the roll call); "sections" (list of {"heading",
+                        "paragraphs"}: agenda, content, opinions, conclusions,
+                        vote); "closing_text"; "chair_name", "recorder_name"
+                        (signatures "CHỦ TRÌ" and "THƯ KÝ"; dotted when empty)
 RESIDENCE_INTRODUCTION ("GTCT", QĐ 213-QĐ/TW):
     "member_name", "birth_date", "post" (title and workplace), "residence"
     (address), "to_organization", "paragraphs"
@@ -54,6 +72,7 @@ from dangvien.organizations.models import Organization
 from . import rules
 from .models import DocumentCounter, DocumentKind, DocumentTerm, IssuedDocument
 from .render import clean_text, context_encode, render_docx
+from .signing import complete_context
 
 
 def _issuer_place(organization: Organization) -> str:
@@ -125,6 +144,9 @@ def document_issue(
     term_start = rules.term_key(kind, date, term_starts)
     number = _next_number(organization, kind, term_start)
     parent = organization.parent
+    context = complete_context(
+        organization=organization, kind=kind, on=date, context=context, subject=subject
+    )
     encoded = context_encode(context)
     place = encoded.get("place") if isinstance(encoded.get("place"), str) else None
     return IssuedDocument.objects.create(
@@ -145,6 +167,39 @@ def document_issue(
         object_id=subject.pk if subject is not None else None,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
+
+
+@transaction.atomic
+def document_void(
+    *,
+    actor,
+    document: IssuedDocument,
+    on: dt.date,
+    reason: str,
+    replaced_by: IssuedDocument | None = None,
+) -> IssuedDocument:
+    """Mark an issued document void from `on` (the paper was lost or damaged and
+    is issued again): it keeps its number and stays in the register and in the
+    record it belongs to, never deleted. Refused for a document already void."""
+    document = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+    if document.voided_on is not None:
+        raise DomainError(
+            f"Văn bản số {document.symbol} đã hủy giá trị từ ngày {document.voided_on:%d/%m/%Y}.",
+            field="document",
+            code="document_already_void",
+        )
+    reason = clean_text(reason or "").strip()
+    if not reason:
+        raise DomainError("Ghi lý do hủy giá trị văn bản.", field="void_reason", code="void_reason")
+    if on < document.date:
+        raise DomainError(
+            "Ngày hủy giá trị không được trước ngày ban hành.", field="date", code="void_date"
+        )
+    document.voided_on = on
+    document.void_reason = reason[:255]
+    document.replaced_by = replaced_by
+    document.save(update_fields=["voided_on", "void_reason", "replaced_by"])
+    return document
 
 
 def document_render(document: IssuedDocument) -> bytes:

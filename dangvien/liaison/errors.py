@@ -35,9 +35,15 @@ class LiaisonError(ErrorCode):
         "ground_is_temporary",
         "Trường hợp này được xét tạm miễn sinh hoạt (HD 27-HD/BTCTW, R3.3).",
     )
-    OLD_AGE_REASON_REQUIRED = (
-        "old_age_reason_required",
-        "Tuổi cao chưa đủ để được miễn: ghi rõ vì sao không thể tham gia.",
+    INABILITY_REQUIRED = (
+        "inability_required",
+        "Tuổi cao chưa đủ để được miễn, giảm: ghi rõ tình trạng khiến đảng viên không "
+        "thể tham gia công tác và sinh hoạt đảng (HD 27-HD/BTCTW, R3.2).",
+    )
+    AGE_UNKNOWN = (
+        "age_unknown",
+        "Hồ sơ đảng viên chưa có ngày sinh hoặc giới tính: không xác định được tuổi "
+        "nghỉ hưu theo Bộ luật Lao động.",
     )
     OTHER_REASON_REQUIRED = (
         "other_reason_required",
@@ -45,8 +51,9 @@ class LiaisonError(ErrorCode):
     )
     NOT_OLD_ENOUGH = (
         "not_old_enough",
-        "Chưa quá tuổi lao động (%(years)s tuổi) tại ngày làm đơn; không thuộc diện "
-        "tuổi cao (HD 27-HD/BTCTW, R3.2).",
+        "Ngày %(day)s đảng viên chưa quá tuổi lao động: theo Bộ luật Lao động, đủ tuổi "
+        "nghỉ hưu (%(age)s) vào ngày %(reached)s; chưa thuộc diện tuổi cao "
+        "(HD 27-HD/BTCTW, R3.2).",
     )
     TREATMENT_TOO_SHORT = (
         "treatment_too_short",
@@ -179,7 +186,8 @@ class LiaisonError(ErrorCode):
     COMMENT_PURPOSE_INVALID = ("comment_purpose_invalid", "Loại nhận xét không hợp lệ.")
     COMMENT_YEAR_INVALID = (
         "comment_year_invalid",
-        "Năm nhận xét phải là năm của ngày nhận xét (hoặc năm trước, khi nhận xét trong tháng 1).",
+        "Năm nhận xét phải là năm của ngày nhận xét, hoặc năm trước khi nhận xét trong "
+        "thời gian kiểm điểm, xếp loại năm trước (đến hết tháng %(month)s).",
     )
     NO_YEARLY_COMMENT = (
         "no_yearly_comment",

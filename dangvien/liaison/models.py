@@ -9,6 +9,9 @@ their history (django-simple-history).
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,6 +22,9 @@ from dangvien.organizations.models import Organization
 from dangvien.places.models import Commune, Province
 
 from .rules import Exemption213
+
+if TYPE_CHECKING:
+    from .selectors import Household
 
 
 def _user_fk() -> models.ForeignKey:
@@ -70,6 +76,9 @@ class ExemptionStatus(models.TextChoices):
     IN_FORCE = "in_force", "Đang miễn, giảm (đã báo cáo cấp trên)"
     RETURN_APPLIED = "return_applied", "Có đơn xin trở lại sinh hoạt"
     RETURNED = "returned", "Đã trở lại sinh hoạt"
+    # The membership ended (death, name deletion, exit, expulsion): closed by
+    # movements.endings, with the date and the reason.
+    ENDED = "ended", "Đã kết thúc (đảng viên ra khỏi Đảng, từ trần)"
 
 
 EXEMPTION_OPEN = (
@@ -88,6 +97,11 @@ class Exemption(models.Model):
     kind = models.CharField("hình thức", max_length=12, choices=ExemptionKind.choices)
     ground = models.CharField("lý do (diện)", max_length=16, choices=ExemptionGround.choices)
     reason = models.TextField("nội dung đơn", blank=True)
+    # R3.1, R3.2: for old age (and weak health) the member cannot take part in
+    # work and activity; old age alone does not entitle (BTCTW).
+    inability = models.TextField(
+        "tình trạng không thể tham gia công tác, sinh hoạt đảng", blank=True
+    )
     treatment_months = models.PositiveSmallIntegerField(
         "thời gian điều trị (tháng)", null=True, blank=True
     )
@@ -107,6 +121,8 @@ class Exemption(models.Model):
     return_resolution_number = models.CharField(
         "số nghị quyết cho trở lại", max_length=64, blank=True
     )
+    ended_on = models.DateField("ngày kết thúc", null=True, blank=True)
+    end_reason = models.CharField("lý do kết thúc", max_length=255, blank=True)
     working_away = models.ForeignKey(
         "WorkingAway",
         null=True,
@@ -119,6 +135,9 @@ class Exemption(models.Model):
     created_by = _user_fk()
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    # Set by selectors.exemption_lists for the list page (no column).
+    overdue: bool
 
     class Meta:
         verbose_name = "miễn, giảm sinh hoạt"
@@ -206,6 +225,10 @@ class WorkingAway(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    # Set by selectors.working_away_summary for the list page (no columns).
+    last_news: dt.date
+    silent: bool
+
     class Meta:
         verbose_name = "đảng viên đi làm ăn xa"
         verbose_name_plural = "đảng viên đi làm ăn xa"
@@ -226,8 +249,26 @@ class WorkingAway(models.Model):
         return self.status != WorkingAwayStatus.ENDED
 
     @property
-    def declared(self) -> bool:
+    def registered(self) -> bool:
+        """A destination was registered (a lodging address at least)."""
         return self.destination_registered_on is not None
+
+    @property
+    def declared(self) -> bool:
+        """Declared where they work: a destination registered with the workplace or
+        employer (issue 9 item 16: a lodging address alone is not a declaration
+        of where the member works; seed 001 counts members who have not
+        declared their workplace or employer)."""
+        return self.registered and bool((self.employer or "").strip())
+
+    @property
+    def destination_label(self) -> str:
+        """Workplace, lodging address, commune, province: what was registered."""
+        if not self.registered:
+            return ""
+        parts = [self.employer, self.dest_address]
+        parts += [place.name for place in (self.dest_commune, self.dest_province) if place]
+        return ", ".join(part for part in parts if part)
 
 
 class ContactKind(models.TextChoices):
@@ -435,6 +476,23 @@ class ResidenceLiaison(models.Model):
     def is_outside(self) -> bool:
         return self.residence_committee_id is None
 
+    # Names for lists and pages: the residence side may lie outside this
+    # installation (no organisation, only the names its papers give).
+    @property
+    def committee_name(self) -> str:
+        committee = self.residence_committee
+        return committee.name if committee is not None else self.outside_committee
+
+    @property
+    def cell_name(self) -> str:
+        cell = self.residential_cell
+        return cell.name if cell is not None else self.outside_cell
+
+    @property
+    def residence_name(self) -> str:
+        """The residential cell, else the committee (here or outside)."""
+        return self.cell_name or self.committee_name
+
 
 class ResidenceMeeting(models.Model):
     """A meeting of the residential cell with the working members (every 6 months)."""
@@ -445,6 +503,11 @@ class ResidenceMeeting(models.Model):
     created_by = _user_fk()
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    # Set by selectors.residence_cell_roster for the cell's page (no columns).
+    present_count: int
+    expected_count: int
+    partial_households: list[Household]
 
     class Meta:
         verbose_name = "buổi gặp mặt nơi cư trú"

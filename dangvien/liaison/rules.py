@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from dangvien.core.rulebook import LONG_AGO, Rule, Version
 from dangvien.core.vietnamese import fold
-from dangvien.members.rules import add_months, age_in_months
+from dangvien.members.rules import add_months, age_label, retirement_reached_on
 
 from .errors import LiaisonError
 
@@ -22,19 +22,12 @@ HD_27 = dt.date(2009, 3, 26)  # HD 27-HD/BTCTW, 26/3/2009
 
 # --- Exemption, reduction, temporary exemption (§3) --------------------------
 
-# R3.2 [C-old, thresholds UNCONFIRMED]: "old" means past statutory working age,
-# men 60 and women 55 when HD 27-HD/BTCTW was written; today's Labour Code is
-# higher and whether HD 27 was updated is not known: configurable.
-OLD_AGE_MALE_YEARS = Rule(
-    "exemption_old_age_male_years",
-    "Tuổi cao được xin miễn, giảm sinh hoạt (nam)",
-    (Version(HD_27, 60, "HD 27-HD/BTCTW điểm 1.1 (R3.2, chưa xác nhận)", confirmed=False),),
-)
-OLD_AGE_FEMALE_YEARS = Rule(
-    "exemption_old_age_female_years",
-    "Tuổi cao được xin miễn, giảm sinh hoạt (nữ)",
-    (Version(HD_27, 55, "HD 27-HD/BTCTW điểm 1.1 (R3.2, chưa xác nhận)", confirmed=False),),
-)
+# R3.2 [C-old]: "old" means past statutory working age (HD 27-HD/BTCTW điểm 1.1:
+# men 60 and women 55 when it was written). The statutory age is the Labour
+# Code's retirement age of the year the member reaches it, a dated rule kept
+# once in members.rules.RETIREMENT_AGE_MONTHS (Bộ luật Lao động 2019 Điều 169,
+# NĐ 135/2020: rising from 2021). Being old alone does not entitle (BTCTW): the
+# member's inability to take part is recorded too (`inability_error`).
 # R3.2 [C-old]: poor health is an illness needing treatment for 3 months or more.
 POOR_HEALTH_MIN_MONTHS = Rule(
     "exemption_poor_health_min_months",
@@ -64,15 +57,49 @@ NOT_GRADED_KINDS = Rule(
 )
 
 
-def age_threshold_years(gender: str, on: dt.date) -> int:
-    return (OLD_AGE_FEMALE_YEARS if gender == "F" else OLD_AGE_MALE_YEARS).on(on)
+def old_age_error(birth_date: dt.date | None, gender: str | None, on: dt.date) -> str | None:
+    """R3.2: past working age on `on` (the day of the decision, or the start of
+    the exemption): eligible from the day the member reaches the Labour Code
+    retirement age of the year in which they reach it
+    (members.rules.retirement_reached_on); None when eligible."""
+    if birth_date is None or gender not in ("M", "F"):
+        return LiaisonError.AGE_UNKNOWN.text()
+    reached, months = retirement_reached_on(birth_date, gender)
+    if on < reached:
+        return LiaisonError.NOT_OLD_ENOUGH.text(
+            age=age_label(months), reached=f"{reached:%d/%m/%Y}", day=f"{on:%d/%m/%Y}"
+        )
+    return None
 
 
-def old_age_error(birth_date: dt.date, gender: str, on: dt.date) -> str | None:
-    """R3.2: eligible from the day the member reaches the threshold age."""
-    years = age_threshold_years(gender, on)
-    if age_in_months(birth_date, on) < years * 12:
-        return LiaisonError.NOT_OLD_ENOUGH.text(years=years)
+# Statements that only restate the age (the BTCTW clarification: old age alone
+# does not entitle), compared folded, without punctuation.
+AGE_ONLY_STATEMENTS = frozenset(
+    {
+        "tuoi cao",
+        "da cao tuoi",
+        "cao tuoi",
+        "gia",
+        "tuoi gia",
+        "da gia",
+        "het tuoi lao dong",
+        "qua tuoi lao dong",
+        "da qua tuoi lao dong",
+        "da het tuoi lao dong",
+        "nghi huu",
+        "da nghi huu",
+        "du tuoi nghi huu",
+        "da du tuoi nghi huu",
+    }
+)
+
+
+def inability_error(statement: str) -> str | None:
+    """R3.1, R3.2: the member states why they cannot take part in work and
+    activity; empty, or a statement that only says the member is old, is refused."""
+    words = "".join(ch if ch.isalnum() else " " for ch in fold(statement or ""))
+    if " ".join(words.split()) in AGE_ONLY_STATEMENTS | {""}:
+        return LiaisonError.INABILITY_REQUIRED.text()
     return None
 
 
@@ -230,14 +257,51 @@ NO_YEARLY_COMMENT = (
 NOT_INTRODUCED = (Exemption213.SPECIAL_DUTY,)
 
 
+# R6.8 [C-old; window UNCONFIRMED]: the year-end review and grading of year N is
+# held from December of N and, historically, finished before the Lunar New Year
+# (January or February of N + 1). The residence comment of year N feeds it
+# (R6.9, R8.4). Configurable: the last month of N + 1 in which year N is still
+# being graded.
+GRADING_ENDS_MONTH = Rule(
+    "grading_ends_month",
+    "Tháng cuối (của năm sau) còn kiểm điểm, đánh giá, xếp loại năm trước",
+    (
+        Version(
+            LONG_AGO,
+            2,
+            "Kiểm điểm, xếp loại cuối năm, xong trước Tết Nguyên đán (R6.8, chưa xác nhận)",
+            confirmed=False,
+        ),
+    ),
+)
+
+
+def year_being_graded(day: dt.date) -> int:
+    """The year whose review and grading `day` serves (R6.8): the year before
+    from January to the rule's month (10/01/2027 → 2026), else the year of
+    `day` (from December its own grading runs; earlier in the year its
+    comments are being gathered)."""
+    return day.year - 1 if day.month <= GRADING_ENDS_MONTH.on(day) else day.year
+
+
+def comment_year_allowed(year: int, commented_on: dt.date) -> bool:
+    """A yearly comment written on `commented_on` is for its own year or for
+    the year still being graded then (R8.4, R6.8)."""
+    return year in (commented_on.year, year_being_graded(commented_on))
+
+
 def must_keep_residence_contact(unit_type: str) -> bool:
     """R8.1: whether members of a cell of this unit type are introduced."""
     return unit_type in WORKPLACE_UNIT_TYPES
 
 
+# R8.4: categories with no yearly comment (HD 33 mục 1.1 and 1.2), for queries.
+NO_YEARLY_COMMENT_CATEGORIES = NO_YEARLY_COMMENT + NOT_INTRODUCED
+
+
 def yearly_comment_due(category: str) -> bool:
     """R8.4: a yearly comment for everyone introduced except the HD 33 1.1 categories."""
-    return category not in NO_YEARLY_COMMENT and category not in NOT_INTRODUCED
+    return category not in NO_YEARLY_COMMENT_CATEGORIES
 
 
 def next_meeting_due(last_meeting: dt.date | None, since: dt.date) -> dt.date:

@@ -6,15 +6,17 @@ small reads other areas use: `is_graded`, `exemption_in_force`,
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Max, Min, Q, QuerySet
 
 from dangvien.accounts.scope import Scope
-from dangvien.compliance.workflow import Workflow, WorkflowError, _may_act
+from dangvien.compliance.workflow import Workflow
 from dangvien.core.errors import NotFound
-from dangvien.members.models import ACTIVE_STATUSES, Member
+from dangvien.members.models import ACTIVE_STATUSES, ENDED_STATUSES, Member
 from dangvien.organizations.models import Organization
 
 from . import rules
@@ -50,15 +52,7 @@ def _for_step(wf: Workflow, scope: Scope, obj, step: str):
     body's organisation or above, or the member's own step); raises
     `unknown_step`, or `not_acting_body` (the API answers 403). Whether the
     state allows the step now is the service's check (`out_of_order`)."""
-    found = wf.step(step)
-    if not _may_act(scope, found, obj, wf):
-        org = found.acting(obj)
-        raise WorkflowError.NOT_ACTING_BODY.error(
-            field="step",
-            step=found.label,
-            body=str(found.body.label).lower(),
-            organization=org.name if org else "",
-        )
+    wf.require_acting(scope, obj, step)
     return obj
 
 
@@ -117,7 +111,14 @@ class ExemptionLists:
 def exemption_lists(org: Organization, today: dt.date | None = None) -> ExemptionLists:
     """Open, overdue-for-return and recent closed exemptions under `org`, with counts."""
     today = today or dt.date.today()
-    open_rows = list(exemptions_under(org).filter(status__in=EXEMPTION_OPEN).order_by("start"))
+    # A member out of the Party has no open file (movements.endings closes them;
+    # older rows are left out all the same), so no list or count shows them.
+    open_rows = list(
+        exemptions_under(org)
+        .filter(status__in=EXEMPTION_OPEN)
+        .exclude(member__status__in=ENDED_STATUSES)
+        .order_by("start")
+    )
     for row in open_rows:
         row.overdue = exemption_overdue(row, today)
     return ExemptionLists(
@@ -233,9 +234,9 @@ def working_away_get_for_step(scope: Scope, pk, step: str) -> WorkingAway:
 
 @dataclass
 class WorkingAwaySummary:
-    open: list[WorkingAway]
-    not_declared: list[WorkingAway]
-    silent: list[WorkingAway]
+    open: Sequence[WorkingAway]
+    not_declared: Sequence[WorkingAway]
+    silent: Sequence[WorkingAway]
     silent_months: int
     total: int = 0
     not_declared_percent: float = 0.0
@@ -244,13 +245,15 @@ class WorkingAwaySummary:
 
 
 def working_away_summary(org: Organization, today: dt.date | None = None) -> WorkingAwaySummary:
-    """Who is away under `org`, who has not declared where they work (with the
-    count and share, as in seed 001: 326 of 2,008 = 16.2%), and who has sent no
-    news for more than N months."""
+    """Who is away under `org`, who has not declared where they work (their
+    workplace or employer: a lodging address alone is not a declaration; with
+    the count and share, as in seed 001: 326 of 2,008 = 16.2%), and who has sent
+    no news for more than N months."""
     today = today or dt.date.today()
     rows = list(
         WorkingAway.objects.filter(member__org_path__startswith=org.path)
         .exclude(status=WorkingAwayStatus.ENDED)
+        .exclude(member__status__in=ENDED_STATUSES)
         .select_related("member", "organization", "dest_province", "dest_commune")
         .annotate(last_in=Max("contacts__date", filter=Q(contacts__direction="in")))
         .order_by("member__sort_key", "id")
@@ -342,56 +345,108 @@ def working_members_under(org: Organization) -> QuerySet[Member]:
     )
 
 
+RESIDENCE_PAGE_SIZE = 100  # rows of the list of all files on one page
+RESIDENCE_SHORT_LIST = 100  # rows shown of each «to do» list (with its count)
+
+
 @dataclass
 class ResidenceLists:
     never_introduced: list[Member]
     not_received: list[ResidenceLiaison]
     comment_missing: list[ResidenceLiaison]
     year: int
-    open: list[ResidenceLiaison]
+    open: list[ResidenceLiaison]  # one page of all open files
     meetings_due: list[tuple[Organization, dt.date | None, dt.date]]
+    never_count: int = 0
+    not_received_count: int = 0
+    missing_count: int = 0
+    open_count: int = 0
+    open_from: int = 0  # 1-based position of the page's first row (0: none)
+    next_cursor: str | None = None
 
 
-def residence_lists(org: Organization, today: dt.date | None = None) -> ResidenceLists:
+def _liaison_cursor(liaison: ResidenceLiaison) -> str:
+    raw = bytes(liaison.member.sort_key or b"") + b"|" + str(liaison.pk).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str | None) -> Q | None:
+    """Rows after the cursor in (member name order, id); None for the first page
+    or a cursor that does not decode (the first page then)."""
+    from dangvien.members.selectors import decode_cursor
+
+    decoded = decode_cursor(cursor) if cursor else None
+    if decoded is None:
+        return None
+    key, pk = decoded
+    return Q(member__sort_key__gt=key) | Q(member__sort_key=key, id__gt=pk)
+
+
+def residence_lists(
+    org: Organization,
+    today: dt.date | None = None,
+    *,
+    year: int | None = None,
+    cursor: str | None = None,
+    size: int | None = None,
+) -> ResidenceLists:
     """The three lists (never introduced; introduced but not received; yearly
-    comment missing this year) for `org`'s subtree, from either side."""
+    comment of `year` missing) for `org`'s subtree, from either side, each with
+    its count (the first RESIDENCE_SHORT_LIST rows shown), and one page of all
+    open files in name order (keyset `cursor`, with the total). `year` defaults
+    to the year being graded on `today` (rules.year_being_graded: in January
+    2027, the comments of 2026)."""
     today = today or dt.date.today()
-    year = today.year
+    year = year or rules.year_being_graded(today)
+    size = size or RESIDENCE_PAGE_SIZE
     open_files = ResidenceLiaison.objects.exclude(status=ResidenceStatus.ENDED)
-    never = list(
-        working_members_under(org)
-        .exclude(pk__in=open_files.values("member_id"))
-        .select_related("organization")
-        .order_by("sort_key", "id")
-    )
+    never_qs = working_members_under(org).exclude(pk__in=open_files.values("member_id"))
     reached = Q(member__org_path__startswith=org.path) | (
         Q(residence_path__startswith=org.path) & ~Q(residence_path="")
     )
-    rows = list(
+    # The residence side may be outside the installation: its committee and
+    # cell are then NULL (LEFT JOINs), and pages show the recorded names.
+    rows = (
         open_files.filter(reached)
         .exclude(status=ResidenceStatus.NOT_INTRODUCED)
         .select_related("member", "workplace", "residence_committee", "residential_cell", "group")
         .order_by("member__sort_key", "id")
     )
-    commented = set(
-        ResidenceComment.objects.filter(
-            year=year, purpose=CommentPurpose.YEARLY, member_id__in=[r.member_id for r in rows]
-        ).values_list("member_id", flat=True)
+    not_received = rows.filter(status=ResidenceStatus.INTRODUCED)
+    missing = (
+        rows.filter(status=ResidenceStatus.ASSIGNED, assigned_on__lte=dt.date(year, 12, 31))
+        .exclude(category__in=rules.NO_YEARLY_COMMENT_CATEGORIES)
+        .exclude(
+            member_id__in=ResidenceComment.objects.filter(
+                year=year, purpose=CommentPurpose.YEARLY
+            ).values("member_id")
+        )
     )
-    missing = [
-        r
-        for r in rows
-        if r.status == ResidenceStatus.ASSIGNED
-        and rules.yearly_comment_due(r.category)
-        and r.member_id not in commented
-    ]
+    page_qs = rows
+    after = _after(cursor)
+    open_from = 1
+    if after is not None:
+        open_from = rows.exclude(after).count() + 1
+        page_qs = rows.filter(after)
+    page = list(page_qs[: size + 1])
+    open_count = rows.count()
     return ResidenceLists(
-        never_introduced=never,
-        not_received=[r for r in rows if r.status == ResidenceStatus.INTRODUCED],
-        comment_missing=missing,
+        never_introduced=list(
+            never_qs.select_related("organization").order_by("sort_key", "id")[
+                :RESIDENCE_SHORT_LIST
+            ]
+        ),
+        not_received=list(not_received[:RESIDENCE_SHORT_LIST]),
+        comment_missing=list(missing[:RESIDENCE_SHORT_LIST]),
         year=year,
-        open=rows,
+        open=page[:size],
         meetings_due=residence_meetings_due(org, today),
+        never_count=never_qs.count(),
+        not_received_count=not_received.count(),
+        missing_count=missing.count(),
+        open_count=open_count,
+        open_from=open_from if page else 0,
+        next_cursor=_liaison_cursor(page[size - 1]) if len(page) > size else None,
     )
 
 
@@ -479,7 +534,10 @@ def residence_cell_roster(cell: Organization, today: dt.date | None = None) -> C
         meeting.expected_count = len(meeting.attendance.all())
         meeting.partial_households = [h for h in households(liaisons, present) if h.only_some_came]
     last = meetings[0].date if meetings else None
-    first = min((liaison.assigned_on for liaison in liaisons), default=None)
+    first = min(
+        (liaison.assigned_on for liaison in liaisons if liaison.assigned_on is not None),
+        default=None,
+    )
     return CellRoster(
         cell=cell,
         liaisons=liaisons,
@@ -501,3 +559,41 @@ def members_to_pick(scope: Scope, org: Organization) -> list[Member]:
             "sort_key", "id"
         )[:500]
     )
+
+
+def excused_activity_periods(member: Member) -> list[tuple[dt.date, dt.date | None, str]]:
+    """(start, last day or None, reason) of each exemption or temporary exemption
+    from party activity the cell decided for `member` (R3.1-R3.3): the months it
+    covers are excused, never "abandoning activity" (R4.1.1). A reduction is not
+    an exemption. A period runs to the day before the return, else to the end
+    of a temporary exemption, else to the day the file ended, else on."""
+    rows = Exemption.objects.filter(
+        member=member,
+        kind__in=(ExemptionKind.EXEMPTION, ExemptionKind.TEMPORARY),
+        status__in=(
+            ExemptionStatus.DECIDED,
+            ExemptionStatus.IN_FORCE,
+            ExemptionStatus.RETURN_APPLIED,
+            ExemptionStatus.RETURNED,
+            ExemptionStatus.ENDED,
+        ),
+    ).order_by("start", "id")
+    periods = []
+    for row in rows:
+        ends = [
+            d
+            for d in (
+                row.returned_on - dt.timedelta(days=1) if row.returned_on else None,
+                row.end if row.kind == ExemptionKind.TEMPORARY else None,
+                row.ended_on,
+            )
+            if d is not None
+        ]
+        number = f" số {row.resolution_number}" if row.resolution_number else ""
+        reason = (
+            f"đảng viên được {row.get_kind_display().lower()} từ {row.start:%d/%m/%Y}"
+            + (f" đến {min(ends):%d/%m/%Y}" if ends else "")
+            + f" (nghị quyết chi bộ{number})"
+        )
+        periods.append((row.start, min(ends) if ends else None, reason))
+    return periods

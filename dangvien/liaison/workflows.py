@@ -288,15 +288,17 @@ def _workplace(liaison: ResidenceLiaison) -> Organization:
 
 
 def comment_year(liaison: ResidenceLiaison, today: dt.date | None = None) -> int:
-    """The year whose yearly comment the residential cell owes next: this year
-    (or the year of assignment), skipping years already commented."""
+    """The year whose yearly comment the residential cell owes next: the year
+    being graded (rules.year_being_graded: in January 2027, still 2026), or the
+    year of assignment, skipping years already commented."""
     today = today or dt.date.today()
     done = set(
         ResidenceComment.objects.filter(
             member_id=liaison.member_id, purpose=CommentPurpose.YEARLY
         ).values_list("year", flat=True)
     )
-    year = max(today.year, liaison.assigned_on.year if liaison.assigned_on else today.year)
+    graded = rules.year_being_graded(today)
+    year = max(graded, liaison.assigned_on.year if liaison.assigned_on else graded)
     while year in done:
         year += 1
     return year

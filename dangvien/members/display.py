@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Field, Model
 from django.utils.text import capfirst
 
 from .forms import SECTIONS
@@ -27,6 +28,13 @@ def display_value(model, field_name: str, value) -> Any:
     return value
 
 
+def field_label(model: type[Model], name: str) -> str:
+    """The verbose name of one of `model`'s own fields (never a reverse relation)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field), name  # the sections name the model's own fields only
+    return str(field.verbose_name)
+
+
 # Shown only to the organisation board, the inspection committee and the member.
 SENSITIVE_FIELDS = frozenset({"citizen_id"})
 SENSITIVE_ROWS = frozenset({"family"})
@@ -41,8 +49,7 @@ def record_sections(
         for name in names:
             if name == "photo" or (name in SENSITIVE_FIELDS and not sensitive):
                 continue
-            field = Member._meta.get_field(name)
             value = getattr(member, name)
-            rows.append((capfirst(str(field.verbose_name)), display_value(Member, name, value)))
+            rows.append((capfirst(field_label(Member, name)), display_value(Member, name, value)))
         out.append((title, rows))
     return out

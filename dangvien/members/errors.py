@@ -145,6 +145,10 @@ class MemberError(ErrorCode):
     )
     READMISSION = ("readmission", "%(reason)s")
     EVENT_IN_FUTURE = ("event_in_future", "Ngày của sự kiện không được ở tương lai.")
+    EVENT_DATE_REQUIRED = (
+        "event_date_required",
+        "Vui lòng nhập ngày của sự kiện theo dạng dd/mm/yyyy, ví dụ 05/03/1975.",
+    )
     EVENT_OUT_OF_ORDER = (
         "event_out_of_order",
         "Không thể ghi sự kiện «%(kind)s» ngày %(day)s: không phù hợp với tình trạng "
@@ -154,6 +158,22 @@ class MemberError(ErrorCode):
     # --- dated rows ------------------------------------------------------------------
     ROW_END_BEFORE_START = ("row_end_before_start", "«Đến ngày» không được trước «Từ ngày».")
     ROW_BEFORE_BIRTH = ("row_before_birth", "Ngày này trước ngày sinh.")
+
+    # --- a cell's vote (R1.8, R1.8a: members.rules.vote_base) --------------------------
+    VOTE_NO_BASE = (
+        "vote_no_base",
+        "Ngày %(day)s chi bộ không có đảng viên chính thức nào được tính biểu quyết.",
+    )
+    VOTE_PRESENT_UNKNOWN = (
+        "vote_present_unknown",
+        "Danh sách có mặt chỉ gồm đảng viên chính thức của chi bộ ngày %(day)s "
+        "(mã không thuộc chi bộ: %(ids)s).",
+    )
+    VOTES_OVER_VOTERS = (
+        "votes_over_voters",
+        "Số tán thành (%(votes)s) lớn hơn số đảng viên chính thức có mặt được biểu quyết "
+        "(%(voters)s)%(note)s.",
+    )
 
     # --- reads ------------------------------------------------------------------------
     NOT_FOUND = ("not_found", "Không tìm thấy.")

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 
+from dangvien.core.forms import DATE_INPUT_FORMATS, VietnameseDateField, date_field
 from dangvien.places.models import Commune
 
 from .errors import MemberError
 from .models import CatalogItem, FamilyRelation, Member, PostHeld, TripAbroad, WorkHistory
 
+if TYPE_CHECKING:
+    from dangvien.organizations.models import Organization
+
 DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 )
-# Dates as people type them: 05/03/1975, 05.03.1975, 05-03-1975 (and ISO).
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y-%m-%d"]
+# Dates as people type them: 05/03/1975, 05.03.1975, 05-03-1975 (and ISO):
+# `core.forms.DATE_INPUT_FORMATS`, kept importable from here.
+__all__ = ["DATE_INPUT_FORMATS", "DATE_WIDGET", "EventForm", "MemberForm", "row_formset"]
 RECORD_DATE_FIELDS = (
     "birth_date",
     "birth_date_decision_date",
@@ -117,11 +124,16 @@ class MemberForm(forms.ModelForm):
         words duplicate messages (without it, a duplicate is never attributed)."""
         super().__init__(*args, **kwargs)
         self.scope = scope
+        self.sensitive = sensitive
         if not sensitive:  # the citizen ID is for the board, inspection and the member
             del self.fields["citizen_id"]
         for name in RECORD_DATE_FIELDS:
-            self.fields[name].input_formats = DATE_INPUT_FORMATS
-            self.fields[name].error_messages["invalid"] = MemberError.DATE_INVALID.text()
+            date_input = self.fields[name]
+            assert isinstance(date_input, forms.DateField)  # from the model's DateField
+            date_input.input_formats = DATE_INPUT_FORMATS
+            date_input.error_messages["invalid"] = MemberError.DATE_INVALID.text()
+        # Django's own words for a file that is no image do not address a comrade.
+        self.fields["photo"].error_messages["invalid_image"] = MemberError.PHOTO_NOT_IMAGE.text()
         self.fields["birth_date"].required = True
         self.fields["birth_date"].error_messages["required"] = (
             MemberError.BIRTH_DATE_REQUIRED.text()
@@ -135,13 +147,18 @@ class MemberForm(forms.ModelForm):
             if province is None and self.instance.pk:
                 province = getattr(self.instance, f"{prefix}_province_id")
             field = self.fields[f"{prefix}_commune"]
+            assert isinstance(field, forms.ModelChoiceField)  # from the model's ForeignKey
             try:
                 field.queryset = Commune.objects.filter(province_id=int(province or 0))
             except (TypeError, ValueError):
                 field.queryset = Commune.objects.none()
             field.widget.attrs["data-commune-of"] = f"id_{prefix}_province"
         for name, field in self.fields.items():
-            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is CatalogItem:
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and field.queryset is not None
+                and field.queryset.model is CatalogItem
+            ):
                 field.queryset = field.queryset.order_by("rank")
             field.widget.attrs.setdefault("class", "input")
             if name == "version":
@@ -166,6 +183,7 @@ class MemberForm(forms.ModelForm):
         from . import services
 
         cleaned = super().clean()
+        self._refuse_unseen_fields()
         if self.instance.pk:
             data = {f.name: getattr(self.instance, f.name) for f in Member._meta.concrete_fields}
         else:
@@ -184,6 +202,23 @@ class MemberForm(forms.ModelForm):
             for message in messages:
                 self.add_error(field, message)
         return cleaned
+
+    def _refuse_unseen_fields(self) -> None:
+        """A field the caller may not see is not on the form; one sent anyway (a
+        forged request) is refused as the API refuses it, not silently dropped."""
+        from .display import SENSITIVE_FIELDS
+        from .services import FIELD_LABELS
+
+        if self.sensitive or not self.is_bound:
+            return
+        for name in sorted(SENSITIVE_FIELDS):
+            if name not in self.data:
+                continue
+            if self.instance.pk or (self.data.get(name) or "").strip():
+                self.add_error(
+                    None,
+                    MemberError.FIELD_NOT_WRITABLE.text(label=FIELD_LABELS.get(name, name)),
+                )
 
     def _get_validation_exclusions(self):
         # The domain check words these (normalised, scoped, coded), not the model's.
@@ -211,33 +246,57 @@ class MemberForm(forms.ModelForm):
 
 
 class EventForm(forms.Form):
+    """One past event typed from the paper dossier. Dates read as typed; with
+    `member`, the history rules that need no writing (`history.event_problems`)
+    run here too, so that every error of every field shows at once."""
+
     kind = forms.ChoiceField(label="Sự kiện")
-    date = forms.DateField(label="Ngày", widget=DATE_WIDGET, input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    organization = forms.ModelChoiceField(
+    date = date_field("Ngày")
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label="Chi bộ (chuyển đến)", queryset=None, required=False
     )
     other_party = forms.CharField(
         label="Nơi đi / nơi đến ngoài hệ thống", required=False, max_length=255
     )
     decision_number = forms.CharField(label="Số quyết định", required=False, max_length=64)
-    decision_date = forms.DateField(
-        label="Ngày quyết định",
-        required=False,
-        widget=DATE_WIDGET,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-    )
+    decision_date = date_field("Ngày quyết định", required=False)
     decided_by = forms.CharField(label="Cơ quan quyết định", required=False, max_length=255)
     reason = forms.CharField(label="Lý do", required=False, max_length=255)
 
-    def __init__(self, *args, kinds, organizations, **kwargs):
+    def __init__(self, *args, kinds, organizations, member=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.member = member
         self.fields["kind"].choices = kinds
         self.fields["organization"].queryset = organizations
+        self.fields["date"].error_messages["required"] = MemberError.EVENT_DATE_REQUIRED.text()
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "input")
 
+    def clean(self):
+        """The rules that need no writing, on the fields that could be read."""
+        cleaned = super().clean()
+        if self.member is None:
+            return cleaned
+        from .history import event_problems
 
-ROW_MODELS = {
+        problems = event_problems(
+            self.member,
+            kind=cleaned.get("kind") if "kind" not in self.errors else None,
+            date=cleaned.get("date"),
+            organization=cleaned.get("organization"),
+            decision_date=cleaned.get("decision_date"),
+        )
+        for field, messages in problems.messages.items():
+            if field in self.errors:
+                continue
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+        return cleaned
+
+
+# The models of the dated rows of a record, their fields and their section title.
+RowModel = type[PostHeld] | type[WorkHistory] | type[FamilyRelation] | type[TripAbroad]
+ROW_MODELS: dict[str, tuple[RowModel, list[str], str]] = {
     "chuc-vu": (PostHeld, ["kind", "title", "body", "start", "end"], "Chức vụ đã và đang giữ"),
     "cong-tac": (WorkHistory, ["start", "end", "position", "workplace"], "Quá trình công tác"),
     "gia-dinh": (
@@ -251,9 +310,15 @@ ROW_MODELS = {
 
 def row_formset(slug: str):
     model, fields, _title = ROW_MODELS[slug]
-    widgets = {f: DATE_WIDGET for f in ("start", "end") if f in fields}
+    dates = [f for f in ("start", "end") if f in fields]
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {f: DATE_WIDGET for f in dates}
     if "political_notes" in fields:
         widgets["political_notes"] = forms.Textarea(attrs={"rows": 2})
     return forms.modelformset_factory(
-        model, fields=fields, widgets=widgets, extra=2, can_delete=False
+        model,
+        fields=fields,
+        widgets=widgets,
+        field_classes={f: VietnameseDateField for f in dates},
+        extra=2,
+        can_delete=False,
     )

@@ -73,6 +73,50 @@ def grassroots_of(cell: Organization) -> Organization:
     return found or cell.parent or cell
 
 
+def event_problems(
+    member: Member,
+    *,
+    kind: str | None,
+    date: dt.date | None,
+    organization: Organization | None = None,
+    decision_date: dt.date | None = None,
+) -> services.Problems:
+    """Every problem of a history event that can be seen before writing it, each at
+    its field, all at once (the form shows them together; `member_history_event_add`
+    and `services.member_add_event` still check them when writing). A value that
+    could not be read is passed as None and not held against the others."""
+    from .errors import MemberError
+    from .services import MOVING_KINDS
+
+    problems = services.Problems()
+    today = dt.date.today()
+    if date is not None and date > today:
+        problems.add("date", MemberError.EVENT_IN_FUTURE)
+    if decision_date is not None and decision_date > today:
+        problems.add("decision_date", MemberError.DATE_IN_FUTURE)
+    if kind in MOVING_KINDS:
+        if organization is None:
+            problems.add("organization", MemberError.ORGANIZATION_REQUIRED)
+        elif not organization.holds_members or not organization.is_active:
+            problems.add("organization", MemberError.ORGANIZATION_NOT_ACTIVE_CELL)
+    page = GOVERNED_KINDS.get(kind or "")
+    if kind and page is not None and date is not None:
+        entered = member_entered_on(member)
+        if date >= entered:
+            error = HistoryError.GOVERNED_BY_WORKFLOW
+            problems.add_text(
+                "kind",
+                error.text(
+                    kind=EventKind(kind).label,
+                    date=f"{date:%d/%m/%Y}",
+                    entered=f"{entered:%d/%m/%Y}",
+                    page=page,
+                ),
+                error.code,
+            )
+    return problems
+
+
 def member_entered_on(member: Member) -> dt.date:
     """The day the record entered the system: its creation, or its first history
     row if that is older (a record loaded before `created_at` was kept)."""
@@ -113,7 +157,11 @@ def member_history_event_add(
     the event is appended by `services.member_add_event`, which checks that the
     history still replays. Nothing is written on refusal.
     """
-    member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=member.pk)
+    )
     require_act_at(actor, grassroots_of(member.organization), STEP_LABEL, Body.GRASSROOTS)
     page = GOVERNED_KINDS.get(kind)
     entered = member_entered_on(member)

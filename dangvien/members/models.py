@@ -88,6 +88,9 @@ class Status(models.TextChoices):
 
 
 ACTIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL)
+# Membership over (name deleted, expelled, left, deceased): the member's side
+# files are closed (movements.endings) and no list or count of open files shows them.
+ENDED_STATUSES = (Status.NAME_DELETED, Status.EXPELLED, Status.LEFT, Status.DECEASED)
 
 
 class Member(models.Model):

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
@@ -406,6 +406,39 @@ def readmission_error(history: list[tuple[dt.date, str]], on: dt.date) -> str | 
     return None
 
 
+# R1.17: the time a transfer interrupts party activity is not counted in party
+# age: from the day the member leaves with the letter to the day the receiving
+# cell takes them in (a year between them moves every anniversary a year later,
+# regulations.md R1.17 example). The same rule whichever way the member
+# arrives: from a cell of this installation (the TRANSFERRED_OUT and
+# TRANSFERRED_IN events) or from an organisation outside it, registered here from
+# its letter (the letter's date on the TRANSFERRED_IN event). Điều lệ Đảng Điều 5
+# khoản 4; QĐ 29-QĐ/TW điểm 4.5a ("thời gian gián đoạn do chuyển sinh hoạt
+# đảng"); QĐ 24-QĐ/TW điểm 4.5.1; HD 01-HD/TW 2021.
+TRANSFER_GAP_EXCLUDED = Rule(
+    "transfer_gap_excluded_from_party_age",
+    "Thời gian gián đoạn do chuyển sinh hoạt đảng không tính tuổi đảng",
+    (
+        Version(
+            LONG_AGO,
+            True,
+            "Điều lệ Đảng Điều 5 khoản 4; QĐ 29-QĐ/TW điểm 4.5a; QĐ 24-QĐ/TW điểm 4.5.1; "
+            "HD 01-HD/TW 2021",
+        ),
+    ),
+)
+
+
+def transfer_gap_days(left_on: dt.date, received_on: dt.date) -> int:
+    """R1.17: the days of a transfer not counted in party age: from leaving with
+    the letter (`left_on`) to the receipt (`received_on`), under the rule in
+    force on the receipt; 0 when received the same day (or the dates are out of
+    order, which the services refuse)."""
+    if received_on <= left_on or not TRANSFER_GAP_EXCLUDED.on(received_on):
+        return 0
+    return (received_on - left_on).days
+
+
 @dataclass(frozen=True)
 class PartyAge:
     years: int
@@ -427,15 +460,19 @@ class PartyAge:
 
 def party_age(
     first_decision_date: dt.date | None,
-    history: Iterable[tuple[dt.date, str]],
+    history: Iterable[tuple],
     on: dt.date,
 ) -> PartyAge | None:
     """Party age on `on` (R1.17-R1.18, Điều lệ Đảng Điều 5 khoản 4; QĐ 24 điểm 4.5.1).
 
     Counted from the first admission decision, once the member is official, minus
     the time not in party activity: after name deletion, expulsion or exit until
-    readmission, and the gap of a transfer between leaving and arriving.
-    `history` is (date, status_after) in order. None when not (yet) official.
+    readmission, and the gap of a transfer (`transfer_gap_days`) between leaving
+    and arriving. `history` is (date, status_after) in order, or (date,
+    status_after, letter_date) where an arrival carries the date of the letter it
+    was registered from: for a member whose history here starts with that arrival
+    (from outside the installation), the gap runs from the letter. None when not
+    (yet) official.
     """
     if first_decision_date is None or first_decision_date > on:
         return None
@@ -443,14 +480,21 @@ def party_age(
     gap_start: dt.date | None = None
     recognised = False
     status: str | None = None
-    for day, status_after in history:
+    for item in history:
+        day, status_after = item[0], item[1]
+        letter_date = item[2] if len(item) > 2 else None
         if day > on:
             break
         active_after = status_after in ACTIVE_STATUSES
-        if gap_start is None and status is not None and not active_after:
+        if status is None and active_after and letter_date is not None:
+            gap_days += transfer_gap_days(letter_date, day)  # arrived from outside
+        elif gap_start is None and status is not None and not active_after:
             gap_start = day
         elif gap_start is not None and active_after:
-            gap_days += (day - gap_start).days
+            if status == Status.TRANSFERRED_OUT:
+                gap_days += transfer_gap_days(gap_start, day)
+            else:
+                gap_days += (day - gap_start).days
             gap_start = None
         if status_after == Status.OFFICIAL:
             recognised = True
@@ -471,3 +515,278 @@ def party_age_reaches(
 ) -> bool:
     age = party_age(first_decision_date, history, on)
     return age is not None and age.years >= years
+
+
+# --- Retirement age (Labour Code) -------------------------------------------------
+
+# The age of retirement in normal working conditions, by the calendar year in
+# which a worker reaches it, as (men, women) in months. Bộ luật Lao động 2012
+# Điều 187 (in force 01/05/2013; the same 60/55 as the 1994 code Điều 145);
+# Bộ luật Lao động 2019 Điều 169 khoản 2 and Nghị định 135/2020/NĐ-CP Điều 4
+# (in force 01/01/2021): 60 years 3 months for men and 55 years 4 months for
+# women in 2021, then 3 months (men) and 4 months (women) more each year, until
+# 62 (men, 2028) and 60 (women, 2035). Used by the exemption for old age (R3.2:
+# "tuổi cao" is being past working age). Overridable as a whole by
+# DANGVIEN_RULE_OVERRIDES["retirement_age_months"] = (men, women).
+BLLD_2019 = "Bộ luật Lao động 2019 Điều 169; Nghị định 135/2020/NĐ-CP Điều 4"
+
+
+def _labour_code_2019_roadmap() -> tuple[Version, ...]:
+    versions = [
+        Version(dt.date(1995, 1, 1), (60 * 12, 55 * 12), "Bộ luật Lao động 1994 Điều 145"),
+        Version(dt.date(2013, 5, 1), (60 * 12, 55 * 12), "Bộ luật Lao động 2012 Điều 187"),
+    ]
+    for year in range(2021, 2036):
+        steps = year - 2020
+        men = min(60 * 12 + 3 * steps, 62 * 12)
+        women = min(55 * 12 + 4 * steps, 60 * 12)
+        versions.append(Version(dt.date(year, 1, 1), (men, women), BLLD_2019))
+    return tuple(versions)
+
+
+RETIREMENT_AGE_MONTHS = Rule(
+    "retirement_age_months",
+    "Tuổi nghỉ hưu trong điều kiện lao động bình thường (tháng; nam, nữ) theo năm đủ tuổi",
+    _labour_code_2019_roadmap(),
+)
+
+
+def retirement_age_months_in(year: int, gender: str) -> int:
+    """The retirement age (months) for someone reaching it in `year`."""
+    men, women = RETIREMENT_AGE_MONTHS.on(dt.date(year, 1, 1))
+    return women if gender == Gender.FEMALE else men
+
+
+def retirement_reached_on(birth_date: dt.date, gender: str) -> tuple[dt.date, int]:
+    """(the day the member reaches the retirement age, that age in months).
+
+    The age is the one of the year in which it is reached (NĐ 135/2020 Phụ lục
+    I): a man born 10/1961 is 60y3m in 01/2022, when the age is already 60y6m,
+    so he reaches it in 04/2022. The day is the birthday `months` later (29/02
+    falls on 28/02), from which the member is past working age.
+    """
+    year = birth_date.year + 50
+    while True:
+        months = retirement_age_months_in(year, gender)
+        day = add_months(birth_date, months)
+        if day.year <= year:
+            return day, months
+        year += 1
+
+
+def past_retirement_age(birth_date: dt.date, gender: str, on: dt.date) -> bool:
+    """Whether on `on` the member has reached the Labour Code retirement age."""
+    return on >= retirement_reached_on(birth_date, gender)[0]
+
+
+def age_label(months: int) -> str:
+    """«61 tuổi 6 tháng», «60 tuổi»."""
+    years, rest = divmod(months, 12)
+    return f"{years} tuổi {rest} tháng" if rest else f"{years} tuổi"
+
+
+# --- The base of a cell's vote ------------------------------------------------
+
+# R1.8: the cell's resolution (admission, recognition, name deletion) needs at
+# least 2/3 of its official members in favour, exactly 2/3 passing (6 of 9).
+# HD 01-HD/TW 2016 điểm 3.6b; QĐ 24-QĐ/TW điểm 4.2.3.
+CELL_VOTE_SHARE = Rule(
+    "cell_vote_share",
+    "Tỷ lệ đảng viên chính thức tán thành (trên số đảng viên được tính biểu quyết)",
+    (Version(LONG_AGO, (2, 3), "HD 01-HD/TW 2016 điểm 3.6b; QĐ 24-QĐ/TW điểm 4.2.3"),),
+)
+# Điều lệ Đảng Điều 9 khoản 5; QĐ 24 điểm 9.3.2 (addendum 8.7): any other
+# resolution is valid only with MORE than half of the members counted.
+CELL_VOTE_MAJORITY = Rule(
+    "cell_vote_majority",
+    "Tỷ lệ tán thành của các nghị quyết khác (quá, không tính bằng)",
+    (Version(LONG_AGO, (1, 2), "Điều lệ Đảng Điều 9 khoản 5; QĐ 24-QĐ/TW điểm 9.3.2"),),
+)
+
+
+class NotCounted:
+    """Why an official member of the cell is left out of a vote's base (R1.8a)."""
+
+    EXEMPT_ABSENT = "exempt_absent"
+    ATTACHED_ELSEWHERE = "attached_elsewhere"
+    SUSPENDED = "suspended"
+    DETAINED = "detained"
+
+    LABELS = {
+        EXEMPT_ABSENT: "Được miễn sinh hoạt đảng, vắng mặt",
+        ATTACHED_ELSEWHERE: "Đang sinh hoạt tạm thời ở tổ chức đảng khác",
+        SUSPENDED: "Đang bị đình chỉ sinh hoạt đảng",
+        DETAINED: "Đang bị tạm giam, truy tố",
+    }
+
+
+# R1.8a: the base of a cell's vote, in force since QĐ 24-QĐ/TW (30/7/2021),
+# kept by QĐ 294-QĐ/TW (26/5/2025).
+VOTE_BASE_EXCLUSIONS = Rule(
+    "cell_vote_base_exclusions",
+    "Không tính vào số đảng viên biểu quyết: miễn sinh hoạt vắng mặt, sinh hoạt tạm thời "
+    "nơi khác, đình chỉ sinh hoạt, tạm giam, truy tố",
+    (
+        Version(
+            dt.date(2021, 7, 30),
+            (
+                NotCounted.EXEMPT_ABSENT,
+                NotCounted.ATTACHED_ELSEWHERE,
+                NotCounted.SUSPENDED,
+                NotCounted.DETAINED,
+            ),
+            "QĐ 24-QĐ/TW điểm 9.3.2 (regulations.md 8.7, R1.8a); QĐ 294-QĐ/TW",
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class VoteBase:
+    """Who counts in one vote of the cell on `on` (R1.8, R1.8a).
+
+    `officials` are the cell's official members that day; `not_counted` maps
+    those left out of the base to the reason (a NotCounted code); `present` are
+    the official members marked present; `subject` is the member the vote is
+    about, who does not vote on it (but stays in the base)."""
+
+    on: dt.date
+    officials: frozenset[int]
+    present: frozenset[int]
+    not_counted: dict[int, str]
+    subject: int | None = None
+    names: dict[int, str] = field(default_factory=dict)
+    exempted: frozenset[int] = frozenset()
+
+    @property
+    def counted(self) -> frozenset[int]:
+        return self.officials - set(self.not_counted)
+
+    @property
+    def base(self) -> int:
+        """The denominator of the 2/3 (or majority) share."""
+        return len(self.counted)
+
+    @property
+    def voters(self) -> frozenset[int]:
+        """Who may cast a vote: present, counted, and not the vote's subject."""
+        return (self.present & self.counted) - {self.subject}
+
+    def roll(self) -> list[dict]:
+        """The presence list kept on the vote: one row per official member."""
+        names = self.names
+        return [
+            {
+                "id": pk,
+                "name": names.get(pk, ""),
+                "present": pk in self.present,
+                "exempt": pk in self.exempted,
+                "counted": pk not in self.not_counted,
+                "reason": self.not_counted.get(pk, ""),
+                "subject": pk == self.subject,
+            }
+            for pk in [
+                *(k for k in names if k in self.officials),
+                *sorted(k for k in self.officials if k not in names),
+            ]
+        ]
+
+
+def vote_base(
+    *,
+    on: dt.date,
+    officials: Iterable[int],
+    present: Iterable[int] | None = None,
+    exempted: Iterable[int] = (),
+    attached_elsewhere: Iterable[int] = (),
+    suspended: Iterable[int] = (),
+    detained: Iterable[int] = (),
+    subject: int | None = None,
+    names: dict[int, str] | None = None,
+) -> VoteBase:
+    """R1.8a (QĐ 24-QĐ/TW điểm 9.3.2; regulations.md addendum 8.7; in force
+    from 30/7/2021, kept by QĐ 294-QĐ/TW): the base of the cell's vote on `on`
+    is its official members that day, EXCEPT members exempted from party
+    activity who are absent (an exempted member who attends and votes counts),
+    members temporarily attached to another party organisation, members
+    suspended from activity, and members detained or prosecuted. The same base
+    serves admission, recognition, name deletion and discipline votes.
+
+    `present` defaults to every official member (a full meeting); members not
+    among `officials` are ignored. The vote's `subject` stays in the base but
+    does not vote (see VoteBase.voters)."""
+    everyone = frozenset(officials)
+    exempted = frozenset(exempted)
+    here = everyone if present is None else frozenset(present) & everyone
+    exclusions = VOTE_BASE_EXCLUSIONS.on(on)
+    not_counted: dict[int, str] = {}
+    for code, ids in (
+        (NotCounted.DETAINED, detained),
+        (NotCounted.SUSPENDED, suspended),
+        (NotCounted.ATTACHED_ELSEWHERE, attached_elsewhere),
+    ):
+        if code in exclusions:
+            for pk in ids:
+                if pk in everyone:
+                    not_counted.setdefault(pk, code)
+    if NotCounted.EXEMPT_ABSENT in exclusions:
+        for pk in exempted:
+            if pk in everyone and pk not in here:
+                not_counted.setdefault(pk, NotCounted.EXEMPT_ABSENT)
+    return VoteBase(
+        on=on,
+        officials=everyone,
+        present=here,
+        not_counted=not_counted,
+        subject=subject,
+        names=dict(names or {}),
+        exempted=frozenset(exempted) & everyone,
+    )
+
+
+def vote_passes(votes_for: int, base: int, on: dt.date, *, majority: bool = False) -> bool:
+    """R1.8: at least CELL_VOTE_SHARE (2/3) of the base, exactly 2/3 passing (6
+    of 9, not 5); with `majority`, MORE than CELL_VOTE_MAJORITY (1/2) of it
+    (Điều lệ Điều 9 khoản 5: 5 of 9 passes, 5 of 10 does not). Both in force on `on`."""
+    if base <= 0:
+        return False
+    if majority:
+        num, den = CELL_VOTE_MAJORITY.on(on)
+        return votes_for * den > base * num
+    num, den = CELL_VOTE_SHARE.on(on)
+    return votes_for * den >= base * num
+
+
+def votes_needed(base: int, on: dt.date, *, majority: bool = False) -> int:
+    """The fewest votes in favour that pass (2/3 of 10 needs 7; majority of 10 needs 6)."""
+    if majority:
+        num, den = CELL_VOTE_MAJORITY.on(on)
+        return base * num // den + 1
+    num, den = CELL_VOTE_SHARE.on(on)
+    return -(-base * num // den)
+
+
+def vote_problem(
+    vote: VoteBase, votes_for: int, present_given=None
+) -> tuple[MemberError, dict] | None:
+    """What is wrong with a vote's figures, as (error, params), or None (R1.8a):
+    no one to count; a present member who is not an official member of the cell
+    that day (`present_given`: the ids as typed); more in favour than the present
+    official members who may vote (the vote's subject does not vote)."""
+    day = f"{vote.on:%d/%m/%Y}"
+    if vote.base == 0:
+        return MemberError.VOTE_NO_BASE, {"day": day}
+    if present_given is not None:
+        unknown = sorted({getattr(p, "pk", p) for p in present_given} - vote.officials)
+        if unknown:
+            return MemberError.VOTE_PRESENT_UNKNOWN, {
+                "day": day,
+                "ids": ", ".join(str(pk) for pk in unknown),
+            }
+    voters = len(vote.voters)
+    if votes_for > voters:
+        note = ""
+        if vote.subject is not None and vote.subject in vote.present:
+            note = "; đảng viên được xem xét không biểu quyết việc của mình"
+        return MemberError.VOTES_OVER_VOTERS, {"votes": votes_for, "voters": voters, "note": note}
+    return None

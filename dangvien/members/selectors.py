@@ -7,6 +7,7 @@ import binascii
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
@@ -18,7 +19,10 @@ from dangvien.organizations.models import STEP_LEN, Organization
 
 from . import rules
 from .errors import MemberError
-from .models import ACTIVE_STATUSES, Gender, Member, MembershipEvent, Status
+from .models import ACTIVE_STATUSES, EventKind, Gender, Member, MembershipEvent, Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a dev dependency: for the checker only
 
 PAGE_SIZE = 50
 
@@ -247,7 +251,8 @@ def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
         params.append(flt.status)
     text = flt.q.strip()
     if (number := number_search(text)) is not None:
-        allowed, allowed_params = "1 = 1", []
+        allowed = "1 = 1"
+        allowed_params: list[str | int] = []
         if not scope.everything:
             alternatives = ["m.org_path LIKE %s"] * len(scope.sensitive_paths)
             allowed_params = [f"{p}%" for p in scope.sensitive_paths]
@@ -358,7 +363,18 @@ def member_state_on(member: Member, day: dt.date) -> MemberState:
         return MemberState(None, None, False, None)
     last = events[-1]
     age = rules.party_age(
-        member_first_decision_date(member, events), [(e.date, e.status_after) for e in events], day
+        member_first_decision_date(member, events),
+        [
+            # An arrival carries its letter's date: for a member registered here
+            # from an outside organisation's letter, the transfer gap runs from it.
+            (
+                e.date,
+                e.status_after,
+                e.decision_date if e.kind == EventKind.TRANSFERRED_IN else None,
+            )
+            for e in events
+        ],
+        day,
     )
     return MemberState(last.status_after, last.organization_after, last.exempt_after, age)
 
@@ -376,7 +392,18 @@ def member_party_age(member: Member, day: dt.date | None = None) -> rules.PartyA
     return member_state_on(member, day or dt.date.today()).party_age
 
 
-def members_of_organization_on(org: Organization, day: dt.date) -> QuerySet[Member]:
+class MemberOnDay(TypedDict):
+    """What `members_of_organization_on` adds to each member: its state on the day
+    (a status and an organization id). Any: django-stubs checks `status_on__in`
+    lookups on annotations against the field type itself, not a collection."""
+
+    status_on: Any
+    organization_on: Any
+
+
+def members_of_organization_on(
+    org: Organization, day: dt.date
+) -> QuerySet[WithAnnotations[Member, MemberOnDay]]:
     """Members in activity in `org`'s subtree on `day`, computed from the events."""
     subtree_ids = Organization.objects.filter(path__startswith=org.path).values("pk")
     latest = MembershipEvent.objects.filter(member=OuterRef("pk"), date__lte=day).order_by(
@@ -391,6 +418,22 @@ def members_of_organization_on(org: Organization, day: dt.date) -> QuerySet[Memb
         )
         .filter(status_on__in=ACTIVE_STATUSES, organization_on__in=subtree_ids)
     )
+
+
+def officials_on(org: Organization, day: dt.date) -> list[tuple[int, str, bool]]:
+    """(id, full name, exempted from activity) of the official members of `org`'s
+    subtree on `day`, computed from the events: the people a cell's vote on
+    that day is counted over (members.rules.vote_base, R1.8a)."""
+    latest = MembershipEvent.objects.filter(member=OuterRef("pk"), date__lte=day).order_by(
+        "-date", "-seq", "-id"
+    )
+    rows = (
+        members_of_organization_on(org, day)
+        .filter(status_on=Status.OFFICIAL)
+        .annotate(exempt_on=Subquery(latest.values("exempt_after")[:1]))
+        .order_by("sort_key", "id")
+    )
+    return [(m.pk, m.full_name, bool(m.exempt_on)) for m in rows]
 
 
 def official_member_count_on(org: Organization, day: dt.date) -> int:

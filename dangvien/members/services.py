@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 
 from dangvien.accounts.scope import Scope, scope_for
-from dangvien.core.actors import Actor, SystemActor, history_user
+from dangvien.core.actors import Actor, SystemActor, with_change_reason, with_history_user
 from dangvien.core.errors import ConcurrentEditError, RecordValidationError
 from dangvien.core.vietnamese import fold, name_sort_key, normalize_name_part
 from dangvien.organizations.models import Organization
@@ -24,6 +24,7 @@ from . import rules
 from .display import SENSITIVE_FIELDS
 from .errors import MemberError
 from .models import EventKind, Member, MembershipEvent, Status
+from .signals import membership_ended
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
 DERIVED_FIELDS = {
@@ -46,8 +47,9 @@ DATE_FIELDS = (
 )
 # Fields a caller may write only where they may see them (the record page's rule).
 FIELD_LABELS = {"citizen_id": "số CCCD", "party_card_number": "số thẻ đảng viên"}
-# Default bound on a photo's size in pixels (the setting MEMBER_PHOTO_MAX_PIXELS).
-PHOTO_MAX_PIXELS = 40_000_000
+# Default bound on a photo's size in pixels, when the setting MEMBER_PHOTO_MAX_PIXELS
+# (settings.py) is absent.
+PHOTO_MAX_PIXELS = 25_000_000
 
 
 class Problems:
@@ -116,6 +118,7 @@ def member_record_errors(
     from a dossier only has the admission dates, and is checked on those."""
     problems = Problems()
     exclude_pk = member.pk if member is not None else None
+    others = Member.objects.all() if exclude_pk is None else Member.objects.exclude(pk=exclude_pk)
 
     def fresh(field: str) -> bool:
         """Typed now: a value kept from before is not held against an edit of
@@ -188,16 +191,11 @@ def member_record_errors(
 
     citizen_id = data.get("citizen_id") or ""
     if citizen_id and fresh("citizen_id"):
-        problem = rules.citizen_id_problem(citizen_id, gender=data.get("gender"))
-        if problem:
-            problems.add("citizen_id", problem[0], **problem[1])
+        id_problem = rules.citizen_id_problem(citizen_id, gender=data.get("gender"))
+        if id_problem:
+            problems.add("citizen_id", id_problem[0], **id_problem[1])
         else:
-            taken = (
-                Member.objects.filter(citizen_id=citizen_id)
-                .exclude(pk=exclude_pk)
-                .only("pk", "org_path")
-                .first()
-            )
+            taken = others.filter(citizen_id=citizen_id).only("pk", "org_path").first()
             if taken is not None:
                 problems.add(
                     "citizen_id",
@@ -209,12 +207,7 @@ def member_record_errors(
     if card and fresh("party_card_number"):
         message = rules.pattern_error(card, rules.PARTY_CARD_NUMBER_PATTERN, "Số thẻ đảng viên")
         problems.add_text("party_card_number", message, MemberError.PATTERN.code)
-        taken = (
-            Member.objects.filter(party_card_number=card)
-            .exclude(pk=exclude_pk)
-            .only("pk", "org_path")
-            .first()
-        )
+        taken = others.filter(party_card_number=card).only("pk", "org_path").first()
         if message is None and taken is not None:
             seen = scope is None or scope.reaches_path(taken.org_path)
             problems.add(
@@ -380,11 +373,14 @@ def member_create(
     event_date: dt.date | None = None,
     decision_number: str = "",
     age_checked_on: dt.date | None = None,
+    decision_date: dt.date | None = None,
 ) -> Member:
     """Register a member in a cell with the first event of their history.
 
     A member admitted here starts with ADMITTED (on the ceremony date); one who
-    arrives from outside this installation starts with TRANSFERRED_IN.
+    arrives from outside this installation starts with TRANSFERRED_IN, whose
+    `decision_date` is the date of the letter they arrive with (the transfer gap
+    before it is left out of party age, rules.transfer_gap_days).
     """
     if not organization.holds_members or not organization.is_active:
         raise MemberError.NOT_A_CELL.error(field="organization")
@@ -407,7 +403,7 @@ def member_create(
     member.org_path = organization.path
     member.status = Status.PROBATIONARY
     _refresh_name_cache(member)
-    member._history_user = history_user(actor)
+    with_history_user(member, actor)
     _save_unique(member)
     if event_kind == EventKind.ADMITTED:
         date = event_date or data["joining_date"]
@@ -436,6 +432,7 @@ def member_create(
             date=event_date or dt.date.today(),
             organization=organization,
             decision_number=decision_number,
+            decision_date=decision_date,
         )
     member.refresh_from_db()
     return member
@@ -463,16 +460,16 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     for key, value in data.items():
         setattr(member, key, value)
     if member.birth_date != old_birth:
-        member._change_reason = (
-            f"Sửa ngày sinh {old_birth:%d/%m/%Y} → {member.birth_date:%d/%m/%Y} theo QĐ "
-            f"{member.birth_date_decision_number} ngày {member.birth_date_decision_date:%d/%m/%Y}"
-        )[
-            # type: ignore[attr-defined]
-            :100
-        ]
+        with_change_reason(
+            member,
+            (
+                f"Sửa ngày sinh {old_birth:%d/%m/%Y} → {member.birth_date:%d/%m/%Y} theo QĐ "
+                f"{member.birth_date_decision_number} ngày {member.birth_date_decision_date:%d/%m/%Y}"
+            )[:100],
+        )
     _refresh_name_cache(member)
     member.version += 1
-    member._history_user = history_user(actor)
+    with_history_user(member, actor)
     _save_unique(member)
     return member
 
@@ -483,6 +480,10 @@ MOVING_KINDS = (
     EventKind.TRANSFERRED_IN,
     EventKind.REASSIGNED,
 )
+
+
+# Events that end the membership: `membership_ended` is sent for them.
+ENDING_KINDS = (EventKind.NAME_DELETED, EventKind.LEFT, EventKind.EXPELLED, EventKind.DECEASED)
 
 
 def _next_seq(member: Member, date: dt.date) -> int:
@@ -554,6 +555,10 @@ def member_add_event(
     )
     event.save()
     member_refresh_state(member)
+    if kind in ENDING_KINDS:
+        # Every side file (exemption, working away, residence, open transfer)
+        # and open case of the member closes with it (movements.endings).
+        membership_ended.send(sender=Member, actor=actor, member=member, event=event)
     return event
 
 
@@ -571,19 +576,29 @@ def member_refresh_state(member: Member) -> None:
             raise MemberError.EVENT_OUT_OF_ORDER.error(
                 field="kind", kind=event.get_kind_display(), day=f"{event.date:%d/%m/%Y}"
             ) from None
+        status, organization_id = _placed(state)
         if (event.status_after, event.organization_after_id, event.exempt_after) != (
-            state.status,
-            state.organization_id,
+            status,
+            organization_id,
             state.exempt,
         ):
-            event.status_after = state.status
-            event.organization_after_id = state.organization_id
+            event.status_after = status
+            event.organization_after_id = organization_id
             event.exempt_after = state.exempt
             event.save(update_fields=["status_after", "organization_after", "exempt_after"])
-    org = Organization.objects.get(pk=state.organization_id)
+    status, organization_id = _placed(state)
+    org = Organization.objects.get(pk=organization_id)
     Member.objects.filter(pk=member.pk).update(
-        status=state.status, organization=org, org_path=org.path, is_exempt=state.exempt
+        status=status, organization=org, org_path=org.path, is_exempt=state.exempt
     )
+
+
+def _placed(state: rules.State) -> tuple[str, int]:
+    """The status and organization of a state some event has placed the member in."""
+    if state.status is None or state.organization_id is None:
+        # No event placed the member in an organization (as get(pk=None) would say).
+        raise Organization.DoesNotExist("The member's events name no organization.")
+    return state.status, state.organization_id
 
 
 @transaction.atomic
@@ -628,7 +643,7 @@ def member_save_rows(
             continue
         for key, value in values.items():
             setattr(row, key, value)
-        row._history_user = history_user(actor)
+        with_history_user(row, actor)
         row.save()
         saved += 1
     if saved:

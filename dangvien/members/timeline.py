@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.text import capfirst
 
-from .display import SENSITIVE_FIELDS, SENSITIVE_ROWS, display_value
+from .display import SENSITIVE_FIELDS, SENSITIVE_ROWS, display_value, field_label
 from .models import Member
 
 ROW_HISTORIES = ("posts", "work_history", "family", "trips")
@@ -36,7 +36,10 @@ def _entries(model, records, label: str) -> list[Entry]:
         who = record.history_user.get_username() if record.history_user else "hệ thống"
         if previous is None:
             if record.history_type == "+":
-                out.append(Entry(record.history_date, who, f"{label}: tạo mới", []))
+                # A record loaded in bulk says so (its baseline, seeding.baseline).
+                reason = getattr(record, "history_change_reason", None)
+                what = f"{label}: tạo mới" + (f" ({reason})" if reason else "")
+                out.append(Entry(record.history_date, who, what, []))
             continue
         delta = record.diff_against(previous)
         changes = [
@@ -64,7 +67,7 @@ def member_timeline(member: Member, limit: int = 100, *, sensitive: bool = False
         "Hồ sơ",
     )
     if not sensitive:
-        hidden = {str(Member._meta.get_field(f).verbose_name) for f in SENSITIVE_FIELDS}
+        hidden = {field_label(Member, f) for f in SENSITIVE_FIELDS}
         for entry in entries:
             entry.changes = [c for c in entry.changes if c.field not in hidden]
     for related in ROW_HISTORIES:

@@ -95,6 +95,18 @@ class MovementError(ErrorCode):
         "Ngày trở về không được trước ngày giới thiệu đi.",
     )
     CANCEL_REASON_REQUIRED = ("cancel_reason_required", "Ghi lý do hủy.")
+    REISSUE_REASON_INVALID = (
+        "reissue_reason_invalid",
+        "Chọn lý do cấp lại: giấy giới thiệu bị mất hoặc bị hư hỏng.",
+    )
+    REISSUED_BEFORE_LETTER = (
+        "reissued_before_letter",
+        "Ngày cấp lại không được trước ngày của giấy giới thiệu đang có hiệu lực (%(day)s).",
+    )
+    REISSUE_OUTSIDE = (
+        "reissue_outside",
+        "Giấy giới thiệu do tổ chức đảng ngoài hệ thống cấp: việc cấp lại do tổ chức đó thực hiện.",
+    )
 
     # --- transfer: arriving from outside ----------------------------------------------
     ORIGIN_REQUIRED = ("origin_required", "Ghi tổ chức đảng nơi đi (trên giấy giới thiệu).")
@@ -127,6 +139,12 @@ class MovementError(ErrorCode):
         "missed_months",
         "Cần ít nhất %(months)s tháng trong cùng một năm bỏ sinh hoạt hoặc không đóng "
         "đảng phí không có lý do chính đáng (Điều lệ Đảng, Điều 8).",
+    )
+    MONTHS_EXCUSED = (
+        "months_excused",
+        "Không tính tháng %(months)s: %(reason)s. Những tháng tổ chức đảng đã cho miễn, "
+        "tạm miễn sinh hoạt hoặc đảng viên sinh hoạt tạm thời nơi khác không phải là bỏ "
+        "sinh hoạt, không đóng đảng phí không có lý do (Điều lệ Đảng, Điều 8).",
     )
     EDUCATED_ON_REQUIRED = ("educated_on_required", "Ghi ngày chi bộ giáo dục đảng viên.")
     EDUCATION_TOO_RECENT = (
@@ -172,8 +190,13 @@ class MovementError(ErrorCode):
         "out_of_order",
         "Chỉ ghi trở về cho lần chuyển sinh hoạt tạm thời đã giới thiệu đi.",
     )
+    REISSUE_OUT_OF_ORDER = (
+        "out_of_order",
+        "Chỉ cấp lại giấy giới thiệu đã cấp mà nơi đến chưa tiếp nhận.",
+    )
     CANCEL_OUT_OF_ORDER = (
         "out_of_order",
-        "Giấy giới thiệu đã cấp: không hủy được, hãy ghi tiếp nhận hoặc trở về.",
+        "Giấy giới thiệu đã cấp: không hủy được; ghi tiếp nhận, trở về, hoặc cấp lại nếu giấy "
+        "bị mất, hư hỏng.",
     )
     DECIDE_OUT_OF_ORDER = ("out_of_order", "Đề nghị này không còn chờ quyết định.")

@@ -32,6 +32,13 @@ class TransferReason(models.TextChoices):
     OTHER = "other", "Lý do khác"
 
 
+class ReissueReason(models.TextChoices):
+    """Why the issuing body voids the letter and issues a new one."""
+
+    LOST = "lost", "Giấy giới thiệu bị mất"
+    DAMAGED = "damaged", "Giấy giới thiệu bị hư hỏng"
+
+
 class TransferStatus(models.TextChoices):
     OPENED = "opened", "Đang làm thủ tục"
     SENT = "sent", "Đã giới thiệu đi"
@@ -87,6 +94,14 @@ class Transfer(models.Model):
     issued_by = models.CharField("cơ quan cấp giấy", max_length=255, blank=True)
     dues_paid_through = models.CharField("đã đóng đảng phí hết tháng", max_length=7, blank=True)
     present_due = models.DateField("hạn xuất trình nơi đến", null=True, blank=True)
+    # A lost or damaged letter issued again by the issuing body: the old one is
+    # void (kept in the register), the new one has its own number and date, and
+    # the presentation deadline runs from it. The member left on `sent_on`.
+    reissued_on = models.DateField("ngày cấp lại giấy giới thiệu", null=True, blank=True)
+    reissue_reason = models.CharField(
+        "lý do cấp lại", max_length=8, choices=ReissueReason.choices, blank=True
+    )
+    reissue_note = models.CharField("ghi chú cấp lại", max_length=255, blank=True)
 
     # The receiving side (R2.6: the dossier checked against its list)
     received_on = models.DateField("ngày tiếp nhận", null=True, blank=True)
@@ -140,6 +155,11 @@ class Transfer(models.Model):
         return self.from_organization.name if self.from_organization else self.from_outside
 
     @property
+    def letter_date(self):
+        """The date of the letter in force (the re-issued one, else the first)."""
+        return self.reissued_on or self.sent_on
+
+    @property
     def is_open(self) -> bool:
         return self.status in (TransferStatus.OPENED, TransferStatus.SENT) or (
             self.kind == TransferKind.TEMPORARY and self.status == TransferStatus.RECEIVED
@@ -191,6 +211,14 @@ class Removal(models.Model):
     # The cell's resolution
     meeting_on = models.DateField("ngày chi bộ họp xét", null=True, blank=True)
     official_members = models.PositiveIntegerField("số đảng viên chính thức", null=True, blank=True)
+    # R1.8a: the base of the vote and who was present (members.rules.VoteBase.roll).
+    vote_base = models.PositiveIntegerField(
+        "số đảng viên được tính biểu quyết", null=True, blank=True
+    )
+    present_count = models.PositiveIntegerField(
+        "số đảng viên chính thức có mặt", null=True, blank=True
+    )
+    roll = models.JSONField("danh sách có mặt, được tính", default=list, blank=True)
     votes_for = models.PositiveIntegerField("số tán thành", null=True, blank=True)
     resolution_number = models.CharField("số nghị quyết chi bộ", max_length=64, blank=True)
     # The decision
@@ -231,3 +259,8 @@ class Removal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.member}"
+
+    @property
+    def base(self) -> int | None:
+        """The denominator the vote was judged on (older rows: all official members)."""
+        return self.official_members if self.vote_base is None else self.vote_base

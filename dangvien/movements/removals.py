@@ -12,22 +12,25 @@ compliance.workflow.WorkflowError.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from django.db import transaction
 
-from dangvien.compliance.models import Case
 from dangvien.compliance.workflow import WorkflowError, require_act_at
-from dangvien.core.actors import Actor, history_user
+from dangvien.core.actors import Actor, history_user, with_history_user
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.documents.models import DocumentKind
 from dangvien.documents.services import document_issue
+from dangvien.documents.signing import report_to
+from dangvien.members import rules as member_rules
 from dangvien.members import services as member_services
+from dangvien.members.errors import MemberError
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Member, Status
-from dangvien.members.selectors import official_member_count_on
 
 from . import rules
 from .errors import MovementError
 from .models import Removal, RemovalCause, RemovalKind, RemovalStatus
+from .selectors import cell_vote_base, excused_months
 from .workflow import PROPOSE_REMOVAL, RECORD_REMOVAL, REMOVAL
 
 # The kinds a cell proposes and the event the decision writes.
@@ -39,7 +42,17 @@ PROPOSED_KINDS = {
 RECORDED_KINDS = {RemovalKind.EXPULSION: EventKind.EXPELLED, RemovalKind.DEATH: EventKind.DECEASED}
 
 
-def _cause_errors(member: Member, cause: str, data: dict, meeting_on: dt.date) -> dict:
+class CauseEvidence(TypedDict):
+    """What a proposal of name deletion gives as evidence of its cause."""
+
+    evidence_months: list[dt.date]
+    educated_on: dt.date | None
+    breach_years: list[int]
+
+
+def _cause_errors(
+    member: Member, cause: str, data: CauseEvidence, meeting_on: dt.date
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if cause not in RemovalCause.values:
         errors["cause"] = [MovementError.CAUSE_REQUIRED.text()]
@@ -49,7 +62,13 @@ def _cause_errors(member: Member, cause: str, data: dict, meeting_on: dt.date) -
     if cause in (RemovalCause.MISSED_ACTIVITY, RemovalCause.UNPAID_DUES):
         months = data.get("evidence_months") or []
         field = "evidence_months"
-        message = rules.missed_months_error(months, meeting_on)
+        # Months the organisation excused never count (exemptions, temporary transfers).
+        excused = (
+            excused_months(member, min(months), max(months), dues=cause == RemovalCause.UNPAID_DUES)
+            if months
+            else {}
+        )
+        message = rules.missed_months_error(months, meeting_on, excused)
         if not message and any(m > meeting_on for m in months):
             message = MovementError.MONTHS_AFTER_MEETING.text()
     elif cause == RemovalCause.NO_PROGRESS:
@@ -84,11 +103,19 @@ def removal_propose(
     breach_years: list[int] | None = None,
     details: str = "",
     resolution_number: str = "",
+    present=None,
 ) -> Removal:
     """The cell's resolution proposing name deletion (R4.1, with at least
     CELL_VOTE_SHARE of its official members on `meeting_on`, R1.8) or accepting
-    an application to leave (R4.4); taken by the cell's writers or a writer
-    above it (a grassroots office records its cell's vote).
+    an application to leave (R4.4, more than half of them: Điều lệ Điều 9
+    khoản 5); taken by the cell's writers or a writer above it (a grassroots
+    office records its cell's vote).
+
+    The base is counted by `rules.vote_base` (R1.8a): the official members less
+    those exempted and absent or temporarily attached elsewhere; `present` lists
+    the official members present (ids or members; None: all of them), kept on
+    the removal (`roll`). The member concerned stays in the base but does not
+    vote on their own removal.
 
     The cause's evidence is checked against rules.py in force on `meeting_on`
     (months in a year, months since education, consecutive years). A vote
@@ -105,7 +132,7 @@ def removal_propose(
         raise MovementError.REMOVAL_ALREADY_PROPOSED.error(field="member")
     if meeting_on > dt.date.today():
         raise MovementError.DATE_IN_FUTURE.error(field="meeting_on")
-    data = {
+    data: CauseEvidence = {
         "evidence_months": sorted(evidence_months or []),
         "educated_on": educated_on,
         "breach_years": sorted(breach_years or []),
@@ -113,14 +140,21 @@ def removal_propose(
     errors = (
         _cause_errors(member, cause, data, meeting_on) if kind == RemovalKind.NAME_DELETION else {}
     )
-    official = official_member_count_on(member.organization, meeting_on)
+    vote = cell_vote_base(member.organization, meeting_on, present=present, subject=member)
+    official = len(vote.officials)
     if votes_for < 0 or votes_for > official:
         errors.setdefault("votes_for", []).append(
             MovementError.VOTES_OUT_OF_RANGE.text(official=official)
         )
+    elif problem := member_rules.vote_problem(vote, votes_for, present):
+        error, params = problem
+        field = "votes_for" if error is MemberError.VOTES_OVER_VOTERS else "present"
+        errors.setdefault(field, []).append(error.text(**params))
     if errors:
         raise RecordValidationError(errors)
-    passed = kind != RemovalKind.NAME_DELETION or rules.vote_passes(votes_for, official, meeting_on)
+    passed = rules.vote_passes(
+        votes_for, vote.base, meeting_on, majority=kind != RemovalKind.NAME_DELETION
+    )
     removal = Removal(
         member=member,
         kind=kind,
@@ -133,23 +167,33 @@ def removal_propose(
         org_path=member.org_path,
         meeting_on=meeting_on,
         official_members=official,
+        vote_base=vote.base,
+        present_count=len(vote.present),
+        roll=vote.roll(),
         votes_for=votes_for,
         resolution_number=resolution_number.strip()[:64],
         status=RemovalStatus.PROPOSED if passed else RemovalStatus.FAILED_VOTE,
         created_by=history_user(actor),
     )
-    removal._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(removal, actor)
     removal.save()
     if passed:
-        resolution = _issue_removal_resolution(removal, actor)
+        resolution = _issue_removal_resolution(removal, actor, meeting_on)
         if not removal.resolution_number:
+            # The number belongs to the proposal itself: one history row, not two.
             removal.resolution_number = resolution.symbol
-            removal.save(update_fields=["resolution_number"])
+            # simple_history's per-instance flag, which no model declares.
+            removal.skip_history_when_saving = True  # type: ignore[attr-defined]
+            try:
+                removal.save(update_fields=["resolution_number"])
+            finally:
+                del removal.skip_history_when_saving  # type: ignore[attr-defined]
+            removal.history.filter(history_type="+").update(resolution_number=resolution.symbol)
     REMOVAL.sync_case(removal, on=dt.date.today(), detail=removal.get_kind_display().lower())
     return removal
 
 
-def _issue_removal_resolution(removal: Removal, actor: Actor):
+def _issue_removal_resolution(removal: Removal, actor: Actor, meeting_on: dt.date):
     """The cell's resolution proposing the name deletion or the exit (R4.1, R4.4)."""
     member = removal.member
     what = "xóa tên" if removal.kind == RemovalKind.NAME_DELETION else "cho ra khỏi Đảng"
@@ -158,7 +202,7 @@ def _issue_removal_resolution(removal: Removal, actor: Actor):
         actor=actor,
         organization=removal.organization,
         kind=DocumentKind.RESOLUTION,
-        date=removal.meeting_on,
+        date=meeting_on,
         summary=f"đề nghị {what} đảng viên {member.full_name}",
         context={
             "bases": [
@@ -175,17 +219,20 @@ def _issue_removal_resolution(removal: Removal, actor: Actor):
                 f"Đề nghị cấp ủy có thẩm quyền {what} đối với đồng chí {member.full_name}.",
                 "Chi ủy hoàn chỉnh hồ sơ, báo cáo cấp ủy cấp trên xem xét, quyết định.",
             ],
-            "vote": {"total": removal.official_members, "agree": removal.votes_for},
+            "vote": {
+                "total": removal.base,  # R1.8a base
+                "agree": removal.votes_for,
+                "present_official": removal.present_count,
+            },
             "signer_capacity": "T/M CHI BỘ",
-            "signer_title": "BÍ THƯ",
-            "recipients": ["Cấp ủy cấp trên (báo cáo);", "Lưu chi bộ."],
+            "recipients": [*report_to(removal.organization), "Lưu chi bộ."],
         },
         concerns_path=removal.org_path,
         subject=removal,
     )
 
 
-def _issue_removal_decision(removal: Removal, actor: Actor):
+def _issue_removal_decision(removal: Removal, actor: Actor, decision_date: dt.date):
     """The competent committee's decision, issued by the committee above the cell."""
     member = removal.member
     issuer = REMOVAL.acting_organization(removal, "decide") or removal.organization
@@ -198,13 +245,16 @@ def _issue_removal_decision(removal: Removal, actor: Actor):
         actor=actor,
         organization=issuer,
         kind=DocumentKind.DECISION,
-        date=removal.decision_date,
+        date=decision_date,
         summary=f"{what} đối với đảng viên {member.full_name}",
         context={
             "authority": removal.decided_by.upper(),
             "bases": [
                 "Căn cứ Điều lệ Đảng Cộng sản Việt Nam (Điều 8);",
-                f"Căn cứ nghị quyết của {removal.organization.name} ngày "
+                f"Căn cứ Nghị quyết số {removal.resolution_number} ngày "
+                f"{removal.meeting_on:%d/%m/%Y} của {removal.organization.name};"
+                if removal.resolution_number
+                else f"Căn cứ nghị quyết của {removal.organization.name} ngày "
                 f"{removal.meeting_on:%d/%m/%Y};",
             ],
             "articles": [
@@ -278,11 +328,11 @@ def removal_decide(
             reason=removal.get_cause_display() if removal.cause else removal.get_kind_display(),
         )
         removal.status = RemovalStatus.DECIDED
-        _close_member_cases(removal.member)
-        _issue_removal_decision(removal, actor)
+        # The event closed the member's side files and open cases (endings.py).
+        _issue_removal_decision(removal, actor, decision_date)
     else:
         removal.status = RemovalStatus.REJECTED
-    removal._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(removal, actor)
     removal.save()
     REMOVAL.sync_case(removal, on=dt.date.today())
     return removal
@@ -334,12 +384,7 @@ def removal_record(
         event=event,
         created_by=history_user(actor),
     )
-    removal._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(removal, actor)
     removal.save()
-    _close_member_cases(member)
+    # The event closed the member's side files and open cases (endings.py).
     return removal
-
-
-def _close_member_cases(member: Member) -> None:
-    """A member out of the Party has nothing left open: their cases end too."""
-    Case.objects.filter(member=member, closed_on__isnull=True).update(closed_on=dt.date.today())

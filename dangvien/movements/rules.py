@@ -5,12 +5,15 @@ pure functions over plain values, tested at their edges."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from dangvien.admissions import rules as admissions_rules
 from dangvien.core.rulebook import LONG_AGO, Rule, Version
 from dangvien.core.workdays import add_working_days
+from dangvien.members import rules as member_rules
+from dangvien.members import rules as members_rules
 from dangvien.members.rules import add_months
-from dangvien.organizations.models import Level
+from dangvien.organizations.models import Level, Organization
 
 from .errors import MovementError
 
@@ -65,6 +68,38 @@ def transfer_present_due(sent_on: dt.date) -> dt.date:
     return add_working_days(sent_on, TRANSFER_PRESENT_WORKING_DAYS.on(sent_on))
 
 
+@dataclass(frozen=True)
+class Presentation:
+    """A letter presented at the receiving side (R2.3, R1.17)."""
+
+    due: dt.date  # the last day to present it
+    days_late: int  # calendar days after `due` (0 when on time)
+    gap_days: int  # days not counted in party age (members.rules.transfer_gap_days)
+
+    @property
+    def late(self) -> bool:
+        """Past the deadline: the member or the organisation at fault reports the
+        reason to the competent committee (R2.3), so a reason is required."""
+        return self.days_late > 0
+
+
+def letter_presentation(
+    letter_date: dt.date, received_on: dt.date, *, left_on: dt.date | None = None
+) -> Presentation:
+    """R2.3 and R1.17 for a letter dated `letter_date` presented on `received_on`:
+    its deadline (`transfer_present_due`), the days late, and the transfer gap
+    left out of party age, counted from `left_on` (the day the member left the
+    sending cell; default the letter's date). One rule for every arrival: a
+    transfer between two cells of this installation and a member registered
+    from an outside organisation's letter alike."""
+    due = transfer_present_due(letter_date)
+    return Presentation(
+        due=due,
+        days_late=max(0, (received_on - due).days),
+        gap_days=members_rules.transfer_gap_days(left_on or letter_date, received_on),
+    )
+
+
 def temporary_period_error(start: dt.date, end: dt.date, *, study: bool) -> str | None:
     """R2.4: the message when the period [start, end] does not fit a temporary
     transfer (months, in force on `start`: at least TEMPORARY_MIN_MONTHS; under
@@ -102,7 +137,7 @@ def transfer_send_earliest(trigger_date: dt.date) -> dt.date:
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
 
 
-def grassroots_of(chain: list) -> object | None:
+def grassroots_of(chain: list[Organization]) -> Organization | None:
     """The grassroots organisation in an organisation's chain (root first, itself last)."""
     for org in reversed(chain):
         if org.level in GRASSROOTS_LEVELS:
@@ -110,7 +145,9 @@ def grassroots_of(chain: list) -> object | None:
     return None
 
 
-def letter_issuer(from_chain: list, to_chain: list | None) -> tuple[object, str]:
+def letter_issuer(
+    from_chain: list[Organization], to_chain: list[Organization] | None
+) -> tuple[Organization, str]:
     """Who issues the introduction letter (R2.2, QĐ 294-QĐ/TW điểm 6.3.1).
 
     `from_chain` and `to_chain` are the organisations from the root down to the
@@ -137,10 +174,13 @@ def letter_issuer(from_chain: list, to_chain: list | None) -> tuple[object, str]
 
 # --- Removal ----------------------------------------------------------------
 
-# R1.8: the cell proposes name deletion, like admission and recognition, only
-# with at least 2/3 of all its official members in favour: one rule, kept with
-# the admissions (admissions.rules.CELL_VOTE_SHARE).
-vote_passes = admissions_rules.vote_passes
+# R1.8, R1.8a: the cell proposes name deletion, like admission and recognition,
+# only with at least 2/3 of its official members counted as QĐ 24 điểm 9.3.2
+# says; any other resolution (accepting an application to leave) with more than
+# half of them. One rule for every vote: members.rules (vote_base, vote_passes).
+vote_base = member_rules.vote_base
+vote_passes = member_rules.vote_passes
+votes_needed = member_rules.votes_needed
 
 
 # R4.1.1: abandoning party activity, or not paying dues, for 3 months in a year
@@ -165,12 +205,49 @@ NAME_DELETION_BREACH_YEARS = Rule(
 )
 
 
-def missed_months_error(months: list[dt.date], on: dt.date | None = None) -> str | None:
+def month_key(day: dt.date) -> tuple[int, int]:
+    return day.year, day.month
+
+
+def months_covered(
+    periods: Iterable[tuple[dt.date, dt.date | None, str]], first: dt.date, last: dt.date
+) -> dict[tuple[int, int], str]:
+    """The months from `first` to `last` that touch one of `periods` (start, end
+    or None: still running, reason), each with the first period's reason. A
+    month counts as excused when any of its days is (R4.1.1: the cell does not
+    hold against a member the months it excused itself)."""
+    covered: dict[tuple[int, int], str] = {}
+    for start, end, reason in periods:
+        lo = max(start, dt.date(first.year, first.month, 1))
+        hi = min(end or last, last)
+        if hi < lo:
+            continue
+        year, month = lo.year, lo.month
+        while (year, month) <= (hi.year, hi.month):
+            covered.setdefault((year, month), reason)
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return covered
+
+
+def missed_months_error(
+    months: list[dt.date],
+    on: dt.date | None = None,
+    excused: dict[tuple[int, int], str] | None = None,
+) -> str | None:
     """R4.1.1: at least NAME_DELETION_MONTHS_IN_YEAR distinct months within one
     calendar year, the rule in force on `on` (the meeting; default the last
-    month given, or today). Returns the message, or None when met."""
+    month given, or today). Months the organisation excused (`excused`: (year,
+    month) → reason, see selectors.excused_months) never count: listing one is
+    refused with its reason. Returns the message, or None when met."""
     day = on or (max(months) if months else dt.date.today())
     needed = NAME_DELETION_MONTHS_IN_YEAR.on(day)
+    excused = excused or {}
+    listed = sorted({month_key(m) for m in months if month_key(m) in excused})
+    if listed:
+        return MovementError.MONTHS_EXCUSED.text(
+            months=", ".join(f"{m:02d}/{y}" for y, m in listed),
+            reason=excused[listed[0]],
+        )
     by_year: dict[int, set[int]] = {}
     for day in months:
         by_year.setdefault(day.year, set()).add(day.month)

@@ -15,9 +15,13 @@ from django.db.models import Max, Q, QuerySet
 from dangvien.accounts.scope import Scope
 from dangvien.compliance.workflow import Workflow, WorkflowError, may_act_at
 from dangvien.core.errors import DomainError, NotFound
+from dangvien.liaison.selectors import excused_activity_periods
+from dangvien.members import rules as member_rules
 from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, CatalogKind, Member
+from dangvien.members.selectors import officials_on
 from dangvien.organizations.models import Organization, UnitType
 
+from . import rules as movement_rules
 from .models import Removal, Transfer, TransferKind, TransferStatus
 
 # Cells at a workplace: a retired member there should have moved to their residence.
@@ -68,7 +72,7 @@ def _require_step(workflow: Workflow, scope: Scope, obj, step: str) -> None:
         raise WorkflowError.NOT_ACTING_BODY.error(
             field="step",
             step=found.label,
-            body=str(found.body.label).lower(),
+            body=str(found.body_of(obj).label).lower(),
             organization=org.name if org else "",
         )
 
@@ -131,7 +135,10 @@ def transfers_sent_not_received(scope: Scope, org: Organization, today: dt.date)
         .select_related("member", "from_organization", "to_organization")
         .order_by("present_due", "id")
     )
-    return [Overdue(t, max(0, (today - t.present_due).days)) for t in qs]
+    # A transfer is SENT by transfers.transfer_send, which sets its `present_due`.
+    return [
+        Overdue(t, max(0, (today - t.present_due).days)) for t in qs if t.present_due is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -247,3 +254,85 @@ def removals_of(scope: Scope, org: Organization) -> QuerySet[Removal]:
         .select_related("member", "organization")
         .order_by("-created_at", "-id")
     )
+
+
+# --- The base of a cell's vote (R1.8a) --------------------------------------------
+
+
+def attached_elsewhere_on(member_ids, day: dt.date) -> set[int]:
+    """Members among `member_ids` temporarily attached to another party
+    organisation on `day` (R2.4: a temporary transfer whose letter was issued
+    on or before `day` and who had not returned by then)."""
+    return set(
+        Transfer.objects.filter(
+            member_id__in=list(member_ids),
+            kind=TransferKind.TEMPORARY,
+            status__in=(TransferStatus.SENT, TransferStatus.RECEIVED, TransferStatus.RETURNED),
+            sent_on__lte=day,
+        )
+        .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
+        .values_list("member_id", flat=True)
+    )
+
+
+def cell_vote_base(
+    cell: Organization,
+    day: dt.date,
+    *,
+    present=None,
+    subject: Member | None = None,
+) -> member_rules.VoteBase:
+    """Who counts in the cell's vote on `day` (members.rules.vote_base, R1.8a):
+    its official members that day (from the events), less those exempted and
+    absent and those temporarily attached elsewhere. `present` is an iterable
+    of member ids (or members); None means every official member was present.
+    Suspension and detention are not recorded in this product yet, so no one
+    is left out for them. Unscoped: the caller has the cell."""
+    rows = officials_on(cell, day)
+    ids = [pk for pk, _name, _exempt in rows]
+    if present is not None:
+        present = {getattr(p, "pk", p) for p in present}
+    return member_rules.vote_base(
+        on=day,
+        officials=ids,
+        present=present,
+        exempted=[pk for pk, _name, exempt in rows if exempt],
+        attached_elsewhere=attached_elsewhere_on(ids, day),
+        subject=subject.pk if subject is not None else None,
+        names={pk: name for pk, name, _exempt in rows},
+    )
+
+
+# --- Months the organisation excused (R4.1.1) -------------------------------------
+
+
+def excused_months(
+    member: Member, first: dt.date, last: dt.date, *, dues: bool = False
+) -> dict[tuple[int, int], str]:
+    """The months from `first` to `last` the party organisation itself excused
+    `member` from the cell's activity, (year, month) → reason: an exemption or
+    temporary exemption decided by the cell (liaison), a temporary transfer to
+    another organisation (R2.4, the member meets and pays dues there). With
+    `dues`, only what excuses the cell's dues ledger (the temporary transfer:
+    an exemption from activity is not one from dues, R3.5). Every rule that
+    counts missed months asks this one function (movements.rules.missed_months_error)."""
+    periods: list[tuple[dt.date, dt.date | None, str]] = []
+    if not dues:
+        periods += excused_activity_periods(member)
+    for transfer in Transfer.objects.filter(
+        member=member,
+        kind=TransferKind.TEMPORARY,
+        status__in=(TransferStatus.SENT, TransferStatus.RECEIVED, TransferStatus.RETURNED),
+        sent_on__isnull=False,
+    ).order_by("sent_on", "id"):
+        assert transfer.sent_on is not None  # sent_on__isnull=False
+        end = transfer.returned_on - dt.timedelta(days=1) if transfer.returned_on else None
+        where = transfer.destination or "tổ chức đảng khác"
+        periods.append(
+            (
+                transfer.sent_on,
+                end,
+                f"đảng viên sinh hoạt tạm thời tại {where} từ {transfer.sent_on:%d/%m/%Y}",
+            )
+        )
+    return movement_rules.months_covered(periods, first, last)

@@ -20,6 +20,7 @@ from .transfers import (
     transfer_open,
     transfer_receive,
     transfer_register_incoming,
+    transfer_reissue,
     transfer_return,
     transfer_send,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "transfer_open",
     "transfer_receive",
     "transfer_register_incoming",
+    "transfer_reissue",
     "transfer_return",
     "transfer_send",
 ]

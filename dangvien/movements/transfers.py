@@ -18,17 +18,18 @@ import re
 from django.db import transaction
 
 from dangvien.compliance.workflow import WorkflowError, require_act_at
-from dangvien.core.actors import Actor, history_user
+from dangvien.core.actors import Actor, history_user, with_history_user
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.documents.models import DocumentKind
-from dangvien.documents.services import document_issue
+from dangvien.documents.selectors import documents_of
+from dangvien.documents.services import document_issue, document_void
 from dangvien.members import services as member_services
 from dangvien.members.models import ACTIVE_STATUSES, EventKind, Member, Status
 from dangvien.organizations.models import Organization
 
 from . import rules
 from .errors import MovementError
-from .models import Transfer, TransferKind, TransferReason, TransferStatus
+from .models import ReissueReason, Transfer, TransferKind, TransferReason, TransferStatus
 from .workflow import OPEN_TRANSFER, REGISTER_INCOMING, TRANSFER, transfer_issuer
 
 _MONTH_RE = re.compile(r"^(0[1-9]|1[0-2])/(19|20)\d\d$")
@@ -40,10 +41,12 @@ _OUT_OF_ORDER = {
     "receive": MovementError.RECEIVE_OUT_OF_ORDER,
     "return": MovementError.RETURN_OUT_OF_ORDER,
     "cancel": MovementError.CANCEL_OUT_OF_ORDER,
+    "reissue": MovementError.REISSUE_OUT_OF_ORDER,
 }
 _NOT_APPLICABLE = {
     "receive": MovementError.RECEIVE_OUTSIDE,
     "return": MovementError.RETURN_NOT_TEMPORARY,
+    "reissue": MovementError.REISSUE_OUTSIDE,
 }
 
 
@@ -69,7 +72,7 @@ def _not_future(day: dt.date, field: str) -> None:
 
 def _save(transfer: Transfer, actor: Actor) -> None:
     transfer.version += 1
-    transfer._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(transfer, actor)
     transfer.save()
 
 
@@ -162,7 +165,7 @@ def transfer_open(
         note=note,
         created_by=history_user(actor),
     )
-    transfer._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(transfer, actor)
     transfer.save()
     TRANSFER.sync_case(transfer, on=dt.date.today())
     return transfer
@@ -217,18 +220,28 @@ def transfer_send(
     return transfer
 
 
-def _issue_letter(transfer: Transfer, issuer: Organization, capacity: str, actor: Actor):
+def _issue_letter(
+    transfer: Transfer,
+    issuer: Organization,
+    capacity: str,
+    actor: Actor,
+    date: dt.date | None = None,
+    replaces: str = "",
+):
     """The introduction letter (giấy giới thiệu sinh hoạt đảng), numbered in the
-    issuer's register (HD 12-HD/BTCTW 2022 Phần II 4.2-4.3)."""
+    issuer's register (HD 12-HD/BTCTW 2022 Phần II 4.2-4.3), dated `date`
+    (default the day it was sent; a re-issued letter carries its own)."""
     member = transfer.member
     permanent = transfer.kind == TransferKind.PERMANENT
+    day = date or transfer.sent_on
+    assert day is not None
     return document_issue(
         actor=actor,
         organization=issuer,
         kind=DocumentKind.TRANSFER_LETTER,
-        date=transfer.sent_on,
+        date=day,
         summary=f"Giới thiệu sinh hoạt đảng {transfer.get_kind_display().lower()}: "
-        f"{member.full_name}",
+        f"{member.full_name}" + (f" (cấp lại thay giấy số {replaces})" if replaces else ""),
         context={
             "member_name": member.full_name,
             "birth_date": member.birth_date,
@@ -266,24 +279,27 @@ def transfer_receive(
     member and the sealed dossier (R2.6). A permanent transfer places the
     member in the receiving cell that day (TRANSFERRED_IN event).
 
-    Past the present due date (R2.3) a `late_reason` is required; the message
-    gives the days late (calendar days). Raises `out_of_order`,
+    Past the present due date (R2.3, from the letter in force: a re-issued
+    letter restarts it) a `late_reason` is required; the message gives the
+    days late (calendar days). `rules.letter_presentation`, the rule an arrival
+    from outside is registered by too. Raises `out_of_order`,
     `not_applicable` (destination outside the installation), `not_acting_body`,
     or a MovementError at its field."""
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     _require(transfer, "receive", actor)
     _not_future(received_on, "received_on")
     assert transfer.sent_on is not None and transfer.present_due is not None
-    if received_on < transfer.sent_on:
+    if received_on < transfer.letter_date:  # the letter in force (a re-issued one)
         raise MovementError.RECEIVED_BEFORE_SENT.error(field="received_on")
     if transfer.kind == TransferKind.PERMANENT and not dossier_checked:
         raise MovementError.DOSSIER_NOT_CHECKED.error(field="dossier_checked")
     late_reason = (late_reason or "").strip()
-    if received_on > transfer.present_due and not late_reason:
+    presented = rules.letter_presentation(
+        transfer.letter_date, received_on, left_on=transfer.sent_on
+    )
+    if presented.late and not late_reason:
         raise MovementError.PRESENTED_LATE.error(
-            field="late_reason",
-            days=(received_on - transfer.present_due).days,
-            due=f"{transfer.present_due:%d/%m/%Y}",
+            field="late_reason", days=presented.days_late, due=f"{presented.due:%d/%m/%Y}"
         )
     transfer.received_on = received_on
     transfer.dossier_checked = dossier_checked
@@ -299,7 +315,7 @@ def transfer_receive(
             organization=transfer.to_organization,
             other_party=transfer.origin,
             decision_number=transfer.letter_number,
-            decision_date=transfer.sent_on,
+            decision_date=transfer.letter_date,
             decided_by=transfer.issued_by,
         )
     _save(transfer, actor)
@@ -344,6 +360,69 @@ def transfer_cancel(*, actor: Actor, transfer: Transfer, reason: str) -> Transfe
 
 
 @transaction.atomic
+def transfer_reissue(
+    *,
+    actor: Actor,
+    transfer: Transfer,
+    reissued_on: dt.date,
+    reason: str,
+    note: str = "",
+) -> Transfer:
+    """Step "reissue": the letter was lost or damaged before it was presented.
+    The issuing body (`workflow.transfer_issuer`, or a writer above it) voids
+    the letter in force (it stays in the register and the record, marked void
+    and pointing to its replacement), issues a new letter with the next number
+    of its register, dated `reissued_on`, and the member has the full
+    presentation period again from it (`rules.transfer_present_due`, R2.3). The
+    member left the sending cell on `sent_on`, which does not change. Raises
+    `out_of_order` (not sent, or already received), `not_applicable` (a letter
+    from outside the installation), `not_acting_body`, or a MovementError at its
+    field."""
+    transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
+    _require(transfer, "reissue", actor)
+    _not_future(reissued_on, "reissued_on")
+    if reason not in ReissueReason.values:
+        raise MovementError.REISSUE_REASON_INVALID.error(field="reason")
+    current_date = transfer.letter_date
+    assert current_date is not None
+    if reissued_on < current_date:
+        raise MovementError.REISSUED_BEFORE_LETTER.error(
+            field="reissued_on", day=f"{current_date:%d/%m/%Y}"
+        )
+    old_letters = [
+        d
+        for d in documents_of(transfer)
+        if d.kind == DocumentKind.TRANSFER_LETTER and d.voided_on is None
+    ]
+    issuer, capacity = transfer_issuer(transfer)
+    transfer.reissued_on = reissued_on
+    transfer.reissue_reason = reason
+    transfer.reissue_note = (note or "").strip()[:255]
+    transfer.present_due = rules.transfer_present_due(reissued_on)
+    transfer.issued_by = issuer.name
+    letter = _issue_letter(
+        transfer,
+        issuer,
+        capacity,
+        actor,
+        date=reissued_on,
+        replaces=", ".join(d.symbol for d in old_letters) or transfer.letter_number,
+    )
+    for old in old_letters:
+        document_void(
+            actor=actor,
+            document=old,
+            on=reissued_on,
+            reason=f"{ReissueReason(reason).label}; cấp lại bằng giấy số {letter.symbol}",
+            replaced_by=letter,
+        )
+    transfer.letter_number = letter.symbol
+    _save(transfer, actor)
+    TRANSFER.sync_case(transfer, on=dt.date.today())
+    return transfer
+
+
+@transaction.atomic
 def transfer_register_incoming(
     *,
     actor: Actor,
@@ -355,12 +434,18 @@ def transfer_register_incoming(
     received_on: dt.date,
     dossier_checked: bool,
     dues_paid_through: str = "",
+    late_reason: str = "",
 ) -> Transfer:
     """A member arriving from an organisation this installation does not manage,
     registered from their letter by the receiving cell (or a writer above it):
     the member's record (`data`, as members.services.member_create takes it), a
-    TRANSFERRED_IN event and a received permanent transfer. Raises
-    `not_acting_body` or RecordValidationError (field → messages)."""
+    TRANSFERRED_IN event carrying the letter's date and a received permanent
+    transfer.
+
+    The same rule as a receipt between two cells (`rules.letter_presentation`):
+    past the presentation deadline a `late_reason` is required, and the time
+    from the letter to the receipt is left out of party age (R1.17, R2.3).
+    Raises `not_acting_body` or RecordValidationError (field → messages)."""
     require_act_at(actor, organization, REGISTER_INCOMING.label, REGISTER_INCOMING.body)
     errors: dict[str, list[str]] = {}
 
@@ -380,6 +465,14 @@ def transfer_register_incoming(
         add("dossier_checked", MovementError.INCOMING_DOSSIER_NOT_CHECKED)
     if dues_paid_through and not _MONTH_RE.match(dues_paid_through):
         add("dues_paid_through", MovementError.INCOMING_MONTH_FORMAT)
+    late_reason = (late_reason or "").strip()
+    presented = rules.letter_presentation(sent_on, received_on)
+    if received_on >= sent_on and presented.late and not late_reason:
+        errors.setdefault("late_reason", []).append(
+            MovementError.PRESENTED_LATE.text(
+                days=presented.days_late, due=f"{presented.due:%d/%m/%Y}"
+            )
+        )
     if errors:
         raise RecordValidationError(errors)
     member = member_services.member_create(
@@ -389,6 +482,7 @@ def transfer_register_incoming(
         event_kind=EventKind.TRANSFERRED_IN,
         event_date=received_on,
         decision_number=letter_number.strip()[:64],
+        decision_date=sent_on,
     )
     transfer = Transfer(
         member=member,
@@ -404,12 +498,13 @@ def transfer_register_incoming(
         letter_number=letter_number.strip()[:64],
         issued_by=from_outside[:255],
         dues_paid_through=dues_paid_through,
-        present_due=rules.transfer_present_due(sent_on),
+        present_due=presented.due,
         received_on=received_on,
         dossier_checked=True,
+        late_reason=late_reason[:255],
         created_by=history_user(actor),
     )
-    transfer._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(transfer, actor)
     transfer.save()
     return transfer
 
@@ -420,6 +515,7 @@ __all__ = [
     "transfer_open",
     "transfer_receive",
     "transfer_register_incoming",
+    "transfer_reissue",
     "transfer_return",
     "transfer_send",
 ]

@@ -1,7 +1,9 @@
 """The transfer and removal workflows as tables (compliance.workflow).
 
 Transfer (R2, regulations.md §2): opened → sent → received (→ returned for a
-temporary transfer), or cancelled before the letter. Two open cases: the
+temporary transfer), or cancelled before the letter. A sent letter that was
+lost or damaged is re-issued by its issuer (sent → sent, new number, the
+deadline restarts). Two open cases: the
 sending side (slot "") and the receiving side (slot "receiving").
 
 Removal (R4, §4): the cell's resolution (removal_propose opens it: proposed,
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from dangvien.compliance.models import CaseKind
 from dangvien.compliance.workflow import Body, Step, Workflow
 from dangvien.documents.models import DocumentKind
-from dangvien.organizations.models import Organization
+from dangvien.organizations.models import Level, Organization
 from dangvien.organizations.selectors import organization_ancestors
 
 from . import rules
@@ -39,11 +41,26 @@ def transfer_issuer(transfer: Transfer) -> tuple[Organization, str]:
     e.g. "T/M ĐẢNG ỦY"). The transfer must have a sending cell here."""
     assert transfer.from_organization is not None
     to_chain = _chain(transfer.to_organization) if transfer.to_organization else None
-    return rules.letter_issuer(_chain(transfer.from_organization), to_chain)  # type: ignore[return-value]
+    return rules.letter_issuer(_chain(transfer.from_organization), to_chain)
 
 
 def _issuer(transfer: Transfer) -> Organization | None:
     return transfer_issuer(transfer)[0] if transfer.from_organization else None
+
+
+def issuer_body(transfer: Transfer) -> Body:
+    """The body that issues (and re-issues) the letter, by case (R2.2): the
+    grassroots committee within its organisation, the province's organisation
+    board for a grassroots organisation directly under the province, else the
+    committee directly above the grassroots organisation."""
+    issuer = _issuer(transfer)
+    if issuer is None:
+        return Body.SUPERIOR
+    if issuer.level == Level.PROVINCIAL:
+        return Body.ORGANISATION_BOARD
+    if issuer.level in rules.GRASSROOTS_LEVELS:
+        return Body.GRASSROOTS
+    return Body.SUPERIOR
 
 
 @dataclass(frozen=True)
@@ -76,10 +93,8 @@ TRANSFER = Workflow(
             # The letter issuer (R2.2) is a committee above the sending cell: the
             # grassroots committee within one grassroots organisation, else the
             # committee above it (for one directly under the province, the
-            # province's organisation board, which `acting` names). A Step has one
-            # body for every object; the issuer's own (grassroots, superior, board)
-            # would need a per-object body in compliance.workflow.
-            body=Body.SUPERIOR,
+            # province's organisation board): the body varies by case.
+            body=issuer_body,
             acting=_issuer,
             due=lambda t: rules.transfer_start_due(t.trigger_date),
             paper=DocumentKind.TRANSFER_LETTER,
@@ -91,7 +106,8 @@ TRANSFER = Workflow(
             target=TransferStatus.RECEIVED,
             body=Body.CELL,
             acting=lambda t: t.to_organization,
-            due=lambda t: rules.transfer_present_due(t.sent_on),
+            # From the letter in force: a re-issued letter restarts the deadline.
+            due=lambda t: t.present_due or rules.transfer_present_due(t.sent_on),
             slot=RECEIVING,
             when=lambda t: t.to_organization_id is not None,
             where=lambda t: t.to_organization,
@@ -107,6 +123,26 @@ TRANSFER = Workflow(
             when=lambda t: t.kind == TransferKind.TEMPORARY,
         ),
         Step(
+            # A letter lost or damaged before it was presented: the issuing body
+            # voids it (kept in the register, marked void) and issues a new
+            # numbered letter; the member has the full presentation period again
+            # from the new letter's date (R2.3). Both letters stay in the record.
+            code="reissue",
+            label="Cấp lại giấy giới thiệu (giấy bị mất, hư hỏng)",
+            sources=(TransferStatus.SENT,),
+            target=TransferStatus.SENT,
+            body=issuer_body,
+            acting=_issuer,
+            paper=DocumentKind.TRANSFER_LETTER,
+            awaited=False,
+            when=lambda t: t.from_organization_id is not None,
+        ),
+        Step(
+            # The cell's act before any letter exists. Once the letter is out the
+            # member has left the roll (a permanent transfer) and the paper is in
+            # the world: the office does not cancel, it re-issues a lost letter
+            # ("reissue"), or the issuing body recalls an abandoned one (thu hồi:
+            # not built yet; it would void the letter and take the member back).
             code="cancel",
             label="Hủy hồ sơ chuyển sinh hoạt (chưa cấp giấy)",
             sources=(TransferStatus.OPENED,),

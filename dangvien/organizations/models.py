@@ -171,3 +171,70 @@ class OrganizationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class CommitteePostKind(models.TextChoices):
+    """The posts of an organisation's committee (domain.md: secretary, deputy
+    secretary, committee member; standing committee; the organisation board)."""
+
+    SECRETARY = "secretary", "Bí thư"
+    DEPUTY_SECRETARY = "deputy_secretary", "Phó Bí thư"
+    STANDING_MEMBER = "standing_member", "Ủy viên Ban Thường vụ"
+    COMMITTEE_MEMBER = "committee_member", "Cấp ủy viên"
+    BOARD_HEAD = "board_head", "Trưởng Ban Tổ chức"
+    BOARD_DEPUTY = "board_deputy", "Phó Trưởng Ban Tổ chức"
+
+
+class CommitteePost(models.Model):
+    """Who holds a post of an organisation, from `starts_on` to `ends_on`
+    (both days included; open while `ends_on` is empty). A row recorded by
+    mistake is voided with a reason, never deleted; edits keep their history."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="committee_posts",
+        verbose_name="tổ chức",
+    )
+    kind = models.CharField("chức vụ", max_length=24, choices=CommitteePostKind.choices)
+    member = models.ForeignKey(
+        "members.Member",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_posts",
+        verbose_name="đảng viên",
+    )
+    # The name as printed under the signature: the member's name when recorded,
+    # or the name of someone whose record is kept elsewhere.
+    name = models.CharField("họ và tên", max_length=120)
+    rank = models.PositiveSmallIntegerField("thứ tự", default=1)
+    starts_on = models.DateField("từ ngày")
+    ends_on = models.DateField("đến ngày", null=True, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=64, blank=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+    voided = models.BooleanField("đã hủy", default=False)
+    void_reason = models.CharField("lý do hủy", max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chức vụ trong cấp ủy"
+        verbose_name_plural = "chức vụ trong cấp ủy"
+        ordering = ["organization", "kind", "rank", "-starts_on", "id"]
+        indexes = [models.Index(fields=["organization", "kind", "starts_on"], name="post_org_kind")]
+
+    def __str__(self) -> str:
+        until = f" đến {self.ends_on:%d/%m/%Y}" if self.ends_on else ""
+        return f"{self.get_kind_display()}: {self.name} (từ {self.starts_on:%d/%m/%Y}{until})"
+
+    def holds_on(self, day) -> bool:
+        return (
+            not self.voided
+            and self.starts_on <= day
+            and (self.ends_on is None or day <= self.ends_on)
+        )

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 
-from dangvien.core.actors import history_user
+from dangvien.core.actors import with_history_user
 from dangvien.core.errors import DomainError
 
 from . import rules
@@ -57,7 +57,7 @@ def organization_create(
         valid_from=valid_from,
         **fields,
     )
-    org._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(org, actor)
     org.save()
     OrganizationEvent.objects.create(
         organization=org,
@@ -83,7 +83,7 @@ def organization_rename(
     org = Organization.objects.select_for_update().get(pk=organization.pk)
     before = {"name": org.name, "document_name": org.document_name}
     org.name, org.document_name = name, document_name
-    org._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(org, actor)
     org.save()
     OrganizationEvent.objects.create(
         organization=org,
@@ -132,7 +132,7 @@ def organization_move(
     _rewrite_paths(org.path, new_path, new_parent.depth + 1 - org.depth)
     org.refresh_from_db()
     org.parent = new_parent
-    org._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(org, actor)
     org.save(update_fields=["parent"])
     OrganizationEvent.objects.create(
         organization=org,
@@ -217,7 +217,7 @@ def organization_dissolve(
     if Member.objects.filter(organization=org, status__in=ACTIVE_STATUSES).exists():
         raise DomainError("Còn đảng viên đang sinh hoạt; hãy chuyển sinh hoạt trước khi giải thể.")
     org.valid_to = date
-    org._history_user = history_user(actor)  # type: ignore[attr-defined]
+    with_history_user(org, actor)
     org.save(update_fields=["valid_to"])
     OrganizationEvent.objects.create(
         organization=org,

@@ -253,6 +253,12 @@ NATIONAL_MEMBERS = 5_600_000  # R12.4, about 5.6 million members in 2026
 EVENTS_PER_MEMBER = 5  # at most: admitted, recognised, out, in, and one more
 CCCD_CODES = sorted(member_rules.CCCD_PROVINCE_CODES)
 RESTRUCTURING = dt.date(2025, 7, 1)  # two-level local government, QĐ 294-QĐ/TW
+# The synthetic organisations stand for themselves and their predecessors before
+# the 2025 rearrangement (provinces merged, communes merged, districts removed):
+# each is dated from before the oldest member history it holds (at most 55 years
+# of membership before TODAY), so that no member is ever recorded in an
+# organisation that did not exist yet on that day.
+FOUNDED = dt.date(1970, 1, 1)
 TODAY = dt.date(2026, 11, 1)  # fixed "now" for determinism; events never pass the real today
 
 
@@ -272,7 +278,7 @@ class Org:
     meeting_rule: str = ""
     meeting_day: int | None = None
     meeting_weekday: int | None = None
-    valid_from: dt.date = dt.date(2025, 7, 1)
+    valid_from: dt.date = FOUNDED
     children: int = 0
 
     def row(self) -> tuple:
@@ -446,6 +452,7 @@ class Plan:
     province_codes: list[int] = field(default_factory=list)
     min_communes: int = 1
     members_per_cell: int = 21  # 5.6 million members in about 270,000 cells
+    meetings: bool = True  # a year of cell meetings (seeding.meetings) after the members
 
 
 @dataclass
@@ -607,7 +614,7 @@ class Generator:
                     province_id=prov.province_id,
                     commune_id=committee.commune_id,
                     meeting_rule=MeetingRule.DAY_OF_MONTH,
-                    meeting_day=rng.choice([3, 5, 7, 10]),
+                    meeting_day=rng.choice([7, 7, 7, 10]),  # most cells: the 7th (seed 002)
                 )
             orgs.append(cell)
             cells.append(cell)
@@ -658,6 +665,10 @@ class Generator:
             count = min(per_agency, n_cells - made)
             for c in range(count):
                 label = AGENCY_CELLS[c % len(AGENCY_CELLS)]
+                # Agency cells meet on the Thursday of the first week; the day once
+                # drawn here is still drawn, so the random stream (and the data
+                # generated after it) stays as it was.
+                self.rng.choice([5, 7, 15])
                 cell = self._org(
                     parent,
                     code=f"{committee.code}-{c + 1:02d}",
@@ -667,8 +678,8 @@ class Generator:
                     unit_type=UnitType.AGENCY,
                     province_id=pcode,
                     commune_id=None,
-                    meeting_rule=MeetingRule.DAY_OF_MONTH,
-                    meeting_day=self.rng.choice([5, 7, 15]),
+                    meeting_rule=MeetingRule.WEEKDAY_OF_FIRST_WEEK,
+                    meeting_weekday=3,
                 )
                 orgs.append(cell)
                 cells.append(cell)
@@ -769,7 +780,12 @@ class Generator:
         theory = pick([2, 2, 3, 4]) if agency else pick([1, 1, 1, 2, None])
         state_mgmt = pick([2, 2, 3]) if agency else None
         age = TODAY.year - birth.year
-        if age >= 60 and rng.random() < 0.85:
+        gender = "M" if male else "F"
+        if (
+            age >= 55
+            and member_rules.past_retirement_age(birth, gender, TODAY)  # Labour Code, dated
+            and rng.random() < 0.85
+        ):
             occupation = 13  # retired
         elif agency:
             occupation = pick([1, 2, 2, 7, 8])
@@ -833,7 +849,8 @@ class Generator:
         first_cell = (
             cells[(cell_index + between(1, len(cells) - 1)) % len(cells)] if moved_on else cell
         )
-        add(EventKind.ADMITTED, joining, first_cell, f"{between(1, 999)}-QĐ/ĐU", decision)
+        admission_number = f"{between(1, 999)}-QĐ/ĐU"  # one decision: the record and its event
+        add(EventKind.ADMITTED, joining, first_cell, admission_number, decision)
         if official:
             add(
                 EventKind.RECOGNISED,
@@ -876,7 +893,7 @@ class Generator:
             middle,
             given,
             "",
-            "M" if male else "F",
+            gender,
             birth,
             pcode,
             "",
@@ -898,7 +915,7 @@ class Generator:
             f"{pcode:02d}{mid:08d}",
             f"{pcode:02d}.{mid:07d}",
             decision,
-            f"{between(1, 999)}-QĐ/ĐU",
+            admission_number,
             joining,
             official,
             first_cell.name,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from dangvien.accounts.models import Role, RoleGrant
 from dangvien.core.actors import SYSTEM
@@ -21,6 +22,8 @@ from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, Member, Member
 from dangvien.organizations.models import Level, Organization, OrganizationEvent
 
 from . import generate
+from . import meetings as meeting_seed
+from .baseline import history_baseline
 from .writer import bulk_load_mode, reset_sequences, write_rows
 
 DEMO_PROVINCE = 42  # Hà Tĩnh
@@ -34,7 +37,8 @@ class SeedResult:
     cells: int
     members: int
     events: int
-    seconds: float
+    seconds: float  # the members: organisations, members, events, their history
+    meetings: meeting_seed.MeetingSeedResult | None = None  # timed on its own
 
     @property
     def members_per_second(self) -> float:
@@ -48,8 +52,14 @@ def _max_id(model) -> int:
 CHUNK = 50_000
 
 
-def _write_organizations(gen: generate.Generator, built: generate.Built) -> None:
+def _write_organizations(gen: generate.Generator, built: generate.Built, loaded_at) -> None:
     write_rows(Organization._meta.db_table, generate.ORG_COLUMNS, (o.row() for o in built.orgs))
+    if built.orgs:  # the history baseline: the first edit keeps its before-value
+        history_baseline(
+            Organization.objects.filter(pk__range=(built.orgs[0].id, built.orgs[-1].id)),
+            when=loaded_at,
+            only_missing=False,
+        )
     first = _max_id(OrganizationEvent) + 1
     write_rows(
         OrganizationEvent._meta.db_table,
@@ -61,8 +71,11 @@ def _write_organizations(gen: generate.Generator, built: generate.Built) -> None
 PARALLEL_FROM = 100_000  # members; below this one process in one transaction
 
 
-def _write_members(gen: generate.Generator, cells, slots, progress=None) -> tuple[int, int]:
-    """Generate and write the members of `slots` (and their events) in chunks."""
+def _write_members(
+    gen: generate.Generator, cells, slots, loaded_at, progress=None
+) -> tuple[int, int]:
+    """Generate and write the members of `slots` (their events, and the baseline
+    history row of each record) in chunks."""
     members = events = 0
     rows = gen.members(cells, slots)
     while True:
@@ -73,6 +86,11 @@ def _write_members(gen: generate.Generator, cells, slots, progress=None) -> tupl
         if not batch:
             return members, events
         members += write_rows(Member._meta.db_table, generate.MEMBER_COLUMNS, batch)
+        history_baseline(
+            Member.objects.filter(pk__range=(batch[0][0], batch[-1][0])),
+            when=loaded_at,
+            only_missing=False,
+        )
         events += write_rows(MembershipEvent._meta.db_table, generate.EVENT_COLUMNS, batch_events)
         if progress:
             progress(members)
@@ -83,9 +101,9 @@ _JOB: tuple | None = None
 
 
 def _load_part(part: list[tuple[int, int, int]]) -> tuple[int, int]:
-    gen, cells = _JOB  # type: ignore[misc]
+    gen, cells, loaded_at = _JOB  # type: ignore[misc]
     with transaction.atomic():
-        result = _write_members(gen, cells, part)
+        result = _write_members(gen, cells, part, loaded_at)
     connections.close_all()
     return result
 
@@ -114,6 +132,7 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
             "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống."
         )
     started = time.perf_counter()
+    loaded_at = timezone.now()
     catalog = {(c.kind, c.code): c.pk for c in CatalogItem.objects.all()}
     gen = generate.Generator(
         plan,
@@ -129,21 +148,23 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
         Member._meta.db_table,
         MembershipEvent._meta.db_table,
         OrganizationEvent._meta.db_table,
+        Member.history.model._meta.db_table,
+        Organization.history.model._meta.db_table,
     )
     big = connection.vendor == "postgresql" and plan.members >= PARALLEL_FROM
     if not big:
         with transaction.atomic():
-            _write_organizations(gen, built)
-            members, events = _write_members(gen, built.cells, slots, progress)
-            reset_sequences(*tables)
+            _write_organizations(gen, built, loaded_at)
+            members, events = _write_members(gen, built.cells, slots, loaded_at, progress)
+            reset_sequences(*tables[:4])
     else:
         # One loader more than cores: each waits on PostgreSQL part of the time.
         workers = workers or (os.cpu_count() or 1) + 1
         with transaction.atomic():
-            _write_organizations(gen, built)
+            _write_organizations(gen, built, loaded_at)
         try:
-            with bulk_load_mode(*tables[1:3]):
-                _JOB = (gen, built.cells)
+            with bulk_load_mode(*tables[1:3], tables[4]):
+                _JOB = (gen, built.cells, loaded_at)
                 connections.close_all()  # the children open their own connections
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
                     results = pool.map(_load_part, _split(slots, workers))
@@ -156,15 +177,19 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
             ) from exc
         finally:
             _JOB = None
-        reset_sequences(*tables)
+        reset_sequences(*tables[:4])
         if progress:
             progress(members)
     if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
-    return SeedResult(
+    result = SeedResult(
         len(built.orgs), len(built.cells), members, events, time.perf_counter() - started
     )
+    if plan.meetings:
+        with transaction.atomic():
+            result.meetings = meeting_seed.seed_meetings(seed=plan.seed, big=big)
+    return result
 
 
 def demo_plan(seed_value: int = 2026) -> generate.Plan:
@@ -175,6 +200,9 @@ def demo_plan(seed_value: int = 2026) -> generate.Plan:
         province_codes=[DEMO_PROVINCE],
         min_communes=3,
         members_per_cell=40,
+        # The year of meetings is written after the demo's workflows
+        # (demo_meetings), so that attendance follows the events they add.
+        meetings=False,
     )
 
 
@@ -217,10 +245,34 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             and not RoleGrant.objects.filter(user=user, role=role, organization=org).exists()
         ):
             RoleGrant.objects.create(user=user, role=role, organization=org, valid_from=today)
-        if role == Role.MEMBER:
-            Member.objects.filter(pk=member.pk).update(user=user)
+        if role == Role.MEMBER and member.user_id != user.pk:
+            member.user = user
+            member._change_reason = "Dữ liệu mẫu: tài khoản"  # type: ignore[attr-defined]
+            member.save(update_fields=["user"])  # kept in the record's history
         out.append((username, DEMO_PASSWORD, label))
     return out
+
+
+def _retiree(grassroots: Organization, on: dt.date, exclude: list[int]) -> Member | None:
+    """An official member under `grassroots` who is past the retirement age on
+    `on` (members.rules, the Labour Code in force), not yet marked retired."""
+    from dangvien.members.models import Status
+    from dangvien.members.rules import past_retirement_age
+
+    candidates = (
+        Member.objects.filter(
+            org_path__startswith=grassroots.path,
+            status=Status.OFFICIAL,
+            birth_date__lte=on.replace(year=on.year - 55, day=1),
+        )
+        .exclude(pk__in=exclude)
+        .exclude(occupation__name="Nghỉ hưu")
+        .order_by("-birth_date", "id")  # the youngest past the age: retired lately
+    )
+    for member in candidates.iterator():
+        if past_retirement_age(member.birth_date, member.gender, on):
+            return member
+    return None
 
 
 @transaction.atomic
@@ -234,7 +286,9 @@ def demo_workflows(today: dt.date | None = None) -> int:
     from dangvien.compliance.models import Case
     from dangvien.liaison import services as liaison
     from dangvien.members.models import CatalogKind, Status, WorkHistory
+    from dangvien.members.rules import add_months
     from dangvien.movements import services as movements
+    from dangvien.movements.selectors import cell_vote_base
 
     today = today or dt.date.today()
     grassroots = (
@@ -296,24 +350,34 @@ def demo_workflows(today: dt.date | None = None) -> int:
         dues_paid_through=(today - dt.timedelta(days=100)).strftime("%m/%Y"),
     )
     retired = CatalogItem.objects.filter(kind=CatalogKind.OCCUPATION, name="Nghỉ hưu").first()
-    if retired is not None:
-        Member.objects.filter(pk=officials[2].pk).update(occupation=retired)
+    retired_on = today - dt.timedelta(days=150)
+    pensioner = _retiree(grassroots, retired_on, exclude=[m.pk for m in officials])
+    if retired is not None and pensioner is not None:
+        # Retired on a day past the Labour Code's retirement age (members.rules).
+        pensioner.occupation = retired
+        pensioner._change_reason = "Dữ liệu mẫu: nghỉ hưu"  # type: ignore[attr-defined]
+        pensioner.save(update_fields=["occupation"])  # kept in the record's history
         WorkHistory.objects.create(
-            member=officials[2],
-            start=dt.date(1995, 9, 1),
-            end=today - dt.timedelta(days=150),
+            member=pensioner,
+            start=add_months(pensioner.birth_date, 22 * 12),  # from the age of 22
+            end=retired_on,
             position="Chuyên viên",
             workplace=grassroots.name,
         )
     year = today.year if today.month > 3 else today.year - 1
+    meeting_on = today - dt.timedelta(days=10)
+    # Every member who may vote is in favour: present, counted in the base (the
+    # rule's R1.8a), and not the member concerned, who does not vote on their
+    # own removal.
+    vote = cell_vote_base(cell, meeting_on, subject=officials[3])
     movements.removal_propose(
         actor=SYSTEM,
         member=officials[3],
         kind="name_deletion",
         cause="unpaid_dues",
         evidence_months=[dt.date(year, m, 1) for m in (1, 2, 3)],
-        meeting_on=today - dt.timedelta(days=10),
-        votes_for=Member.objects.filter(organization=cell, status=Status.OFFICIAL).count(),
+        meeting_on=meeting_on,
+        votes_for=len(vote.voters),
     )
     liaison.working_away_report(
         actor=SYSTEM,
@@ -323,3 +387,74 @@ def demo_workflows(today: dt.date | None = None) -> int:
         report_text="Đi làm công nhân tại khu công nghiệp, chưa rõ địa chỉ cụ thể.",
     )
     return Case.objects.filter(closed_on__isnull=True).count()
+
+
+def demo_absentee() -> Member | None:
+    """The demo cell's member who missed three regular meetings without reason:
+    an official member, not exempted, none of those the demo workflows use."""
+    from dangvien.members.models import Status
+
+    cell = _demo_cell()
+    return (
+        Member.objects.filter(organization=cell, status=Status.OFFICIAL, is_exempt=False)
+        .order_by("id")[8:9]
+        .first()
+    )
+
+
+def _demo_cell() -> Organization:
+    grassroots = (
+        Organization.objects.filter(level=Level.GRASSROOTS_COMMITTEE).order_by("path")[:1].get()
+    )
+    return (
+        Organization.objects.filter(path__startswith=grassroots.path, level=Level.CELL)
+        .order_by("path")[:1]
+        .get()
+    )
+
+
+@transaction.atomic
+def demo_meetings(today: dt.date | None = None) -> meeting_seed.MeetingSeedResult:
+    """The demo's year of meetings (after the demo workflows, so that the rolls
+    follow the events they wrote): every cell's schedule, meetings, attendance,
+    tasks and guests in bulk, one member of the demo cell on the name-deletion
+    list from three regular meetings missed without reason, and two feedback
+    items of the demo cell sent through the real services, one answered by the
+    committee and one waiting."""
+    from dangvien.meetings import services as meetings
+    from dangvien.meetings.models import Meeting, MeetingKind, MeetingStatus
+
+    today = today or dt.date.today()
+    absentee = demo_absentee()
+    result = meeting_seed.seed_meetings(
+        today=today, seed=2026, absentee_id=absentee.pk if absentee else None
+    )
+    held = list(
+        Meeting.objects.filter(
+            cell=_demo_cell(), kind=MeetingKind.REGULAR, status=MeetingStatus.HELD
+        ).order_by("-month")[:4]
+    )
+    if len(held) >= 4:
+        waiting, answered = held[0], held[3]
+        meetings.feedback_send(
+            actor=SYSTEM,
+            meeting=waiting,
+            content="Đề nghị Đảng ủy cấp trên sớm có văn bản hướng dẫn thực hiện quy trình "
+            "đánh giá, xếp loại chất lượng đảng viên cuối năm theo quy định mới.",
+            sent_on=min(today, waiting.held_on + dt.timedelta(days=2)),
+        )
+        item = meetings.feedback_send(
+            actor=SYSTEM,
+            meeting=answered,
+            content="Đề nghị cấp trên hướng dẫn việc miễn sinh hoạt cho đảng viên tuổi cao, "
+            "sức yếu theo Hướng dẫn 42-HD/BTCTW.",
+            sent_on=answered.held_on + dt.timedelta(days=1),
+        )
+        meetings.feedback_answer(
+            actor=SYSTEM,
+            feedback=item,
+            answer="Ban Thường vụ Đảng ủy đã gửi văn bản hướng dẫn; chi bộ xem xét từng "
+            "trường hợp, lập danh sách đề nghị Đảng ủy quyết định.",
+            answered_on=min(today, item.sent_on + dt.timedelta(days=12)),
+        )
+    return result

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest
 
 from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.errors import DomainError, NotFound, RecordValidationError
+from dangvien.core.forms import DATE_INPUT_FORMATS
 
 
 def request_scope(request: HttpRequest) -> Scope:
@@ -29,12 +30,13 @@ def apply_errors(form, exc: DomainError) -> None:
 
 
 def parse_date(value: str | None) -> dt.date | None:
-    """dd/mm/yyyy (or ISO) from a query string; None when empty or unreadable."""
+    """dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy (or ISO) from a query string; None when
+    empty or unreadable."""
     if not value:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+    for fmt in DATE_INPUT_FORMATS:
         try:
-            return dt.datetime.strptime(value, fmt).date()
+            return dt.datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
     return None

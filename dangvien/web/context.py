@@ -17,4 +17,6 @@ def navigation(request) -> dict:
         # The access log is for the organisation board, the inspection committee
         # and the administrator (the page itself checks again).
         "show_access_log": scope.everything or bool(scope.sensitive_paths),
+        # A member's own pages (their meetings) need their record.
+        "has_member_record": scope.member_id is not None,
     }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("dangvien.web.admissions.urls")),
     path("", include("dangvien.web.movements.urls")),
     path("", include("dangvien.web.liaison.urls")),
+    path("", include("dangvien.web.meetings.urls")),
     path("", include("dangvien.web.documents.urls")),
     path("", include("dangvien.web.profile.urls")),
 ]

@@ -9,11 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from dangvien.organizations import selectors as org_selectors
-from dangvien.web.common import apply_errors, request_scope
-
-# Old names, kept while some areas still import them from here (use web.common).
-_scope = request_scope
-_apply_errors = apply_errors
+from dangvien.web.common import request_scope
 
 
 @login_required

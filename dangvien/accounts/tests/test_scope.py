@@ -367,3 +367,26 @@ def test_no_selector_returns_anything_outside_the_granted_subtrees(
             assert inside(org.path)
     finally:
         transaction.savepoint_rollback(sid)
+
+
+# --- the sensitive sections of a record not yet saved (issue 9 item 18) ---------------
+
+
+def test_a_caller_without_a_member_does_not_see_the_sensitive_fields_of_an_unsaved_record():
+    """None == None is no "own record": a secretary (no member of their own) creating
+    a record (no pk yet) must not be treated as its owner."""
+    from types import SimpleNamespace
+
+    from dangvien.accounts.scope import Scope
+
+    secretary = Scope(everything=False, paths=("0001",), member_id=None, write_paths=("0001",))
+    unsaved = SimpleNamespace(pk=None, org_path="00010002")
+    assert not secretary.sees_sensitive(unsaved)
+    assert not secretary.sees_sensitive(SimpleNamespace(pk=7, org_path="00010002"))
+    # The member's own record and the board's subtree still do.
+    own = Scope(everything=False, paths=(), member_id=7)
+    assert own.sees_sensitive(SimpleNamespace(pk=7, org_path="00010002"))
+    assert not own.sees_sensitive(unsaved)
+    board = Scope(everything=False, paths=("0001",), member_id=None, sensitive_paths=("0001",))
+    assert board.sees_sensitive(unsaved)
+    assert not board.sees_sensitive(SimpleNamespace(pk=None, org_path="0002"))

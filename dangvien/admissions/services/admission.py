@@ -181,9 +181,12 @@ def admission_cell_vote(
     resolution_number: str = "",
     age_exception: str = "",
     signer_name: str = "",
+    present=None,
 ):
-    """Step `cell_vote` (R1.8): CELL_VOTE_SHARE of ALL the cell's official members on
-    the meeting date; the age is checked on that day (R1.1-R1.2); the MAX_FAILED_VOTES-th
+    """Step `cell_vote` (R1.8): CELL_VOTE_SHARE of the cell's official members on the
+    meeting date, less those R1.8a leaves out (`rules.vote_base`: exempted and
+    absent, temporarily attached elsewhere); `present` lists the official members
+    present (None: all), kept on the vote; the age is checked on that day (R1.1-R1.2); the MAX_FAILED_VOTES-th
     failed vote sends the file up. A blank `resolution_number` issues the resolution
     paper. Returns the CellVote. Raises `stale` when the file is over
     DOSSIER_STALE_MONTHS months idle, other coded errors by field."""
@@ -217,6 +220,7 @@ def admission_cell_vote(
         meeting_date=meeting_date,
         votes_for=votes_for,
         actor=actor,
+        present=present,
     )
     file.age_exception = exception
     if vote.passed:
@@ -426,6 +430,8 @@ def admission_ceremony(
     candidate = file.candidate
     if file.kind == FileKind.READMISSION:
         member = candidate.former_member
+        # A readmission file is opened for a former member (opening.py), kept on it.
+        assert member is not None
         member_services.member_add_event(
             actor=actor,
             member=member,

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dangvien.core.actors import Actor, history_user
+from dangvien.core.actors import Actor, history_user, with_history_user
 from dangvien.documents.models import DocumentKind
 from dangvien.documents.services import document_issue
-from dangvien.members import selectors as member_selectors
+from dangvien.members import rules as member_rules
+from dangvien.members.errors import MemberError
+from dangvien.movements import selectors as movement_selectors
 from dangvien.organizations.models import Organization
 
 from .. import rules
@@ -76,7 +78,11 @@ def _issue_cell_resolution(*, actor, file, cell, vote, summary, preamble, resolu
             "bases": BASES,
             "preamble": preamble,
             "resolutions": [resolution],
-            "vote": {"total": vote.official_members, "agree": vote.votes_for},
+            "vote": {  # total: R1.8a base
+                "total": vote.base,
+                "agree": vote.votes_for,
+                "present_official": vote.present_count,
+            },
             "recipients": [f"{grassroots_of(cell).name} (để báo cáo);", "Lưu chi bộ."],
             "signer_capacity": "T/M CHI BỘ",
             "signer_title": "BÍ THƯ",
@@ -115,13 +121,27 @@ def _issue_decision(*, actor, file, cell, date, summary, articles, signer_name):
 
 
 def _record_vote(
-    *, file, cell: Organization, meeting_date: dt.date, votes_for, proposal="", actor: Actor
+    *,
+    file,
+    cell: Organization,
+    meeting_date: dt.date,
+    votes_for,
+    proposal="",
+    actor: Actor,
+    present=None,
+    subject=None,
 ) -> CellVote:
-    """Record one vote of the cell: passes with CELL_VOTE_SHARE of ALL its official
-    members on the meeting date (R1.8)."""
+    """Record one vote of the cell: passes with CELL_VOTE_SHARE of the base on the
+    meeting date (R1.8), the base counted by `rules.vote_base` (R1.8a: official
+    members less those exempted and absent, or temporarily attached elsewhere).
+    `present`: the official members present (ids or members; None: all of
+    them). The presence list is kept on the vote (`roll`)."""
     if votes_for is None or votes_for < 0:
         raise AdmissionError.VOTES_NEGATIVE.error(field="votes_for")
-    officials = member_selectors.official_member_count_on(cell, meeting_date)
+    vote_base = movement_selectors.cell_vote_base(
+        cell, meeting_date, present=present, subject=subject
+    )
+    officials = len(vote_base.officials)
     if officials == 0:
         raise AdmissionError.NO_OFFICIALS.error(
             field="meeting_date", day=f"{meeting_date:%d/%m/%Y}"
@@ -133,26 +153,37 @@ def _record_vote(
             day=f"{meeting_date:%d/%m/%Y}",
             officials=officials,
         )
+    if problem := member_rules.vote_problem(vote_base, votes_for, present):
+        error, params = problem
+        field = "votes_for" if error is MemberError.VOTES_OVER_VOTERS else "present"
+        raise error.error(field=field, **params)
+    base = vote_base.base
     is_admission = isinstance(file, AdmissionFile)
     rounds = file.votes.count()
-    vote = CellVote.objects.create(
+    vote = CellVote(
         admission=file if is_admission else None,
         recognition=None if is_admission else file,
         round=rounds + 1,
         meeting_date=meeting_date,
         proposal=proposal,
         official_members=officials,
+        vote_base=base,
+        present_count=len(vote_base.present),
+        roll=vote_base.roll(),
         votes_for=votes_for,
-        passed=rules.vote_passes(votes_for, officials, meeting_date),
+        passed=rules.vote_passes(votes_for, base, meeting_date),
     )
+    with_history_user(vote, actor)
+    vote.save()
     result = "đạt" if vote.passed else "không đạt"
     _log(
         file,
         "cell_vote",
         meeting_date,
         actor,
-        f"Chi bộ biểu quyết lần {vote.round}: {votes_for}/{officials} đảng viên chính thức "
-        f"tán thành ({result}; cần {rules.votes_needed(officials, meeting_date)})",
+        f"Chi bộ biểu quyết lần {vote.round}: {votes_for}/{base} đảng viên chính thức "
+        f"được tính tán thành ({len(vote_base.present)}/{officials} có mặt; {result}; "
+        f"cần {rules.votes_needed(base, meeting_date)})",
     )
     return vote
 

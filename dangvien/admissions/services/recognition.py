@@ -100,6 +100,7 @@ def recognition_open(*, actor: Actor, member: Member, on: dt.date) -> Recognitio
     start = probation_start_of(member)
     if error := _recognition_open_error(member, start, on):
         raise error
+    assert start is not None  # refused just above without one
     if RecognitionFile.objects.filter(member=member, probation_start=start).exists():
         raise AdmissionError.RECOGNITION_EXISTS.error(field="member")
     return _recognition_create(actor=actor, member=member, start=start, on=on)
@@ -207,10 +208,12 @@ def recognition_cell_vote(
     proposal: str = Proposal.RECOGNISE,
     resolution_number: str = "",
     signer_name: str = "",
+    present=None,
 ) -> CellVote:
     """Step `cell_vote`: the cell considers recognition once probation has ended
-    (R1.13): CELL_VOTE_SHARE of all its official members agree to recognise, or to
-    propose name deletion (R1.8). Late after RECOGNITION_CONSIDER_WORKING_DAYS working
+    (R1.13): CELL_VOTE_SHARE of its official members, counted as R1.8a says
+    (`rules.vote_base`; `present`: the official members present, None: all),
+    agree to recognise, or to propose name deletion (R1.8). Late after RECOGNITION_CONSIDER_WORKING_DAYS working
     days: flagged, not refused. Returns the CellVote."""
     file = _take(file, "cell_vote", actor)
     meeting_date = _not_future(meeting_date, "meeting_date")
@@ -234,6 +237,8 @@ def recognition_cell_vote(
         votes_for=votes_for,
         proposal=proposal,
         actor=actor,
+        present=present,
+        subject=member,
     )
     if meeting_date > rules.recognition_consider_deadline(file.probation_end):
         file.considered_late = True

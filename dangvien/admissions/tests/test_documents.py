@@ -36,7 +36,17 @@ def test_resolution_and_decisions_are_issued_when_the_number_is_left_blank():
     assert file.cell_resolution_number == papers[0].symbol
     assert file.decision_number == papers[1].symbol
     assert papers[0].organization == cell and papers[1].concerns_path == cell.path
-    assert papers[0].context["vote"] == {"total": 3, "agree": 2}
+    # The vote, with the cell's members and official members on the day (issue 9.3).
+    assert papers[0].context["vote"] == {
+        "total": 3,
+        "agree": 2,
+        "present_official": 3,
+        "members": 3,
+        "official": 3,
+    }
+    assert papers[0].context["signer_name"] == "Lê Văn Bắc"
+    # The decision cites the cell's resolution it follows (number and date).
+    assert papers[1].context["follows"]["symbol"] == papers[0].symbol
     for paper in papers:
         assert document_render(paper)[:2] == b"PK"  # a .docx (zip) file
 

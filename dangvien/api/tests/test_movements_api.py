@@ -72,7 +72,7 @@ def _propose(member):
         member=member,
         kind=RemovalKind.VOLUNTARY_EXIT,
         meeting_on=D(2026, 11, 7),
-        votes_for=1,
+        votes_for=2,  # more than half (Điều lệ Điều 9 khoản 5); the member does not vote
     )
 
 

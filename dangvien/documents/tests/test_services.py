@@ -101,6 +101,11 @@ def test_issue_keeps_header_context_subject_and_actor(tree, django_user_model):
         "birth_date": dt.date(1998, 3, 15),
         "articles": ["Một", "Hai"],
         "n": 3,
+        # The signature block, from the posts held that day (nobody here: a blank).
+        "signer_capacity": "T/M ĐẢNG ỦY",
+        "signer_title": "BÍ THƯ",
+        "signer_name": "",
+        "signer_missing": True,
     }
 
 

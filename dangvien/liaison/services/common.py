@@ -7,7 +7,7 @@ import datetime as dt
 
 from dangvien.accounts.scope import scope_for
 from dangvien.compliance.workflow import Body, require_act_at
-from dangvien.core.actors import Actor, SystemActor, history_user
+from dangvien.core.actors import Actor, SystemActor, with_history_user
 from dangvien.members.models import Member
 from dangvien.organizations.models import Organization
 
@@ -47,7 +47,7 @@ def clean_text(value: str, field: str, limit: int = 255) -> str:
 
 def save(obj, actor: Actor) -> None:
     """Save with the history user (None for the system)."""
-    obj._history_user = history_user(actor)
+    with_history_user(obj, actor)
     obj.save()
 
 

@@ -58,6 +58,17 @@ AWAY_GROUNDS = (
 )
 
 
+def _old_age_problem(member: Member, on: dt.date) -> DomainError | None:
+    """`not_old_enough` (or `age_unknown`) when the member is not past working
+    age on `on` (R3.2; members.rules.RETIREMENT_AGE_MONTHS)."""
+    message = rules.old_age_error(member.birth_date, member.gender, on)
+    if message is None:
+        return None
+    known = member.birth_date is not None and member.gender in ("M", "F")
+    code = LiaisonError.NOT_OLD_ENOUGH if known else LiaisonError.AGE_UNKNOWN
+    return DomainError(message, field="ground", code=code.code)
+
+
 def _ground_error(
     *,
     member: Member,
@@ -68,9 +79,11 @@ def _ground_error(
     end: dt.date | None,
     treatment_months: int | None,
     reason: str,
+    inability: str = "",
 ) -> DomainError | None:
     """The error when the ground does not fit the kind or the rules (R3.2, R3.3,
-    with the numbers in force on the application day), else None."""
+    with the numbers in force on the application day; old age: past the Labour
+    Code retirement age on the start day), else None."""
     if kind not in ExemptionKind.values:
         return LiaisonError.KIND_INVALID.error(field="kind")
     if ground not in ExemptionGround.values:
@@ -84,13 +97,18 @@ def _ground_error(
     ):
         return LiaisonError.GROUND_IS_TEMPORARY.error(field="kind")
     if ground == ExemptionGround.OLD_AGE:
-        message = rules.old_age_error(member.birth_date, member.gender, applied_on)
+        # R3.2: both conditions, each recorded: past working age (the Labour
+        # Code's retirement age of the year it is reached) from the start of
+        # the exemption, and the member's inability to take part (BTCTW: being
+        # old alone does not entitle).
+        problem = _old_age_problem(member, start)
+        if problem:
+            return problem
+        message = rules.inability_error(inability)
         if message:
-            return DomainError(message, field="ground", code=LiaisonError.NOT_OLD_ENOUGH.code)
-        if not reason:
-            # BTCTW: being old alone does not entitle; the member says why they
-            # cannot take part (R3.1, R3.2).
-            return LiaisonError.OLD_AGE_REASON_REQUIRED.error(field="reason")
+            return DomainError(
+                message, field="inability", code=LiaisonError.INABILITY_REQUIRED.code
+            )
     if ground == ExemptionGround.POOR_HEALTH:
         message = rules.poor_health_error(treatment_months, applied_on)
         if message:
@@ -123,23 +141,34 @@ def exemption_apply(
     treatment_months: int | None = None,
     reason: str = "",
     working_away: WorkingAway | None = None,
+    inability: str = "",
 ) -> Exemption:
     """The member's application (R3.1: in writing or in person to the cell).
 
     kind: ExemptionKind; ground: ExemptionGround; `treatment_months` (months)
-    for poor health; `end` required for a temporary exemption. With
+    for poor health; `inability` (the member's statement of why they cannot
+    take part) for old age, whose member must be past the Labour Code
+    retirement age on `start` (and again on the decision day); `end` required
+    for a temporary exemption. With
     `working_away`, the temporary exemption is opened from that file (its step
     `exemption`). Opens the case «Chi bộ xét đơn», due a month after the
     application (rules.WORKING_AWAY_REVIEW_DAYS, days).
 
     Raises DomainError: `not_acting_body` (neither the member nor a writer at
     their cell or above), `exemption_open_exists`, `already_exempt`, the ground
-    errors (`not_old_enough`, `treatment_too_short`, `visit_too_short`...), dates.
+    errors (`not_old_enough`, `age_unknown`, `inability_required`,
+    `treatment_too_short`, `visit_too_short`...), dates.
     """
-    member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=member.pk)
+    )
     if working_away is not None:
         working_away = (
-            WorkingAway.objects.select_for_update(of=("self",)).select_related("member").get(pk=working_away.pk)
+            WorkingAway.objects.select_for_update(of=("self",))
+            .select_related("member")
+            .get(pk=working_away.pk)
         )
         if working_away.member_id != member.pk or not working_away.is_open:
             raise LiaisonError.WORKING_AWAY_MISMATCH.error(field="working_away")
@@ -149,6 +178,7 @@ def exemption_apply(
     else:
         require_member_or_writer(actor, member, APPLY_LABEL)
     reason = clean_text(reason, "reason", 2000)
+    inability = clean_text(inability, "inability", 2000)
     if member.status not in ACTIVE_STATUSES:
         raise LiaisonError.EXEMPTION_MEMBER_NOT_ACTIVE.error(field="member")
     not_future(applied_on, "applied_on")
@@ -166,6 +196,7 @@ def exemption_apply(
         end=end,
         treatment_months=treatment_months,
         reason=reason,
+        inability=inability,
     )
     if problem:
         raise problem
@@ -177,6 +208,7 @@ def exemption_apply(
         kind=kind,
         ground=ground,
         reason=reason,
+        inability=inability,
         treatment_months=treatment_months,
         applied_on=applied_on,
         start=start,
@@ -207,15 +239,22 @@ def exemption_decide(
     """The cell's resolution (R3.1, R3.2; step `decide`, the cell acts): the
     exemption starts (EXEMPTED event on its start day), unless it is a
     reduction, which is recorded but leaves the member in activity. Without a
-    paper number, the cell's resolution is issued and numbered here.
+    paper number, the cell's resolution is issued and numbered here. For old
+    age, the member must be past working age on `decided_on` (R3.2).
 
-    Raises DomainError: the workflow's codes, `start_in_future`, dates."""
+    Raises DomainError: the workflow's codes, `start_in_future`,
+    `not_old_enough`, dates."""
     exemption = _locked(exemption, "decide", actor)
     resolution_number = clean_text(resolution_number, "resolution_number", 64)
     not_future(decided_on, "decided_on")
     not_before(decided_on, exemption.applied_on, "decided_on", "ngày làm đơn")
     if exemption.start > today():
         raise LiaisonError.START_IN_FUTURE.error(field="decided_on")
+    if exemption.ground == ExemptionGround.OLD_AGE:
+        problem = _old_age_problem(exemption.member, decided_on)
+        if problem:
+            problem.field = "decided_on"
+            raise problem
     if not resolution_number:
         # No paper resolution yet: the cell's resolution is issued here, numbered
         # in the cell's register (HD 36-HD/VPTW), and its number recorded.
@@ -245,6 +284,21 @@ def _signer(organization: Organization) -> dict:
     return {"signer_capacity": "T/M CHI BỘ", "signer_title": "BÍ THƯ", "signer_name": ""}
 
 
+def _old_age_facts(exemption: Exemption) -> list[str]:
+    """For old age, the two conditions the resolution records (R3.2)."""
+    if exemption.ground != ExemptionGround.OLD_AGE:
+        return []
+    from dangvien.members.rules import age_label, retirement_reached_on
+
+    member = exemption.member
+    reached, months = retirement_reached_on(member.birth_date, member.gender)
+    return [
+        f"Đồng chí đã quá tuổi lao động: đủ tuổi nghỉ hưu theo Bộ luật Lao động "
+        f"({age_label(months)}) từ ngày {reached:%d/%m/%Y}.",
+        f"Tình trạng không thể tham gia công tác, sinh hoạt đảng: {exemption.inability}",
+    ]
+
+
 def _resolution(actor: Actor, exemption: Exemption, decided_on: dt.date):
     from dangvien.documents.models import DocumentKind
     from dangvien.documents.services import document_issue
@@ -271,7 +325,8 @@ def _resolution(actor: Actor, exemption: Exemption, decided_on: dt.date):
             "preamble": [
                 f"Chi bộ họp ngày {decided_on:%d/%m/%Y} xem xét đơn của đồng chí "
                 f"{member.full_name}, sinh ngày {member.birth_date:%d/%m/%Y}, lý do: "
-                f"{exemption.get_ground_display().lower()}."
+                f"{exemption.get_ground_display().lower()}.",
+                *_old_age_facts(exemption),
             ],
             "resolutions": [
                 f"Đồng ý {kind} đối với đồng chí {member.full_name} {period}.",

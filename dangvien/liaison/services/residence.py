@@ -135,7 +135,7 @@ def residence_introduce(
     if not letter_number:
         # No paper letter yet: the workplace committee's introduction letter is
         # issued here (numbered in its register) and its number recorded.
-        document = _introduction_letter(actor, liaison)
+        document = _introduction_letter(actor, liaison, introduced_on)
         liaison.letter_document_id = document.pk
         liaison.letter_number = document.symbol
         save(liaison, actor)
@@ -143,7 +143,7 @@ def residence_introduce(
     return liaison
 
 
-def _introduction_letter(actor: Actor, liaison: ResidenceLiaison):
+def _introduction_letter(actor: Actor, liaison: ResidenceLiaison, introduced_on: dt.date):
     from dangvien.documents.models import DocumentKind
     from dangvien.documents.services import document_issue
 
@@ -168,7 +168,7 @@ def _introduction_letter(actor: Actor, liaison: ResidenceLiaison):
         actor=actor,
         organization=issuer,
         kind=DocumentKind.RESIDENCE_INTRODUCTION,
-        date=liaison.introduced_on,
+        date=introduced_on,
         summary=f"Giới thiệu đồng chí {member.full_name} về giữ mối liên hệ nơi cư trú",
         context={
             "member_name": member.full_name,
@@ -184,7 +184,7 @@ def _introduction_letter(actor: Actor, liaison: ResidenceLiaison):
                 f"Đề nghị {to} tiếp nhận, giới thiệu đồng chí về chi bộ nơi cư trú và nhận "
                 "xét đồng chí hằng năm theo quy định.",
             ],
-            "recipients": ["Như trên;", f"Chi bộ {liaison.workplace.name};", "Lưu."],
+            "recipients": ["Như trên;", f"{liaison.workplace.name};", "Lưu."],
             "signer_capacity": "T/M ĐẢNG ỦY"
             if issuer.level == Level.GRASSROOTS_COMMITTEE
             else "T/M CHI BỘ",
@@ -329,7 +329,11 @@ def residence_group_set_leader(
     003); a writer at the group's cell or above.
 
     Raises DomainError: `not_acting_body`, `leader_not_in_group`."""
-    group = ResidenceGroup.objects.select_for_update(of=("self",)).select_related("cell").get(pk=group.pk)
+    group = (
+        ResidenceGroup.objects.select_for_update(of=("self",))
+        .select_related("cell")
+        .get(pk=group.pk)
+    )
     require_act_at(actor, group.cell, GROUP_LABEL, Body.CELL)
     if not ResidenceLiaison.objects.filter(
         group=group, member=leader, status=ResidenceStatus.ASSIGNED
@@ -351,8 +355,8 @@ def residence_set_group(
     liaison = _locked(liaison, "group", actor)
     if group is not None and group.cell_id != liaison.residential_cell_id:
         raise LiaisonError.GROUP_NOT_IN_RESIDENCE_CELL.error(field="group")
-    if liaison.group_id and liaison.group.leader_id == liaison.member_id:
-        ResidenceGroup.objects.filter(pk=liaison.group_id).update(leader=None)
+    if liaison.group is not None and liaison.group.leader_id == liaison.member_id:
+        ResidenceGroup.objects.filter(pk=liaison.group.pk).update(leader=None)
     liaison.group = group
     save(liaison, actor)
     return liaison
@@ -435,10 +439,10 @@ def residence_comment_add(
         raise LiaisonError.COMMENT_PURPOSE_INVALID.error(field="purpose")
     not_future(commented_on, "commented_on")
     not_before(commented_on, liaison.assigned_on, "commented_on", "ngày chi bộ nhận vào danh sách")
-    if year != commented_on.year and not (
-        year == commented_on.year - 1 and commented_on.month == 1
-    ):
-        raise LiaisonError.COMMENT_YEAR_INVALID.error(field="year")
+    if not rules.comment_year_allowed(year, commented_on):
+        raise LiaisonError.COMMENT_YEAR_INVALID.error(
+            field="year", month=rules.GRADING_ENDS_MONTH.on(commented_on)
+        )
     if purpose == CommentPurpose.YEARLY:
         if not rules.yearly_comment_due(liaison.category):
             raise LiaisonError.NO_YEARLY_COMMENT.error(field="purpose")

@@ -66,7 +66,11 @@ def working_away_report(
 
     Raises DomainError: `not_acting_body`, `member_not_active`,
     `return_before_leaving`, `working_away_open_exists`, dates."""
-    member = Member.objects.select_for_update(of=("self",)).select_related("organization").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=member.pk)
+    )
     require_member_or_writer(actor, member, REPORT_LABEL)
     report_text = clean_text(report_text, "report_text", 2000)
     if member.status not in ACTIVE_STATUSES:

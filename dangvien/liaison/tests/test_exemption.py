@@ -169,37 +169,103 @@ def test_refusal_closes_the_case(member):
     _temporary(member, start=D(2024, 2, 1))  # a new application is possible afterwards
 
 
-@pytest.mark.parametrize(
-    ("applied_on", "ok"),
-    [(D(2020, 6, 9), False), (D(2020, 6, 10), True), (D(2020, 6, 11), True)],
-)
-def test_old_age_from_the_day_of_the_threshold(tree, applied_on, ok):
-    member = MemberFactory(organization=tree["cell_a"], birth_date=D(1960, 6, 10))
-    call = lambda: services.exemption_apply(  # noqa: E731
+UNABLE = "Sức yếu, đi lại khó khăn, không thể dự sinh hoạt hằng tháng"
+
+
+def _old_age(member, *, applied_on, start=None, inability=UNABLE, reason=""):
+    return services.exemption_apply(
         actor=SYSTEM,
         member=member,
         kind="exemption",
         ground="old_age",
         applied_on=applied_on,
-        start=applied_on,
-        reason="Sức yếu, đi lại khó khăn",
+        start=start or applied_on,
+        reason=reason,
+        inability=inability,
+    )
+
+
+# A man born 10/06/1962 would be 60y3m in 09/2022, but the 2022 age is 60y6m
+# (Bộ luật Lao động 2019, NĐ 135/2020): he reaches it on 10/12/2022.
+MAN_1962 = D(1962, 6, 10)
+
+
+@pytest.mark.parametrize(
+    ("start", "ok"),
+    [(D(2022, 12, 9), False), (D(2022, 12, 10), True), (D(2022, 12, 11), True)],
+)
+def test_old_age_from_the_day_the_labour_code_age_is_reached(tree, start, ok):
+    member = MemberFactory(organization=tree["cell_a"], birth_date=MAN_1962, gender=Gender.MALE)
+    if ok:
+        _old_age(member, applied_on=start)
+        return
+    with pytest.raises(DomainError) as exc:
+        _old_age(member, applied_on=start)
+    assert exc.value.field == "ground" and exc.value.code == "not_old_enough"
+    assert "60 tuổi 6 tháng" in exc.value.message and "10/12/2022" in exc.value.message
+    assert Exemption.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "ok"),
+    [(D(2022, 12, 9), False), (D(2022, 12, 10), True), (D(2022, 12, 11), True)],
+)
+def test_old_age_is_checked_again_on_the_decision_day(tree, decided_on, ok):
+    member = MemberFactory(organization=tree["cell_a"], birth_date=MAN_1962, gender=Gender.MALE)
+    exemption = _old_age(member, applied_on=D(2022, 12, 1), start=D(2022, 12, 10))
+    call = lambda: services.exemption_decide(  # noqa: E731
+        actor=SYSTEM, exemption=exemption, decided_on=decided_on, resolution_number="7-NQ/CB"
     )
     if ok:
         call()
-    else:
-        with pytest.raises(DomainError) as exc:
-            call()
-        assert exc.value.field == "ground" and Exemption.objects.count() == 0
+        assert Exemption.objects.get().status == ExemptionStatus.DECIDED
+        return
+    before = _counts(member)
+    with pytest.raises(DomainError) as exc:
+        call()
+    assert exc.value.field == "decided_on" and exc.value.code == "not_old_enough"
+    assert _counts(member) == before and Exemption.objects.get().status == "applied"
 
 
-def test_old_age_threshold_for_women_and_configurable(tree, settings):
+def test_old_age_for_a_woman_follows_the_year_she_reaches_it(tree, settings):
+    # Born 15/03/1968: 56 in 03/2024, but the 2024 age is 56y4m: 15/07/2024.
     woman = MemberFactory(
-        organization=tree["cell_a"], birth_date=D(1965, 6, 10), gender=Gender.FEMALE
+        organization=tree["cell_a"], birth_date=D(1968, 3, 15), gender=Gender.FEMALE
     )
-    assert rules.old_age_error(woman.birth_date, "F", D(2020, 6, 10)) is None
-    assert rules.old_age_error(woman.birth_date, "F", D(2020, 6, 9))
-    settings.DANGVIEN_RULE_OVERRIDES = {"exemption_old_age_female_years": 60}
-    assert rules.old_age_error(woman.birth_date, "F", D(2020, 6, 10))
+    message = rules.old_age_error(woman.birth_date, "F", D(2024, 7, 14))
+    assert message and "56 tuổi 4 tháng" in message and "15/07/2024" in message
+    assert rules.old_age_error(woman.birth_date, "F", D(2024, 7, 15)) is None
+    # The old HD 27 figure (55) would have let her apply from 15/03/2023.
+    assert rules.old_age_error(woman.birth_date, "F", D(2023, 3, 15))
+    settings.DANGVIEN_RULE_OVERRIDES = {"retirement_age_months": (60 * 12, 55 * 12)}
+    assert rules.old_age_error(woman.birth_date, "F", D(2023, 3, 15)) is None
+
+
+def test_old_age_needs_a_known_birth_date_and_gender():
+    assert rules.old_age_error(None, "M", D(2024, 1, 1))
+    assert rules.old_age_error(D(1950, 1, 1), "", D(2024, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("birth", "gender", "reached", "months"),
+    [
+        (D(1950, 1, 1), "M", D(2010, 1, 1), 720),  # Labour Code 2012: 60
+        (D(1960, 11, 1), "M", D(2020, 11, 1), 720),
+        (D(1961, 1, 1), "M", D(2021, 4, 1), 723),  # 2021: 60y3m
+        (D(1961, 10, 5), "M", D(2022, 4, 5), 726),  # too late for 2021's age
+        (D(1966, 4, 1), "M", D(2028, 4, 1), 744),  # 62 from 2028
+        (D(1966, 1, 1), "F", D(2021, 5, 1), 664),  # 2021: 55y4m
+        (D(1966, 9, 1), "F", D(2022, 5, 1), 668),
+        (D(1980, 5, 1), "F", D(2040, 5, 1), 720),  # 60 from 2035
+        (D(1968, 2, 29), "M", D(2030, 2, 28), 744),
+    ],
+)
+def test_retirement_age_by_the_labour_code_of_the_year(birth, gender, reached, months):
+    from dangvien.members import rules as member_rules
+
+    assert member_rules.retirement_reached_on(birth, gender) == (reached, months)
+    assert not member_rules.past_retirement_age(birth, gender, reached - dt.timedelta(days=1))
+    assert member_rules.past_retirement_age(birth, gender, reached)
 
 
 @pytest.mark.parametrize(("months", "ok"), [(None, False), (2, False), (3, True)])
@@ -298,7 +364,7 @@ def test_is_graded_false_only_for_a_full_exemption_in_force_at_year_end(tree):
         ground="old_age",
         applied_on=D(2023, 5, 1),
         start=D(2023, 5, 1),
-        reason="Sức yếu, đi lại khó khăn",
+        inability="Sức yếu, đi lại khó khăn",
     )
     _through(full, decided=D(2023, 5, 5), reported=D(2023, 5, 6))
     _through(_temporary(away))
@@ -317,20 +383,39 @@ def test_is_graded_false_only_for_a_full_exemption_in_force_at_year_end(tree):
 
 
 def test_rule_versions_carry_their_source():
-    version = rules.OLD_AGE_MALE_YEARS.version_on(D(2024, 1, 1))
-    assert version.value == 60 and "HD 27" in version.source and not version.confirmed
+    from dangvien.members.rules import RETIREMENT_AGE_MONTHS
+
+    version = RETIREMENT_AGE_MONTHS.version_on(D(2024, 1, 1))
+    assert version.value == (61 * 12, 56 * 12 + 4) and "Bộ luật Lao động 2019" in version.source
+    assert version.effective_from == D(2024, 1, 1) and version.confirmed
+    assert RETIREMENT_AGE_MONTHS.version_on(D(2020, 12, 31)).value == (720, 660)
     assert rules.RESIDENCE_MEETING_MONTHS.version_on(D(2024, 1, 1)).confirmed
 
 
-def test_old_age_alone_is_not_enough(tree):
+@pytest.mark.parametrize(
+    ("reason", "inability"),
+    [("Tuổi cao", ""), ("", "Tuổi cao"), ("", " tuổi cao. "), ("", "Đã quá tuổi lao động")],
+)
+def test_old_age_alone_is_not_enough(tree, reason, inability):
     old = MemberFactory(organization=tree["cell_a"], birth_date=D(1958, 1, 1))
     with pytest.raises(DomainError) as exc:
-        services.exemption_apply(
-            actor=SYSTEM,
-            member=old,
-            kind="exemption",
-            ground="old_age",
-            applied_on=D(2024, 1, 1),
-            start=D(2024, 1, 1),
-        )
-    assert exc.value.field == "reason" and Exemption.objects.count() == 0
+        _old_age(old, applied_on=D(2024, 1, 1), reason=reason, inability=inability)
+    assert exc.value.field == "inability" and exc.value.code == "inability_required"
+    assert Exemption.objects.count() == 0
+    recorded = _old_age(old, applied_on=D(2024, 1, 1), reason="Tuổi cao", inability=UNABLE)
+    assert Exemption.objects.get().inability == UNABLE == recorded.inability
+
+
+def test_old_age_resolution_records_both_conditions(tree):
+    from dangvien.documents.models import IssuedDocument
+
+    member = MemberFactory(organization=tree["cell_a"], birth_date=MAN_1962, gender=Gender.MALE)
+    exemption = _old_age(member, applied_on=D(2023, 3, 1))
+    services.exemption_decide(
+        actor=SYSTEM, exemption=exemption, decided_on=D(2023, 3, 5), resolution_number=""
+    )
+    exemption.refresh_from_db()
+    preamble = " ".join(
+        IssuedDocument.objects.get(pk=exemption.resolution_document_id).context["preamble"]
+    )
+    assert "60 tuổi 6 tháng" in preamble and "10/12/2022" in preamble and UNABLE in preamble

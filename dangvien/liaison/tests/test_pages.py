@@ -304,3 +304,77 @@ def test_read_only_role_sees_working_away_and_residence_files_without_forms(
     assert client.get(reverse("residence_create") + f"?member={member.pk}").status_code == 404
     listing = client.get(reverse("residence_list") + f"?org={residence_tree['province'].pk}")
     assert listing.status_code == 200 and 'id="not-received-count">1<' in listing.content.decode()
+
+
+def test_residence_list_with_a_residence_outside_the_installation_for_every_role(
+    client, django_user_model, residence_tree, places
+):
+    """Issue 9 item 19: a member introduced to a committee outside the
+    installation (no organisation here) made the list answer 500 above the cell."""
+    tree = residence_tree
+    waiting = worker(tree, places, commune="elsewhere", street="Số 7")
+    services.residence_introduce(actor=SYSTEM, member=waiting, introduced_on=D(2024, 1, 10))
+    placed = worker(tree, places, commune="elsewhere", street="Số 8")
+    liaison = services.residence_introduce(
+        actor=SYSTEM, member=placed, introduced_on=D(2024, 1, 10)
+    )
+    services.residence_receive(actor=SYSTEM, liaison=liaison, received_on=D(2024, 1, 15))
+    services.residence_assign(
+        actor=SYSTEM, liaison=liaison, assigned_on=D(2024, 1, 20), outside_cell="Chi bộ tổ 5"
+    )
+    roles = [
+        (Role.CELL_SECRETARY, "cell_c"),
+        (Role.GRASSROOTS_OFFICE, "agency"),
+        (Role.GRASSROOTS_OFFICE, "commune"),
+        (Role.ORGANISATION_BOARD, "province"),
+        (Role.INSPECTION, "province"),
+        (Role.SYSTEM_ADMIN, "province"),
+    ]
+    for n, (role, key) in enumerate(roles):
+        _as(client, user_with_role(django_user_model, f"u{n}", role, tree[key]))
+        for org_key in ("province", "agency", "cell_c", "commune"):
+            if not tree[org_key].path.startswith(tree[key].path):
+                continue
+            response = client.get(reverse("residence_list") + f"?org={tree[org_key].pk}")
+            assert response.status_code == 200, (role, org_key)
+            page = response.content.decode()
+            if org_key != "commune":
+                assert places["elsewhere"].name in page and "Chi bộ tổ 5" in page
+        detail = client.get(reverse("residence_detail", args=[liaison.pk]))
+        if key == "commune":  # the residence side here: the file lies elsewhere
+            assert detail.status_code == 404
+        else:
+            assert detail.status_code == 200 and "Chi bộ tổ 5" in detail.content.decode()
+
+
+def test_residence_list_year_is_chosen_and_the_list_is_paged(
+    client, residence_tree, users, places, monkeypatch
+):
+    from dangvien.liaison import rules as liaison_rules
+    from dangvien.liaison import selectors as liaison_selectors
+
+    tree = residence_tree
+    for n in range(3):
+        services.residence_introduce(
+            actor=SYSTEM,
+            member=worker(tree, places, street=f"Số {n}"),
+            introduced_on=D(2024, 1, 10),
+        )
+    monkeypatch.setattr(liaison_selectors, "RESIDENCE_PAGE_SIZE", 2)
+    _as(client, users["inspection"])
+    url = reverse("residence_list") + f"?org={tree['agency'].pk}"
+    page = client.get(url).content.decode()
+    graded = liaison_rules.year_being_graded(dt.date.today())
+    assert f"Chưa có nhận xét của nơi cư trú năm {graded}" in page
+    assert 'id="open-count">3<' in page and "Hồ sơ 1–2 trên tổng số 3" in page
+    assert 'id="next-page"' in page
+    next_url = page.split('id="next-page"')[0].rsplit('href="', 1)[1].split('"')[0]
+    second = client.get(next_url.replace("&amp;", "&")).content.decode()
+    assert "Hồ sơ 3–3 trên tổng số 3" in second and 'id="next-page"' not in second
+    assert 'id="first-page"' in second
+    page = client.get(url + "&nam=2024").content.decode()
+    assert "Chưa có nhận xét của nơi cư trú năm 2024" in page
+    assert '<option value="2024" selected>' in page
+    response = client.get(url + "&nam=abc")
+    assert response.status_code == 200
+    assert "không hợp lệ" in response.content.decode()

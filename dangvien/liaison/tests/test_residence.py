@@ -284,3 +284,88 @@ def test_introduction_without_a_number_issues_the_letter(residence_tree, places)
     assert liaison.letter_number == document.symbol
     assert document.context["to_organization"] == residence_tree["commune"].name
     assert document_render(document)[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("day", "year"),
+    [
+        (D(2026, 11, 30), 2026),
+        (D(2026, 12, 1), 2026),
+        (D(2027, 1, 10), 2026),  # issue 9 item 17: January grades the year before
+        (D(2027, 2, 28), 2026),
+        (D(2027, 3, 1), 2027),
+    ],
+)
+def test_year_being_graded(day, year):
+    assert rules.year_being_graded(day) == year
+
+
+def test_year_being_graded_is_configurable(settings):
+    settings.DANGVIEN_RULE_OVERRIDES = {"grading_ends_month": 1}
+    assert rules.year_being_graded(D(2027, 1, 31)) == 2026
+    assert rules.year_being_graded(D(2027, 2, 1)) == 2027
+    assert not rules.GRADING_ENDS_MONTH.version_on(D(2027, 1, 1)).confirmed
+
+
+def test_comment_list_in_january_asks_for_the_year_being_graded(residence_tree, places):
+    tree = residence_tree
+    commented = _assigned(tree, places, street="Số 3")
+    silent = _assigned(tree, places, street="Số 4")
+    services.residence_comment_add(
+        actor=SYSTEM, liaison=commented, year=2024, commented_on=D(2024, 11, 1), text="Tốt"
+    )
+    late = worker(tree, places, street="Số 6")  # joined the residential cell in 2025
+    liaison = services.residence_introduce(actor=SYSTEM, member=late, introduced_on=D(2025, 1, 2))
+    services.residence_receive(actor=SYSTEM, liaison=liaison, received_on=D(2025, 1, 3))
+    services.residence_assign(
+        actor=SYSTEM, liaison=liaison, assigned_on=D(2025, 1, 5), cell=tree["cell_a"]
+    )
+    january = D(2025, 1, 10)
+    lists = selectors.residence_lists(tree["agency"], january)
+    assert lists.year == 2024 and lists.missing_count == 1
+    assert [r.member_id for r in lists.comment_missing] == [silent.member_id]
+    chosen = selectors.residence_lists(tree["agency"], january, year=2025)
+    assert chosen.year == 2025
+    assert sorted(r.member_id for r in chosen.comment_missing) == sorted(
+        [commented.member_id, silent.member_id, late.pk]
+    )
+    # The open case of the silent member waits for 2024's comment in January.
+    from dangvien.liaison.workflows import comment_year
+
+    assert comment_year(silent, january) == 2024
+    assert comment_year(silent, D(2025, 3, 1)) == 2025
+    # A comment for 2024 is still accepted in February 2025, not in March.
+    services.residence_comment_add(
+        actor=SYSTEM, liaison=silent, year=2024, commented_on=D(2025, 2, 20), text="Tốt"
+    )
+    with pytest.raises(DomainError) as exc:
+        services.residence_comment_add(
+            actor=SYSTEM, liaison=commented, year=2023, commented_on=D(2025, 3, 1), text="x"
+        )
+    assert exc.value.code == "comment_year_invalid" and exc.value.field == "year"
+    assert selectors.residence_lists(tree["agency"], january).comment_missing == []
+
+
+def test_all_files_are_paged_in_name_order_with_the_total(residence_tree, places):
+    tree = residence_tree
+    for n in range(5):
+        services.residence_introduce(
+            actor=SYSTEM,
+            member=worker(tree, places, street=f"Số {n}"),
+            introduced_on=D(2024, 1, 10),
+        )
+    expected = list(
+        ResidenceLiaison.objects.order_by("member__sort_key", "id").values_list("pk", flat=True)
+    )
+    seen, cursor, starts = [], None, []
+    while True:
+        lists = selectors.residence_lists(tree["agency"], D(2024, 12, 1), cursor=cursor, size=2)
+        assert lists.open_count == 5 and len(lists.open) <= 2
+        starts.append(lists.open_from)
+        seen += [r.pk for r in lists.open]
+        cursor = lists.next_cursor
+        if cursor is None:
+            break
+    assert seen == expected and starts == [1, 3, 5]
+    # A cursor that does not decode shows the first page.
+    assert selectors.residence_lists(tree["agency"], cursor="%%%", size=2).open_from == 1

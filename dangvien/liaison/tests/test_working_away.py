@@ -240,3 +240,41 @@ def test_not_declared_count_and_percentage_on_a_small_tree(tree, places):
     assert selectors.working_away_summary(tree["cell_b"]).not_declared_percent == 50.0
     assert rules.percentage(326, 2008) == 16.2  # the seed's figure
     assert rules.percentage(0, 0) == 0.0
+
+
+def test_a_lodging_address_alone_is_not_a_declaration_of_where_one_works(tree, places):
+    """Issue 9 item 16: «declared» means the workplace or employer is known; a
+    member who gave only where they lodge still counts among the undeclared,
+    and the case keeps waiting for the workplace."""
+    lodging, working, silent = (MemberFactory(organization=tree["cell_a"]) for _ in range(3))
+    lodging_file, working_file, _ = _away(lodging), _away(working), _away(silent)
+    services.working_away_register_destination(
+        actor=SYSTEM,
+        working_away=lodging_file,
+        registered_on=D(2024, 1, 20),
+        province=places["province"],
+        commune=places["elsewhere"],
+        address="Phòng trọ số 4, hẻm 12",
+    )
+    _declare(working_file, places)
+    lodging_file.refresh_from_db()
+    assert lodging_file.registered and not lodging_file.declared
+    assert "Phòng trọ số 4" in lodging_file.destination_label
+    summary = selectors.working_away_summary(tree["cell_a"])
+    assert sorted(w.member_id for w in summary.not_declared) == sorted([lodging.pk, silent.pk])
+    assert summary.not_declared_percent == 66.7
+    case = Case.objects.get(kind=CaseKind.WORKING_AWAY, object_id=lodging_file.pk)
+    assert case.step == "destination"
+    # Adding the employer later is the first declaration, not a change.
+    services.working_away_register_destination(
+        actor=SYSTEM,
+        working_away=lodging_file,
+        registered_on=D(2024, 2, 1),
+        province=places["province"],
+        commune=places["elsewhere"],
+        address="Phòng trọ số 4, hẻm 12",
+        employer="Công ty Giày Thái Bình",
+    )
+    lodging_file.refresh_from_db()
+    assert lodging_file.declared
+    assert selectors.working_away_summary(tree["cell_a"]).not_declared_percent == 33.3

@@ -417,7 +417,7 @@ def test_a_144_megapixel_photo_is_refused():
             actor=SYSTEM, organization=OrganizationFactory(), data=_valid(photo=upload)
         )
     message = err.value.errors["photo"][0]
-    assert "12000 x 12000" in message and "40 triệu" in message
+    assert "12000 x 12000" in message and "25 triệu" in message
     assert err.value.codes["photo"] == ["photo_too_many_pixels"]
     assert _snapshot() == before
 

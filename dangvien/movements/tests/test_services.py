@@ -69,8 +69,9 @@ def test_a_permanent_transfer_from_opening_to_receipt(tree):
     member = MemberFactory(organization=tree["cell_c"])
     transfer = _open(member, tree["cell_a"])
     case = Case.objects.get(object_id=transfer.pk, kind=CaseKind.TRANSFER)
-    # Leaving the agency committee, directly under the province: the province issues it.
-    assert case.step == "send" and case.acting_body == Body.SUPERIOR
+    # Leaving the agency committee, directly under the province: the province's
+    # organisation board issues it (R2.2), and the case names that body.
+    assert case.step == "send" and case.acting_body == Body.ORGANISATION_BOARD
     assert case.acting_organization == tree["province"]
     assert case.acting_path == tree["province"].path
     # 60 working days after 01/10/2026, the Cultural Day (24/11) skipped.
@@ -361,7 +362,7 @@ def test_voluntary_exit_expulsion_and_death(tree):
         member=a,
         kind=RemovalKind.VOLUNTARY_EXIT,
         meeting_on=D(2026, 11, 7),
-        votes_for=1,
+        votes_for=2,  # more than half of 3 (Điều lệ Điều 9 khoản 5); `a` does not vote
     )
     services.removal_decide(
         actor=SYSTEM,

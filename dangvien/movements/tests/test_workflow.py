@@ -253,7 +253,7 @@ def test_the_table_names_every_step_and_its_acting_body(tree):
         actor=SYSTEM, transfer=temporary, sent_on=D(2026, 10, 5), dues_paid_through="09/2026"
     )
     temporary.refresh_from_db()
-    assert [s.code for s in TRANSFER.steps_on(temporary)] == ["receive", "return"]
+    assert [s.code for s in TRANSFER.steps_on(temporary)] == ["receive", "return", "reissue"]
     assert TRANSFER.acting_organization(temporary, "receive") == tree["cell_a"]
     assert {c.slot: c.step for c in Case.objects.filter(closed_on=None)} == {
         "receiving": "receive",

@@ -8,21 +8,15 @@ from django import forms
 
 from dangvien.admissions.models import IntroductionKind, Proposal
 from dangvien.admissions.rules import LeavingCategory
-from dangvien.members.models import Gender
+from dangvien.core.forms import DATE_INPUT_FORMATS, date_field, set_queryset
+from dangvien.members.models import Gender, Member
+from dangvien.web.votes import PresenceFields, offer_presence
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_FORMATS = DATE_INPUT_FORMATS  # dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy (and ISO)
 
 
 def _date(label: str, required: bool = True, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=forms.DateInput(
-            format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
-        ),
-        **kwargs,
-    )
+    return date_field(label, required=required, **kwargs)
 
 
 def _text(label: str, required: bool = True, max_length: int = 255) -> forms.CharField:
@@ -83,7 +77,9 @@ class CandidateForm(OpeningFields):
 
 
 class ReadmissionForm(OpeningFields):
-    member = forms.ModelChoiceField(label="Đảng viên cũ", queryset=None)
+    member: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
+        label="Đảng viên cũ", queryset=None
+    )
     leaving_category = forms.ChoiceField(
         label="Lý do đã ra khỏi Đảng", choices=[("", "—"), *LeavingCategory.CHOICES]
     )
@@ -92,7 +88,7 @@ class ReadmissionForm(OpeningFields):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = members
+        set_queryset(self, "member", members)
 
 
 class DossierForm(StepForm):
@@ -102,11 +98,11 @@ class DossierForm(StepForm):
     introduction_kind = forms.ChoiceField(
         label="Hình thức giới thiệu", choices=IntroductionKind.choices
     )
-    introducer_1 = forms.ModelChoiceField(
+    introducer_1: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
         label="Người giới thiệu thứ nhất", queryset=None, required=False
     )
     introducer_1_since = _date("Công tác cùng người vào Đảng từ ngày", required=False)
-    introducer_2 = forms.ModelChoiceField(
+    introducer_2: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
         label="Người giới thiệu thứ hai", queryset=None, required=False
     )
     introducer_2_since = _date("Công tác cùng người vào Đảng từ ngày", required=False)
@@ -117,11 +113,11 @@ class DossierForm(StepForm):
 
     def __init__(self, *args, introducers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["introducer_1"].queryset = introducers
-        self.fields["introducer_2"].queryset = introducers
+        set_queryset(self, "introducer_1", introducers)
+        set_queryset(self, "introducer_2", introducers)
 
 
-class VoteForm(StepForm):
+class VoteForm(PresenceFields, StepForm):
     meeting_date = _date("Ngày chi bộ họp xét")
     votes_for = forms.IntegerField(label="Số đảng viên chính thức tán thành", min_value=0)
     resolution_number = _text(
@@ -130,12 +126,20 @@ class VoteForm(StepForm):
     age_exception = _text("Văn bản đồng ý kết nạp quá tuổi quy định (nếu có)", required=False)
     signer_name = _text("Người ký (bí thư chi bộ)", required=False, max_length=120)
 
+    field_order = ["meeting_date", "present", "present_listed", "votes_for"]
+
+    def __init__(self, *args, vote=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if vote is not None:
+            offer_presence(self, vote)
+
 
 class RecognitionVoteForm(VoteForm):
     proposal = forms.ChoiceField(label="Nội dung biểu quyết", choices=Proposal.choices)
-    age_exception = None
+    # Django drops an inherited declared field set to None; the stubs cannot say so.
+    age_exception = None  # type: ignore[assignment]
 
-    field_order = ["meeting_date", "proposal", "votes_for"]
+    field_order = ["meeting_date", "proposal", "present", "present_listed", "votes_for"]
 
 
 class EscalationForm(StepForm):

@@ -32,6 +32,7 @@ from dangvien.core.errors import DomainError
 from dangvien.documents.selectors import documents_of
 from dangvien.members import selectors as member_selectors
 from dangvien.members.models import Member, Status
+from dangvien.movements import selectors as movement_selectors
 from dangvien.organizations import selectors as org_selectors
 from dangvien.web.cases.registry import acting_label, case_step_label
 from dangvien.web.common import apply_errors, request_scope
@@ -112,6 +113,12 @@ def _by_slug(table: dict[str, tuple[str, str, type, Call]], slug: str):
 
 
 def _form_kwargs(form_class, file) -> dict:
+    if issubclass(form_class, f.VoteForm):
+        # The presence list of the cell's official members on the meeting date
+        # (today until the page sends another), with the base R1.8a gives.
+        member = file.member if isinstance(file, RecognitionFile) else None
+        cell = member.organization if member is not None else file.organization
+        return {"vote": movement_selectors.cell_vote_base(cell, dt.date.today(), subject=member)}
     if form_class is f.DossierForm:
         cell = file.organization
         return {
@@ -161,7 +168,7 @@ def _next(wf: Workflow, file, detail: str):
     return (
         step.code,
         case_step_label(str(wf.kind), step.code, detail),
-        acting_label(step.body, org.name if org else None),
+        acting_label(step.body_of(file), org.name if org else None),
         step.due(file) if step.due else None,
     )
 

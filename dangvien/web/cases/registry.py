@@ -17,6 +17,8 @@ DETAIL_URL = {
     CaseKind.WORKING_AWAY: "working_away_detail",
     CaseKind.RESIDENCE: "residence_detail",
     CaseKind.REMOVAL: "removal_detail",
+    CaseKind.MEETING: "meeting_detail",
+    CaseKind.FEEDBACK: "feedback_detail",
 }
 
 _COMMITTEE_OF = (

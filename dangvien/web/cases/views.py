@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 from dangvien.compliance.models import CaseKind
 from dangvien.compliance.selectors import CaseFilter, open_cases_page
 from dangvien.compliance.workflow import Body
+from dangvien.web.common import request_scope
 from dangvien.web.movements.views import _org_or_root
-from dangvien.web.views import _scope
 
 from .registry import case_display
 
@@ -23,7 +23,7 @@ from .registry import case_display
 @login_required
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = request_scope(request)
     org = _org_or_root(request)
     today = dt.date.today()
     kind = request.GET.get("loai", "")

@@ -76,5 +76,8 @@ def document_list(request: HttpRequest) -> HttpResponse:
         "kinds": DocumentKind.choices,
         "documents": documents,
         "next_key": f"{next_key[0].isoformat()}.{next_key[1]}" if next_key else "",
+        # Issuers whose posts page the caller reaches: a paper issued above the
+        # caller's subtree is listed (it concerns them) but its issuer is not theirs.
+        "reached_issuers": {d.organization_id for d in documents if scope.reaches_path(d.org_path)},
     }
     return render(request, "documents/list.html", context)

@@ -68,6 +68,7 @@ def exemption_create(request: HttpRequest) -> HttpResponse:
                 end=data["end"],
                 treatment_months=data["treatment_months"],
                 reason=data["reason"],
+                inability=data["inability"],
             )
         except DomainError as exc:
             apply_errors(form, exc)

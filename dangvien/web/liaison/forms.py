@@ -5,9 +5,11 @@ a refusal shows beside the field it is about."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 
+from dangvien.core.forms import DATE_INPUT_FORMATS, date_field, set_queryset
 from dangvien.liaison.models import (
     CommentPurpose,
     ContactKind,
@@ -18,16 +20,19 @@ from dangvien.liaison.models import (
 )
 from dangvien.places.models import Commune, Province
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+if TYPE_CHECKING:
+    from dangvien.liaison.models import ResidenceGroup
+    from dangvien.members.models import Member
+    from dangvien.organizations.models import Organization
+
+DATE_FORMATS = DATE_INPUT_FORMATS  # dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy (and ISO)
 DATE_WIDGET = forms.DateInput(
     format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
 )
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, required=required, widget=DATE_WIDGET, input_formats=DATE_FORMATS
-    )
+    return date_field(label, required=required, widget=DATE_WIDGET)
 
 
 def _text(label: str, required: bool = False, max_length: int = 255) -> forms.CharField:
@@ -46,6 +51,8 @@ class StepForm(forms.Form):
     title = ""
     button = "Ghi"
     commune_of: dict[str, str] = {}  # commune field -> its province field (app.js refills)
+    # Set by steps.make: the constructor arguments, to rebind the form to the POST.
+    _init_kwargs: dict[str, Any]
 
     def set_ids(self, step: str) -> None:
         """Element ids unique on a page that shows several step forms."""
@@ -89,6 +96,9 @@ class ExemptionApplyForm(StepForm):
         max_value=600,
     )
     reason = _area("Nội dung đơn")
+    inability = _area(
+        "Tình trạng không thể tham gia công tác, sinh hoạt đảng (bắt buộc khi vì tuổi cao)"
+    )
 
 
 class ExemptionDecideForm(StepForm):
@@ -259,14 +269,18 @@ class ResidenceAssignForm(StepForm):
     title = "Giới thiệu về chi bộ nơi cư trú"
     button = "Giới thiệu về chi bộ"
     assigned_on = _date("Ngày chi bộ nhận vào danh sách")
-    cell = forms.ModelChoiceField(label="Chi bộ nơi cư trú", queryset=None, required=False)
-    group = forms.ModelChoiceField(label="Tổ, nhóm", queryset=None, required=False)
+    cell: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label="Chi bộ nơi cư trú", queryset=None, required=False
+    )
+    group: forms.ModelChoiceField[ResidenceGroup] = forms.ModelChoiceField(
+        label="Tổ, nhóm", queryset=None, required=False
+    )
     outside_cell = _text("Chi bộ nơi cư trú (ngoài hệ thống)")
 
     def __init__(self, *args, cells, groups, outside: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cell"].queryset = cells
-        self.fields["group"].queryset = groups
+        set_queryset(self, "cell", cells)
+        set_queryset(self, "group", groups)
         if outside:
             del self.fields["cell"], self.fields["group"]
         else:
@@ -276,11 +290,13 @@ class ResidenceAssignForm(StepForm):
 class ResidenceGroupForm(StepForm):
     title = "Xếp vào tổ, nhóm"
     button = "Lưu"
-    group = forms.ModelChoiceField(label="Tổ, nhóm", queryset=None, required=False)
+    group: forms.ModelChoiceField[ResidenceGroup] = forms.ModelChoiceField(
+        label="Tổ, nhóm", queryset=None, required=False
+    )
 
     def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
+        set_queryset(self, "group", groups)
 
 
 class ResidenceCommentForm(StepForm):
@@ -313,13 +329,17 @@ class GroupCreateForm(StepForm):
 class GroupLeaderForm(StepForm):
     title = "Tổ trưởng, nhóm trưởng"
     button = "Lưu"
-    group = forms.ModelChoiceField(label="Tổ, nhóm", queryset=None)
-    leader = forms.ModelChoiceField(label="Tổ trưởng, nhóm trưởng", queryset=None)
+    group: forms.ModelChoiceField[ResidenceGroup] = forms.ModelChoiceField(
+        label="Tổ, nhóm", queryset=None
+    )
+    leader: forms.ModelChoiceField[Member] = forms.ModelChoiceField(
+        label="Tổ trưởng, nhóm trưởng", queryset=None
+    )
 
     def __init__(self, *args, groups, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = groups
-        self.fields["leader"].queryset = members
+        set_queryset(self, "group", groups)
+        set_queryset(self, "leader", members)
 
 
 class MeetingForm(StepForm):

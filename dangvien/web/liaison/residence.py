@@ -19,6 +19,7 @@ from dangvien.core.errors import NotFound
 from dangvien.liaison import rules, selectors, services
 from dangvien.liaison.models import ResidenceGroup, ResidenceLiaison
 from dangvien.liaison.workflows import RESIDENCE
+from dangvien.members import selectors as member_selectors
 from dangvien.members.models import Member
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
@@ -43,20 +44,54 @@ def _meeting_months() -> int:
     return rules.RESIDENCE_MEETING_MONTHS.on(dt.date.today())
 
 
+def _year_choices(today: dt.date) -> list[int]:
+    """Years a comment list can be asked for: from QĐ 213 to the current year."""
+    return list(range(today.year, rules.QD_213.year - 1, -1))
+
+
 @login_required
 def residence_list(request: HttpRequest) -> HttpResponse:
-    """The three lists of an organisation's subtree, from either side."""
+    """The three lists of an organisation's subtree, from either side; the year
+    of the comment list is chosen (?nam=, default: the year being graded), and
+    the list of all files is paged (?sau=, with the total)."""
     org = org_from_query(request)
     if org is None:
         return render(
             request, "liaison/choose_org.html", {"roots": roots(request), "url": "residence_list"}
         )
+    today = dt.date.today()
+    years = _year_choices(today)
+    year = rules.year_being_graded(today)
+    asked = request.GET.get("nam", "").strip()
+    if asked:
+        if asked.isdigit() and int(asked) in years:
+            year = int(asked)
+        else:
+            messages.error(
+                request,
+                f"Năm «{asked[:10]}» không hợp lệ: chọn một năm từ {years[-1]} đến {years[0]}; "
+                f"đang hiển thị năm {year}.",
+            )
+    lists = selectors.residence_lists(org, today, year=year, cursor=request.GET.get("sau"))
+    params = request.GET.copy()
+    params.pop("sau", None)
+    params["nam"] = str(year)
+    first_url = f"{reverse('residence_list')}?{params.urlencode()}"
+    next_url = None
+    if lists.next_cursor:
+        params["sau"] = lists.next_cursor
+        next_url = f"{reverse('residence_list')}?{params.urlencode()}"
     return render(
         request,
         "liaison/residence_list.html",
         {
             "org": org,
-            "lists": selectors.residence_lists(org),
+            "lists": lists,
+            "years": years,
+            "graded_year": rules.year_being_graded(today),
+            "open_to": lists.open_from + len(lists.open) - 1 if lists.open else 0,
+            "next_url": next_url,
+            "first_url": first_url if request.GET.get("sau") else None,
             "can_act": actor_may_act_at(request.user, org),
             "meeting_months": _meeting_months(),
         },
@@ -125,10 +160,18 @@ def residence_detail(request: HttpRequest, pk) -> HttpResponse:
         "can_act": bool(forms_by_step),
         "comments": liaison.comments.all(),
         "attendance": liaison.attendance.select_related("meeting").order_by("-meeting__date"),
-        "document_url": document_url(liaison.letter_document_id),
+        # Either side opens the file; each link leads only where the caller reaches
+        # (the residence side does not see the member's record or the workplace).
+        "document_url": document_url(liaison.letter_document_id, scope),
         "cell_url": reverse("residence_cell", args=[liaison.residential_cell_id])
         if liaison.residential_cell_id and scope.reaches_path(liaison.residential_cell.path)
         else None,
+        "list_url": reverse("residence_list") + f"?org={liaison.workplace_id}"
+        if scope.reaches_path(liaison.workplace.path)
+        else reverse("residence_list"),
+        "member_hidden": not member_selectors.members_visible_to(scope)
+        .filter(pk=liaison.member_id)
+        .exists(),
     }
     return render(request, "liaison/residence_detail.html", context)
 

@@ -6,14 +6,17 @@ and the services, never here."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
+from dangvien.accounts.scope import Scope
 from dangvien.compliance.workflow import Workflow, actor_may_act_at
 from dangvien.core.errors import DomainError, NotFound
+from dangvien.documents import selectors as document_selectors
 from dangvien.members import selectors as member_selectors
 from dangvien.members.models import Member
 from dangvien.organizations import selectors as org_selectors
@@ -28,10 +31,10 @@ StepCall = tuple[f.StepForm, Callable[[dict], object]]
 Builders = dict[str, Callable[[], StepCall]]
 
 
-def make(form_class, **kwargs) -> f.StepForm:
+def make(form_class: type[f.StepForm], **kwargs: Any) -> f.StepForm:
     """A step form that remembers its constructor arguments (to rebind the POST)."""
     form = form_class(**kwargs)
-    form._init_kwargs = kwargs  # type: ignore[attr-defined]
+    form._init_kwargs = kwargs
     return form
 
 
@@ -110,9 +113,16 @@ def member_for_create(request: HttpRequest) -> Member:
     return member
 
 
-def document_url(document_id: int | None) -> str | None:
+def document_url(document_id: int | None, scope: Scope | None = None) -> str | None:
+    """The download link of a paper, or None when there is none or when `scope`
+    (the caller's) does not reach it: a page never offers a link that answers 404."""
     if not document_id:
         return None
+    if scope is not None:
+        try:
+            document_selectors.document_get_for(scope, document_id)
+        except Http404:
+            return None
     try:
         return reverse("document_download", args=[document_id])
     except NoReverseMatch:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from django.http import HttpResponse
 from django.utils.text import capfirst
 
+from dangvien.core.forms import DATE_INPUT_FORMATS
+
 VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")
 AUDIT_COLUMNS = ["Thời điểm", "Người sửa", "Nội dung", "Trường", "Trước", "Sau"]
 
@@ -82,13 +84,13 @@ def day_from_query(value: str | None) -> tuple[dt.date | None, str]:
     text = (value or "").strip()
     if not text:
         return None, ""
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+    for fmt in DATE_INPUT_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date(), ""
         except ValueError:
             continue
     shown = typed_text(text, 30)
-    match = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
     if match:
         day, month, year = (int(g) for g in match.groups())
         if not 1 <= month <= 12:

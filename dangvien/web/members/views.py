@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib import messages
@@ -161,12 +162,14 @@ def member_detail(request: HttpRequest, pk) -> HttpResponse:
         "events": member_selectors.member_events(member),
         "timeline": member_timeline(member, sensitive=sensitive),
         "sections": record_sections(member, sensitive=sensitive),
-        "state_status": dict(Status.choices).get(state.status, "chưa vào Đảng"),
+        "state_status": dict(Status.choices).get(state.status or "", "chưa vào Đảng"),
         "rows": [
             (slug, title, getattr(member, ROW_ATTR[slug]).all())
             for slug, (_m, _f, title) in ROW_MODELS.items()
             if sensitive or ROW_ATTR[slug] not in SENSITIVE_ROWS
         ],
+        # The CV's birth year against the citizen ID's: shown only where the ID is.
+        "citizen_id_mismatch": member.citizen_id_mismatch if sensitive else None,
         "can_edit": can_edit,
         "can_add_history": can_edit and history_event_allowed(actor=request.user, member=member),
         # Only a link the caller can open: a member does not reach their cell's page.
@@ -192,11 +195,9 @@ def member_create(request: HttpRequest) -> HttpResponse:
     org = org_selectors.organization_get_for(scope, request.GET.get("org"))
     if not scope.writes_path(org.path) or not org.holds_members or not org.is_active:
         raise Http404
-    form = MemberForm(
-        request.POST or None,
-        request.FILES or None,
-        sensitive=scope.everything or any(org.path.startswith(p) for p in scope.sensitive_paths),
-    )
+    # The record to be: no pk yet, so never the caller's own (Scope.sees_sensitive).
+    sensitive = scope.sees_sensitive(SimpleNamespace(pk=None, org_path=org.path))
+    form = MemberForm(request.POST or None, request.FILES or None, sensitive=sensitive, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
             member = member_services.member_create(
@@ -215,13 +216,15 @@ def member_create(request: HttpRequest) -> HttpResponse:
 def member_edit(request: HttpRequest, pk) -> HttpResponse:
     """Edit the record; the form shows the whole record (logged as a view of it)."""
     member = _editable_member(request, pk)
-    sensitive = request_scope(request).sees_sensitive(member)
+    scope = request_scope(request)
+    sensitive = scope.sees_sensitive(member)
     form = MemberForm(
         request.POST or None,
         request.FILES or None,
         instance=member,
         initial={"version": member.version},
         sensitive=sensitive,
+        scope=scope,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,8 +262,8 @@ def member_rows(request: HttpRequest, pk, slug: str) -> HttpResponse:
     formset_class = row_formset(slug)
     queryset = model.objects.filter(member=member)
     formset = formset_class(request.POST or None, queryset=queryset)
-    version = int_or_none(request.POST.get("version")) or 0 if request.method == "POST" else None
     if request.method == "POST" and formset.is_valid():
+        version = int_or_none(request.POST.get("version")) or 0
         rows = [
             (index, f.instance.pk, {k: v for k, v in f.cleaned_data.items() if k != "id"})
             for index, f in enumerate(formset.forms)
@@ -315,7 +318,9 @@ def member_event_add(request: HttpRequest, pk) -> HttpResponse:
     cells = org_selectors.organizations_visible_to(scope).filter(
         level__in=MEMBER_HOLDING_LEVELS, valid_to__isnull=True
     )
-    form = EventForm(request.POST or None, kinds=_history_kinds(member), organizations=cells)
+    form = EventForm(
+        request.POST or None, kinds=_history_kinds(member), organizations=cells, member=member
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -355,10 +360,21 @@ def member_photo(request: HttpRequest, pk) -> FileResponse:
         user=request.user, member=member, request=request, kinds=[AccessKind.PHOTO]
     )
     try:
+        content_type = member_services.photo_content_type(member.photo)
         handle = member.photo.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle)
+    # The type the bytes are, never the one the file name suggests (a PNG stored as
+    # «anh.pdf» is an image/png); what is no accepted image is only downloaded.
+    response = FileResponse(
+        handle,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=content_type is None,
+        filename=f"anh-{member.pk}.{content_type.split('/')[1]}"
+        if content_type
+        else f"anh-{member.pk}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=300"
     return response
 
@@ -380,5 +396,11 @@ def member_audit_csv(request: HttpRequest, pk) -> HttpResponse:
 def communes(request: HttpRequest) -> JsonResponse:
     """Communes of a province, for the address selects (public reference data)."""
     province = int_or_none(request.GET.get("province"))
-    rows = Commune.objects.filter(province_id=province).order_by("name").values_list("code", "name")
+    # No province (or an unreadable one): no commune, as `province_id IS NULL` finds none.
+    of_province = (
+        Commune.objects.filter(province_id=province)
+        if province is not None
+        else Commune.objects.none()
+    )
+    rows = of_province.order_by("name").values_list("code", "name")
     return JsonResponse({"items": [{"code": c, "name": n} for c, n in rows]})

@@ -4,19 +4,23 @@ the movements services."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import forms
 
+from dangvien.core.forms import DATE_INPUT_FORMATS, date_field, set_queryset
 from dangvien.members.forms import DATE_WIDGET
-from dangvien.movements.models import RemovalCause, TransferKind, TransferReason
+from dangvien.movements.models import ReissueReason, RemovalCause, TransferKind, TransferReason
+from dangvien.web.votes import PresenceFields, offer_presence
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+if TYPE_CHECKING:
+    from dangvien.organizations.models import Organization
+
+DATE_FORMATS = DATE_INPUT_FORMATS  # dd/mm/yyyy, dd.mm.yyyy, dd-mm-yyyy (and ISO)
 
 
 def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=DATE_WIDGET, input_formats=DATE_FORMATS, required=required
-    )
+    return date_field(label, required=required, widget=DATE_WIDGET)
 
 
 class _Styled(forms.Form):
@@ -31,7 +35,7 @@ class TransferOpenForm(_Styled):
     kind = forms.ChoiceField(label="Hình thức", choices=TransferKind.choices)
     reason = forms.ChoiceField(label="Lý do", choices=TransferReason.choices)
     trigger_date = _date("Ngày quyết định có hiệu lực / thay đổi nơi ở")
-    to_organization = forms.ModelChoiceField(
+    to_organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label="Chi bộ nơi đến (trong hệ thống)", queryset=None, required=False
     )
     to_code = forms.CharField(
@@ -48,7 +52,7 @@ class TransferOpenForm(_Styled):
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_organization"].queryset = organizations
+        set_queryset(self, "to_organization", organizations)
 
     def clean(self):
         data = super().clean()
@@ -98,6 +102,14 @@ class TransferCancelForm(_Styled):
     cancelled_reason = forms.CharField(label="Lý do hủy", max_length=255)
 
 
+class TransferReissueForm(_Styled):
+    reissued_on = _date("Ngày cấp lại")
+    reason = forms.ChoiceField(label="Lý do cấp lại", choices=ReissueReason.choices)
+    note = forms.CharField(
+        label="Ghi chú (ai báo, ngày báo mất, hư hỏng)", required=False, max_length=255
+    )
+
+
 class IncomingForm(_Styled):
     family_name = forms.CharField(label="Họ", max_length=40)
     middle_name = forms.CharField(label="Tên đệm", max_length=60, required=False)
@@ -117,6 +129,9 @@ class IncomingForm(_Styled):
     )
     dossier_checked = forms.BooleanField(
         label="Đã đối chiếu hồ sơ đảng viên với danh mục", required=False
+    )
+    late_reason = forms.CharField(
+        label="Lý do xuất trình chậm (nếu quá hạn)", required=False, max_length=255
     )
 
     RECORD_FIELDS = (
@@ -162,7 +177,7 @@ class _YearList(forms.CharField):
         return years
 
 
-class RemovalProposeForm(_Styled):
+class RemovalProposeForm(PresenceFields, _Styled):
     kind = forms.ChoiceField(
         label="Hình thức",
         choices=[("name_deletion", "Xóa tên"), ("voluntary_exit", "Xin ra khỏi Đảng")],
@@ -182,6 +197,25 @@ class RemovalProposeForm(_Styled):
     meeting_on = _date("Ngày chi bộ họp xét")
     votes_for = forms.IntegerField(label="Số đảng viên chính thức tán thành", min_value=0)
     resolution_number = forms.CharField(label="Số nghị quyết chi bộ", required=False, max_length=64)
+
+    field_order = [
+        "kind",
+        "cause",
+        "evidence_months",
+        "educated_on",
+        "breach_years",
+        "details",
+        "meeting_on",
+        "present",
+        "present_listed",
+        "votes_for",
+        "resolution_number",
+    ]
+
+    def __init__(self, *args, vote=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if vote is not None:
+            offer_presence(self, vote)
 
 
 class RemovalDecideForm(_Styled):

@@ -35,6 +35,7 @@ from .forms import (
     TransferCancelForm,
     TransferOpenForm,
     TransferReceiveForm,
+    TransferReissueForm,
     TransferReturnForm,
     TransferSendForm,
 )
@@ -138,12 +139,19 @@ def transfer_create(request: HttpRequest) -> HttpResponse:
 
 
 # The page's URL slug and form of each step of the transfer table.
-STEP_SLUGS = {"send": "gioi-thieu", "receive": "tiep-nhan", "return": "tro-ve", "cancel": "huy"}
+STEP_SLUGS = {
+    "send": "gioi-thieu",
+    "receive": "tiep-nhan",
+    "return": "tro-ve",
+    "reissue": "cap-lai",
+    "cancel": "huy",
+}
 STEP_CODES = {slug: code for code, slug in STEP_SLUGS.items()}
 STEP_FORMS = {
     "gioi-thieu": TransferSendForm,
     "tiep-nhan": TransferReceiveForm,
     "tro-ve": TransferReturnForm,
+    "cap-lai": TransferReissueForm,
     "huy": TransferCancelForm,
 }
 
@@ -200,6 +208,8 @@ def transfer_step(request: HttpRequest, pk, step: str) -> HttpResponse:
                 services.transfer_receive(actor=request.user, transfer=transfer, **data)
             elif step == "tro-ve":
                 services.transfer_return(actor=request.user, transfer=transfer, **data)
+            elif step == "cap-lai":
+                services.transfer_reissue(actor=request.user, transfer=transfer, **data)
             else:
                 services.transfer_cancel(
                     actor=request.user, transfer=transfer, reason=data["cancelled_reason"]
@@ -234,6 +244,7 @@ def transfer_incoming(request: HttpRequest) -> HttpResponse:
                 received_on=data["received_on"],
                 dossier_checked=data["dossier_checked"],
                 dues_paid_through=data["dues_paid_through"],
+                late_reason=data["late_reason"],
             )
         except DomainError as exc:
             apply_errors(form, exc)
@@ -263,8 +274,13 @@ def removal_list(request: HttpRequest) -> HttpResponse:
 def removal_create(request: HttpRequest) -> HttpResponse:
     member = _writable_member(request, request.GET.get("member"))
     record = request.GET.get("loai") == "ghi"
-    form_class = RemovalRecordForm if record else RemovalProposeForm
-    form = form_class(request.POST or None)
+    form: RemovalRecordForm | RemovalProposeForm
+    if record:
+        form = RemovalRecordForm(request.POST or None)
+    else:
+        # Who was present, ticked from the cell's official members (R1.8a).
+        vote = selectors.cell_vote_base(member.organization, dt.date.today(), subject=member)
+        form = RemovalProposeForm(request.POST or None, vote=vote)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -276,11 +292,17 @@ def removal_create(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             if removal.status == RemovalStatus.FAILED_VOTE:
-                share = _rule_values(removal.meeting_on)["vote_share"]
+                # Only a proposal is voted on, and it is made at a meeting.
+                assert removal.meeting_on is not None
+                share = (
+                    _rule_values(removal.meeting_on)["vote_share"]
+                    if removal.kind == "name_deletion"
+                    else "quá một nửa"
+                )
                 messages.warning(
                     request,
-                    f"Biểu quyết chưa đạt {share} ({removal.votes_for}/"
-                    f"{removal.official_members} đảng viên chính thức): chi bộ chưa đề nghị.",
+                    f"Biểu quyết chưa đạt ({removal.votes_for}/{removal.base} đảng viên "
+                    f"chính thức được tính biểu quyết; cần {share}): chi bộ chưa đề nghị.",
                 )
             else:
                 messages.success(request, "Đã ghi.")
@@ -311,7 +333,7 @@ def removal_detail(request: HttpRequest, pk) -> HttpResponse:
     can_decide = _can_decide(request, removal)
     form = RemovalDecideForm(request.POST or None) if can_decide else None
     if request.method == "POST":
-        if not can_decide:
+        if form is None:  # the caller may not decide
             raise Http404
         if form.is_valid():
             try:

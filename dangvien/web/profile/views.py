@@ -99,6 +99,7 @@ def my_password(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
+            assert request.user.is_authenticated  # @login_required
             update_session_auth_hash(request, request.user)
             messages.success(
                 request,

@@ -26,10 +26,20 @@ class Command(BaseCommand):
                 f"{result.members} đảng viên."
             )
         from dangvien.compliance.models import Case
+        from dangvien.seeding.posts import demo_posts
+
+        demo_posts()  # who signs each demo organisation's papers (idempotent)
 
         if not Case.objects.exists():
             opened = services.demo_workflows()
             self.stdout.write(f"Đã mở {opened} việc mẫu (kết nạp, chuyển sinh hoạt, xóa tên…).")
+        from dangvien.meetings.models import Meeting
+
+        if not Meeting.objects.exists():
+            year = services.demo_meetings()
+            self.stdout.write(
+                f"Đã nạp {year.meetings} buổi sinh hoạt chi bộ, {year.attendances} lượt điểm danh."
+            )
         accounts = services.demo_accounts()
         call_command("collectstatic", verbosity=0, interactive=False)
         address = f"http://{host}:{port}/"

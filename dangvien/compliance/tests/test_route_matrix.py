@@ -1,0 +1,1338 @@
+"""The role-by-route matrix: every web page (from the URL resolver) and every API
+operation (from the OpenAPI document) has a row here saying what each role
+gets, and each row is called as each role.
+
+Roles (the world below, built with the factories):
+
+    secretary   cell secretary of cell A
+    office      office of the grassroots (commune) committee above cell A
+    board       organisation board of the province
+    inspection  inspection committee of the commune (reads, never writes)
+    outside     office of another grassroots committee (an agency elsewhere)
+    member      a plain member of cell A (not the subject of the objects)
+
+Each object a route takes is built inside cell A (the residence liaison is of a
+worker of the agency living in the commune, assigned to cell A). Expected
+answers, one token per role in the order above:
+
+    ok    200/201/204/302; may write
+    w     the step is taken: 200/201/302 and something was written
+    404, 403, 400, 200, 405...   exactly that status, and nothing written
+
+On every refusal the test compares the row count of every table (audit
+history included) and the rows of the workflow tables before and after.
+
+A new route without a row fails `test_every_route_has_a_row`: add a row to
+WEB or API below, saying what each role must get.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import connection, transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from dangvien.accounts.models import ApiToken, Role
+from dangvien.accounts.services import _digest
+from dangvien.admissions import services as admissions
+from dangvien.admissions.tests.factories import (
+    MEETING,
+    cell_with_officials,
+    file_agreed,
+    file_decided,
+    file_with_dossier,
+    open_file,
+)
+from dangvien.core.actors import SYSTEM
+from dangvien.liaison import services as liaison
+from dangvien.members.models import Member
+from dangvien.members.tests.factories import MemberFactory, user_with_role
+from dangvien.movements import services as movements
+from dangvien.movements.models import RemovalKind, TransferReason
+from dangvien.organizations.models import Level, UnitType
+from dangvien.organizations.tests.factories import OrganizationFactory
+from dangvien.places.models import Commune
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+ROLES = ("secretary", "office", "board", "inspection", "outside", "member")
+TODAY = dt.datetime(2026, 11, 20, 9, 0)
+JSON = "application/json"
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fast(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DANGVIEN_REQUIRE_2FA = False
+
+
+# --- the world ---------------------------------------------------------------------------
+
+
+class World:
+    """The organisations, the six users, and the objects of cell A (built on demand)."""
+
+    def __init__(self, django_user_model):
+        home = Commune.objects.order_by("code").first()
+        self.home = home
+        self.province = OrganizationFactory(name="Đảng bộ tỉnh Hà Tĩnh", level=Level.PROVINCIAL)
+        self.commune = OrganizationFactory(
+            parent=self.province,
+            name="Đảng bộ xã Cẩm Xuyên",
+            level=Level.GRASSROOTS_COMMITTEE,
+            commune=home,
+        )
+        self.cell_a = OrganizationFactory(parent=self.commune, name="Chi bộ thôn Đông")
+        self.cell_b = OrganizationFactory(parent=self.commune, name="Chi bộ thôn Tây")
+        self.agency = OrganizationFactory(
+            parent=self.province,
+            name="Đảng bộ Sở Y tế",
+            level=Level.GRASSROOTS_COMMITTEE,
+            unit_type=UnitType.AGENCY,
+        )
+        self.cell_c = OrganizationFactory(
+            parent=self.agency, name="Chi bộ Văn phòng", unit_type=UnitType.AGENCY
+        )
+        _cell, self.officials = cell_with_officials(3, cell=self.cell_a)
+        self.subject = self.officials[0]
+        plain = MemberFactory(organization=self.cell_a, given_name="Thường")
+        grants = {
+            "secretary": (Role.CELL_SECRETARY, self.cell_a),
+            "office": (Role.GRASSROOTS_OFFICE, self.commune),
+            "board": (Role.ORGANISATION_BOARD, self.province),
+            "inspection": (Role.INSPECTION, self.commune),
+            "outside": (Role.GRASSROOTS_OFFICE, self.agency),
+            "member": (Role.MEMBER, self.cell_a),
+        }
+        self.users = {
+            role: user_with_role(django_user_model, f"u_{role}", r, org)
+            for role, (r, org) in grants.items()
+        }
+        Member.objects.filter(pk=plain.pk).update(user=self.users["member"])
+        self.plain = plain
+        self._built: dict[str, Any] = {}
+
+    def obj(self, name: str):
+        if name not in self._built:
+            self._built[name] = BUILDERS[name](self)
+        return self._built[name]
+
+
+def _probationary(w: World) -> Member:
+    return MemberFactory(
+        organization=w.cell_a,
+        joining_date=D(2025, 9, 2),
+        admission_decision_date=D(2025, 8, 20),
+        official_date=None,
+    )
+
+
+def _recognition(w: World):
+    return admissions.recognition_open(actor=SYSTEM, member=_probationary(w), on=D(2026, 8, 10))
+
+
+def _resolved(w: World):
+    file = file_agreed(w.cell_a, w.officials)
+    admissions.admission_grassroots_resolve(
+        actor=SYSTEM, file=file, date=MEETING + dt.timedelta(days=7), resolution_number="12"
+    )
+    file.refresh_from_db()
+    return file
+
+
+def _transfer(w: World):
+    return movements.transfer_open(
+        actor=SYSTEM,
+        member=w.subject,
+        kind="permanent",
+        reason=TransferReason.RESIDENCE,
+        trigger_date=D(2026, 11, 2),
+        to_organization=w.cell_b,
+    )
+
+
+def _removal(w: World):
+    return movements.removal_propose(
+        actor=SYSTEM,
+        member=w.officials[1],
+        kind=RemovalKind.VOLUNTARY_EXIT,
+        meeting_on=D(2026, 11, 7),
+        # every official but the member considered
+        votes_for=Member.objects.filter(organization=w.cell_a, official_date__isnull=False).count()
+        - 1,
+    )
+
+
+def _exemption(w: World):
+    return liaison.exemption_apply(
+        actor=SYSTEM,
+        member=w.subject,
+        kind="temporary",
+        ground="working_away",
+        applied_on=D(2026, 11, 2),
+        start=D(2026, 11, 2),
+        end=D(2027, 5, 1),
+    )
+
+
+def _working_away(w: World):
+    return liaison.working_away_report(actor=SYSTEM, member=w.subject, reported_on=D(2026, 11, 5))
+
+
+def _worker(w: World) -> Member:
+    """A member of the agency's cell C living in the commune."""
+    return MemberFactory(
+        organization=w.cell_c,
+        current_province=w.home.province,
+        current_commune=w.home,
+        current_street="Số 5, tổ 3",
+    )
+
+
+def _residence(w: World):
+    """A worker of the agency living in the commune, received and assigned to cell A:
+    the yearly comment by cell A is awaited."""
+    worker = _worker(w)
+    r = liaison.residence_introduce(actor=SYSTEM, member=worker, introduced_on=D(2026, 11, 2))
+    liaison.residence_receive(actor=SYSTEM, liaison=r, received_on=D(2026, 11, 4))
+    liaison.residence_assign(actor=SYSTEM, liaison=r, assigned_on=D(2026, 11, 6), cell=w.cell_a)
+    r.refresh_from_db()
+    return r
+
+
+def _document(w: World):
+    from dangvien.documents.models import IssuedDocument
+
+    liaison.exemption_decide(
+        actor=SYSTEM, exemption=w.obj("exemption"), decided_on=D(2026, 11, 5), resolution_number=""
+    )
+    return IssuedDocument.objects.order_by("-pk").first()
+
+
+def _meeting(w: World):
+    """The regular meeting of cell A for November 2026, as the calendar makes it."""
+    from dangvien.meetings import services as meetings
+    from dangvien.meetings.models import Meeting
+
+    meetings.schedule_set(
+        actor=SYSTEM, cell=w.cell_a, kind="day_of_month", day=7, effective_from=D(2026, 1, 1)
+    )
+    meetings.meetings_generate(actor=SYSTEM, month=D(2026, 11, 1), under=w.cell_a)
+    return Meeting.objects.get(cell=w.cell_a, month=D(2026, 11, 1))
+
+
+def _meeting_held(w: World):
+    """The November meeting registered and held on the 7th, everyone on the roll present."""
+    from dangvien.meetings import selectors as meeting_selectors
+    from dangvien.meetings import services as meetings
+    from dangvien.meetings.models import Presence
+
+    day = D(2026, 11, 7)
+    meeting = meetings.meeting_register(actor=SYSTEM, meeting=w.obj("meeting"), planned_on=day)
+    roll = meeting_selectors.cell_roll_on(w.cell_a, day)
+    return meetings.meeting_hold(
+        actor=SYSTEM,
+        meeting=meeting,
+        held_on=day,
+        duration_minutes=120,
+        attendance={r.member.pk: (Presence.PRESENT, "") for r in roll if r.expected},
+        resolution="Hoàn thành thu đảng phí quý IV",
+    )
+
+
+def _task(w: World):
+    """A task of the held meeting's resolution, given to the plain member."""
+    from dangvien.meetings import services as meetings
+
+    return meetings.task_add(
+        actor=SYSTEM,
+        meeting=w.obj("meeting_held"),
+        assignee=w.plain,
+        content="Thu đảng phí tổ 1",
+        due_on=D(2026, 11, 30),
+    )
+
+
+def _feedback(w: World):
+    """An item of the held meeting sent to the commune committee, waiting for its answer."""
+    from dangvien.meetings import services as meetings
+
+    return meetings.feedback_send(
+        actor=SYSTEM,
+        meeting=w.obj("meeting_held"),
+        content="Đề nghị sửa đường liên thôn",
+        sent_on=D(2026, 11, 10),
+    )
+
+
+def _member_token(w: World):
+    return ApiToken.objects.create(
+        user=w.users["member"],
+        digest=_digest(secrets.token_urlsafe(16)),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+
+
+BUILDERS: dict[str, Callable[[World], Any]] = {
+    "member": lambda w: w.subject,
+    "org": lambda w: w.cell_a,
+    "member_user": lambda w: w.users["member"],
+    "member_token": _member_token,
+    "admission_opened": lambda w: open_file(w.cell_a),
+    "admission_dossier": lambda w: file_with_dossier(w.cell_a, w.officials),
+    "admission_agreed": lambda w: file_agreed(w.cell_a, w.officials),
+    "admission_resolved": _resolved,
+    "admission_decided": lambda w: file_decided(w.cell_a, w.officials),
+    "recognition": _recognition,
+    "transfer": _transfer,
+    "removal": _removal,
+    "exemption": _exemption,
+    "working_away": _working_away,
+    "residence": _residence,
+    "worker": _worker,
+    "meeting": _meeting,
+    "meeting_held": _meeting_held,
+    "task": _task,
+    "feedback": _feedback,
+    "document": _document,
+}
+
+
+# --- what a row says ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    expect: str  # one token per role, in ROLES order
+    method: str = "GET"
+    obj: str | None = None  # the BUILDERS key of the object in the URL
+    data: Callable[[World], dict] | None = None
+    query: Callable[[World], str] | None = None
+    slug: str | None = None  # the step or section slug of the URL
+    extra: dict = field(default_factory=dict)
+
+    def tokens(self) -> dict[str, str]:
+        parts = self.expect.split()
+        assert len(parts) == len(ROLES), self.expect
+        return dict(zip(ROLES, parts, strict=True))
+
+
+READ = "ok ok ok ok 404 404"  # the subtree reads; outside and the member do not
+WRITE_PAGE = "ok ok ok 404 404 404"  # a writing role at cell A or above
+STEP = "w w w 404 404 404"  # a cell step: its writers take it, the others 404
+EVERYONE = "ok ok ok ok ok ok"
+NOBODY = "404 404 404 404 404 404"
+
+
+def org_q(w):
+    return f"?org={w.cell_a.pk}"
+
+
+def member_q(w):
+    return f"?member={w.subject.pk}"
+
+
+def dmy(d: dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _dossier_form(w):
+    return {
+        "date": "01/02/2024",
+        "cv_verified_on": "27/01/2024",
+        "cv_verified_by": "Chi ủy thôn Bắc",
+        "introduction_kind": "two_members",
+        "introducer_1": w.officials[0].pk,
+        "introducer_1_since": "01/01/2020",
+        "introducer_2": w.officials[1].pk,
+        "introducer_2_since": "01/01/2020",
+        "residence_comment": "Tốt",
+        "mass_org_comment": "Tốt",
+    }
+
+
+def _dossier_api(w):
+    return {
+        "date": "2024-02-01",
+        "cv_verified_on": "2024-01-27",
+        "cv_verified_by": "Chi ủy thôn Bắc",
+        "introduction_kind": "two_members",
+        "introducer_1": w.officials[0].pk,
+        "introducer_1_since": "2020-01-01",
+        "introducer_2": w.officials[1].pk,
+        "introducer_2_since": "2020-01-01",
+        "residence_comment": "Tốt",
+        "mass_org_comment": "Tốt",
+    }
+
+
+# The web pages: url name (":slug" for a route whose slug picks a step or section).
+WEB: dict[str, Row] = {
+    "home": Row(EVERYONE),
+    "login": Row(EVERYONE),
+    "logout": Row(EVERYONE, method="POST", data=lambda w: {}),
+    "two_factor": Row(EVERYONE),
+    "two_factor_users": Row("404 404 ok 404 404 404"),
+    "two_factor_reset": Row("404 404 ok 404 404 404", method="POST", obj="member_user"),
+    "access_log": Row("404 404 ok ok 404 404"),
+    "access_log_csv": Row("404 404 ok ok 404 404"),
+    "organization_detail": Row(READ, obj="org"),
+    "organization_audit_csv": Row(READ, obj="org"),
+    "organization_posts": Row(READ, obj="org"),
+    # A cell's posts are recorded above the cell, never by its own secretary.
+    "organization_posts:assign": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        obj="org",
+        data=lambda w: {
+            "action": "assign",
+            "giao-kind": "secretary",
+            "giao-member": w.subject.pk,
+            "giao-rank": "1",
+            "giao-starts_on": "01/10/2026",
+        },
+    ),
+    "member_list": Row(READ, query=org_q),
+    "member_create": Row(WRITE_PAGE, query=org_q),
+    "member_detail": Row(READ, obj="member"),
+    "member_edit": Row(WRITE_PAGE, obj="member"),
+    "member_photo": Row(NOBODY, obj="member"),  # no photo: 404 to all
+    "member_audit_csv": Row(READ, obj="member"),
+    # The generic event form: the grassroots office and above, never the cell (issue 8).
+    "member_event_add": Row("404 ok ok 404 404 404", obj="member"),
+    "member_rows:cong-tac": Row(WRITE_PAGE, obj="member", slug="cong-tac"),
+    "communes": Row(EVERYONE, query=lambda w: f"?province={w.home.province_id}"),
+    "case_list": Row("ok ok ok ok ok 404"),
+    # --- admission and recognition
+    "admission_list": Row(READ, query=org_q),
+    "admission_create": Row(WRITE_PAGE, query=org_q),
+    "readmission_create": Row(WRITE_PAGE, query=org_q),
+    "recognition_open_due": Row(
+        "ok ok ok 404 404 404", method="POST", data=lambda w: {"org": w.cell_a.pk}
+    ),
+    "admission_detail": Row(READ, obj="admission_dossier"),
+    "admission_step:ho-so": Row(
+        STEP, method="POST", obj="admission_opened", slug="ho-so", data=_dossier_form
+    ),
+    "admission_step:bieu-quyet": Row(
+        STEP,
+        method="POST",
+        obj="admission_dossier",
+        slug="bieu-quyet",
+        data=lambda w: {"meeting_date": dmy(MEETING), "votes_for": "3"},
+    ),
+    # A writing role the table refuses sees the form again with the reason (200).
+    "admission_step:cap-tren": Row(
+        "200 200 200 404 404 404",
+        method="POST",
+        obj="admission_dossier",
+        slug="cap-tren",
+        data=lambda w: {"date": dmy(MEETING), "agreed": "1", "note": "x"},
+    ),
+    "admission_step:dang-uy": Row(
+        "200 w w 404 404 404",
+        method="POST",
+        obj="admission_agreed",
+        slug="dang-uy",
+        data=lambda w: {"date": "14/03/2024", "resolution_number": "12", "agreed": "1"},
+    ),
+    "admission_step:gia-han": Row(
+        "200 200 w 404 404 404",
+        method="POST",
+        obj="admission_agreed",
+        slug="gia-han",
+        data=lambda w: {"date": "14/03/2024", "days": "5", "reason": "Chờ xác minh"},
+    ),
+    "admission_step:quyet-dinh": Row(
+        "200 200 w 404 404 404",
+        method="POST",
+        obj="admission_resolved",
+        slug="quyet-dinh",
+        data=lambda w: {"decision_date": "28/03/2024", "decision_number": "345"},
+    ),
+    "admission_step:le-ket-nap": Row(
+        STEP,
+        method="POST",
+        obj="admission_decided",
+        slug="le-ket-nap",
+        data=lambda w: {"date": "05/04/2024"},
+    ),
+    "admission_step:dong": Row(
+        STEP,
+        method="POST",
+        obj="admission_opened",
+        slug="dong",
+        data=lambda w: {"date": "01/02/2024", "reason": "Rút đơn"},
+    ),
+    "recognition_detail": Row(READ, obj="recognition"),
+    "recognition_step:bieu-quyet": Row(
+        STEP,
+        method="POST",
+        obj="recognition",
+        slug="bieu-quyet",
+        data=lambda w: {"meeting_date": "07/10/2026", "votes_for": "3", "proposal": "recognise"},
+    ),
+    "recognition_step:cap-tren": Row(
+        "200 200 200 404 404 404",
+        method="POST",
+        obj="recognition",
+        slug="cap-tren",
+        data=lambda w: {"date": "07/10/2026", "proposal": "recognise", "note": "x"},
+    ),
+    "recognition_step:dang-uy": Row(
+        "200 200 200 404 404 404",
+        method="POST",
+        obj="recognition",
+        slug="dang-uy",
+        data=lambda w: {"date": "12/10/2026", "resolution_number": "7"},
+    ),
+    "recognition_step:gia-han": Row(
+        "200 200 200 404 404 404",
+        method="POST",
+        obj="recognition",
+        slug="gia-han",
+        data=lambda w: {"date": "12/10/2026", "days": "5", "reason": "x"},
+    ),
+    "recognition_step:quyet-dinh": Row(
+        "200 200 200 404 404 404",
+        method="POST",
+        obj="recognition",
+        slug="quyet-dinh",
+        data=lambda w: {"decision_date": "02/11/2026", "decision_number": "1"},
+    ),
+    # --- movements
+    "transfer_list": Row(READ, query=org_q),
+    "transfer_create": Row(WRITE_PAGE, query=member_q),
+    "transfer_incoming": Row(WRITE_PAGE, query=org_q),
+    "transfer_detail": Row(READ, obj="transfer"),
+    # The letter is issued by the grassroots committee, never by the cell.
+    "transfer_step:gioi-thieu": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        obj="transfer",
+        slug="gioi-thieu",
+        data=lambda w: {"sent_on": "10/11/2026", "dues_paid_through": "10/2026"},
+    ),
+    "transfer_step:tiep-nhan": Row(
+        NOBODY,
+        method="POST",
+        obj="transfer",
+        slug="tiep-nhan",
+        data=lambda w: {"received_on": "16/11/2026", "dossier_checked": "on"},
+    ),
+    "transfer_step:tro-ve": Row(
+        NOBODY,
+        method="POST",
+        obj="transfer",
+        slug="tro-ve",
+        data=lambda w: {"returned_on": "16/11/2026"},
+    ),
+    "transfer_step:cap-lai": Row(
+        NOBODY,
+        method="POST",
+        obj="transfer",
+        slug="cap-lai",
+        data=lambda w: {"reissued_on": "16/11/2026", "reason": "lost"},
+    ),
+    "transfer_step:huy": Row(
+        STEP,
+        method="POST",
+        obj="transfer",
+        slug="huy",
+        data=lambda w: {"cancelled_reason": "Không chuyển nữa"},
+    ),
+    "removal_list": Row(READ, query=org_q),
+    "removal_create": Row(WRITE_PAGE, query=member_q),
+    "removal_detail": Row(READ, obj="removal"),
+    "removal_detail:decide": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        obj="removal",
+        data=lambda w: {
+            "approved": "1",
+            "decided_by": "Ban Thường vụ Đảng ủy xã",
+            "decision_number": "45-QĐ/ĐU",
+            "decision_date": "18/11/2026",
+        },
+    ),
+    # --- liaison
+    "exemption_list": Row(READ, query=org_q),
+    "exemption_create": Row(WRITE_PAGE, query=member_q),
+    "exemption_detail": Row(READ, obj="exemption"),
+    "exemption_detail:decide": Row(
+        STEP,
+        method="POST",
+        obj="exemption",
+        data=lambda w: {"step": "decide", "decided_on": "05/11/2026", "resolution_number": "1"},
+    ),
+    "exemption_detail:return": Row(
+        NOBODY,
+        method="POST",
+        obj="exemption",
+        data=lambda w: {
+            "step": "return",
+            "returned_on": "15/11/2026",
+            "return_resolution_number": "1",
+        },
+    ),
+    "working_away_list": Row(READ, query=org_q),
+    "working_away_create": Row(WRITE_PAGE, query=member_q),
+    "working_away_detail": Row(READ, obj="working_away"),
+    "working_away_detail:review": Row(
+        STEP,
+        method="POST",
+        obj="working_away",
+        data=lambda w: {
+            "step": "review",
+            "reviewed_on": "10/11/2026",
+            "committee_reported_on": "12/11/2026",
+        },
+    ),
+    "residence_list": Row(READ, query=org_q),
+    "residence_create": Row(WRITE_PAGE, query=member_q),
+    "residence_cell": Row(READ, obj="org"),
+    # The workplace (the agency) follows its member's liaison.
+    "residence_detail": Row("ok ok ok ok ok 404", obj="residence"),
+    "residence_detail:comment": Row(
+        STEP,
+        method="POST",
+        obj="residence",
+        data=lambda w: {
+            "step": "comment",
+            "year": "2026",
+            "purpose": "yearly",
+            "commented_on": "15/11/2026",
+            "text": "Gương mẫu nơi cư trú",
+        },
+    ),
+    "residence_detail:receive": Row(
+        NOBODY,
+        method="POST",
+        obj="residence",
+        data=lambda w: {"step": "receive", "received_on": "15/11/2026"},
+    ),
+    # --- meetings: tasks and feedback belong to the cell's held meeting; the
+    # superior committee answers the feedback
+    "meetings": Row(READ, query=org_q),
+    "my_meetings": Row("404 404 404 404 404 ok"),
+    "meeting_detail": Row(READ, obj="meeting"),
+    "meeting_hold": Row(WRITE_PAGE, obj="meeting"),
+    "meeting_task_add": Row(
+        STEP,
+        method="POST",
+        obj="meeting_held",
+        data=lambda w: {"assignee": w.plain.pk, "content": "Thu đảng phí", "due_on": "30/11/2026"},
+    ),
+    "meeting_feedback_send": Row(
+        STEP,
+        method="POST",
+        obj="meeting_held",
+        data=lambda w: {"content": "Đề nghị sửa đường", "sent_on": "10/11/2026"},
+    ),
+    "meeting_task_result": Row(
+        STEP,
+        method="POST",
+        obj="task",
+        data=lambda w: {"result": "done", "result_on": "15/11/2026"},
+    ),
+    "feedback_detail": Row(READ, obj="feedback"),
+    # --- documents and accounts
+    "document_list": Row(READ, query=org_q),
+    "document_download": Row(READ, obj="document"),
+    "my_account": Row(EVERYONE),
+    "my_token_revoke": Row("404 404 404 404 404 ok", method="POST", obj="member_token"),
+    "my_password": Row(EVERYONE),
+    "password_reset_users": Row("404 404 ok 404 404 404"),
+    "password_reset": Row("404 404 ok 404 404 404", method="POST", obj="member_user"),
+}
+
+
+def _api(method: str, path: str) -> str:
+    return f"{method} {path}"
+
+
+API_STEP = "w w w 403 404 404"  # the cell's step: inspection reads but may not act
+API_LATE = "400 400 400 403 404 404"  # a step out of order: the same code to every reader
+
+
+def _payload(**kw):
+    return lambda w: kw
+
+
+API: dict[str, Row] = {
+    _api("POST", "/api/v1/auth/token"): Row(
+        EVERYONE,
+        method="POST",
+        data=lambda w: {},  # filled per role in the test
+        extra={"token": True},
+    ),
+    _api("POST", "/api/v1/auth/logout"): Row(EVERYONE, method="POST"),
+    _api("GET", "/api/v1/members"): Row(READ, query=org_q),
+    _api("POST", "/api/v1/members"): Row(
+        "w w w 404 404 404",
+        method="POST",
+        data=lambda w: {
+            "organization": w.cell_a.pk,
+            "family_name": "Lê",
+            "given_name": "Hoa",
+            "gender": "F",
+            "birth_date": "1990-02-01",
+            "admission_decision_date": "2015-03-01",
+            "joining_date": "2015-03-10",
+            "official_date": "2016-03-10",
+        },
+    ),
+    _api("GET", "/api/v1/members/{member_id}"): Row(READ, obj="member"),
+    _api("PATCH", "/api/v1/members/{member_id}"): Row(
+        "w w w 404 404 404",
+        method="PATCH",
+        obj="member",
+        data=lambda w: {"version": Member.objects.get(pk=w.subject.pk).version, "workplace": "UB"},
+    ),
+    _api("GET", "/api/v1/organizations/{org_id}"): Row(READ, obj="org"),
+    _api("GET", "/api/v1/cases"): Row(EVERYONE),
+    # --- exemptions
+    _api("GET", "/api/v1/exemptions"): Row(READ, query=org_q),
+    _api("POST", "/api/v1/exemptions"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "member": w.subject.pk,
+            "kind": "temporary",
+            "ground": "working_away",
+            "applied_on": "2026-11-02",
+            "start": "2026-11-02",
+            "end": "2027-05-01",
+        },
+    ),
+    _api("GET", "/api/v1/exemptions/{pk}"): Row(READ, obj="exemption"),
+    _api("POST", "/api/v1/exemptions/{pk}/decide"): Row(
+        API_STEP,
+        method="POST",
+        obj="exemption",
+        data=_payload(decided_on="2026-11-05", resolution_number="1"),
+    ),
+    _api("POST", "/api/v1/exemptions/{pk}/refuse"): Row(
+        API_STEP,
+        method="POST",
+        obj="exemption",
+        data=_payload(decided_on="2026-11-05", refusal_reason="Chưa đủ căn cứ"),
+    ),
+    _api("POST", "/api/v1/exemptions/{pk}/report"): Row(
+        API_LATE, method="POST", obj="exemption", data=_payload(reported_on="2026-11-06")
+    ),
+    _api("POST", "/api/v1/exemptions/{pk}/apply_return"): Row(
+        API_LATE, method="POST", obj="exemption", data=_payload(applied_on="2026-11-18")
+    ),
+    _api("POST", "/api/v1/exemptions/{pk}/request_return"): Row(
+        API_LATE, method="POST", obj="exemption", data=_payload(applied_on="2026-11-18")
+    ),
+    _api("POST", "/api/v1/exemptions/{pk}/return"): Row(
+        API_LATE,
+        method="POST",
+        obj="exemption",
+        data=_payload(returned_on="2026-11-19", resolution_number="9"),
+    ),
+    # --- working away
+    _api("GET", "/api/v1/working-away"): Row(READ, query=org_q),
+    _api("POST", "/api/v1/working-away"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {"member": w.officials[2].pk, "reported_on": "2026-11-05"},
+    ),
+    _api("GET", "/api/v1/working-away/{pk}"): Row(READ, obj="working_away"),
+    _api("POST", "/api/v1/working-away/{pk}/review"): Row(
+        API_STEP,
+        method="POST",
+        obj="working_away",
+        data=_payload(reviewed_on="2026-11-10", committee_reported_on="2026-11-12"),
+    ),
+    _api("POST", "/api/v1/working-away/{pk}/destination"): Row(
+        API_LATE,
+        method="POST",
+        obj="working_away",
+        data=lambda w: {
+            "registered_on": "2026-11-12",
+            "province": w.home.province_id,
+            "commune": w.home.pk,
+        },
+    ),
+    _api("POST", "/api/v1/working-away/{pk}/destination_change"): Row(
+        API_LATE,
+        method="POST",
+        obj="working_away",
+        data=lambda w: {
+            "registered_on": "2026-11-12",
+            "province": w.home.province_id,
+            "commune": w.home.pk,
+        },
+    ),
+    _api("POST", "/api/v1/working-away/{pk}/contact"): Row(
+        API_LATE,
+        method="POST",
+        obj="working_away",
+        data=_payload(date="2026-11-12", kind="report"),
+    ),
+    _api("POST", "/api/v1/working-away/{pk}/year_review"): Row(
+        API_LATE,
+        method="POST",
+        obj="working_away",
+        data=_payload(year=2026, received_on="2026-11-12", self_review="Tốt"),
+    ),
+    _api("POST", "/api/v1/working-away/{pk}/exemption"): Row(
+        API_LATE,
+        method="POST",
+        obj="working_away",
+        data=_payload(
+            ground="working_away", applied_on="2026-11-12", start="2026-11-12", end="2027-05-01"
+        ),
+    ),
+    _api("POST", "/api/v1/working-away/{pk}/end"): Row(
+        API_STEP, method="POST", obj="working_away", data=_payload(ended_on="2026-11-12")
+    ),
+    # --- residence liaison (introduced by the agency, received by the commune, in cell A)
+    _api("GET", "/api/v1/residence-liaisons"): Row(READ, query=org_q),
+    # Introduced by the workplace (the agency's cell C), not by cell A.
+    _api("POST", "/api/v1/residence-liaisons"): Row(
+        "404 404 w 404 w 404",
+        method="POST",
+        data=lambda w: {"member": w.obj("worker").pk, "introduced_on": "2026-11-02"},
+    ),
+    _api("GET", "/api/v1/residence-liaisons/{pk}"): Row("ok ok ok ok ok 404", obj="residence"),
+    _api("POST", "/api/v1/residence-liaisons/{pk}/receive"): Row(
+        "403 400 400 403 403 404",
+        method="POST",
+        obj="residence",
+        data=_payload(received_on="2026-11-15"),
+    ),
+    _api("POST", "/api/v1/residence-liaisons/{pk}/assign"): Row(
+        "403 400 400 403 403 404",
+        method="POST",
+        obj="residence",
+        data=lambda w: {"assigned_on": "2026-11-15", "cell": w.cell_a.pk},
+    ),
+    _api("POST", "/api/v1/residence-liaisons/{pk}/group"): Row(
+        "w w w 403 403 404", method="POST", obj="residence", data=_payload(group=None)
+    ),
+    _api("POST", "/api/v1/residence-liaisons/{pk}/comment"): Row(
+        "w w w 403 403 404",
+        method="POST",
+        obj="residence",
+        data=_payload(year=2026, commented_on="2026-11-15", text="Gương mẫu"),
+    ),
+    _api("POST", "/api/v1/residence-liaisons/{pk}/comment_when_needed"): Row(
+        "400 400 400 403 403 404",
+        method="POST",
+        obj="residence",
+        data=_payload(year=2026, commented_on="2026-11-15", text="Gương mẫu"),
+    ),
+    _api("POST", "/api/v1/residence-liaisons/{pk}/end"): Row(
+        "403 403 w 403 w 404",
+        method="POST",
+        obj="residence",
+        data=_payload(ended_on="2026-11-15", end_reason="Chuyển nơi ở"),
+    ),
+    # --- transfers
+    _api("GET", "/api/v1/transfers"): Row(READ, query=org_q),
+    _api("POST", "/api/v1/transfers"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "member": w.officials[2].pk,
+            "kind": "permanent",
+            "reason": "residence",
+            "trigger_date": "2026-11-02",
+            "to_outside": "Chi bộ khác",
+        },
+    ),
+    _api("POST", "/api/v1/transfers/incoming"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "organization": w.cell_a.pk,
+            "member": {
+                "family_name": "Lê",
+                "middle_name": "Thị",
+                "given_name": "Hoa",
+                "gender": "F",
+                "birth_date": "1990-02-01",
+                "admission_decision_date": "2015-03-01",
+                "joining_date": "2015-03-10",
+                "official_date": "2016-03-10",
+            },
+            "from_outside": "Đảng bộ tỉnh Nghệ An",
+            "letter_number": "12-GGT/TU",
+            "sent_on": "2026-11-02",
+            "received_on": "2026-11-09",
+            "dossier_checked": True,
+            "dues_paid_through": "10/2026",
+        },
+    ),
+    _api("GET", "/api/v1/transfers/{transfer_id}"): Row(READ, obj="transfer"),
+    _api("POST", "/api/v1/transfers/{transfer_id}/send"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="transfer",
+        data=_payload(sent_on="2026-11-10", dues_paid_through="10/2026"),
+    ),
+    _api("POST", "/api/v1/transfers/{transfer_id}/receive"): Row(
+        "403 400 400 403 404 404",  # the acting side is checked before the state
+        method="POST",
+        obj="transfer",
+        data=_payload(received_on="2026-11-16", dossier_checked=True),
+    ),
+    _api("POST", "/api/v1/transfers/{transfer_id}/return"): Row(
+        "400 400 400 403 404 404",  # the acting side is checked before the state
+        method="POST",
+        obj="transfer",
+        data=_payload(returned_on="2026-11-19"),
+    ),
+    _api("POST", "/api/v1/transfers/{transfer_id}/reissue"): Row(
+        "403 400 400 403 404 404",  # the acting side is checked before the state
+        method="POST",
+        obj="transfer",
+        data=_payload(reissued_on="2026-11-16", reason="lost"),
+    ),
+    _api("POST", "/api/v1/transfers/{transfer_id}/cancel"): Row(
+        API_STEP, method="POST", obj="transfer", data=_payload(reason="Không chuyển nữa")
+    ),
+    # --- removals
+    _api("GET", "/api/v1/removals"): Row(READ, query=org_q),
+    _api("POST", "/api/v1/removals"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "member": w.officials[2].pk,
+            "kind": "voluntary_exit",
+            "meeting_on": "2026-11-07",
+            "votes_for": 1,
+        },
+    ),
+    _api("POST", "/api/v1/removals/record"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {"member": w.officials[2].pk, "kind": "death", "date": "2026-11-18"},
+    ),
+    _api("GET", "/api/v1/removals/{removal_id}"): Row(READ, obj="removal"),
+    _api("POST", "/api/v1/removals/{removal_id}/decide"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="removal",
+        data=_payload(
+            approved=True,
+            decided_by="Ban Thường vụ Đảng ủy xã",
+            decision_number="45-QĐ/ĐU",
+            decision_date="2026-11-18",
+        ),
+    ),
+    # --- admissions
+    _api("GET", "/api/v1/admissions"): Row(READ, query=org_q),
+    _api("POST", "/api/v1/admissions"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "organization": w.cell_a.pk,
+            "family_name": "Trần",
+            "middle_name": "Thị",
+            "given_name": "Hoa",
+            "gender": "F",
+            "birth_date": "1995-04-12",
+            "education_level": "12/12",
+            "meets_education": True,
+            "application_date": "2024-01-05",
+            "certificate_number": "123-GCN/TTCT",
+            "certificate_date": "2023-10-02",
+            "opened_on": "2024-01-08",
+        },
+    ),
+    _api("GET", "/api/v1/admissions/{pk}"): Row(READ, obj="admission_dossier"),
+    _api("POST", "/api/v1/admissions/{pk}/dossier"): Row(
+        API_STEP, method="POST", obj="admission_opened", data=_dossier_api
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/renew"): Row(
+        "400 400 400 400 404 404", method="POST", obj="admission_opened", data=_dossier_api
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/cell_vote"): Row(
+        API_STEP,
+        method="POST",
+        obj="admission_dossier",
+        data=_payload(meeting_date="2024-03-07", votes_for=3),
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/escalation"): Row(
+        "400 400 400 400 404 404",
+        method="POST",
+        obj="admission_dossier",
+        data=_payload(date="2024-03-07", agreed=True, note="x"),
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/grassroots"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="admission_agreed",
+        data=_payload(date="2024-03-14", resolution_number="12"),
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/extension"): Row(
+        "403 403 w 403 404 404",
+        method="POST",
+        obj="admission_agreed",
+        data=_payload(date="2024-03-14", days=5, reason="Chờ xác minh"),
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/decision"): Row(
+        "403 403 w 403 404 404",
+        method="POST",
+        obj="admission_resolved",
+        data=_payload(decision_date="2024-03-28", decision_number="345"),
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/ceremony"): Row(
+        API_STEP, method="POST", obj="admission_decided", data=_payload(date="2024-04-05")
+    ),
+    _api("POST", "/api/v1/admissions/{pk}/close"): Row(
+        API_STEP,
+        method="POST",
+        obj="admission_opened",
+        data=_payload(date="2024-02-01", reason="Rút đơn"),
+    ),
+    _api("GET", "/api/v1/recognitions"): Row(READ, query=org_q),
+    _api("GET", "/api/v1/recognitions/{pk}"): Row(READ, obj="recognition"),
+    _api("POST", "/api/v1/recognitions/{pk}/cell_vote"): Row(
+        API_STEP,
+        method="POST",
+        obj="recognition",
+        data=_payload(meeting_date="2026-10-07", votes_for=3, proposal="recognise"),
+    ),
+    _api("POST", "/api/v1/recognitions/{pk}/escalation"): Row(
+        "400 400 400 400 404 404",
+        method="POST",
+        obj="recognition",
+        data=_payload(date="2026-10-07", proposal="recognise", note="x"),
+    ),
+    _api("POST", "/api/v1/recognitions/{pk}/grassroots"): Row(
+        "400 400 400 400 404 404",
+        method="POST",
+        obj="recognition",
+        data=_payload(date="2026-10-12", resolution_number="7"),
+    ),
+    _api("POST", "/api/v1/recognitions/{pk}/extension"): Row(
+        "400 400 400 400 404 404",
+        method="POST",
+        obj="recognition",
+        data=_payload(date="2026-10-12", days=5, reason="x"),
+    ),
+    _api("POST", "/api/v1/recognitions/{pk}/decision"): Row(
+        "400 400 400 400 404 404",
+        method="POST",
+        obj="recognition",
+        data=_payload(decision_date="2026-11-02", decision_number="1"),
+    ),
+    # --- meetings
+    _api("GET", "/api/v1/meetings"): Row(READ, query=org_q),
+    _api("GET", "/api/v1/meetings/{pk}"): Row(READ, obj="meeting"),
+    _api("GET", "/api/v1/meetings/{pk}/attendance"): Row(READ, obj="meeting"),
+    _api("GET", "/api/v1/meetings-overview"): Row(
+        READ, query=lambda w: f"?org={w.cell_a.pk}&month=2026-11"
+    ),
+    _api("GET", "/api/v1/meetings-name-deletion"): Row(
+        READ, query=lambda w: f"?org={w.cell_a.pk}&year=2026"
+    ),
+    _api("POST", "/api/v1/meetings"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "cell": w.cell_a.pk,
+            "kind": "thematic",
+            "planned_on": "2026-11-25",
+            "topic": "Học tập chuyên đề",
+        },
+    ),
+    _api("POST", "/api/v1/meetings/{pk}/register"): Row(
+        API_STEP, method="POST", obj="meeting", data=_payload(planned_on="2026-11-07")
+    ),
+    _api("POST", "/api/v1/meetings/{pk}/notify"): Row(
+        "400 400 400 400 404 404",  # the state is checked first
+        method="POST",
+        obj="meeting",
+        data=_payload(notified_on="2026-11-05", agenda="Sinh hoạt thường kỳ"),
+    ),
+    # Open now, refused for the empty roll call (422) and nothing written.
+    _api("POST", "/api/v1/meetings/{pk}/hold"): Row(
+        "422 422 422 403 404 404",
+        method="POST",
+        obj="meeting",
+        data=_payload(held_on="2026-11-07", duration_minutes=120, attendance=[]),
+    ),
+    _api("POST", "/api/v1/meetings/{pk}/not_held"): Row(
+        API_STEP, method="POST", obj="meeting", data=_payload(reason="Bão lụt")
+    ),
+    _api("POST", "/api/v1/meetings/{pk}/review"): Row(
+        "400 400 400 400 404 404",  # the state is checked first
+        method="POST",
+        obj="meeting",
+        data=_payload(reviewed_on="2026-11-10", note="Đạt"),
+    ),
+    _api("POST", "/api/v1/meetings/{pk}/feedback"): Row(
+        API_LATE,
+        method="POST",
+        obj="meeting",
+        data=_payload(content="Đề nghị", sent_on="2026-11-10"),
+    ),
+    _api("GET", "/api/v1/feedback/{pk}"): Row(READ, obj="feedback"),
+    # The committee the item went to answers (the commune's office, the
+    # province's board above it); the cell and the inspection read only.
+    _api("POST", "/api/v1/feedback/{pk}/answer"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="feedback",
+        data=_payload(answer="Đã tiếp thu", answered_on="2026-11-12"),
+    ),
+    # The superior committee sets a cell's meeting day.
+    _api("POST", "/api/v1/meeting-schedules"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        data=lambda w: {
+            "cell": w.cell_a.pk,
+            "kind": "day_of_month",
+            "effective_from": "2026-12-01",
+            "day": 10,
+        },
+    ),
+}
+
+# Known leaks, marked xfail(strict=True) until fixed: row key -> reason.
+KNOWN_LEAKS: dict[str, str] = {}
+
+
+# --- the routes, from the URL configuration and the OpenAPI document ---------------------
+
+# Not part of the product's pages: the Django admin (its own permission system)
+# and the API's own document pages (listed from the OpenAPI document instead).
+SKIPPED_PREFIXES = ("quan-tri/", "api/v1/")
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), p.name
+
+
+def web_routes() -> dict[str, str]:
+    """url name -> pattern, for every web page."""
+    return {
+        name: route
+        for route, name in _walk(get_resolver().url_patterns)
+        if not route.startswith(SKIPPED_PREFIXES)
+    }
+
+
+def api_routes() -> set[str]:
+    from dangvien.api.api import api
+
+    schema = api.get_openapi_schema()
+    return {
+        _api(method.upper(), path)
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def test_every_route_has_a_row():
+    web = web_routes()
+    assert None not in web, "every page needs a url name"
+    missing = sorted(set(web) - {key.split(":")[0] for key in WEB})
+    stale = sorted({key.split(":")[0] for key in WEB} - set(web))
+    assert not missing, (
+        f"pages without a row in compliance/tests/test_route_matrix.py WEB: {missing}. "
+        "Add one saying what each role (secretary, office, board, inspection, outside, "
+        "member) gets."
+    )
+    assert not stale, f"rows for pages that no longer exist: {stale}"
+    api = api_routes()
+    missing = sorted(api - set(API))
+    assert not missing, (
+        f"API operations without a row in compliance/tests/test_route_matrix.py API: {missing}. "
+        "Add one saying what each role gets."
+    )
+    assert not sorted(set(API) - api), f"rows for API operations gone: {set(API) - api}"
+
+
+# --- calling a route as a role -----------------------------------------------------------
+
+SKIP_MODELS = {"sessions.session"}
+WATCHED = (
+    "admissions.admissionfile",
+    "admissions.recognitionfile",
+    "movements.transfer",
+    "movements.removal",
+    "liaison.exemption",
+    "liaison.workingaway",
+    "liaison.residenceliaison",
+    "members.member",
+    "compliance.case",
+    "accounts.apitoken",
+    "auth.user",
+)
+
+
+_COUNT_SQL: list[str] = []
+
+
+def _count_sql() -> str:
+    """One query counting the rows of every table (audit history included)."""
+    if not _COUNT_SQL:
+        tables = sorted(
+            {
+                model._meta.db_table
+                for model in apps.get_models(include_auto_created=True)
+                if model._meta.managed and model._meta.label_lower not in SKIP_MODELS
+            }
+        )
+        qn = connection.ops.quote_name
+        _COUNT_SQL.append("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {qn(t)})" for t in tables))
+        _COUNT_SQL.append(",".join(tables))
+    return _COUNT_SQL[0]
+
+
+def snapshot():
+    """Row counts of every table (audit history included) and the rows of the
+    workflow tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql())
+        counts = dict(zip(_COUNT_SQL[1].split(","), cursor.fetchone(), strict=True))
+    rows = {
+        label: list(apps.get_model(label)._base_manager.order_by("pk").values_list())
+        for label in WATCHED
+    }
+    # last_login moves with every login
+    rows["auth.user"] = [r[:1] + r[3:] for r in rows["auth.user"]]
+    return counts, rows
+
+
+def _diff(before, after) -> list[str]:
+    changed = [k for k in before[0] if before[0][k] != after[0].get(k)]
+    changed += [k for k in before[1] if before[1][k] != after[1][k]]
+    return changed
+
+
+OK = {200, 201, 204, 302}
+
+
+def _observe(token: str, response, before, after) -> tuple[str, str]:
+    """(what happened as a token, why it does not match `token` or "")."""
+    status = response.status_code
+    changed = _diff(before, after)
+    seen = ("w" if changed else "ok") if status in OK else str(status)
+    if token == "ok":
+        problem = "" if status in OK else f"got {status}"
+    elif token == "w":
+        problem = "" if status in OK and changed else f"got {status}, wrote {changed}"
+    else:
+        problem = "" if status == int(token) else f"got {status}"
+        if not problem and changed:
+            problem = f"refused ({status}) but changed {changed}"
+        if not problem and token == "403" and response.json().get("code") != "not_acting_body":
+            problem = f"403 with code {response.json().get('code')}"
+    if problem:
+        problem += f": {response.content[:300]!r}"
+    return seen, problem
+
+
+def _verdict(key: str, row: Row, results: dict[str, tuple[str, str]]):
+    problems = {role: p for role, (_seen, p) in results.items() if p}
+    observed = " ".join(seen for seen, _p in results.values())
+    assert not problems, f"{key}: expected {row.expect!r}, observed {observed!r}: {problems}"
+
+
+@pytest.fixture
+def world(django_user_model):
+    return World(django_user_model)
+
+
+def _params(table: dict[str, Row]):
+    for key in table:
+        marks = []
+        if key in KNOWN_LEAKS:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_LEAKS[key]))
+        yield pytest.param(key, id=key, marks=marks)
+
+
+def _web_url(key: str, row: Row, w: World) -> str:
+    name = key.split(":")[0]
+    kwargs = {}
+    if row.obj:
+        kwargs["pk"] = w.obj(row.obj).pk
+    if row.slug:
+        kwargs["step" if name.endswith("_step") else "slug"] = row.slug
+    url = reverse(name, kwargs=kwargs)
+    return url + (row.query(w) if row.query else "")
+
+
+@pytest.mark.parametrize("key", list(_params(WEB)))
+def test_web_route(client, world, key):
+    row = WEB[key]
+    url = _web_url(key, row, world)
+    results = {}
+    for role, token in row.tokens().items():
+        client.force_login(world.users[role])
+        before = snapshot()
+        with transaction.atomic():
+            if row.method == "GET":
+                response = client.get(url)
+            else:
+                response = client.post(url, row.data(world) if row.data else {})
+            after = snapshot()
+            transaction.set_rollback(True)
+        results[role] = _observe(token, response, before, after)
+    _verdict(key, row, results)
+
+
+def _bearer(user) -> dict:
+    token = secrets.token_urlsafe(24)
+    ApiToken.objects.create(
+        user=user, digest=_digest(token), expires_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize("key", list(_params(API)))
+def test_api_route(client, world, key):
+    import json
+    import re
+
+    row = API[key]
+    method, path = key.split(" ", 1)
+    if row.obj:
+        path = re.sub(r"\{\w+\}", str(world.obj(row.obj).pk), path)
+    path += row.query(world) if row.query else ""
+    results = {}
+    for role, token in row.tokens().items():
+        auth = _bearer(world.users[role])
+        data = row.data(world) if row.data else {}
+        if row.extra.get("token"):
+            data = {"username": world.users[role].username, "password": "pw-Test-1234"}
+        before = snapshot()
+        with transaction.atomic():
+            call = getattr(client, method.lower())
+            if method == "GET":
+                response = call(path, **auth)
+            else:
+                response = call(path, json.dumps(data), content_type=JSON, **auth)
+            after = snapshot()
+            transaction.set_rollback(True)
+        results[role] = _observe(token, response, before, after)
+    _verdict(key, row, results)
