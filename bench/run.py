@@ -45,7 +45,8 @@ def _timings_interleaved(ours, theirs, repeat: int) -> tuple[list[float], list[f
     the machine's load during the run weighs on both alike."""
     ours()
     theirs()
-    a, b = [], []
+    a: list[float] = []
+    b: list[float] = []
     for _ in range(repeat):
         for fn, out in ((ours, a), (theirs, b)):
             start = time.perf_counter()

@@ -53,7 +53,8 @@ MINUTES ("BB", biên bản sinh hoạt chi bộ):
                         the roll call); "sections" (list of {"heading",
                         "paragraphs"}: agenda, content, opinions, conclusions,
                         vote); "closing_text"; "chair_name", "recorder_name"
-                        (signatures "CHỦ TRÌ" and "THƯ KÝ"; dotted when empty)
+                        (signatures "CHỦ TRÌ" and "THƯ KÝ"; dotted when empty,
+                        and "names_missing" is set)
 RESIDENCE_INTRODUCTION ("GTCT", QĐ 213-QĐ/TW):
     "member_name", "birth_date", "post" (title and workplace), "residence"
     (address), "to_organization", "paragraphs"

@@ -123,10 +123,11 @@ def _with_citation(on: dt.date, context: dict, subject: models.Model | None) -> 
 def _minutes_signatures(context: dict) -> dict:
     """Minutes are signed by those who ran the meeting, not for the collective:
     the chair ("CHỦ TRÌ") and the recorder ("THƯ KÝ"), by the names the caller
-    gives; a name not given stays a dotted blank and `signer_missing` is set."""
+    gives; a name not given stays a dotted blank to write by hand and
+    `names_missing` is set (not `signer_missing`: no post to record fills it)."""
     out = dict(context)
     names = [out.get("chair_name"), out.get("recorder_name")]
-    out["signer_missing"] = not all(isinstance(n, str) and n.strip() for n in names)
+    out["names_missing"] = not all(isinstance(n, str) and n.strip() for n in names)
     return out
 
 

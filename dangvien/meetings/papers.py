@@ -197,6 +197,9 @@ def issue_papers(
     """Issue the resolution (when the meeting adopted one and no number was typed
     for it: a paper made outside the product keeps its own number) and the
     minutes, and note them on the meeting (the caller saves it)."""
+    held_on = meeting.held_on
+    if held_on is None:
+        raise ValueError(f"meeting {meeting.pk} has no day held")
     present = sum(1 for r in rows if r.presence == Presence.PRESENT)
     symbol = meeting.resolution_number
     if not meeting.resolution_number and meeting.resolution.strip():
@@ -205,7 +208,7 @@ def issue_papers(
             actor=actor,
             organization=meeting.cell,
             kind=DocumentKind.RESOLUTION,
-            date=meeting.held_on,
+            date=held_on,
             summary=meeting_title(meeting),
             context=resolution_context(meeting, present, tasks),
             concerns_path=meeting.cell.path,
@@ -217,7 +220,7 @@ def issue_papers(
         actor=actor,
         organization=meeting.cell,
         kind=DocumentKind.MINUTES,
-        date=meeting.held_on,
+        date=held_on,
         summary=meeting_title(meeting),
         context=minutes_context(meeting, roll, rows, guests, symbol),
         concerns_path=meeting.cell.path,

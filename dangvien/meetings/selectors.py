@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
@@ -31,6 +32,9 @@ from .models import (
     MeetingStatus,
     Presence,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # a dev dependency: for the checker only
 
 
 @dataclass(frozen=True)
@@ -223,7 +227,7 @@ def name_deletion_candidates(org: Organization, year: int) -> list[DeletionCandi
     at least rules.MISSED_MEETINGS_LIMIT distinct months of `year` (R4.1, exactly
     3 is enough), most months first. Unscoped: the caller has `org`."""
     limit = rules.MISSED_MEETINGS_LIMIT.on(dt.date(year, 12, 31))
-    rows = (
+    grouped = (
         Attendance.objects.filter(
             meeting__cell__path__startswith=org.path,
             meeting__kind__in=REGULAR_KINDS,
@@ -238,7 +242,7 @@ def name_deletion_candidates(org: Organization, year: int) -> list[DeletionCandi
         .filter(months__gte=limit)
         .order_by("-months", "member_id")
     )
-    rows = list(rows)
+    rows = list(grouped)
     members = {
         m.pk: m
         for m in Member.objects.filter(pk__in=[r["member_id"] for r in rows]).select_related(
@@ -388,7 +392,16 @@ def attendance_by_member(cell: Organization, year: int) -> list[MemberYear]:
     return result
 
 
-def meetings_of_year(cell: Organization, year: int) -> QuerySet[Meeting]:
+class MeetingCounts(TypedDict):
+    """What `meetings_of_year` adds to each meeting: members expected, present."""
+
+    n_expected: int
+    n_present: int
+
+
+def meetings_of_year(
+    cell: Organization, year: int
+) -> QuerySet[WithAnnotations[Meeting, MeetingCounts]]:
     """The cell's meetings of `year`, by month, with their attendance counts."""
     return (
         Meeting.objects.filter(cell=cell, month__year=year)

@@ -424,7 +424,7 @@ def _attendance_rows(
 
 
 def _flags(meeting: Meeting, schedule: MeetingSchedule | None, rows: list[Attendance]) -> str:
-    day = meeting.held_on
+    day = _held_on(meeting)
     flags = []
     if meeting.registered_on is None:
         flags.append("not_registered")
@@ -575,6 +575,13 @@ def meeting_review(*, actor: Actor, meeting: Meeting, reviewed_on: dt.date, note
     return meeting
 
 
+def _held_on(meeting: Meeting) -> dt.date:
+    """The day a held meeting took place (every held meeting has one)."""
+    if meeting.held_on is None:
+        raise ValueError(f"meeting {meeting.pk} has no day held")
+    return meeting.held_on
+
+
 # --- Tasks of a resolution -------------------------------------------------------
 
 
@@ -600,13 +607,12 @@ def task_add(
     Raises DomainError `not_acting_body`, `meeting_not_held`,
     `task_not_a_member`, `task_due_before_meeting`, `text_required`."""
     meeting = _require_held(meeting, actor)
-    roll = {row.member.pk for row in selectors.cell_roll_on(meeting.cell, meeting.held_on)}
+    held_on = _held_on(meeting)
+    roll = {row.member.pk for row in selectors.cell_roll_on(meeting.cell, held_on)}
     if assignee.pk not in roll:
         raise MeetingError.TASK_NOT_A_MEMBER.error(field="assignee", name=assignee.full_name)
-    if due_on < meeting.held_on:
-        raise MeetingError.TASK_DUE_BEFORE_MEETING.error(
-            field="due_on", day=f"{meeting.held_on:%d/%m/%Y}"
-        )
+    if due_on < held_on:
+        raise MeetingError.TASK_DUE_BEFORE_MEETING.error(field="due_on", day=f"{held_on:%d/%m/%Y}")
     task = Task(
         meeting=meeting,
         assignee=assignee,

@@ -90,6 +90,21 @@ def _cause_errors(
 
 
 @transaction.atomic
+def missed_meeting_months(member: Member, on: dt.date) -> list[dt.date]:
+    """The months (first days) of the regular meetings of `on`'s year, up to
+    `on`, the member was expected at and missed without reason, from the cell's
+    attendance (meetings.selectors): the evidence of cause R4.1.1."""
+    from dangvien.meetings.selectors import unexcused_regular_meetings
+
+    return sorted(
+        {
+            m.month
+            for m in unexcused_regular_meetings(member, on.year)
+            if m.held_on is not None and m.held_on <= on
+        }
+    )
+
+
 def removal_propose(
     *,
     actor: Actor,
@@ -132,6 +147,10 @@ def removal_propose(
         raise MovementError.REMOVAL_ALREADY_PROPOSED.error(field="member")
     if meeting_on > dt.date.today():
         raise MovementError.DATE_IN_FUTURE.error(field="meeting_on")
+    if cause == RemovalCause.MISSED_ACTIVITY and not evidence_months:
+        # The meetings the member missed without reason are the evidence: no
+        # months typed by hand when the cell records its meetings (issue 10).
+        evidence_months = missed_meeting_months(member, meeting_on)
     data: CauseEvidence = {
         "evidence_months": sorted(evidence_months or []),
         "educated_on": educated_on,

@@ -574,8 +574,10 @@ def seed_meetings(
     def next_id() -> int:
         return next(counter)
 
-    schedules, meetings, guests = [], [], []
-    leaders_of: dict[int, list[tuple[str, str]]] = {}
+    schedules: list[tuple] = []
+    meetings: list[tuple] = []
+    guests: list[tuple] = []
+    leaders_of: dict[int | None, list[tuple[str, str]]] = {}
     for cell in cells:
         rng = random.Random(seed * 1_000_003 + cell.pk * 7 + 10)
         schedule = schedule_of(cell)

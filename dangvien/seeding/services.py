@@ -436,6 +436,7 @@ def demo_meetings(today: dt.date | None = None) -> meeting_seed.MeetingSeedResul
     )
     if len(held) >= 4:
         waiting, answered = held[0], held[3]
+        assert waiting.held_on and answered.held_on  # held meetings have their day
         meetings.feedback_send(
             actor=SYSTEM,
             meeting=waiting,

@@ -271,3 +271,16 @@ def test_readmission_page_opens_a_file_for_a_former_member(client, world):
     response = client.post(url, data)
     file = AdmissionFile.objects.get()
     assert response.status_code == 302 and file.candidate.former_member == former
+
+
+def test_a_failed_vote_is_recorded_but_not_announced_as_good_news(client, world):
+    file = file_with_dossier(world["cell"], world["officials"][:2])
+    client.force_login(world["secretary"])
+    response = client.post(
+        reverse("admission_step", args=[file.pk, "bieu-quyet"]),
+        {"meeting_date": "07/03/2024", "votes_for": "1"},
+        follow=True,
+    )
+    messages = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert messages == [("warning", "Đã ghi biểu quyết lần 1: không đạt (1/3 tán thành).")]
+    assert CellVote.objects.get(admission=file).passed is False

@@ -113,7 +113,7 @@ def test_holding_issues_numbered_minutes_and_resolution(march, cell_members, sec
     # Signed by those who ran the meeting, not for the collective.
     assert "CHỦ TRÌ" in text and "THƯ KÝ" in text and "T/M CHI BỘ" not in text
     assert cell_members[0].full_name in text and cell_members[1].full_name in text
-    assert minutes.context["signer_missing"] is False
+    assert minutes.context["names_missing"] is False
 
     paper = body_text(open_docx(document_render(resolution)))
     assert "NGHỊ QUYẾT" in paper and "QUYẾT NGHỊ:" in paper
@@ -166,7 +166,7 @@ def test_a_typed_number_or_no_resolution_issues_only_the_minutes(tree, march, ce
     )
     assert april.resolution_document_id is None
     second = IssuedDocument.objects.get(pk=april.minutes_document_id)
-    assert second.symbol == "02-BB/CB" and second.context["signer_missing"] is True
+    assert second.symbol == "02-BB/CB" and second.context["names_missing"] is True
     assert "......" in body_text(open_docx(document_render(second)))
 
 

@@ -375,3 +375,46 @@ def test_the_committee_overview_of_a_month(tree, schedule, people, cell_members)
     assert rows["Chi bộ thôn Đông"].percent == 100
     assert rows["Chi bộ thôn Tây"].flags == ("no_meeting",)
     assert "Chi bộ Văn phòng" not in rows
+
+
+def test_the_name_deletion_proposal_takes_its_evidence_from_attendance(
+    tree, schedule, people, cell_members
+):
+    from dangvien.movements.models import Removal, RemovalCause, RemovalKind
+    from dangvien.movements.removals import removal_propose
+
+    truant = cell_members[0]
+    for month in (1, 2):
+        services.meetings_generate(actor=SYSTEM, month=D(2026, month, 1))
+        meeting = Meeting.objects.get(cell=tree["cell_a"], month=D(2026, month, 1))
+        marks = {truant.pk: (Presence.UNEXCUSED, "")}
+        _hold(meeting, people["secretary_a"], cell_members, D(2026, month, 7), marks)
+
+    def propose(on):
+        return removal_propose(
+            actor=people["secretary_a"],
+            member=truant,
+            kind=RemovalKind.NAME_DELETION,
+            cause=RemovalCause.MISSED_ACTIVITY,
+            meeting_on=on,
+            votes_for=4,
+        )
+
+    # Two meetings missed: not enough, and nothing written.
+    with pytest.raises(DomainError) as refused:
+        propose(D(2026, 3, 20))
+    assert "evidence_months" in getattr(refused.value, "errors", {refused.value.field: 0})
+    assert not Removal.objects.exists()
+
+    services.meetings_generate(actor=SYSTEM, month=D(2026, 3, 1))
+    march = Meeting.objects.get(cell=tree["cell_a"], month=D(2026, 3, 1))
+    _hold(
+        march,
+        people["secretary_a"],
+        cell_members,
+        D(2026, 3, 7),
+        {truant.pk: (Presence.UNEXCUSED, "")},
+    )
+    removal = propose(D(2026, 3, 20))
+    assert removal.status == "proposed"
+    assert removal.evidence_months == ["2026-01-01", "2026-02-01", "2026-03-01"]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangvien.admissions import rules, selectors, services
-from dangvien.admissions.models import AdmissionFile, RecognitionFile
+from dangvien.admissions.models import AdmissionFile, CellVote, RecognitionFile
 from dangvien.admissions.workflow import (
     ADMISSION,
     RECOGNITION,
@@ -188,11 +188,19 @@ def _post_step(request, wf_table, file, slug: str):
     form = form_class(request.POST, **_form_kwargs(form_class, file))
     if form.is_valid():
         try:
-            call(actor=request.user, file=file, **form.cleaned_data)
+            result = call(actor=request.user, file=file, **form.cleaned_data)
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã ghi: {title}.")
+            if isinstance(result, CellVote) and not result.passed:
+                # A vote that fails is recorded, but it is not good news: say so.
+                messages.warning(
+                    request,
+                    f"Đã ghi biểu quyết lần {result.round}: không đạt "
+                    f"({result.votes_for}/{result.base} tán thành).",
+                )
+            else:
+                messages.success(request, f"Đã ghi: {title}.")
             return form, True
     return form, False
 

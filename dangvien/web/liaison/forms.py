@@ -5,7 +5,7 @@ a refusal shows beside the field it is about."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django import forms
 
@@ -19,6 +19,7 @@ from dangvien.liaison.models import (
     ResidenceCategory,
 )
 from dangvien.places.models import Commune, Province
+from dangvien.web.steps import StepForm as BaseStepForm
 
 if TYPE_CHECKING:
     from dangvien.liaison.models import ResidenceGroup
@@ -45,38 +46,17 @@ def _area(label: str, required: bool = False) -> forms.CharField:
     )
 
 
-class StepForm(forms.Form):
-    """A form for one step; `title` is shown above it, `step` posted with it."""
+class StepForm(BaseStepForm):
+    """A step form of the liaison pages: the shared one (web/steps.py), plus the
+    commune fields that app.js refills from their province field."""
 
-    title = ""
-    button = "Ghi"
-    commune_of: dict[str, str] = {}  # commune field -> its province field (app.js refills)
-    # Set by steps.make: the constructor arguments, to rebind the form to the POST.
-    _init_kwargs: dict[str, Any]
+    commune_of: dict[str, str] = {}  # commune field -> its province field
 
     def set_ids(self, step: str) -> None:
-        """Element ids unique on a page that shows several step forms."""
-        self.auto_id = f"id_{step}_%s"
+        super().set_ids(step)
         for commune, province in self.commune_of.items():
             if commune in self.fields:
-                self.fields[commune].widget.attrs["data-commune-of"] = self.auto_id % province
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("prefix", None)
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("class", "input")
-            if isinstance(field.widget, forms.CheckboxSelectMultiple):
-                field.widget.attrs.pop("class")
-            if name.endswith("_on") or isinstance(field, forms.DateField):
-                field.widget.attrs.setdefault("placeholder", "dd/mm/yyyy")
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in cleaned.items():
-            if isinstance(value, str):
-                cleaned[name] = value.replace("\x00", "")
-        return cleaned
+                self.fields[commune].widget.attrs["data-commune-of"] = f"id_{step}_{province}"
 
 
 # --- Exemption ----------------------------------------------------------------

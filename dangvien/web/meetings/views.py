@@ -5,16 +5,18 @@ call on one screen, tasks, feedback upward, and the member's own meetings."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangvien.compliance.workflow import actor_may_act_at
-from dangvien.core.errors import DomainError, NotFound
+from dangvien.core.errors import DomainError, NotFound, RecordValidationError
 from dangvien.meetings import rules, selectors, services
 from dangvien.meetings.models import Meeting, MeetingStatus, Presence, Task
 from dangvien.meetings.services import FLAG_LABELS, GuestEntry
@@ -201,7 +203,11 @@ def meeting_detail(request: HttpRequest, pk) -> HttpResponse:
         return done
     may_act = actor_may_act_at(request.user, meeting.cell)
     held = meeting.status == MeetingStatus.HELD
-    roll = [r.member for r in selectors.cell_roll_on(meeting.cell, meeting.held_on)] if held else []
+    roll = (
+        [r.member for r in selectors.cell_roll_on(meeting.cell, meeting.held_on)]
+        if held and meeting.held_on
+        else []
+    )
     return render(
         request,
         "meetings/detail.html",
@@ -262,9 +268,9 @@ def meeting_hold(request: HttpRequest, pk) -> HttpResponse:
     if not MEETING.may_take(meeting, "hold", request.user):
         raise NotFound
     day = meeting.planned_on or meeting.scheduled_on or dt.date.today()
-    posted = f.HoldForm(request.POST) if request.method == "POST" else None
-    if posted is not None and posted.is_valid():
-        day = posted.cleaned_data["held_on"]
+    if request.method == "POST":  # the roll of the day typed
+        with contextlib.suppress(ValidationError):
+            day = f.HoldForm.base_fields["held_on"].clean(request.POST.get("held_on")) or day
     roll = [r for r in selectors.cell_roll_on(meeting.cell, day) if not r.attends_elsewhere]
     people = [r.member for r in roll]
     form = f.HoldForm(
@@ -308,7 +314,7 @@ def meeting_hold(request: HttpRequest, pk) -> HttpResponse:
                 )
             except DomainError as exc:
                 apply_errors(form, exc)
-                if getattr(exc, "errors", None) and "attendance" in exc.errors:
+                if isinstance(exc, RecordValidationError) and "attendance" in exc.errors:
                     form.add_error(None, " ".join(exc.errors["attendance"]))
             else:
                 messages.success(request, "Đã ghi kết quả buổi sinh hoạt.")

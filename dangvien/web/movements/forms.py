@@ -188,6 +188,7 @@ class RemovalProposeForm(PresenceFields, _Styled):
     evidence_months = _MonthList(
         label="Các tháng bỏ sinh hoạt / không đóng đảng phí (tháng/năm, cách nhau dấu phẩy)",
         required=False,
+        help_text="Bỏ sinh hoạt: để trống để lấy các buổi sinh hoạt vắng không lý do đã điểm danh.",
     )
     educated_on = _date("Ngày chi bộ giáo dục (nếu căn cứ là không tiến bộ)", required=False)
     breach_years = _YearList(label="Các năm vi phạm tư cách (ví dụ 2024, 2025)", required=False)
