@@ -418,3 +418,17 @@ def test_the_name_deletion_proposal_takes_its_evidence_from_attendance(
     removal = propose(D(2026, 3, 20))
     assert removal.status == "proposed"
     assert removal.evidence_months == ["2026-01-01", "2026-02-01", "2026-03-01"]
+
+
+def test_the_monthly_job_puts_the_meetings_on_the_calendar_once(tree, schedule):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("meetings_generate", "--month", "04/2026", stdout=out)
+    assert "Đã lập lịch 1 buổi sinh hoạt tháng 04/2026." in out.getvalue()
+    call_command("meetings_generate", "--month", "04/2026", stdout=StringIO())
+    assert Meeting.objects.filter(month=D(2026, 4, 1)).count() == 1
+    with pytest.raises(CommandError):
+        call_command("meetings_generate", "--month", "13/2026")
