@@ -300,7 +300,9 @@ register_steps(
 
 class OverviewQuery(Schema):
     org: int = ID
-    month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="Tháng, dạng YYYY-MM")
+    month: str = Field(
+        pattern=r"^(19[3-9]\d|20\d\d|2100)-(0[1-9]|1[0-2])$", description="Tháng, dạng YYYY-MM"
+    )
 
 
 class CellMonthOut(Schema):

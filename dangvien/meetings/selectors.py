@@ -178,7 +178,10 @@ class AttendanceRate:
 
     @property
     def percent(self) -> Decimal | None:
-        return rules.attendance_percent(self.present, self.expected)
+        """Over those expected plus those who came without having to (an exempted
+        member who comes counts, issue 10 part 3)."""
+        extra = self.present_unexpected
+        return rules.attendance_percent(self.present + extra, self.expected + extra)
 
 
 def attendance_rate(meetings: QuerySet[Meeting], member: Member | None = None) -> AttendanceRate:
@@ -225,46 +228,51 @@ class DeletionCandidate:
 def name_deletion_candidates(org: Organization, year: int) -> list[DeletionCandidate]:
     """Members in `org`'s subtree who missed regular meetings without reason in
     at least rules.MISSED_MEETINGS_LIMIT distinct months of `year` (R4.1, exactly
-    3 is enough), most months first. Unscoped: the caller has `org`."""
+    3 is enough), wherever in the subtree they met that year; months the
+    organisation excused (movements.selectors.excused_months: an exemption, a
+    temporary transfer) never count, even if an attendance row says otherwise.
+    Most months first. Unscoped: the caller has `org`."""
+    from dangvien.movements.selectors import excused_months
+
     limit = rules.MISSED_MEETINGS_LIMIT.on(dt.date(year, 12, 31))
-    grouped = (
-        Attendance.objects.filter(
-            meeting__cell__path__startswith=org.path,
-            meeting__kind__in=REGULAR_KINDS,
-            meeting__status=MeetingStatus.HELD,
-            meeting__month__gte=dt.date(year, 1, 1),
-            meeting__month__lte=dt.date(year, 12, 1),
-            expected=True,
-            presence=Presence.UNEXCUSED,
-        )
-        .values("member_id", "meeting__cell_id")
+    missed = Attendance.objects.filter(
+        meeting__cell__path__startswith=org.path,
+        meeting__kind__in=REGULAR_KINDS,
+        meeting__status=MeetingStatus.HELD,
+        meeting__month__gte=dt.date(year, 1, 1),
+        meeting__month__lte=dt.date(year, 12, 1),
+        expected=True,
+        presence=Presence.UNEXCUSED,
+    )
+    over = (
+        missed.values("member_id")
         .annotate(months=Count("meeting__month", distinct=True))
         .filter(months__gte=limit)
-        .order_by("-months", "member_id")
+        .order_by()
     )
-    rows = list(grouped)
-    members = {
-        m.pk: m
-        for m in Member.objects.filter(pk__in=[r["member_id"] for r in rows]).select_related(
-            "organization"
-        )
-    }
-    cells = dict(
-        Organization.objects.filter(pk__in=[r["meeting__cell_id"] for r in rows]).values_list(
-            "pk", "name"
-        )
-    )
-    merged: dict[int, DeletionCandidate] = {}
-    for r in rows:
-        member = members[r["member_id"]]
-        if member.status not in ACTIVE_STATUSES:
-            continue
-        prior = merged.get(member.pk)
-        months = r["months"] + (prior.months if prior else 0)
-        merged[member.pk] = DeletionCandidate(
-            member.pk, member.full_name, r["meeting__cell_id"], cells[r["meeting__cell_id"]], months
-        )
-    return sorted(merged.values(), key=lambda c: (-c.months, c.name))
+    ids = [r["member_id"] for r in over]
+    months_of: dict[int, set[dt.date]] = {}
+    for member_id, month in missed.filter(member_id__in=ids).values_list(
+        "member_id", "meeting__month"
+    ):
+        months_of.setdefault(member_id, set()).add(month)
+    found = []
+    for member in Member.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES).select_related(
+        "organization"
+    ):
+        excused = excused_months(member, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        counted = [m for m in months_of[member.pk] if (m.year, m.month) not in excused]
+        if len(counted) >= limit:
+            found.append(
+                DeletionCandidate(
+                    member.pk,
+                    member.full_name,
+                    member.organization_id,
+                    member.organization.name,
+                    len(counted),
+                )
+            )
+    return sorted(found, key=lambda c: (-c.months, c.name))
 
 
 @dataclass(frozen=True)
@@ -285,6 +293,10 @@ class CellMonth:
     def percent(self) -> Decimal | None:
         return rules.attendance_percent(self.present, self.expected)
 
+    @property
+    def status_label(self) -> str:
+        return str(MeetingStatus(self.status).label) if self.status else ""
+
 
 def month_overview(org: Organization, month: dt.date) -> list[CellMonth]:
     """Each cell under `org` and its regular meeting of `month`: status, day,
@@ -303,11 +315,9 @@ def month_overview(org: Organization, month: dt.date) -> list[CellMonth]:
             cell__path__startswith=org.path, month=first, kind__in=REGULAR_KINDS
         )
         .annotate(
-            n_expected=Count("attendances", filter=Q(attendances__expected=True)),
-            n_present=Count(
-                "attendances",
-                filter=Q(attendances__expected=True, attendances__presence=Presence.PRESENT),
-            ),
+            # Those expected plus those who came anyway (every row is one or the other).
+            n_expected=Count("attendances"),
+            n_present=Count("attendances", filter=Q(attendances__presence=Presence.PRESENT)),
         )
         .values(
             "pk",
@@ -369,7 +379,7 @@ def attendance_by_member(cell: Organization, year: int) -> list[MemberYear]:
         )
         .values("member_id")
         .annotate(
-            n_expected=Count("pk", filter=Q(expected=True)),
+            n_expected=Count("pk"),  # expected, or came anyway
             n_present=Count("pk", filter=Q(presence=Presence.PRESENT)),
             n_excused=Count("pk", filter=Q(expected=True, presence=Presence.EXCUSED)),
             n_unexcused=Count("pk", filter=Q(expected=True, presence=Presence.UNEXCUSED)),
@@ -406,11 +416,9 @@ def meetings_of_year(
     return (
         Meeting.objects.filter(cell=cell, month__year=year)
         .annotate(
-            n_expected=Count("attendances", filter=Q(attendances__expected=True)),
-            n_present=Count(
-                "attendances",
-                filter=Q(attendances__expected=True, attendances__presence=Presence.PRESENT),
-            ),
+            # Those expected plus those who came anyway (every row is one or the other).
+            n_expected=Count("attendances"),
+            n_present=Count("attendances", filter=Q(attendances__presence=Presence.PRESENT)),
         )
         .order_by("month", "kind", "pk")
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from dangvien.compliance.workflow import Body, require_act_at
-from dangvien.core.actors import Actor, history_user
+from dangvien.core.actors import Actor, SystemActor, history_user
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.members.models import Member
 from dangvien.organizations.models import Level, Organization
@@ -166,6 +166,9 @@ def meetings_generate(*, actor: Actor, month: dt.date, under: Organization | Non
     first = rules.month_start(month)
     if under is not None:
         require_act_at(actor, under, SCHEDULE_LABEL, Body.SUPERIOR)
+    elif not isinstance(actor, SystemActor):
+        # The whole installation's calendar is the product's own job.
+        require_act_at(actor, None, SCHEDULE_LABEL, Body.SUPERIOR)
     schedules = MeetingSchedule.objects.filter(effective_from__lte=rules.month_end(first))
     if under is not None:
         schedules = schedules.filter(cell__path__startswith=under.path)
@@ -432,8 +435,10 @@ def _flags(meeting: Meeting, schedule: MeetingSchedule | None, rows: list[Attend
         meeting.kind, day, meeting.duration_minutes, schedule.min_minutes if schedule else None
     ):
         flags.append("short")
-    expected = sum(1 for r in rows if r.expected)
-    present = sum(1 for r in rows if r.expected and r.presence == Presence.PRESENT)
+    # The base: those expected plus those who came anyway (exempted members who
+    # come count, issue 10 part 3); every row is one or the other.
+    expected = len(rows)
+    present = sum(1 for r in rows if r.presence == Presence.PRESENT)
     if rules.attendance_low(present, expected, day):
         flags.append("low_attendance")
     if meeting.kind != MeetingKind.EXTRAORDINARY and rules.documents_late(
@@ -608,7 +613,11 @@ def task_add(
     `task_not_a_member`, `task_due_before_meeting`, `text_required`."""
     meeting = _require_held(meeting, actor)
     held_on = _held_on(meeting)
-    roll = {row.member.pk for row in selectors.cell_roll_on(meeting.cell, held_on)}
+    roll = {
+        row.member.pk
+        for row in selectors.cell_roll_on(meeting.cell, held_on)
+        if not row.attends_elsewhere
+    }
     if assignee.pk not in roll:
         raise MeetingError.TASK_NOT_A_MEMBER.error(field="assignee", name=assignee.full_name)
     if due_on < held_on:

@@ -91,18 +91,33 @@ def _cause_errors(
 
 @transaction.atomic
 def missed_meeting_months(member: Member, on: dt.date) -> list[dt.date]:
-    """The months (first days) of the regular meetings of `on`'s year, up to
-    `on`, the member was expected at and missed without reason, from the cell's
-    attendance (meetings.selectors): the evidence of cause R4.1.1."""
+    """The months (first days) of regular meetings up to `on` the member was
+    expected at and missed without reason, from the cell's attendance
+    (meetings.selectors), less the months the organisation excused
+    (`excused_months`): the evidence of cause R4.1.1. The year of `on`, or the
+    year before when `on`'s year does not reach the limit yet (a cell meeting in
+    January about last year)."""
     from dangvien.meetings.selectors import unexcused_regular_meetings
 
-    return sorted(
-        {
-            m.month
-            for m in unexcused_regular_meetings(member, on.year)
-            if m.held_on is not None and m.held_on <= on
-        }
-    )
+    needed = rules.NAME_DELETION_MONTHS_IN_YEAR.on(on)
+
+    def missed_in(year: int) -> list[dt.date]:
+        excused = excused_months(member, dt.date(year, 1, 1), dt.date(year, 12, 31))
+        return sorted(
+            {
+                m.month
+                for m in unexcused_regular_meetings(member, year)
+                if m.held_on is not None
+                and m.held_on <= on
+                and (m.month.year, m.month.month) not in excused
+            }
+        )
+
+    this_year = missed_in(on.year)
+    if len(this_year) >= needed:
+        return this_year
+    last_year = missed_in(on.year - 1)
+    return last_year if len(last_year) >= needed else this_year
 
 
 def removal_propose(

@@ -110,3 +110,12 @@ def test_register_and_hold_through_the_api(client, tree, people, schedule, cell_
         "Chi bộ thôn Đông": "held",
         "Chi bộ thôn Tây": "",
     }
+
+
+def test_a_month_outside_the_calendar_is_a_422_not_a_500(client, tree, people):
+    office = _bearer(client, people["office"])
+    for month in ("0000-01", "2026-13", "9999-12"):
+        response = client.get(
+            f"/api/v1/meetings-overview?org={tree['commune'].pk}&month={month}", **office
+        )
+        assert response.status_code == 422, month

@@ -108,3 +108,23 @@ def test_the_member_sees_their_meetings_and_the_agenda(
     assert page.status_code == 200
     assert "Học tập Chỉ thị 50" in page.content.decode()
     assert client.get(f"/sinh-hoat/{march.pk}/ghi-ket-qua/").status_code == 404
+
+
+def test_bad_input_on_the_pages_is_never_a_server_error(
+    client, tree, people, march, django_user_model
+):
+    inspector = user_with_role(django_user_model, "ubkt", Role.INSPECTION, tree["commune"])
+    client.force_login(inspector)
+    # A read-only role posting a form it is not offered: 404, nothing written.
+    for form in ("create", "schedule", "other"):
+        response = client.post(
+            f"/sinh-hoat/?org={tree['cell_a'].pk}",
+            {"form": form, "kind": "thematic", "planned_on": "20/03/2026", "topic": "X"},
+        )
+        assert response.status_code == 404, form
+    assert Meeting.objects.count() == 1
+    client.force_login(people["office"])
+    for month in ("12/9999", "01/1", "abc", "13/2026"):
+        page = client.get(f"/sinh-hoat/?org={tree['commune'].pk}&thang={month}")
+        assert page.status_code == 200, month
+    assert client.get(f"/sinh-hoat/?org={tree['cell_a'].pk}&nam=abc").status_code == 200

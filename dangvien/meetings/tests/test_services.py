@@ -225,9 +225,9 @@ def test_holding_records_attendance_over_the_expected_members(tree, schedule, pe
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD
     rate = selectors.attendance_rate(Meeting.objects.filter(pk=meeting.pk))
-    # Expected: the three others; the exempted member came and counts apart.
+    # Expected: the three others; the exempted member came and counts on both sides.
     assert (rate.expected, rate.present, rate.present_unexpected, rate.unexcused) == (3, 2, 1, 1)
-    assert str(rate.percent) == "66.7"
+    assert str(rate.percent) == "75.0"  # (2 + the exempted who came) / (3 + 1)
     assert meeting.flags == "low_attendance"
     # Flagged: the superior committee's review is the open case; the cell's closed.
     case = Case.objects.get(object_id=meeting.pk, kind="meeting", closed_on=None)

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangvien.compliance.workflow import actor_may_act_at
-from dangvien.core.errors import DomainError, NotFound, RecordValidationError
+from dangvien.core.errors import DomainError, NotFound
 from dangvien.meetings import rules, selectors, services
 from dangvien.meetings.models import Meeting, MeetingStatus, Presence, Task
 from dangvien.meetings.services import FLAG_LABELS, GuestEntry
@@ -43,9 +43,11 @@ def _month(request: HttpRequest) -> dt.date:
     value = request.GET.get("thang", "")
     try:
         month, year = (int(part) for part in value.split("/"))
-        return dt.date(year, month, 1)
+        if 1930 <= year <= 2100:
+            return dt.date(year, month, 1)
     except (ValueError, TypeError):
-        return dt.date.today().replace(day=1)
+        pass
+    return dt.date.today().replace(day=1)
 
 
 @login_required
@@ -71,8 +73,10 @@ def _cell_page(request: HttpRequest, cell) -> HttpResponse:
     create_form = f.MeetingCreateForm() if may_act else None
     if request.method == "POST":
         which = request.POST.get("form")
+        if not ((which == "schedule" and may_set) or (which == "create" and may_act)):
+            raise NotFound  # no such form here, or the caller may not use it
         try:
-            if which == "schedule" and may_set:
+            if which == "schedule":
                 schedule_form = f.ScheduleForm(request.POST)
                 if schedule_form.is_valid():
                     d = schedule_form.cleaned_data
@@ -90,7 +94,7 @@ def _cell_page(request: HttpRequest, cell) -> HttpResponse:
                     )
                     messages.success(request, "Đã ghi lịch sinh hoạt của chi bộ.")
                     return redirect(request.get_full_path())
-            elif which == "create" and may_act:
+            else:
                 create_form = f.MeetingCreateForm(request.POST)
                 if create_form.is_valid():
                     d = create_form.cleaned_data
@@ -104,8 +108,6 @@ def _cell_page(request: HttpRequest, cell) -> HttpResponse:
                     )
                     messages.success(request, "Đã đăng ký buổi sinh hoạt.")
                     return redirect("meeting_detail", pk=meeting.pk)
-            else:
-                raise NotFound
         except DomainError as exc:
             apply_errors(schedule_form if which == "schedule" else create_form, exc)
     meetings = list(selectors.meetings_of_year(cell, year))
@@ -204,7 +206,11 @@ def meeting_detail(request: HttpRequest, pk) -> HttpResponse:
     may_act = actor_may_act_at(request.user, meeting.cell)
     held = meeting.status == MeetingStatus.HELD
     roll = (
-        [r.member for r in selectors.cell_roll_on(meeting.cell, meeting.held_on)]
+        [
+            r.member
+            for r in selectors.cell_roll_on(meeting.cell, meeting.held_on)
+            if not r.attends_elsewhere
+        ]
         if held and meeting.held_on
         else []
     )
@@ -314,8 +320,6 @@ def meeting_hold(request: HttpRequest, pk) -> HttpResponse:
                 )
             except DomainError as exc:
                 apply_errors(form, exc)
-                if isinstance(exc, RecordValidationError) and "attendance" in exc.errors:
-                    form.add_error(None, " ".join(exc.errors["attendance"]))
             else:
                 messages.success(request, "Đã ghi kết quả buổi sinh hoạt.")
                 return redirect("meeting_detail", pk=meeting.pk)
@@ -343,7 +347,9 @@ def meeting_task_add(request: HttpRequest, pk) -> HttpResponse:
     if not actor_may_act_at(request.user, meeting.cell):
         raise NotFound
     roll = [
-        r.member for r in selectors.cell_roll_on(meeting.cell, meeting.held_on or dt.date.today())
+        r.member
+        for r in selectors.cell_roll_on(meeting.cell, meeting.held_on or dt.date.today())
+        if not r.attends_elsewhere
     ]
     form = f.TaskForm(request.POST, roll=roll)
     if form.is_valid():
