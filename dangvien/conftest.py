@@ -19,14 +19,20 @@ def _reference_data(request):
     types). When a later test in the same worker finds them gone, load them again
     inside its own transaction."""
     marker = request.node.get_closest_marker("django_db")
-    if marker is None:
+    names = set(request.fixturenames)
+    # A test reaches the database by the marker or through a fixture that asks
+    # for `db` (factories' fixtures do): both need the reference data.
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
         return
     from django.contrib.contenttypes.models import ContentType
 
     # Content-type ids cached by an earlier test may not match the rows of this
     # one (a flush empties the table; a restore or re-creation renumbers it).
     ContentType.objects.clear_cache()
-    if marker.kwargs.get("transaction"):
+    if (marker is not None and marker.kwargs.get("transaction")) or names & {
+        "transactional_db",
+        "live_server",
+    }:
         return
     request.getfixturevalue("db")
     if not ContentType.objects.exists():
