@@ -7,6 +7,24 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_live_server_sessions(request, django_db_setup, django_db_blocker):
+    """Once every test has run, and before the test database is dropped: end the
+    sessions the live server's threads (browser tests) left open on it, which
+    PostgreSQL would refuse to drop. Never during the run: a session ended under
+    a later test breaks that test."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

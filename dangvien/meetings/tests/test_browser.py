@@ -59,21 +59,6 @@ def phone():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _close_server_sessions(live_server):
-    """PostgreSQL refuses to drop the test database while the live server's
-    threads keep a session open."""
-    yield
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-
-
 def _month() -> dt.date:
     """A month whose meeting day (the 7th) is past: this one from the 8th."""
     today = dt.date.today()

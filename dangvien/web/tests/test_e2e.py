@@ -44,21 +44,6 @@ def browser_page():
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _close_server_sessions(live_server):
-    """The live server's threads may keep a session open on the test database,
-    which PostgreSQL then refuses to drop at the end of the run."""
-    yield
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-
-
 def test_secretary_finds_edits_and_sees_the_change(live_server, browser_page, django_user_model):
     from playwright.sync_api import expect
 
