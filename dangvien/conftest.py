@@ -66,6 +66,12 @@ def _reference_data(request):
 
     if not Province.objects.exists():
         load_places(Province, Commune)
+    from dangvien.dues.models import CommuneWageRegion, MinimumWage
+
+    if not MinimumWage.objects.exists():
+        from dangvien.dues.reference import load_reference
+
+        load_reference(MinimumWage, CommuneWageRegion, Commune)
     if not CatalogItem.objects.exists():
         CatalogItem.objects.bulk_create(
             [CatalogItem(kind=k, code=c, name=n, rank=r) for k, c, n, r in catalogue_rows()]

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dangvien.movements",
     "dangvien.liaison",
     "dangvien.meetings",
+    "dangvien.dues",
     "dangvien.seeding",
     "dangvien.web",
     "dangvien.api",

@@ -27,6 +27,7 @@ class CaseKind(models.TextChoices):
     REMOVAL = "removal", "Xóa tên, ra khỏi Đảng"
     MEETING = "meeting", "Sinh hoạt chi bộ"
     FEEDBACK = "feedback", "Phản ánh, góp ý với cấp trên"
+    DUES_ARREARS = "dues_arrears", "Nợ đảng phí"
 
 
 class Case(models.Model):

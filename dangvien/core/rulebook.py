@@ -31,18 +31,38 @@ class Rule:
     versions: tuple[Version, ...]
 
     def on(self, day: dt.date | None = None) -> Any:
-        """The value in force on `day` (today when None)."""
-        overrides = getattr(settings, "DANGVIEN_RULE_OVERRIDES", {}) or {}
-        if self.key in overrides:
-            return overrides[self.key]
+        """The value in force on `day` (today when None).
+
+        DANGVIEN_RULE_OVERRIDES[key] replaces the rule: a plain value for every
+        day, or a dated list [{"from": "yyyy-mm-dd", "value": ...}, ...] that
+        replaces the versions from each date on (earlier days keep the
+        declared versions)."""
         day = day or dt.date.today()
-        in_force = [v for v in self.versions if v.effective_from <= day]
-        chosen = max(in_force, key=lambda v: v.effective_from) if in_force else self.versions[0]
-        return chosen.value
+        return self.version_on(day).value
 
     def version_on(self, day: dt.date) -> Version:
-        in_force = [v for v in self.versions if v.effective_from <= day]
-        return max(in_force, key=lambda v: v.effective_from) if in_force else self.versions[0]
+        versions = list(self.versions)
+        overrides = getattr(settings, "DANGVIEN_RULE_OVERRIDES", {}) or {}
+        if self.key in overrides:
+            override = overrides[self.key]
+            if _is_dated(override):
+                versions += [
+                    Version(dt.date.fromisoformat(o["from"]), o["value"], "cấu hình", False)
+                    for o in override
+                ]
+            else:
+                return Version(LONG_AGO, override, "cấu hình", False)
+        in_force = [v for v in versions if v.effective_from <= day]
+        # The latest date wins; on a tie, the configured one (listed last).
+        return sorted(in_force, key=lambda v: v.effective_from)[-1] if in_force else versions[0]
+
+
+def _is_dated(override: Any) -> bool:
+    return (
+        isinstance(override, list)
+        and bool(override)
+        and all(isinstance(o, dict) and {"from", "value"} <= set(o) for o in override)
+    )
 
 
 LONG_AGO = dt.date(1930, 2, 3)  # founding of the Party: a rule "always" in force
