@@ -184,20 +184,29 @@ def party_ages_on(member_ids: Iterable[int], day: dt.date, years: int) -> dict[i
         if (day.month, day.day) != (2, 29)
         else day.replace(year=day.year - years, day=28)
     )
-    candidates = list(
-        Member.objects.filter(pk__in=list(member_ids))
+    ids = list(member_ids)
+    candidates = [
+        row
+        for start in range(0, len(ids), 20_000)
+        for row in Member.objects.filter(pk__in=ids[start : start + 20_000])
         .filter(Q(admission_decision_date__lte=cutoff) | Q(joining_date__lte=cutoff))
         .values_list("pk", "admission_decision_date", "joining_date")
-    )
+    ]
     if not candidates:
         return {}
     events: dict[int, list[tuple]] = defaultdict(list)
     first_decision: dict[int, dt.date] = {}
-    for member_id, kind, date, status, decision in (
-        MembershipEvent.objects.filter(member_id__in=[c[0] for c in candidates], date__lte=day)
+    found = [c[0] for c in candidates]
+    rows = (
+        row
+        for start in range(0, len(found), 20_000)
+        for row in MembershipEvent.objects.filter(
+            member_id__in=found[start : start + 20_000], date__lte=day
+        )
         .order_by("member_id", "date", "seq", "id")
         .values_list("member_id", "kind", "date", "status_after", "decision_date")
-    ):
+    )
+    for member_id, kind, date, status, decision in rows:
         events[member_id].append((date, status, decision if kind == "transferred_in" else None))
         if kind == "admitted" and decision and member_id not in first_decision:
             first_decision[member_id] = decision

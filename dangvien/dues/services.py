@@ -290,7 +290,7 @@ def arrangement_approve(
     )
     if exemption is None:
         raise DuesError.NOT_TEMPORARILY_EXEMPT.error(field="member")
-    granted_by = member.organization  # the cell decided the temporary exemption (R3.3)
+    granted_by = exemption.organization  # the cell that decided it (R3.3)
     require_act_at(actor, granted_by, "Đồng ý đóng chậm, đóng trước đảng phí", Body.CELL)
     ends = exemption.end or rules.month_end(last)
     if rules.month_start(exemption.start) > first or rules.month_start(ends) < last:

@@ -403,3 +403,127 @@ def test_temporarily_transferred_member_pays_where_attached(tree, people):
     assert member.pk not in selectors.payers_of_month(tree["cell_a"], FEB_26)
     services.month_compute(actor=people["office"], organization=tree["commune"], month=FEB_26)
     assert ledger(member, FEB_26).organization_id == tree["cell_b"].pk
+
+
+def test_recompute_follows_a_new_profile_but_never_a_paid_or_closed_row(tree, cell_members, people):
+    actor = people["secretary_a"]
+    paid, open_ = cell_members[0], cell_members[1]
+    services.month_compute(actor=actor, organization=tree["cell_a"], month=FEB_26)
+    services.payment_record(
+        actor=actor,
+        member=paid,
+        month=FEB_26,
+        amount=15_930,
+        channel="cash",
+        paid_on=dt.date(2026, 2, 5),
+    )
+    for m in (paid, open_):
+        services.profile_set(
+            actor=actor,
+            member=m,
+            valid_from=dt.date(2026, 1, 1),
+            category="pensioner",
+            base=4_000_000,
+        )
+    again = services.month_compute(actor=actor, organization=tree["cell_a"], month=FEB_26)
+    assert (again.created, again.updated, again.kept) == (0, 1, 3)
+    assert ledger(paid, FEB_26).amount_due == 15_930  # what was paid stays as it was
+    assert ledger(open_, FEB_26).amount_due == 20_000  # 0.5% of the pension
+
+
+def test_advance_payment_only_with_an_approved_arrangement(tree, people):
+    from dangvien.liaison import services as liaison
+
+    actor = people["secretary_a"]
+    member = MemberFactory(organization=tree["cell_a"])
+    next_month = rules.next_month(THIS_MONTH)
+    pay = {
+        "actor": actor,
+        "member": member,
+        "month": next_month,
+        "amount": 20_000,
+        "channel": "cash",
+        "paid_on": TODAY,
+    }
+    refused("month_not_due", services.payment_record, **pay)
+    refused(
+        "not_temporarily_exempt",
+        services.arrangement_approve,
+        actor=actor,
+        member=member,
+        kind="advance",
+        first_month=THIS_MONTH,
+        last_month=next_month,
+        approved_on=TODAY,
+    )
+    exemption = liaison.exemption_apply(
+        actor=SYSTEM,
+        member=member,
+        kind="temporary",
+        ground="working_away",
+        applied_on=THIS_MONTH,
+        start=THIS_MONTH,
+        end=rules.month_end(rules.next_month(next_month)),
+    )
+    liaison.exemption_decide(
+        actor=SYSTEM, exemption=exemption, decided_on=THIS_MONTH, resolution_number="05-NQ/CB"
+    )
+    refused(
+        "arrangement_too_long",
+        services.arrangement_approve,
+        actor=actor,
+        member=member,
+        kind="advance",
+        first_month=THIS_MONTH,
+        last_month=rules.next_month(rules.next_month(next_month)),
+        approved_on=TODAY,
+    )
+    services.arrangement_approve(
+        actor=actor,
+        member=member,
+        kind="advance",
+        first_month=THIS_MONTH,
+        last_month=next_month,
+        approved_on=TODAY,
+    )
+    payment = services.payment_record(**pay)
+    assert payment.advance is True
+    assert ledger(member, next_month).status == "paid"
+
+
+def test_voluntary_amount_counts_once_the_superior_committee_approves(tree, cell_members, people):
+    member = cell_members[0]
+    profile = services.profile_set(
+        actor=people["secretary_a"],
+        member=member,
+        valid_from=dt.date(2026, 1, 1),
+        category="other",
+        voluntary=50_000,
+    )
+    services.month_compute(actor=people["office"], organization=tree["cell_a"], month=FEB_26)
+    assert ledger(member, FEB_26).amount_due == 15_930
+    refused(
+        "not_acting_body", services.voluntary_approve, actor=people["secretary_a"], profile=profile
+    )
+    services.voluntary_approve(actor=people["office"], profile=profile)
+    services.month_compute(actor=people["office"], organization=tree["cell_a"], month=FEB_26)
+    assert ledger(member, FEB_26).amount_due == 50_000
+
+
+def test_arrears_lists_closed_and_open_months_with_the_amount(tree, cell_members, people):
+    actor = people["secretary_a"]
+    member = cell_members[0]
+    services.month_close(
+        actor=actor,
+        organization=tree["cell_a"],
+        month=dt.date(2026, 3, 1),
+        reasons={cell_members[1].pk: "Đi viện"},
+    )
+    services.month_compute(actor=actor, organization=tree["cell_a"], month=dt.date(2026, 4, 1))
+    found = {a.member.pk: a for a in selectors.arrears(tree["commune"], 2026, today=TODAY)}
+    item = found[member.pk]
+    assert item.months == [dt.date(2026, 3, 1)]
+    assert item.open_months == [dt.date(2026, 4, 1)]
+    assert item.amount == 2 * 15_930
+    assert found[cell_members[1].pk].excused_months == [dt.date(2026, 3, 1)]
+    assert selectors.arrears(tree["agency"], 2026, today=TODAY) == []
