@@ -303,6 +303,13 @@ class OverviewQuery(Schema):
     month: str = Field(
         pattern=r"^(19[3-9]\d|20\d\d|2100)-(0[1-9]|1[0-2])$", description="Tháng, dạng YYYY-MM"
     )
+    flagged: bool = Field(
+        False, description="Chỉ chi bộ cần lưu ý (chưa sinh hoạt, có cảnh báo, thiếu chuyên đề)"
+    )
+    after: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="Trang sau: id chi bộ cuối của trang trước"
+    )
+    limit: int = Field(500, ge=1, le=2000)
 
 
 class CellMonthOut(Schema):
@@ -337,7 +344,13 @@ def meetings_overview(request, query: Query[OverviewQuery]):
             "attendance_percent": float(r.percent) if r.percent is not None else None,
             "flags": list(r.flags),
         }
-        for r in selectors.month_overview(org, dt.date(year, month, 1))
+        for r in selectors.month_overview(
+            org,
+            dt.date(year, month, 1),
+            flagged_only=query.flagged,
+            after=query.after,
+            limit=query.limit,
+        )
     ]
 
 

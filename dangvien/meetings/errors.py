@@ -5,6 +5,31 @@ from dangvien.core.errors import ErrorCode
 
 class MeetingError(ErrorCode):
     NOT_A_CELL = ("not_a_cell", "«%(organization)s» không phải là chi bộ.")
+    NOT_A_GRASSROOTS_COMMITTEE = (
+        "not_a_grassroots_committee",
+        "«%(organization)s» không phải là chi bộ hoặc đảng bộ cơ sở: không ghi buổi sinh hoạt ở đây.",
+    )
+    KIND_INVALID = (
+        "kind_invalid",
+        "Loại buổi sinh hoạt «%(kind)s» không có. Chọn: %(choices)s.",
+    )
+    KIND_NOT_FOR_CELL = (
+        "kind_not_for_cell",
+        "Hội nghị đảng bộ cơ sở do đảng ủy cơ sở ghi, không phải chi bộ. Chi bộ chọn: %(choices)s.",
+    )
+    KIND_NOT_FOR_COMMITTEE = (
+        "kind_not_for_committee",
+        "Đảng bộ cơ sở chỉ ghi hội nghị đảng bộ cơ sở hoặc hội nghị bất thường; "
+        "sinh hoạt thường kỳ, chuyên đề do các chi bộ ghi.",
+    )
+    SCHEDULE_KIND_INVALID = (
+        "schedule_kind_invalid",
+        "Cách ấn định «%(kind)s» không có. Chọn: %(choices)s.",
+    )
+    CONFERENCE_NOT_A_COMMITTEE = (
+        "conference_not_a_committee",
+        "Chỉ cấp ủy có chi bộ trực thuộc mới ghi hội nghị vào lịch; «%(organization)s» là chi bộ.",
+    )
     SCHEDULE_INCOMPLETE = (
         "schedule_incomplete",
         "Cách ấn định «%(kind)s» cần ghi %(what)s.",

@@ -17,7 +17,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from dangvien.members.models import Member
-from dangvien.organizations.models import Organization
+from dangvien.organizations.models import Level, Organization
 
 
 def _user_fk() -> models.ForeignKey:
@@ -81,6 +81,11 @@ class MeetingSchedule(models.Model):
         return f"{self.cell}: {self.get_kind_display()} từ {self.effective_from:%d/%m/%Y}"
 
 
+# Levels whose meetings this app records as a cell's: a cell under a grassroots
+# committee and a grassroots cell (chi bộ cơ sở, e.g. a school's cell).
+CELL_LEVELS = (Level.CELL, Level.GRASSROOTS_CELL)
+
+
 class MeetingKind(models.TextChoices):
     REGULAR = "regular", "Sinh hoạt thường kỳ"
     THEMATIC = "thematic", "Sinh hoạt chuyên đề"
@@ -104,8 +109,9 @@ class MeetingStatus(models.TextChoices):
 
 
 class Meeting(models.Model):
-    """One meeting of a cell (or of a grassroots committee's congress, kind
-    GRASSROOTS). `month` is the first day of the month it belongs to."""
+    """One meeting of a cell (or the meeting of a grassroots party organisation,
+    kind GRASSROOTS, held by its committee: R9.3, twice a year). `month` is the
+    first day of the month it belongs to."""
 
     cell = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="meetings", verbose_name="chi bộ"
@@ -335,3 +341,30 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"Phản ánh của {self.cell} ngày {self.sent_on:%d/%m/%Y}"
+
+
+class CommitteeConference(models.Model):
+    """A conference (hội nghị) a committee puts on its calendar; its calendar
+    warns when cells of its subtree meet that day (issue 10 part 1). A warning,
+    never a refusal: the committee decides."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="conferences",
+        verbose_name="cấp ủy",
+    )
+    date = models.DateField("ngày hội nghị")
+    title = models.CharField("tên hội nghị", max_length=255)
+    created_by = _user_fk()
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "hội nghị của cấp ủy"
+        verbose_name_plural = "hội nghị của cấp ủy"
+        ordering = ["organization", "date", "id"]
+        indexes = [models.Index(fields=["organization", "date"], name="conference_org_date")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d/%m/%Y})"

@@ -21,7 +21,7 @@ from dangvien.documents.render import context_encode
 from dangvien.documents.services import document_issue
 from dangvien.documents.signing import report_to
 
-from .models import Attendance, Guest, Meeting, Presence, Task
+from .models import Attendance, Guest, Meeting, MeetingKind, Presence, Task
 from .selectors import ATTACHED_ELSEWHERE, RollRow
 
 
@@ -182,7 +182,9 @@ def resolution_context(meeting: Meeting, present: int, tasks: Sequence[Task] = (
         "vote": vote,
         "resolutions": resolution_items(meeting.resolution),
         "tasks": task_rows(tasks),
-        "signer_capacity": "T/M CHI BỘ",
+        "signer_capacity": "T/M ĐẢNG ỦY"
+        if meeting.kind == MeetingKind.GRASSROOTS
+        else "T/M CHI BỘ",
         "recipients": [*report_to(meeting.cell), "Đảng viên trong chi bộ;", "Lưu chi bộ."],
     }
 

@@ -66,6 +66,26 @@ LEADER_VISITS_PER_YEAR = Rule(
     "Số lần tối thiểu lãnh đạo cấp ủy dự sinh hoạt chi bộ khác trong năm",
     (Version(LONG_AGO, 3, "Hồ sơ 002; chưa xác nhận", confirmed=False),),
 )
+# R9.2 [C] / addendum 8.1: a thematic meeting at least once a quarter; it does
+# not replace the monthly one (a combined meeting counts for both).
+THEMATIC_PER_QUARTER = Rule(
+    "meeting_thematic_per_quarter",
+    "Số buổi sinh hoạt chuyên đề tối thiểu mỗi quý",
+    (
+        Version(
+            LONG_AGO,
+            1,
+            "HD 09-HD/BTCTW 2012; HD 42-HD/BTCTW 2025 (R9.2, phụ lục 8.1)",
+        ),
+    ),
+)
+# R9.3 [C]: a grassroots party organisation (đảng bộ cơ sở) meets twice a year
+# (mid-year and year-end reviews), extraordinary meetings aside.
+GRASSROOTS_MEETINGS_PER_YEAR = Rule(
+    "meeting_grassroots_per_year",
+    "Số lần hội nghị đảng bộ cơ sở tối thiểu trong năm",
+    (Version(LONG_AGO, 2, "QĐ 24-QĐ/TW mục 20 (R9.3)"),),
+)
 # [UNCONFIRMED]: the superior committee answers a cell's feedback within 30 days.
 FEEDBACK_ANSWER_DAYS = Rule(
     "meeting_feedback_answer_days",
@@ -176,3 +196,34 @@ def reaches_missed_limit(unexcused_months: int, year_end: dt.date) -> bool:
 def feedback_due(sent_on: dt.date) -> dt.date:
     """The day the superior committee's answer is due (days, UNCONFIRMED 30)."""
     return sent_on + dt.timedelta(days=FEEDBACK_ANSWER_DAYS.on(sent_on))
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the calendar quarter holding `day`."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    first = dt.date(day.year, first_month, 1)
+    return first, month_end(first.replace(month=first_month + 2))
+
+
+def quarter_label(day: dt.date) -> str:
+    """ "quý I/2026" ... "quý IV/2026"."""
+    return f"quý {('I', 'II', 'III', 'IV')[(day.month - 1) // 3]}/{day.year}"
+
+
+def thematic_missing(held_thematic: int, quarter_end: dt.date, today: dt.date) -> bool:
+    """R9.2: a cell held fewer thematic meetings (combined ones count) than
+    THEMATIC_PER_QUARTER in a quarter that has ended (the quarter's last day is
+    before `today`; a quarter still running is never flagged)."""
+    if quarter_end >= today:
+        return False
+    return held_thematic < THEMATIC_PER_QUARTER.on(quarter_end)
+
+
+def grassroots_meetings_short(held: int, year: int, today: dt.date) -> bool:
+    """R9.3: a grassroots party organisation held fewer meetings (kind
+    "grassroots") than GRASSROOTS_MEETINGS_PER_YEAR in a calendar year that has
+    ended (31/12 before `today`)."""
+    year_end = dt.date(year, 12, 31)
+    if year_end >= today:
+        return False
+    return held < GRASSROOTS_MEETINGS_PER_YEAR.on(year_end)

@@ -12,22 +12,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from dangvien.accounts.scope import Scope
 from dangvien.core.errors import NotFound
 from dangvien.members.models import ACTIVE_STATUSES, Member, MembershipEvent
 from dangvien.movements.models import Transfer, TransferKind, TransferStatus
-from dangvien.organizations.models import Level, Organization
+from dangvien.organizations.models import (
+    MEMBER_HOLDING_LEVELS,
+    CommitteePost,
+    CommitteePostKind,
+    Level,
+    Organization,
+)
 
 from . import rules
 from .models import (
+    CELL_LEVELS,
     REGULAR_KINDS,
+    THEMATIC_KINDS,
     Attendance,
+    CommitteeConference,
     Feedback,
     FeedbackStatus,
-    Guest,
     Meeting,
+    MeetingKind,
     MeetingSchedule,
     MeetingStatus,
     Presence,
@@ -298,22 +307,81 @@ class CellMonth:
         return str(MeetingStatus(self.status).label) if self.status else ""
 
 
-def month_overview(org: Organization, month: dt.date) -> list[CellMonth]:
-    """Each cell under `org` and its regular meeting of `month`: status, day,
-    length, attendance and flags, in one query for the cells and one for the
-    meetings with their counts. Unscoped: the caller has `org`."""
-    first = rules.month_start(month)
-    cells = list(
-        Organization.objects.filter(path__startswith=org.path, level=Level.CELL)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=first))
-        .values_list("pk", "name")
-        .order_by("path")
+OVERVIEW_PAGE = 200
+
+
+def _cells_of(org: Organization, first: dt.date) -> QuerySet[Organization]:
+    """The cells (cells and grassroots cells) under `org` in being on `first`."""
+    return Organization.objects.filter(path__startswith=org.path, level__in=CELL_LEVELS).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first)
     )
+
+
+def _thematic_due(first: dt.date, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The quarter whose thematic meeting the overview of month `first` checks:
+    the month closes the quarter and the quarter has ended (R9.2)."""
+    start, end = rules.quarter_of(first)
+    if first.month != end.month or end >= today:
+        return None
+    return start, end
+
+
+def _thematic_held_q(start: dt.date, end: dt.date) -> Exists:
+    return Exists(
+        Meeting.objects.filter(
+            cell=OuterRef("pk"),
+            kind__in=THEMATIC_KINDS,
+            status=MeetingStatus.HELD,
+            month__gte=start,
+            month__lte=end,
+        )
+    )
+
+
+def month_overview(
+    org: Organization,
+    month: dt.date,
+    *,
+    flagged_only: bool = False,
+    after: int | None = None,
+    limit: int | None = None,
+    today: dt.date | None = None,
+) -> list[CellMonth]:
+    """Each cell under `org` (cells and grassroots cells) and its regular
+    meeting of `month`: status, day, length, attendance and flags, in path
+    order. A page: the cells after cell `after` (keyset on the path), at most
+    `limit`; `flagged_only` keeps the cells with something to note (no
+    meeting, a flagged meeting, no thematic meeting in an ended quarter),
+    filtered in the query. One query for the page's cells, one for their
+    meetings with counts, one for the thematic check of the quarter's last
+    month (R9.2: flag "no_thematic" once the quarter has ended).
+    Unscoped: the caller has `org`."""
+    first = rules.month_start(month)
+    today = today or dt.date.today()
+    quarter = _thematic_due(first, today)
+    cells_qs = _cells_of(org, first)
+    if after is not None:
+        last_path = (
+            Organization.objects.filter(pk=after, path__startswith=org.path)
+            .values_list("path", flat=True)
+            .first()
+        )
+        if last_path is not None:
+            cells_qs = cells_qs.filter(path__gt=last_path)
+    if flagged_only:
+        regular = Meeting.objects.filter(cell=OuterRef("pk"), month=first, kind__in=REGULAR_KINDS)
+        flagged = Q(~Exists(regular)) | Q(Exists(regular.exclude(flags="")))
+        if quarter is not None:
+            flagged |= Q(~_thematic_held_q(*quarter))
+        cells_qs = cells_qs.filter(flagged)
+    cells_qs = cells_qs.order_by("path")
+    if limit is not None:
+        cells_qs = cells_qs[:limit]
+    cells = list(cells_qs.values_list("pk", "name"))
+    ids = [pk for pk, _name in cells]
     meetings = {
         m["cell_id"]: m
-        for m in Meeting.objects.filter(
-            cell__path__startswith=org.path, month=first, kind__in=REGULAR_KINDS
-        )
+        for m in Meeting.objects.filter(cell_id__in=ids, month=first, kind__in=REGULAR_KINDS)
         .annotate(
             # Those expected plus those who came anyway (every row is one or the other).
             n_expected=Count("attendances"),
@@ -332,11 +400,29 @@ def month_overview(org: Organization, month: dt.date) -> list[CellMonth]:
             "flags",
         )
     }
+    no_thematic: set[int] = set()
+    if quarter is not None and ids:
+        start, end = quarter
+        held = dict(
+            Meeting.objects.filter(
+                cell_id__in=ids,
+                kind__in=THEMATIC_KINDS,
+                status=MeetingStatus.HELD,
+                month__gte=start,
+                month__lte=end,
+            )
+            .values("cell_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+            .values_list("cell_id", "n")
+        )
+        no_thematic = {pk for pk in ids if rules.thematic_missing(held.get(pk, 0), end, today)}
     rows = []
     for pk, name in cells:
+        extra = ("no_thematic",) if pk in no_thematic else ()
         m = meetings.get(pk)
         if m is None:
-            rows.append(CellMonth(pk, name, None, "", None, None, 0, 0, ("no_meeting",)))
+            rows.append(CellMonth(pk, name, None, "", None, None, 0, 0, ("no_meeting", *extra)))
             continue
         rows.append(
             CellMonth(
@@ -348,10 +434,95 @@ def month_overview(org: Organization, month: dt.date) -> list[CellMonth]:
                 m["duration_minutes"],
                 m["n_expected"],
                 m["n_present"],
-                tuple(f for f in m["flags"].split(",") if f),
+                (*(f for f in m["flags"].split(",") if f), *extra),
             )
         )
     return rows
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    cells: int
+    held: int
+
+
+def month_summary(org: Organization, month: dt.date) -> MonthSummary:
+    """How many cells under `org` there are in `month` and how many held their
+    regular meeting: two counts, whatever the page shown."""
+    first = rules.month_start(month)
+    cells = _cells_of(org, first)
+    held = Meeting.objects.filter(
+        cell__in=cells, month=first, kind__in=REGULAR_KINDS, status=MeetingStatus.HELD
+    )
+    return MonthSummary(cells.count(), held.count())
+
+
+@dataclass(frozen=True)
+class GrassrootsYear:
+    organization_id: int
+    name: str
+    held: int
+
+
+def grassroots_meetings_short(
+    org: Organization, year: int, today: dt.date | None = None
+) -> list[GrassrootsYear]:
+    """The grassroots party organisations under `org` (itself included) that
+    held fewer meetings (kind "grassroots") than R9.3 asks in `year`, once the
+    year has ended; empty while it runs. Counted in one query. Unscoped."""
+    today = today or dt.date.today()
+    if not rules.grassroots_meetings_short(0, year, today):
+        return []
+    least = rules.GRASSROOTS_MEETINGS_PER_YEAR.on(dt.date(year, 12, 31))
+    rows = (
+        Organization.objects.filter(path__startswith=org.path, level=Level.GRASSROOTS_COMMITTEE)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 12, 31)))
+        .filter(valid_from__lte=dt.date(year, 1, 1))
+        .annotate(
+            n_held=Count(
+                "meetings",
+                filter=Q(
+                    meetings__kind=MeetingKind.GRASSROOTS,
+                    meetings__status=MeetingStatus.HELD,
+                    meetings__month__year=year,
+                ),
+            )
+        )
+        .filter(n_held__lt=least)
+        .order_by("path")
+        .values_list("pk", "name", "n_held")
+    )
+    return [GrassrootsYear(pk, name, n) for pk, name, n in rows]
+
+
+def conference_clashes(org: Organization, day: dt.date) -> list[Meeting]:
+    """Meetings of cells under `org` set for `day` by the calendar and not yet
+    registered, or registered (notified) for `day`: what a conference of `org`
+    on that day would clash with (issue 10 part 1). Unscoped."""
+    return list(
+        Meeting.objects.filter(cell__path__startswith=org.path)
+        .filter(
+            Q(status=MeetingStatus.SCHEDULED, scheduled_on=day)
+            | Q(status__in=(MeetingStatus.REGISTERED, MeetingStatus.NOTIFIED), planned_on=day)
+        )
+        .select_related("cell")
+        .order_by("cell__path", "pk")
+    )
+
+
+def conferences_of(org: Organization, month: dt.date) -> list[tuple[CommitteeConference, list]]:
+    """The conferences `org` put on its calendar in `month`, each with its
+    clashes (`conference_clashes`). Unscoped."""
+    first = rules.month_start(month)
+    conferences = CommitteeConference.objects.filter(
+        organization=org, date__gte=first, date__lte=rules.month_end(first)
+    ).order_by("date", "pk")
+    return [(c, conference_clashes(org, c.date)) for c in conferences]
+
+
+def committee_meetings(org: Organization, year: int) -> QuerySet[Meeting]:
+    """A grassroots committee's own meetings of `year` (R9.3)."""
+    return Meeting.objects.filter(cell=org, month__year=year).order_by("month", "pk")
 
 
 @dataclass(frozen=True)
@@ -438,32 +609,58 @@ def feedback_waiting(org: Organization) -> QuerySet[Feedback]:
 
 @dataclass(frozen=True)
 class LeaderVisits:
+    member_id: int
     name: str
     title: str
     visits: int
 
 
 def leader_visits(org: Organization, year: int) -> list[LeaderVisits]:
-    """Leaders of the superior committee recorded as guests at meetings of cells
-    under `org` in `year`, with the number of those meetings held outside their
-    own cell (seed 002), fewest first; those under
-    rules.LEADER_VISITS_PER_YEAR are the ones to remind."""
-    guests = Guest.objects.filter(
-        leader=True,
-        meeting__cell__path__startswith=org.path,
-        meeting__status=MeetingStatus.HELD,
-        meeting__month__year=year,
-    ).values("member_id", "name", "title", "meeting__cell_id", "member__organization_id")
-    counts: dict[tuple, list] = {}
-    for g in guests:
-        key = (g["member_id"] or g["name"],)
-        entry = counts.setdefault(key, [g["name"], g["title"], 0])
-        if g["member__organization_id"] != g["meeting__cell_id"]:
-            entry[2] += 1
-    return sorted(
-        (LeaderVisits(name, title, visits) for name, title, visits in counts.values()),
-        key=lambda v: (v.visits, v.name),
+    """The leaders of the committees in `org`'s subtree (holders of a committee
+    post of a committee, not of a cell, at some time in `year`, voided rows
+    aside) with the number of meetings of cells under `org` held in `year` they
+    attended as a leader, outside their own cell (seed 002); fewest first, those
+    with no visit included. One query: the count is an aggregate over the
+    members, never rows read into Python. Those under
+    rules.LEADER_VISITS_PER_YEAR are the ones to remind. Unscoped."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    posts = CommitteePost.objects.filter(
+        organization__path__startswith=org.path,
+        voided=False,
+        member__isnull=False,
+        starts_on__lte=last,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+    posts = posts.exclude(organization__level__in=MEMBER_HOLDING_LEVELS)
+    title = posts.filter(member=OuterRef("pk")).order_by("organization__path", "kind", "rank")
+    visited = Q(
+        visits__leader=True,
+        visits__meeting__status=MeetingStatus.HELD,
+        visits__meeting__month__gte=first,
+        visits__meeting__month__lte=last,
+        visits__meeting__cell__path__startswith=org.path,
+    ) & ~Q(visits__meeting__cell_id=F("organization_id"))
+    rows = (
+        Member.objects.filter(pk__in=posts.values("member_id"))
+        .annotate(
+            n_visits=Count("visits__meeting", filter=visited, distinct=True),
+            post_kind=Subquery(title.values("kind")[:1]),
+            post_org=Subquery(title.values("organization__name")[:1]),
+        )
+        .order_by("n_visits", "sort_key", "pk")
+        .values_list(
+            "pk", "family_name", "middle_name", "given_name", "post_kind", "post_org", "n_visits"
+        )
     )
+    kinds = dict(CommitteePostKind.choices)
+    return [
+        LeaderVisits(
+            pk,
+            " ".join(p for p in (family, middle, given) if p),
+            f"{kinds.get(kind, '')} {(org_name or '').replace('Đảng bộ', 'Đảng ủy', 1)}".strip(),
+            n,
+        )
+        for pk, family, middle, given, kind, org_name, n in rows
+    ]
 
 
 def my_meetings(member: Member, year: int) -> list[tuple[Meeting, Attendance | None]]:

@@ -26,8 +26,10 @@ from dangvien.organizations.models import Level, Organization
 from . import papers, rules, selectors
 from .errors import MeetingError
 from .models import (
+    CELL_LEVELS,
     REGULAR_KINDS,
     Attendance,
+    CommitteeConference,
     Feedback,
     FeedbackStatus,
     Guest,
@@ -43,6 +45,7 @@ from .models import (
 from .workflow import FEEDBACK, MEETING
 
 SCHEDULE_LABEL = "Ấn định ngày sinh hoạt chi bộ"
+CONFERENCE_LABEL = "Ghi hội nghị vào lịch của cấp ủy"
 MEETING_LABEL = "Lập buổi sinh hoạt"
 TASK_LABEL = "Giao và đánh giá nhiệm vụ"
 
@@ -80,8 +83,45 @@ def _not_before(day: dt.date, earlier: dt.date | None, field: str, what: str) ->
 
 
 def _require_cell(org: Organization) -> None:
-    if org.level != Level.CELL:
+    """A cell under a committee or a grassroots cell (chi bộ cơ sở)."""
+    if org.level not in CELL_LEVELS:
         raise MeetingError.NOT_A_CELL.error(field="cell", organization=org.name)
+
+
+def _kind_labels(kinds) -> str:
+    return ", ".join(f"«{k.value}» ({k.label.lower()})" for k in kinds)
+
+
+CELL_MEETING_KINDS = (
+    MeetingKind.REGULAR,
+    MeetingKind.THEMATIC,
+    MeetingKind.COMBINED,
+    MeetingKind.EXTRAORDINARY,
+)
+# R9.3: a grassroots party organisation's own meetings (twice a year, and
+# extraordinary ones when needed), recorded by its committee.
+COMMITTEE_MEETING_KINDS = (MeetingKind.GRASSROOTS, MeetingKind.EXTRAORDINARY)
+
+
+def _check_kind(org: Organization, kind: str) -> None:
+    """The kind of a meeting `org` may record; a clear refusal at `kind`."""
+    if org.level == Level.GRASSROOTS_COMMITTEE:
+        if kind not in MeetingKind.values:
+            raise MeetingError.KIND_INVALID.error(
+                field="kind", kind=kind, choices=_kind_labels(COMMITTEE_MEETING_KINDS)
+            )
+        if kind not in COMMITTEE_MEETING_KINDS:
+            raise MeetingError.KIND_NOT_FOR_COMMITTEE.error(field="kind")
+        return
+    _require_cell(org)
+    if kind == MeetingKind.GRASSROOTS:
+        raise MeetingError.KIND_NOT_FOR_CELL.error(
+            field="kind", choices=_kind_labels(CELL_MEETING_KINDS)
+        )
+    if kind not in CELL_MEETING_KINDS:
+        raise MeetingError.KIND_INVALID.error(
+            field="kind", kind=kind, choices=_kind_labels(CELL_MEETING_KINDS)
+        )
 
 
 def _month_label(month: dt.date) -> str:
@@ -112,7 +152,8 @@ def schedule_set(
     A schedule from the same day replaces the earlier one (history kept).
 
     Raises DomainError `not_acting_body` (only the committee above the cell or
-    higher), `not_a_cell`, `schedule_incomplete`, `schedule_day_invalid`,
+    higher), `not_a_cell`, `schedule_kind_invalid`, `schedule_incomplete`,
+    `schedule_day_invalid`,
     `schedule_week_invalid`, `no_superior`."""
     _require_cell(cell)
     if cell.parent is None:
@@ -121,7 +162,11 @@ def schedule_set(
     errors: dict[str, list[str]] = {}
     label = dict(ScheduleKind.choices).get(kind)
     if label is None:
-        raise MeetingError.SCHEDULE_INCOMPLETE.error(field="kind", kind=kind, what="cách ấn định")
+        raise MeetingError.SCHEDULE_KIND_INVALID.error(
+            field="kind",
+            kind=kind,
+            choices=", ".join(f"«{k.value}» ({k.label.lower()})" for k in ScheduleKind),
+        )
     if kind == ScheduleKind.DAY_OF_MONTH:
         if day is None:
             errors["day"] = [MeetingError.SCHEDULE_INCOMPLETE.text(kind=label, what="ngày")]
@@ -243,17 +288,26 @@ def meeting_create(
     meeting (R9.2, at least one a quarter, it does not replace the monthly
     one), a combined one (counts as the month's regular meeting), an
     extraordinary one, or a regular one of a cell whose committee sets each
-    month's day. The cell or a writer above it acts.
+    month's day. The cell (a cell or a grassroots cell) or a writer above it
+    acts. A grassroots committee (`cell` of level GRASSROOTS_COMMITTEE) records
+    its party organisation's own meetings the same way (kind "grassroots",
+    R9.3, twice a year; or "extraordinary"): its committee or a writer above
+    it acts, and its superior committee takes note.
 
-    Raises DomainError `not_acting_body`, `not_a_cell`, `one_regular_a_month`,
+    Raises DomainError `not_acting_body`, `not_a_cell`, `kind_invalid`,
+    `kind_not_for_cell`, `kind_not_for_committee`, `one_regular_a_month`,
     `text_required` (a thematic meeting names its topic), the day checks."""
-    _require_cell(cell)
-    require_act_at(actor, cell, MEETING_LABEL, Body.CELL)
-    if kind not in MeetingKind.values or kind == MeetingKind.GRASSROOTS:
-        raise MeetingError.TEXT_REQUIRED.error(field="kind", what="loại buổi sinh hoạt")
+    _check_kind(cell, kind)
+    committee = cell.level == Level.GRASSROOTS_COMMITTEE
+    require_act_at(actor, cell, MEETING_LABEL, Body.GRASSROOTS if committee else Body.CELL)
     month = rules.month_start(planned_on)
     topic = _text(
-        topic, "topic", 255, required="chuyên đề" if kind in (MeetingKind.THEMATIC,) else ""
+        topic,
+        "topic",
+        255,
+        required="chuyên đề"
+        if kind == MeetingKind.THEMATIC
+        else ("nội dung hội nghị" if kind == MeetingKind.GRASSROOTS else ""),
     )
     scheduled_on = None
     if kind in REGULAR_KINDS:
@@ -454,6 +508,7 @@ FLAG_LABELS = {
     "low_attendance": "Tỷ lệ dự họp dưới mức tối thiểu",
     "documents_late": "Tài liệu không gửi trước ít nhất 1 ngày",
     "no_meeting": "Chưa có buổi sinh hoạt trong tháng",
+    "no_thematic": "Không sinh hoạt chuyên đề trong quý (ít nhất 1 lần mỗi quý)",
 }
 
 
@@ -705,3 +760,32 @@ def feedback_answer(
     _save(feedback, actor)
     FEEDBACK.sync_case(feedback, on=answered_on)
     return feedback
+
+
+# --- The committee's calendar -----------------------------------------------------
+
+
+@transaction.atomic
+def conference_add(
+    *, actor: Actor, organization: Organization, date: dt.date, title: str
+) -> tuple[CommitteeConference, list[Meeting]]:
+    """A committee puts a conference on its calendar (issue 10 part 1). Returns
+    it with the meetings of cells in its subtree set or registered for that day
+    (`selectors.conference_clashes`): the caller warns, the conference is kept.
+
+    Raises DomainError `not_acting_body` (a writing role at the committee or
+    above), `conference_not_a_committee` (a cell has no conferences here),
+    `text_required`, `angle_brackets`."""
+    if organization.level in CELL_LEVELS or organization.holds_members:
+        raise MeetingError.CONFERENCE_NOT_A_COMMITTEE.error(
+            field="organization", organization=organization.name
+        )
+    require_act_at(actor, organization, CONFERENCE_LABEL, Body.SUPERIOR)
+    conference = CommitteeConference(
+        organization=organization,
+        date=date,
+        title=_text(title, "title", 255, required="tên hội nghị"),
+        created_by_id=_actor_id(actor),
+    )
+    _save(conference, actor)
+    return conference, selectors.conference_clashes(organization, date)

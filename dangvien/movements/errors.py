@@ -140,6 +140,12 @@ class MovementError(ErrorCode):
         "Cần ít nhất %(months)s tháng trong cùng một năm bỏ sinh hoạt hoặc không đóng "
         "đảng phí không có lý do chính đáng (Điều lệ Đảng, Điều 8).",
     )
+    MONTHS_NOT_IN_ATTENDANCE = (
+        "months_not_in_attendance",
+        "Tháng %(months)s không có buổi sinh hoạt thường kỳ nào đồng chí vắng không lý do "
+        "theo điểm danh của chi bộ. Căn cứ bỏ sinh hoạt lấy từ điểm danh, không ghi tay: "
+        "để trống ô này.",
+    )
     MONTHS_EXCUSED = (
         "months_excused",
         "Không tính tháng %(months)s: %(reason)s. Những tháng tổ chức đảng đã cho miễn, "

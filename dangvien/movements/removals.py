@@ -162,10 +162,25 @@ def removal_propose(
         raise MovementError.REMOVAL_ALREADY_PROPOSED.error(field="member")
     if meeting_on > dt.date.today():
         raise MovementError.DATE_IN_FUTURE.error(field="meeting_on")
-    if cause == RemovalCause.MISSED_ACTIVITY and not evidence_months:
+    if cause == RemovalCause.MISSED_ACTIVITY:
         # The meetings the member missed without reason are the evidence: no
-        # months typed by hand when the cell records its meetings (issue 10).
-        evidence_months = missed_meeting_months(member, meeting_on)
+        # months typed by hand (issue 10). Months sent anyway (an old form, a
+        # script) must each be one the attendance shows, or nothing is written.
+        recorded = missed_meeting_months(member, meeting_on)
+        typed = sorted({d.replace(day=1) for d in evidence_months or []})
+        stray = [m for m in typed if m not in recorded]
+        if stray:
+            raise RecordValidationError(
+                {
+                    "evidence_months": [
+                        MovementError.MONTHS_NOT_IN_ATTENDANCE.text(
+                            months=", ".join(f"{m:%m/%Y}" for m in stray)
+                        )
+                    ]
+                },
+                code=MovementError.MONTHS_NOT_IN_ATTENDANCE.code,
+            )
+        evidence_months = recorded
     data: CauseEvidence = {
         "evidence_months": sorted(evidence_months or []),
         "educated_on": educated_on,

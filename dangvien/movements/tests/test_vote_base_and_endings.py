@@ -112,7 +112,9 @@ def _propose(target, votes_for, present=None, **over):
         actor=SYSTEM,
         member=target,
         kind=RemovalKind.NAME_DELETION,
-        cause=RemovalCause.MISSED_ACTIVITY,
+        # Typed months are the evidence of unpaid dues only; missed meetings
+        # come from attendance (issue 10).
+        cause=RemovalCause.UNPAID_DUES,
         evidence_months=MONTHS,
         meeting_on=MEETING,
         votes_for=votes_for,
@@ -215,22 +217,21 @@ def test_months_of_a_temporary_exemption_never_count(tree):
     members = [MemberFactory(organization=tree["cell_a"]) for _ in range(3)]
     target = members[0]
     _exempt(target)  # 01/03-31/12/2026, decided by the cell
-    before = _snapshot()
-    with pytest.raises(RecordValidationError) as exc:
-        _propose(target, 2, evidence_months=[D(2026, 4, 1), D(2026, 5, 1), D(2026, 6, 1)])
-    message = exc.value.errors["evidence_months"][0]
-    assert "04/2026, 05/2026, 06/2026" in message and "tạm miễn" in message
-    assert _snapshot() == before
     excused = selectors.excused_months(target, D(2026, 1, 1), D(2026, 12, 31))
     assert sorted(excused) == [(2026, m) for m in range(3, 13)]
-    # Months before the exemption still count.
-    ok = _propose(
-        target,
-        2,
-        evidence_months=[D(2025, 9, 1), D(2025, 10, 1), D(2025, 11, 1)],
-        cause=RemovalCause.MISSED_ACTIVITY,
-    )
-    assert ok.status == RemovalStatus.PROPOSED
+    # Missed meetings come from attendance only: months typed for that cause
+    # that no attendance shows are refused at the field, nothing written.
+    before = _snapshot()
+    with pytest.raises(RecordValidationError) as exc:
+        _propose(
+            target,
+            2,
+            cause=RemovalCause.MISSED_ACTIVITY,
+            evidence_months=[D(2025, 9, 1), D(2025, 10, 1), D(2025, 11, 1)],
+        )
+    assert exc.value.code == "months_not_in_attendance"
+    assert "09/2025, 10/2025, 11/2025" in exc.value.errors["evidence_months"][0]
+    assert _snapshot() == before
 
 
 def test_a_temporary_transfer_excuses_activity_and_dues_at_home(tree):
@@ -382,7 +383,7 @@ def test_the_removal_page_marks_who_was_present_and_shows_the_base(
         f"/ra-khoi-dang/moi/?member={eleven[0].pk}",
         {
             "kind": "name_deletion",
-            "cause": "missed_activity",
+            "cause": "unpaid_dues",
             "evidence_months": "02/2026, 04/2026, 07/2026",
             "meeting_on": "07/11/2026",
             "present": [str(m.pk) for m in eleven[:9]],

@@ -175,3 +175,24 @@ class AnswerForm(StepForm):
 
 
 PRESENCE_CHOICES = Presence.choices
+
+
+class ConferenceForm(StepForm):
+    title = "Ghi hội nghị vào lịch của cấp ủy"
+    button = "Ghi hội nghị"
+    date = date_field("Ngày hội nghị")
+    name = forms.CharField(label="Tên hội nghị", max_length=255)
+
+
+class CommitteeMeetingForm(StepForm):
+    title = "Đăng ký hội nghị đảng bộ cơ sở"
+    button = "Đăng ký"
+    kind = forms.ChoiceField(
+        label="Loại",
+        choices=[
+            (MeetingKind.GRASSROOTS, MeetingKind.GRASSROOTS.label),
+            (MeetingKind.EXTRAORDINARY, MeetingKind.EXTRAORDINARY.label),
+        ],
+    )
+    planned_on = date_field("Ngày hội nghị")
+    topic = forms.CharField(label="Nội dung hội nghị", required=False, max_length=255)

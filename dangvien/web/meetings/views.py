@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dangvien.compliance.workflow import actor_may_act_at
 from dangvien.core.errors import DomainError, NotFound
 from dangvien.meetings import rules, selectors, services
-from dangvien.meetings.models import Meeting, MeetingStatus, Presence, Task
+from dangvien.meetings.models import CELL_LEVELS, Meeting, MeetingStatus, Presence, Task
 from dangvien.meetings.services import FLAG_LABELS, GuestEntry
 from dangvien.meetings.workflow import FEEDBACK, MEETING
 from dangvien.organizations.models import CommitteePost, Level
@@ -59,7 +59,7 @@ def meetings_home(request: HttpRequest) -> HttpResponse:
         return render(
             request, "liaison/choose_org.html", {"roots": roots(request), "url": "meetings"}
         )
-    if org.level == Level.CELL:
+    if org.level in CELL_LEVELS:
         return _cell_page(request, org)
     return _overview_page(request, org)
 
@@ -142,10 +142,83 @@ def _flags(meeting) -> list[str]:
     return [FLAG_LABELS.get(flag, flag) for flag in (meeting.flags or "").split(",") if flag]
 
 
+def _after(request: HttpRequest) -> int | None:
+    try:
+        return int(request.GET.get("sau", ""))
+    except ValueError:
+        return None
+
+
+def _overview_post(request: HttpRequest, org, forms_: dict) -> HttpResponse | None:
+    """The committee's two forms: a conference on its calendar (warned, never
+    refused, when cells meet that day), a grassroots committee's own meeting."""
+    which = request.POST.get("form")
+    if which not in forms_ or forms_[which] is None:
+        raise NotFound  # no such form here, or the caller may not use it
+    form = forms_[which] = (
+        f.ConferenceForm(request.POST)
+        if which == "conference"
+        else f.CommitteeMeetingForm(request.POST)
+    )
+    if not form.is_valid():
+        return None
+    d = form.cleaned_data
+    try:
+        if which == "conference":
+            conference, clashes = services.conference_add(
+                actor=request.user, organization=org, date=d["date"], title=d["name"]
+            )
+            if clashes:
+                messages.warning(
+                    request,
+                    f"Ngày {conference.date:%d/%m/%Y} trùng ngày sinh hoạt của "
+                    f"{len(clashes)} chi bộ: "
+                    + "; ".join(f"{m.cell.name} ({m.get_kind_display().lower()})" for m in clashes)
+                    + ". Hội nghị vẫn được ghi; cân nhắc đổi ngày hoặc báo các chi bộ.",
+                )
+            else:
+                messages.success(request, "Đã ghi hội nghị vào lịch.")
+            return redirect(f"{request.path}?org={org.pk}&thang={conference.date:%m/%Y}")
+        meeting = services.meeting_create(
+            actor=request.user,
+            cell=org,
+            kind=d["kind"],
+            planned_on=d["planned_on"],
+            topic=d["topic"],
+        )
+        messages.success(request, "Đã đăng ký hội nghị đảng bộ cơ sở.")
+        return redirect("meeting_detail", pk=meeting.pk)
+    except DomainError as exc:
+        if exc.field == "title":
+            form.add_error("name", exc.message)
+        else:
+            apply_errors(form, exc)
+    return None
+
+
 def _overview_page(request: HttpRequest, org) -> HttpResponse:
     month = _month(request)
-    rows = selectors.month_overview(org, month)
+    flagged_only = request.GET.get("chi_can_luu_y") == "1"
+    may_act = actor_may_act_at(request.user, org)
+    committee = org.level == Level.GRASSROOTS_COMMITTEE
+    forms_ = {
+        "conference": f.ConferenceForm() if may_act else None,
+        "committee_meeting": f.CommitteeMeetingForm() if may_act and committee else None,
+    }
+    if request.method == "POST":
+        done = _overview_post(request, org, forms_)
+        if done is not None:
+            return done
+    page = selectors.month_overview(
+        org,
+        month,
+        flagged_only=flagged_only,
+        after=_after(request),
+        limit=selectors.OVERVIEW_PAGE + 1,
+    )
+    rows, more = page[: selectors.OVERVIEW_PAGE], len(page) > selectors.OVERVIEW_PAGE
     least = rules.ATTENDANCE_MIN_PERCENT.on(month)
+    summary = selectors.month_summary(org, month)
     return render(
         request,
         "meetings/overview.html",
@@ -155,12 +228,25 @@ def _overview_page(request: HttpRequest, org) -> HttpResponse:
             "previous": (month - dt.timedelta(days=1)).replace(day=1),
             "next": (month + dt.timedelta(days=32)).replace(day=1),
             "rows": [(r, [FLAG_LABELS.get(x, x) for x in r.flags]) for r in rows],
-            "held": sum(1 for r in rows if r.status == MeetingStatus.HELD),
+            "flagged_only": flagged_only,
+            "next_after": rows[-1].cell_id if more and rows else None,
+            "paged": _after(request) is not None,
+            "held": summary.held,
+            "cells": summary.cells,
             "least": least,
             "candidates": selectors.name_deletion_candidates(org, month.year),
             "feedback": selectors.feedback_waiting(org)[:200],
             "visits": selectors.leader_visits(org, month.year),
             "visits_least": rules.LEADER_VISITS_PER_YEAR.on(month),
+            "conferences": selectors.conferences_of(org, month),
+            "conference_form": forms_["conference"],
+            "grassroots_short": selectors.grassroots_meetings_short(org, month.year),
+            "grassroots_least": rules.GRASSROOTS_MEETINGS_PER_YEAR.on(month),
+            "committee": committee,
+            "committee_meetings": selectors.committee_meetings(org, month.year)
+            if committee
+            else [],
+            "committee_form": forms_["committee_meeting"],
         },
     )
 
@@ -335,9 +421,16 @@ def meeting_hold(request: HttpRequest, pk) -> HttpResponse:
             "form": form,
             "rows": rows,
             "choices": Presence.choices,
-            "least": rules.min_minutes(meeting.kind, day),
+            "least": _least_minutes(meeting, day),
         },
     )
+
+
+def _least_minutes(meeting: Meeting, day: dt.date) -> int | None:
+    """R9.4 for this meeting on `day`: 90 minutes, 120 when combined, or the
+    length the committee set for a small cell in its schedule."""
+    schedule = selectors.schedule_in_force(meeting.cell, day)
+    return rules.min_minutes(meeting.kind, day, schedule.min_minutes if schedule else None)
 
 
 @login_required

@@ -186,9 +186,10 @@ class RemovalProposeForm(PresenceFields, _Styled):
         label="Căn cứ xóa tên", choices=[("", "—"), *RemovalCause.choices], required=False
     )
     evidence_months = _MonthList(
-        label="Các tháng bỏ sinh hoạt / không đóng đảng phí (tháng/năm, cách nhau dấu phẩy)",
+        label="Các tháng không đóng đảng phí (tháng/năm, cách nhau dấu phẩy)",
         required=False,
-        help_text="Bỏ sinh hoạt: để trống để lấy các buổi sinh hoạt vắng không lý do đã điểm danh.",
+        help_text="Bỏ sinh hoạt: để trống; căn cứ lấy từ các buổi sinh hoạt đã điểm danh vắng "
+        "không lý do, không ghi tay.",
     )
     educated_on = _date("Ngày chi bộ giáo dục (nếu căn cứ là không tiến bộ)", required=False)
     breach_years = _YearList(label="Các năm vi phạm tư cách (ví dụ 2024, 2025)", required=False)
