@@ -140,6 +140,11 @@ class MovementError(ErrorCode):
         "Cần ít nhất %(months)s tháng trong cùng một năm bỏ sinh hoạt hoặc không đóng "
         "đảng phí không có lý do chính đáng (Điều lệ Đảng, Điều 8).",
     )
+    MONTHS_NOT_IN_LEDGER = (
+        "months_not_in_ledger",
+        "Tháng %(months)s không phải tháng đồng chí không đóng đảng phí, không lý do, theo sổ "
+        "đảng phí đã khóa của chi bộ. Căn cứ lấy từ sổ đảng phí: để trống ô này.",
+    )
     MONTHS_NOT_IN_ATTENDANCE = (
         "months_not_in_attendance",
         "Tháng %(months)s không có buổi sinh hoạt thường kỳ nào đồng chí vắng không lý do "

@@ -89,6 +89,23 @@ def _cause_errors(
     return errors
 
 
+def _keeps_dues_ledger(member: Member, on: dt.date) -> bool:
+    """Whether the member's dues of `on`'s year or the year before are on the
+    system's ledger (else on paper: typed months are the evidence)."""
+    from dangvien.dues.models import DuesLedger
+
+    return DuesLedger.objects.filter(
+        member=member, month__year__in=(on.year, on.year - 1), closed=True
+    ).exists()
+
+
+def unpaid_dues_months(member: Member, on: dt.date) -> list[dt.date]:
+    """The evidence of cause R5.8 from the dues ledger (dues.selectors)."""
+    from dangvien.dues.selectors import unpaid_dues_months as from_ledger
+
+    return from_ledger(member, on)
+
+
 @transaction.atomic
 def missed_meeting_months(member: Member, on: dt.date) -> list[dt.date]:
     """The months (first days) of regular meetings up to `on` the member was
@@ -181,6 +198,24 @@ def removal_propose(
                 code=MovementError.MONTHS_NOT_IN_ATTENDANCE.code,
             )
         evidence_months = recorded
+    elif cause == RemovalCause.UNPAID_DUES and _keeps_dues_ledger(member, meeting_on):
+        # R5.8: the months the dues ledger shows closed, unpaid without reason.
+        # Typed months are accepted only for years kept on paper (no ledger).
+        unpaid = unpaid_dues_months(member, meeting_on)
+        typed = sorted({d.replace(day=1) for d in evidence_months or []})
+        stray = [m for m in typed if m not in unpaid]
+        if stray:
+            raise RecordValidationError(
+                {
+                    "evidence_months": [
+                        MovementError.MONTHS_NOT_IN_LEDGER.text(
+                            months=", ".join(f"{m:%m/%Y}" for m in stray)
+                        )
+                    ]
+                },
+                code=MovementError.MONTHS_NOT_IN_LEDGER.code,
+            )
+        evidence_months = unpaid
     data: CauseEvidence = {
         "evidence_months": sorted(evidence_months or []),
         "educated_on": educated_on,
@@ -238,6 +273,10 @@ def removal_propose(
             finally:
                 del removal.skip_history_when_saving  # type: ignore[attr-defined]
             removal.history.filter(history_type="+").update(resolution_number=resolution.symbol)
+        if removal.cause == RemovalCause.UNPAID_DUES:
+            from dangvien.dues.arrears import notice_proposed
+
+            notice_proposed(member, meeting_on)
     REMOVAL.sync_case(removal, on=dt.date.today(), detail=removal.get_kind_display().lower())
     return removal
 

@@ -527,3 +527,36 @@ def test_arrears_lists_closed_and_open_months_with_the_amount(tree, cell_members
     assert item.amount == 2 * 15_930
     assert found[cell_members[1].pk].excused_months == [dt.date(2026, 3, 1)]
     assert selectors.arrears(tree["agency"], 2026, today=TODAY) == []
+
+
+def test_name_deletion_for_dues_takes_its_months_from_the_ledger(tree, cell_members, people):
+    from dangvien.movements import removals
+    from dangvien.movements.models import Removal
+
+    actor = people["secretary_a"]
+    member = cell_members[0]
+    months = [dt.date(2026, m, 1) for m in (3, 4, 5)]
+    for month in months:
+        services.month_close(
+            actor=actor,
+            organization=tree["cell_a"],
+            month=month,
+            reasons={m.pk: "Đã báo" for m in cell_members[1:]},
+        )
+    propose = {
+        "actor": actor,
+        "member": member,
+        "kind": "name_deletion",
+        "cause": "unpaid_dues",
+        "meeting_on": dt.date(2026, 6, 7),
+        "votes_for": 3,
+    }
+    with pytest.raises(DomainError) as caught:
+        removals.removal_propose(**propose, evidence_months=[dt.date(2026, 2, 1)])
+    assert caught.value.code == "months_not_in_ledger"
+    assert not Removal.objects.exists()
+    removal = removals.removal_propose(**propose)
+    assert removal.evidence_months == [m.isoformat() for m in months]
+    notice = ArrearsNotice.objects.get(member=member)
+    assert (notice.status, notice.settled_on) == ("proposed", dt.date(2026, 6, 7))
+    assert not Case.objects.filter(kind="dues_arrears", object_id=notice.pk, closed_on=None)
