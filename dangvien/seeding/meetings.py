@@ -665,3 +665,32 @@ def seed_meetings(
 
 
 __all__ = ["MeetingSeedResult", "TaskResult", "seed_meetings", "year_months"]
+
+
+def issue_demo_papers(cell: Organization, *, last: int = 3) -> int:
+    """Issue the minutes and resolution papers (meetings.papers) of the cell's
+    `last` held meetings that have none: the demo's cell shows real numbered
+    papers. The bulk load does not issue papers (a province's year of meetings
+    would be a million documents); a cell's own meetings recorded through the
+    pages always have theirs. Returns the meetings given papers."""
+    from dangvien.core.actors import SYSTEM
+    from dangvien.meetings import papers
+    from dangvien.meetings.selectors import cell_roll_on
+
+    held = (
+        Meeting.objects.filter(cell=cell, status="held", minutes_document_id__isnull=True)
+        .exclude(held_on__isnull=True)
+        .order_by("-held_on")[:last]
+    )
+    done = 0
+    for meeting in reversed(list(held)):
+        assert meeting.held_on is not None  # excluded above
+        rows = list(meeting.attendances.select_related("member"))
+        papers.issue_papers(
+            SYSTEM, meeting, cell_roll_on(cell, meeting.held_on), rows, list(meeting.guests.all())
+        )
+        meeting.save(
+            update_fields=["minutes_document_id", "resolution_document_id", "resolution_number"]
+        )
+        done += 1
+    return done

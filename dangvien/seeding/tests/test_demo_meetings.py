@@ -187,3 +187,23 @@ def test_the_demo_name_deletion_candidate_tasks_and_feedback(demo):
     assert Case.objects.filter(kind=CaseKind.FEEDBACK, closed_on__isnull=True).count() == 1
     # Leaders of the superior committee visit.
     assert Guest.objects.filter(leader=True).exists()
+
+
+def test_the_demo_cells_last_meetings_have_numbered_papers(demo):
+    from dangvien.documents.models import DocumentKind, IssuedDocument
+
+    cell = services._demo_cell()
+    last = list(
+        Meeting.objects.filter(cell=cell, status=MeetingStatus.HELD).order_by("-held_on")[:3]
+    )
+    assert len(last) == 3
+    for meeting in last:
+        minutes = IssuedDocument.objects.get(pk=meeting.minutes_document_id)
+        assert minutes.kind == DocumentKind.MINUTES
+        assert minutes.organization_id == cell.pk and minutes.date == meeting.held_on
+        if meeting.resolution_document_id:
+            assert meeting.resolution_number == IssuedDocument.objects.get(
+                pk=meeting.resolution_document_id
+            ).symbol
+    # Only the demo cell's last meetings: the bulk year issues no papers.
+    assert IssuedDocument.objects.filter(kind=DocumentKind.MINUTES).count() == 3
