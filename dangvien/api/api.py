@@ -525,3 +525,6 @@ from dangvien.api.meetings import router as meetings_router  # noqa: E402
 
 api.add_router("", admissions_router)
 api.add_router("", meetings_router)
+from dangvien.api.dues import router as dues_router  # noqa: E402
+
+api.add_router("", dues_router)

@@ -306,8 +306,12 @@ def test_committee_closes_its_cells_and_reconciliation_by_level(tree, people):
             channel="cash",
             paid_on=dt.date(2026, 2, 9),
         )
+    from dangvien.organizations.tests.factories import OrganizationFactory
+
+    empty = OrganizationFactory(parent=tree["commune"], name="Chi bộ thôn Bắc")
     result = services.month_close(actor=office, organization=tree["commune"], month=FEB_26)
-    assert result.cells == 2
+    assert result.cells == 3  # the cell with nobody owing closes empty, not "late" for ever
+    assert DuesMonthClose.objects.get(organization=empty, month=FEB_26).members == 0
     levels = {
         r.organization.pk: r for r in selectors.reconciliation(tree["province"], FEB_26, FEB_26)
     }
