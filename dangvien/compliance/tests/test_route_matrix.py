@@ -281,6 +281,28 @@ def _feedback(w: World):
     )
 
 
+def _dues_ledger(w: World):
+    """The subject's ledger row of November 2026 in cell A (the month computed)."""
+    from dangvien.dues import services as dues
+    from dangvien.dues.models import DuesLedger
+
+    dues.month_compute(actor=SYSTEM, organization=w.cell_a, month=D(2026, 11, 1))
+    return DuesLedger.objects.get(member=w.subject, month=D(2026, 11, 1))
+
+
+def _dues_profile(w: World):
+    """The subject's dues profile with a voluntary amount waiting for approval."""
+    from dangvien.dues import services as dues
+
+    return dues.profile_set(
+        actor=SYSTEM,
+        member=w.subject,
+        valid_from=D(2026, 10, 1),
+        category="other",
+        voluntary=50_000,
+    )
+
+
 def _member_token(w: World):
     return ApiToken.objects.create(
         user=w.users["member"],
@@ -311,6 +333,8 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "task": _task,
     "feedback": _feedback,
     "document": _document,
+    "dues_ledger": _dues_ledger,
+    "dues_profile": _dues_profile,
 }
 
 
@@ -1038,6 +1062,67 @@ API: dict[str, Row] = {
         method="POST",
         obj="recognition",
         data=_payload(decision_date="2026-11-02", decision_number="1"),
+    ),
+    # --- dues: the cell keeps the ledger; reliefs are decided by the committee
+    # above a cell under a grassroots committee (R5.7), voluntary amounts
+    # approved by the superior committee (addendum 2.10).
+    _api("GET", "/api/v1/dues/ledger"): Row(
+        READ, query=lambda w: f"?cell={w.cell_a.pk}&month=2026-11"
+    ),
+    _api("GET", "/api/v1/dues/members/{pk}/ledger"): Row(READ, obj="member"),
+    _api("GET", "/api/v1/dues/overview"): Row(
+        READ, query=lambda w: f"?org={w.cell_a.pk}&month=2026-11"
+    ),
+    _api("GET", "/api/v1/dues/arrears"): Row(READ, query=lambda w: f"?org={w.cell_a.pk}&year=2026"),
+    _api("POST", "/api/v1/dues/payments"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "member": w.subject.pk,
+            "month": "2026-11",
+            "amount": 100_000,
+            "channel": "cash",
+            "paid_on": "2026-11-20",
+        },
+    ),
+    _api("POST", "/api/v1/dues/ledger/{pk}/corrections"): Row(
+        API_STEP,
+        method="POST",
+        obj="dues_ledger",
+        data=_payload(amount=5_000, reason="Thu bù", on="2026-11-20"),
+    ),
+    _api("POST", "/api/v1/dues/months/compute"): Row(
+        API_STEP, method="POST", data=lambda w: {"org": w.cell_a.pk, "month": "2026-11"}
+    ),
+    _api("POST", "/api/v1/dues/months/close"): Row(
+        API_STEP, method="POST", data=lambda w: {"org": w.cell_a.pk, "month": "2026-10"}
+    ),
+    _api("GET", "/api/v1/dues/members/{pk}/profiles"): Row(READ, obj="member"),
+    _api("POST", "/api/v1/dues/profiles"): Row(
+        API_STEP,
+        method="POST",
+        data=lambda w: {
+            "member": w.subject.pk,
+            "valid_from": "2026-11-01",
+            "category": "student",
+        },
+    ),
+    _api("POST", "/api/v1/dues/profiles/{pk}/approve-voluntary"): Row(
+        "403 w w 403 404 404", method="POST", obj="dues_profile", data=_payload()
+    ),
+    _api("GET", "/api/v1/dues/members/{pk}/reliefs"): Row(READ, obj="member"),
+    _api("POST", "/api/v1/dues/reliefs"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        data=lambda w: {
+            "member": w.subject.pk,
+            "kind": "reduction",
+            "percent": 50,
+            "ground": "hardship",
+            "first_month": "2026-11",
+            "last_month": "2027-04",
+            "decided_on": "2026-11-20",
+        },
     ),
     # --- meetings
     _api("GET", "/api/v1/meetings"): Row(READ, query=org_q),
