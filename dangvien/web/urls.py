@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("dangvien.web.movements.urls")),
     path("", include("dangvien.web.liaison.urls")),
     path("", include("dangvien.web.meetings.urls")),
+    path("", include("dangvien.web.dues.urls")),
     path("", include("dangvien.web.documents.urls")),
     path("", include("dangvien.web.profile.urls")),
 ]

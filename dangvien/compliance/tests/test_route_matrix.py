@@ -314,6 +314,7 @@ def _member_token(w: World):
 BUILDERS: dict[str, Callable[[World], Any]] = {
     "member": lambda w: w.subject,
     "org": lambda w: w.cell_a,
+    "commune": lambda w: w.commune,
     "member_user": lambda w: w.users["member"],
     "member_token": _member_token,
     "admission_opened": lambda w: open_file(w.cell_a),
@@ -655,6 +656,18 @@ WEB: dict[str, Row] = {
     # superior committee answers the feedback
     "meetings": Row(READ, query=org_q),
     "my_meetings": Row("404 404 404 404 404 ok"),
+    # --- dues: the month sheet, arrears, reconciliation and books read like the
+    # subtree; a member reads their own dues only.
+    "dues": Row(READ, query=lambda w: f"?org={w.cell_a.pk}&thang=11/2026"),
+    "dues_arrears": Row(READ, query=lambda w: f"?org={w.cell_a.pk}&nam=2026"),
+    "dues_reconciliation": Row(READ, query=org_q),
+    "dues_cell_book": Row(READ, obj="org", extra={"kwargs": {"year": 2026}}),
+    # The committee's book: the cell's secretary does not reach the committee.
+    "dues_committee_book": Row(
+        "404 ok ok ok 404 404", obj="commune", extra={"kwargs": {"year": 2026}}
+    ),
+    "my_dues": Row("404 404 404 404 404 ok"),
+    "member_dues": Row(READ, obj="member"),
     "meeting_detail": Row(READ, obj="meeting"),
     "meeting_hold": Row(WRITE_PAGE, obj="meeting"),
     "meeting_task_add": Row(
@@ -1363,6 +1376,7 @@ def _web_url(key: str, row: Row, w: World) -> str:
         kwargs["pk"] = w.obj(row.obj).pk
     if row.slug:
         kwargs["step" if name.endswith("_step") else "slug"] = row.slug
+    kwargs.update(row.extra.get("kwargs", {}))
     url = reverse(name, kwargs=kwargs)
     return url + (row.query(w) if row.query else "")
 

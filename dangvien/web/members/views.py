@@ -174,8 +174,25 @@ def member_detail(request: HttpRequest, pk) -> HttpResponse:
         "can_add_history": can_edit and history_event_allowed(actor=request.user, member=member),
         # Only a link the caller can open: a member does not reach their cell's page.
         "cell_link": scope.reaches_path(member.organization.path),
+        "dues": _dues_section(member, scope),
     }
     return render(request, "members/detail.html", context)
+
+
+def _dues_section(member: Member, scope) -> dict[str, Any]:
+    """The dues card of the record: the profile in force, reliefs running now
+    or later, this year's months unpaid without reason (dues pages: web/dues)."""
+    from dangvien.dues import selectors as dues_selectors
+
+    today = dt.date.today()
+    return {
+        "profile": dues_selectors.profile_on(member, today),
+        "reliefs": member.dues_reliefs.filter(
+            cancelled_on__isnull=True, last_month__gte=today.replace(day=1)
+        ).order_by("first_month"),
+        "unpaid": dues_selectors.unpaid_dues_months(member, today) if member.is_active else [],
+        "may_edit": scope.writes_path(member.org_path),
+    }
 
 
 def _editable_member(request: HttpRequest, pk) -> Member:
