@@ -528,3 +528,10 @@ api.add_router("", meetings_router)
 from dangvien.api.dues import router as dues_router  # noqa: E402
 
 api.add_router("", dues_router)
+from dangvien.api.badges import router as badges_router  # noqa: E402
+from dangvien.api.discipline import router as discipline_router  # noqa: E402
+from dangvien.api.grading import router as grading_router  # noqa: E402
+
+api.add_router("", grading_router)
+api.add_router("", discipline_router)
+api.add_router("", badges_router)

@@ -28,6 +28,10 @@ class CaseKind(models.TextChoices):
     MEETING = "meeting", "Sinh hoạt chi bộ"
     FEEDBACK = "feedback", "Phản ánh, góp ý với cấp trên"
     DUES_ARREARS = "dues_arrears", "Nợ đảng phí"
+    GRADING = "grading", "Kiểm điểm, đánh giá, xếp loại"
+    INSPECTION = "inspection", "Kiểm tra, giám sát"
+    DISCIPLINE = "discipline", "Kỷ luật đảng viên"
+    BADGE = "badge", "Huy hiệu Đảng"
 
 
 class Case(models.Model):

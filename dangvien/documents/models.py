@@ -25,6 +25,8 @@ class DocumentKind(models.TextChoices):
     TRANSFER_LETTER = "GTSHĐ", "Giấy giới thiệu sinh hoạt đảng"
     RESIDENCE_INTRODUCTION = "GTCT", "Giấy giới thiệu đảng viên về nơi cư trú"
     MINUTES = "BB", "Biên bản"
+    SELF_REVIEW = "BKĐ", "Bản kiểm điểm"
+    LIST = "DS", "Danh sách"
 
 
 class DocumentTerm(models.Model):

@@ -27,6 +27,9 @@ urlpatterns = [
     path("", include("dangvien.web.liaison.urls")),
     path("", include("dangvien.web.meetings.urls")),
     path("", include("dangvien.web.dues.urls")),
+    path("", include("dangvien.web.grading.urls")),
+    path("", include("dangvien.web.discipline.urls")),
+    path("", include("dangvien.web.badges.urls")),
     path("", include("dangvien.web.documents.urls")),
     path("", include("dangvien.web.profile.urls")),
 ]

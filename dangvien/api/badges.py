@@ -1,0 +1,5 @@
+"""Huy hiệu Đảng: API."""
+
+from ninja import Router
+
+router = Router(tags=["Huy hiệu Đảng"])
