@@ -1,12 +1,15 @@
 """Reads of issued documents, always through the caller's scope.
 
 A document is visible to whoever reaches the issuing organisation or the cell
-it concerns; anything else answers 404.
+it concerns; anything else answers 404. The papers of a sensitive record (a
+discipline decision) are visible only to whoever sees the record itself
+(`discipline.selectors.disciplines_visible_to`), never to the cell's readers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -19,6 +22,31 @@ from .models import IssuedDocument
 
 def _under(path: str) -> Q:
     return Q(org_path__startswith=path) | Q(concerns_path__startswith=path)
+
+
+def _sensitive_subjects() -> dict[int, Callable[[Scope], QuerySet]]:
+    """content type id → the function giving the records of that model a scope sees."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangvien.discipline.models import Discipline
+    from dangvien.discipline.selectors import disciplines_visible_to
+
+    return {ContentType.objects.get_for_model(Discipline).pk: disciplines_visible_to}
+
+
+def _sensitive_filter(
+    documents: QuerySet[IssuedDocument], scope: Scope
+) -> QuerySet[IssuedDocument]:
+    """Keep the papers of sensitive records only where the scope sees the record."""
+    if scope.everything:
+        return documents
+    allowed = Q(content_type_id__isnull=True) | ~Q(content_type_id__in=list(_sensitive_subjects()))
+    for type_id, visible_to in _sensitive_subjects().items():
+        allowed |= Q(
+            content_type_id=type_id,
+            object_id__in=visible_to(scope).values("pk"),
+        )
+    return documents.filter(allowed)
 
 
 def documents_visible_to(
@@ -35,7 +63,7 @@ def documents_visible_to(
         documents = documents.filter(_under(organization.path))
     if kind:
         documents = documents.filter(kind=kind)
-    return documents.order_by("-date", "-id")
+    return _sensitive_filter(documents, scope).order_by("-date", "-id")
 
 
 def documents_page(
@@ -67,6 +95,8 @@ def document_get_for(scope: Scope, pk) -> IssuedDocument:
         scope.reaches_path(document.org_path)
         or (document.concerns_path and scope.reaches_path(document.concerns_path))
     ):
+        raise Http404
+    if not _sensitive_filter(IssuedDocument.objects.filter(pk=document.pk), scope).exists():
         raise Http404
     return document
 

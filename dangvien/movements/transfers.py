@@ -20,6 +20,8 @@ from django.db import transaction
 from dangvien.compliance.workflow import WorkflowError, require_act_at
 from dangvien.core.actors import Actor, history_user, with_history_user
 from dangvien.core.errors import DomainError, RecordValidationError
+from dangvien.discipline.errors import DisciplineError
+from dangvien.discipline.selectors import blocks_transfer
 from dangvien.documents.models import DocumentKind
 from dangvien.documents.selectors import documents_of
 from dangvien.documents.services import document_issue, document_void
@@ -108,6 +110,18 @@ def transfer_open(
 
     if member.status not in ACTIVE_STATUSES:
         add("member", MovementError.TRANSFER_MEMBER_NOT_ACTIVE.text())
+    # R7.4 (QĐ 69-QĐ/TW Điều 2 khoản 13): no transfer while a discipline is in force.
+    barring = blocks_transfer(member, trigger_date)
+    if barring is not None:
+        add(
+            "member",
+            DisciplineError.BLOCKS_TRANSFER.text(
+                name=member.full_name,
+                form=barring.get_form_display().lower(),
+                number=barring.decision_number,
+                day=f"{barring.announced_on:%d/%m/%Y}",
+            ),
+        )
     if (
         Transfer.objects.filter(
             member=member, status__in=(TransferStatus.OPENED, TransferStatus.SENT)

@@ -202,8 +202,9 @@ def test_the_demo_cells_last_meetings_have_numbered_papers(demo):
         assert minutes.kind == DocumentKind.MINUTES
         assert minutes.organization_id == cell.pk and minutes.date == meeting.held_on
         if meeting.resolution_document_id:
-            assert meeting.resolution_number == IssuedDocument.objects.get(
-                pk=meeting.resolution_document_id
-            ).symbol
+            assert (
+                meeting.resolution_number
+                == IssuedDocument.objects.get(pk=meeting.resolution_document_id).symbol
+            )
     # Only the demo cell's last meetings: the bulk year issues no papers.
     assert IssuedDocument.objects.filter(kind=DocumentKind.MINUTES).count() == 3

@@ -1,5 +1,11 @@
 """Huy hiệu Đảng: pages."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns: list[URLPattern] = [
+    path("huy-hieu-dang/", views.badges_home, name="badges"),
+    path("huy-hieu-dang/danh-sach.xlsx", views.badges_list_xlsx, name="badges_list_xlsx"),
+    path("dang-vien/<pk>/huy-hieu-dang/", views.member_badges, name="member_badges"),
+]

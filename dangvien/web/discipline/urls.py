@@ -1,5 +1,10 @@
-"""Kiểm tra, giám sát và kỷ luật: pages."""
+from django.urls import path
 
-from django.urls import URLPattern, path  # noqa: F401
+from . import views
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("kiem-tra/", views.inspections_home, name="inspections"),
+    path("kiem-tra/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("ky-luat/<int:pk>/", views.discipline_detail, name="discipline_detail"),
+    path("ky-luat/dang-vien/<int:pk>/", views.member_record, name="discipline_member"),
+]
