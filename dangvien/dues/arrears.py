@@ -35,15 +35,21 @@ def notices_after_close(organization: Organization, month: dt.date, *, on: dt.da
         .annotate(n=Count("id"), owed=Sum("amount_due"), paid=Sum("amount_paid"))
         .filter(n__gte=limit)
     )
+    # Every reached member's months in one query, not one per member.
+    months_of: dict[int, list[tuple[dt.date, int]]] = {}
+    for member_id, day, org_id in (
+        DuesLedger.objects.filter(
+            member_id__in=[item["member_id"] for item in reached],
+            month__year=year,
+            status__in=ARREARS_STATUSES,
+        )
+        .order_by("member_id", "month")
+        .values_list("member_id", "month", "organization_id")
+    ):
+        months_of.setdefault(member_id, []).append((day, org_id))
     written = 0
     for item in reached:
-        months = list(
-            DuesLedger.objects.filter(
-                member_id=item["member_id"], month__year=year, status__in=ARREARS_STATUSES
-            )
-            .order_by("month")
-            .values_list("month", "organization_id")
-        )
+        months = months_of[item["member_id"]]
         notice, created = ArrearsNotice.objects.get_or_create(
             member_id=item["member_id"],
             year=year,

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 
 from dangvien.compliance.workflow import Body, require_act_at
 from dangvien.core.actors import Actor, with_history_user
@@ -335,7 +335,7 @@ def _owed_rows(
     """member id → (what they owe for `month`, category), and the count of
     members without a profile."""
     ids = list(payers)
-    profiles = selectors.profiles_on(ids, rules.base_day(month))
+    profiles = selectors.profile_facts_on(ids, rules.base_day(month))
     reliefs = selectors.reliefs_in(ids, month)
     members = (
         {
@@ -365,12 +365,15 @@ def _owed_rows(
     # gender, so it is looked up once per (year, month, gender) and the day
     # compared here, exactly as past_retirement_age compares it.
     age_months: dict[tuple, int] = {}
+    # Members of one cell mostly share their inputs (category, wage, age band):
+    # each distinct set of inputs is computed by the rules once.
+    computed: dict[tuple, rules.Owed] = {}
     for pk, org_id in payers.items():
         profile = profiles.get(pk)
         if profile is None:
             missing += 1
-        category = profile.category if profile else Category.OTHER
-        base = profile.base if profile else None
+        category = profile[0] if profile else Category.OTHER
+        base = profile[1] if profile else None
         if category in Category.WITH_BASE and base is None:
             category = Category.OTHER
         birth, gender = members[pk]
@@ -381,18 +384,31 @@ def _owed_rows(
         past = month >= member_rules.add_months(birth, months)
         region, wage = wages.on(org_id, month)
         relief = reliefs.get(pk)
-        owed = rules.amount_owed(
-            month,
+        inputs = (
             category,
             base,
-            past_retirement_age=past,
-            regional_wage=wage,
-            region=region,
-            party_age_years=ages.get(pk),
-            relief_percent=relief.percent if relief else 0,
-            relief_reason=relief.get_ground_display() if relief else "",
-            voluntary=profile.voluntary if profile and profile.voluntary_approved_by_id else None,
+            past,
+            wage,
+            region,
+            ages.get(pk),
+            relief.percent if relief else 0,
+            relief.get_ground_display() if relief else "",
+            profile[2] if profile and profile[3] else None,
         )
+        owed = computed.get(inputs)
+        if owed is None:
+            owed = computed[inputs] = rules.amount_owed(
+                month,
+                category,
+                base,
+                past_retirement_age=past,
+                regional_wage=wage,
+                region=region,
+                party_age_years=inputs[5],
+                relief_percent=inputs[6],
+                relief_reason=inputs[7],
+                voluntary=inputs[8],
+            )
         result[pk] = (owed, category)
     return result, missing
 
@@ -419,14 +435,17 @@ _LEDGER_COLUMNS = (
 )
 
 
-def _insert_ledger(rows: list[DuesLedger]) -> None:
-    """Insert new ledger rows. On PostgreSQL one INSERT ... SELECT FROM
-    unnest(one array per column) per 50,000 rows: Django's bulk_create spends
-    ~150 µs a row preparing values (measured: 30 s of a 200,000-member
-    province's compute), the arrays a small fraction of it. Elsewhere
-    bulk_create."""
+def _insert_ledger(rows: list[tuple]) -> None:
+    """Insert new ledger rows, tuples in _LEDGER_COLUMNS order. On PostgreSQL
+    one INSERT ... SELECT FROM unnest(one array per column) per 50,000 rows:
+    Django's bulk_create spends ~150 µs a row preparing values (measured: 30 s
+    of a 200,000-member province's compute), the arrays a small fraction of it.
+    Elsewhere (and for a few rows) bulk_create."""
+    names_only = [name for name, _kind in _LEDGER_COLUMNS]
     if connection.vendor != "postgresql" or len(rows) < 1_000:
-        DuesLedger.objects.bulk_create(rows, batch_size=5_000)
+        DuesLedger.objects.bulk_create(
+            [DuesLedger(**dict(zip(names_only, r, strict=True))) for r in rows], batch_size=5_000
+        )
         return
     names = ", ".join(name for name, _type in _LEDGER_COLUMNS)
     arrays = ", ".join(f"%s::{kind}[]" for _name, kind in _LEDGER_COLUMNS)
@@ -437,12 +456,14 @@ def _insert_ledger(rows: list[DuesLedger]) -> None:
             part = rows[start : start + 50_000]
             cursor.execute(
                 sql,
-                [
-                    # str(): the statuses are TextChoices, sent as their values.
-                    [str(getattr(r, name)) if kind == "text" else getattr(r, name) for r in part]
-                    for name, kind in _LEDGER_COLUMNS
-                ],
+                [[r[i] for r in part] for i in range(len(_LEDGER_COLUMNS))],
             )
+        if len(rows) >= 20_000:
+            # Fresh statistics for the rest of the transaction: with the month's
+            # new rows unknown to the planner, the close's UPDATE ... IN (cells)
+            # ran as a nested loop over every row and cell (measured: minutes
+            # for a 200,000-member province; ANALYZE samples it in about a second).
+            cursor.execute("ANALYZE dues_duesledger")
 
 
 def _write_ledger(payers: Mapping[int, int], month: dt.date) -> Computed:
@@ -479,24 +500,29 @@ def _write_ledger(payers: Mapping[int, int], month: dt.date) -> Computed:
             if r[0] in payers
         }
     )
-    new, changed, kept = [], [], 0
+    new: list[tuple] = []
+    changed: list[DuesLedger] = []
+    kept = 0
     for pk, org_id in payers.items():
         item, category = owed[pk]
         status = _status_for(item, pk in deferred)
         found = existing.get(pk)
         if found is None:
+            # In _LEDGER_COLUMNS order (plain values: no model instance per row).
             new.append(
-                DuesLedger(
-                    member_id=pk,
-                    month=month,
-                    organization_id=org_id,
-                    system=item.system,
-                    category=category,
-                    basis=item.basis[:160],
-                    relief_percent=item.relief_percent,
-                    amount_due=item.amount,
-                    status=status,
-                    reason=item.exempt_reason[:160],
+                (
+                    pk,
+                    month,
+                    org_id,
+                    item.system,
+                    category,
+                    item.basis[:160],
+                    item.relief_percent,
+                    item.amount,
+                    0,
+                    str(status),
+                    item.exempt_reason[:160],
+                    False,
                 )
             )
             continue
@@ -716,8 +742,9 @@ def month_close(
     reasons: Mapping[int, str] | None = None,
 ) -> Closed:
     """Close `month` for the cell `organization`, or for every cell of a
-    committee's subtree not closed yet (R5.3, R5.5): the ledger is computed
-    first (members missing from it are added), unpaid rows become "unpaid
+    committee's subtree not closed yet (R5.3, R5.5): members missing from the
+    ledger are added first (rows already there keep their computed amounts),
+    unpaid rows become "unpaid
     with reason" (`reasons`: member id → reason) or "unpaid", rows are closed,
     and each cell's `DuesMonthClose` records the totals and the share kept
     and sent up (rules.kept_percent). Set-based (a few statements for a
@@ -743,7 +770,19 @@ def month_close(
         for pk, org_id in selectors.payers_of_month(organization, month).items()
         if org_id not in done
     }
-    _write_ledger(payers, month)
+    # Members missing from the ledger (admitted or arrived since it was
+    # computed) are added; rows already there keep the amounts computed
+    # ("Lập sổ tháng" recomputes open rows after a late change of profile).
+    on_ledger: set[int] = set()
+    for chunk in selectors._id_chunks(payers):
+        on_ledger.update(
+            DuesLedger.objects.filter(month=month, member_id__in=chunk).values_list(
+                "member_id", flat=True
+            )
+        )
+    missing = {pk: org_id for pk, org_id in payers.items() if pk not in on_ledger}
+    if missing:
+        _write_ledger(missing, month)
     open_rows = DuesLedger.objects.filter(
         organization__in=cells, month=month, closed=False
     ).exclude(organization__in=done)
@@ -758,7 +797,8 @@ def month_close(
         if not n and not open_rows.filter(member_id=member_id).exists():
             raise DuesError.UNKNOWN_MEMBER.error(field="reasons", member=member_id)
         excused += n
-    unpaid = open_rows.filter(status=LedgerStatus.DUE).update(status=LedgerStatus.UNPAID)
+    # The totals first (a row still "due" is unpaid), then one UPDATE that
+    # closes every row and turns "due" into "unpaid" (one pass over the month).
     totals = list(
         open_rows.values("organization_id").annotate(
             n=Count("id"),
@@ -766,10 +806,12 @@ def month_close(
             paid=Sum("amount_paid"),
             paid_n=Count("id", filter=Q(status=LedgerStatus.PAID)),
             exempt_n=Count("id", filter=Q(status=LedgerStatus.EXEMPT)),
+            due_n=Count("id", filter=Q(status=LedgerStatus.DUE)),
             unpaid_n=Count(
                 "id",
                 filter=Q(
                     status__in=(
+                        LedgerStatus.DUE,
                         LedgerStatus.UNPAID,
                         LedgerStatus.UNPAID_EXCUSED,
                         LedgerStatus.DEFERRED,
@@ -778,7 +820,13 @@ def month_close(
             ),
         )
     )
-    rows = open_rows.update(closed=True)
+    unpaid = sum(t["due_n"] for t in totals)
+    rows = open_rows.update(
+        closed=True,
+        status=Case(
+            When(status=LedgerStatus.DUE, then=Value(LedgerStatus.UNPAID)), default=F("status")
+        ),
+    )
     orgs = {
         o.pk: o
         for o in Organization.objects.filter(
