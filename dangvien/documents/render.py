@@ -66,6 +66,9 @@ TEMPLATE_FILES = {
     DocumentKind.TRANSFER_LETTER: "transfer_letter.docx",
     DocumentKind.RESIDENCE_INTRODUCTION: "residence_introduction.docx",
     DocumentKind.MINUTES: "minutes.docx",
+    # The member's self-review (grading): the minutes' layout, signed by the
+    # member and the cell committee.
+    DocumentKind.SELF_REVIEW: "minutes.docx",
 }
 
 # The type name printed under the header (HD 36 box 5a).
@@ -79,6 +82,7 @@ TITLES = {
     DocumentKind.TRANSFER_LETTER: "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG",
     DocumentKind.RESIDENCE_INTRODUCTION: "GIẤY GIỚI THIỆU",
     DocumentKind.MINUTES: "BIÊN BẢN",
+    DocumentKind.SELF_REVIEW: "BẢN KIỂM ĐIỂM CÁ NHÂN",
 }
 
 RESIDENCE_SUMMARY = (
@@ -243,7 +247,7 @@ def render_context(document: IssuedDocument) -> dict[str, Any]:
         )
     elif kind == DocumentKind.RESOLUTION:
         context["tasks"] = _tasks(data.get("tasks"))
-    elif kind == DocumentKind.MINUTES:
+    elif kind in (DocumentKind.MINUTES, DocumentKind.SELF_REVIEW):
         context["fields"] = _fields(
             [(str(f.get("label") or ""), f.get("value")) for f in _dicts(data.get("facts"))]
         )

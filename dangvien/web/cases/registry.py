@@ -19,6 +19,20 @@ DETAIL_URL = {
     CaseKind.REMOVAL: "removal_detail",
     CaseKind.MEETING: "meeting_detail",
     CaseKind.FEEDBACK: "feedback_detail",
+    CaseKind.INSPECTION: "inspection_detail",
+    CaseKind.DISCIPLINE: "discipline_detail",
+}
+
+# Workflows over several kinds of record (grading: a member's review, a cell's
+# proposal, a committee's decision, an organisation's grading) link each step
+# to the page of its record.
+STEP_URL = {
+    (CaseKind.GRADING, "self_review"): "grading_review",
+    (CaseKind.GRADING, "propose"): "grading_proposal",
+    (CaseKind.GRADING, "decide"): "grading_decision",
+    (CaseKind.GRADING, "announce"): "grading_decision",
+    (CaseKind.GRADING, "org_self"): "grading_organization",
+    (CaseKind.GRADING, "org_decide"): "grading_organization",
 }
 
 _COMMITTEE_OF = (
@@ -62,8 +76,9 @@ def case_step_label(kind: str, step: str, detail: str = "") -> str:
     return f"{label} ({detail})" if detail else label
 
 
-def case_url(kind: str, object_id: int) -> str:
-    return reverse(DETAIL_URL[CaseKind(kind)], args=[object_id])
+def case_url(kind: str, object_id: int, step: str = "") -> str:
+    name = STEP_URL.get((CaseKind(kind), step)) or DETAIL_URL[CaseKind(kind)]
+    return reverse(name, args=[object_id])
 
 
 def case_display(row) -> dict:
@@ -71,5 +86,5 @@ def case_display(row) -> dict:
     return {
         "step_label": case_step_label(row.kind, row.step, row.detail),
         "actor": acting_label(row.acting_body, row.acting_organization_name, row.subject),
-        "url": case_url(row.kind, row.object_id),
+        "url": case_url(row.kind, row.object_id, row.step),
     }

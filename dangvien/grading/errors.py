@@ -1,0 +1,73 @@
+"""Coded errors of the yearly review and grading: one Vietnamese message each."""
+
+from dangvien.core.errors import ErrorCode
+
+
+class GradingError(ErrorCode):
+    YEAR_INVALID = ("year_invalid", "Năm đánh giá phải từ 2018 đến năm nay (%(latest)s).")
+    CAMPAIGN_OVERLAPS = (
+        "campaign_overlaps",
+        "Năm %(year)s đã có đợt đánh giá của «%(organization)s» bao trùm tổ chức này.",
+    )
+    NOT_A_COMMITTEE = (
+        "not_a_committee",
+        "Đợt đánh giá do cấp ủy có chi bộ trực thuộc mở; «%(organization)s» là chi bộ.",
+    )
+    NO_MEMBERS = ("no_members", "Không có đảng viên nào trong phạm vi để đánh giá.")
+    CAMPAIGN_CLOSED = ("campaign_closed", "Đợt đánh giá năm %(year)s đã kết thúc.")
+    DATE_INVALID = ("date_invalid", "Ngày này không hợp lệ: %(why)s.")
+    TEXT_REQUIRED = ("text_required", "Ghi %(what)s.")
+    ANGLE_BRACKETS = ("angle_brackets", "Không dùng ký tự < hoặc >.")
+    FORM_INVALID = ("form_invalid", "Mẫu bản kiểm điểm «%(value)s» không có. Chọn: 2A, 2B, 2C.")
+    GRADE_INVALID = ("grade_invalid", "Xếp loại «%(value)s» không có.")
+    SCORE_REQUIRED = (
+        "score_required",
+        "Năm %(year)s xếp loại theo thang điểm 100 (Quy định 366-QĐ/TW): ghi số điểm.",
+    )
+    SCORE_INVALID = ("score_invalid", "Số điểm phải từ 0 đến 100.")
+    GRADE_OUTSIDE_BAND = (
+        "grade_outside_band",
+        "%(score)s điểm thuộc mức «%(band)s»; mức «%(grade)s» phải đạt %(range)s "
+        "(Quy định 366-QĐ/TW, Điều 11).",
+    )
+    EXCELLENT_TASKS = (
+        "excellent_tasks",
+        "Xếp loại hoàn thành xuất sắc cần ít nhất %(needed)s%% nhiệm vụ vượt yêu cầu; "
+        "%(name)s: %(share)s (Quy định 366-QĐ/TW, Điều 11 khoản 1).",
+    )
+    DISCIPLINED = (
+        "disciplined",
+        "Đồng chí %(name)s bị kỷ luật trong năm %(year)s: xếp loại «Không hoàn thành nhiệm vụ» "
+        "(HD 21-HD/BTCTW).",
+    )
+    NOT_GRADED_MEMBER = (
+        "not_graded_member",
+        "Đồng chí %(name)s không thuộc diện xếp loại năm nay (%(why)s).",
+    )
+    GRADE_MISSING = ("grade_missing", "Chưa ghi mức xếp loại của đồng chí %(name)s.")
+    SELF_REVIEWS_MISSING = (
+        "self_reviews_missing",
+        "Chưa có bản tự kiểm điểm của: %(names)s. Đảng viên tự ghi, hoặc chi bộ ghi thay.",
+    )
+    PROPOSALS_MISSING = (
+        "proposals_missing",
+        "Các chi bộ chưa đề nghị xếp loại: %(names)s.",
+    )
+    OVER_CAP = (
+        "over_cap",
+        "Số xếp loại hoàn thành xuất sắc (%(excellent)s) vượt %(percent)s%% số hoàn thành tốt "
+        "(%(good)s, tối đa %(cap)s) của %(organization)s. Giảm số xuất sắc, hoặc cấp ủy ghi "
+        "lý do quyết định vượt tỷ lệ.",
+    )
+    REVIEW_NOT_IN_PROPOSAL = (
+        "review_not_in_proposal",
+        "Đảng viên này không thuộc đề nghị của chi bộ.",
+    )
+    NOT_ALL_ANNOUNCED = (
+        "not_all_announced",
+        "Chưa thông báo kết quả xếp loại của: %(names)s.",
+    )
+    NOT_DISCIPLINE_REASON = (
+        "not_graded_reason_invalid",
+        "Lý do không xếp loại «%(value)s» không có.",
+    )
