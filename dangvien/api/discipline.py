@@ -213,7 +213,13 @@ class ViolationIn(Input):
 def violation_create(request, payload: ViolationIn):
     scope = scope_for(request.auth)
     member = member_selectors.member_get_for(scope, payload.member)
-    if not selectors.sees_record(scope, member):
+    # Who may record is the domain's rule (the inspection committee, or a
+    # writer over the member's cell: violations_visible_to), not who sees the
+    # whole discipline record.
+    if not (
+        selectors.sees_record(scope, member)
+        or any(member.org_path.startswith(p) for p in scope.write_paths)
+    ):
         raise DisciplineError.NOT_FOUND.not_found()
     trip = None
     if payload.trip:
@@ -421,6 +427,20 @@ class DisciplineComplaintIn(Input):
     answering_organization: int = ID
 
 
+def _answering_organization(discipline, pk: int):
+    """The organisation a complaint goes to: the deciding body or one of its
+    ancestors (the member concerned reads none of them; the service checks
+    which level may answer). 404 for any other id."""
+    from dangvien.organizations.models import Organization
+
+    authority = discipline.authority
+    prefixes = [authority.path[:i] for i in range(4, len(authority.path) + 1, 4)]
+    found = Organization.objects.filter(pk=pk, path__in=prefixes).first()
+    if found is None:
+        raise DisciplineError.NOT_FOUND.not_found()
+    return found
+
+
 @router.post(
     "/disciplines/{pk}/complaints",
     response={201: DisciplineOut, **WRITE_ERRORS},
@@ -434,9 +454,7 @@ def complaint_create(request, pk: int, payload: DisciplineComplaintIn):
         discipline=discipline,
         lodged_on=payload.lodged_on,
         content=payload.content,
-        answering_organization=org_selectors.organization_get_for(
-            scope, payload.answering_organization
-        ),
+        answering_organization=_answering_organization(discipline, payload.answering_organization),
     )
     discipline.refresh_from_db()
     return 201, _discipline_out(discipline, request)

@@ -303,6 +303,223 @@ def _dues_profile(w: World):
     )
 
 
+def _dues_notice(w: World):
+    """The subject's arrears notice: three closed months of 2026 left unpaid."""
+    from dangvien.dues import services as dues
+    from dangvien.dues.models import ArrearsNotice
+
+    for month in (8, 9, 10):
+        dues.month_close(actor=SYSTEM, organization=w.cell_a, month=D(2026, month, 1))
+    return ArrearsNotice.objects.get(member=w.subject, year=2026)
+
+
+def _inspection(w: World):
+    """The commune inspection committee's inspection of cell A."""
+    from dangvien.discipline import services as discipline
+
+    return discipline.inspection_plan(
+        actor=SYSTEM,
+        organization=w.commune,
+        kind="inspection",
+        content="Kiểm tra việc chấp hành Điều lệ",
+        period_start=D(2026, 11, 1),
+        period_end=D(2026, 11, 30),
+        target=w.cell_a,
+    )
+
+
+def _discipline(w: World):
+    """A warning proposed for the subject, to be decided by the commune committee."""
+    from dangvien.discipline import services as discipline
+
+    violation = discipline.violation_record(
+        actor=SYSTEM,
+        member=w.subject,
+        kind="duties",
+        description="Không thực hiện nhiệm vụ được giao",
+        committed_on=D(2026, 9, 1),
+        found_on=D(2026, 10, 1),
+    )
+    return discipline.discipline_propose(
+        actor=SYSTEM,
+        violation=violation,
+        form="warning",
+        authority=w.commune,
+        authority_body="superior",
+        proposed_on=D(2026, 11, 2),
+    )
+
+
+def _violation(w: World):
+    """A violation of the subject, no discipline proposed for it yet."""
+    from dangvien.discipline import services as discipline
+
+    return discipline.violation_record(
+        actor=SYSTEM,
+        member=w.subject,
+        kind="duties",
+        description="Không tham gia sinh hoạt chi bộ",
+        committed_on=D(2026, 8, 1),
+        found_on=D(2026, 9, 1),
+    )
+
+
+def _discipline_voted(w: World):
+    """The commune committee's warning of the subject, voted (7 of 9)."""
+    from dangvien.discipline import services as discipline
+
+    return discipline.discipline_vote(
+        actor=SYSTEM,
+        discipline=w.obj("discipline"),
+        voted_on=D(2026, 11, 5),
+        entitled=9,
+        votes_for=7,
+    )
+
+
+def _discipline_decided(w: World):
+    """The voted warning, its decision signed (a number made outside): to announce."""
+    from dangvien.discipline import services as discipline
+
+    return discipline.discipline_decide(
+        actor=SYSTEM,
+        discipline=w.obj("discipline_voted"),
+        decision_date=D(2026, 11, 9),
+        decision_number="15-QĐ/ĐU",
+    )
+
+
+def _discipline_in_force(w: World):
+    """The decided warning, announced to the subject: in force."""
+    from dangvien.discipline import services as discipline
+
+    return discipline.discipline_announce(
+        actor=SYSTEM, discipline=w.obj("discipline_decided"), announced_on=D(2026, 11, 12)
+    )
+
+
+def _discipline_by_cell(w: World):
+    """A warning of another official decided by cell A itself and in force: a
+    complaint against it goes to the commune."""
+    from dangvien.discipline import services as discipline
+
+    violation = discipline.violation_record(
+        actor=SYSTEM,
+        member=w.officials[1],
+        kind="duties",
+        description="Không thực hiện nhiệm vụ được giao",
+        committed_on=D(2026, 9, 1),
+        found_on=D(2026, 10, 1),
+    )
+    d = discipline.discipline_propose(
+        actor=SYSTEM,
+        violation=violation,
+        form="warning",
+        authority=w.cell_a,
+        authority_body="cell",
+        proposed_on=D(2026, 11, 2),
+    )
+    d = discipline.discipline_vote(
+        actor=SYSTEM, discipline=d, voted_on=D(2026, 11, 5), entitled=3, votes_for=3
+    )
+    d = discipline.discipline_decide(
+        actor=SYSTEM, discipline=d, decision_date=D(2026, 11, 6), decision_number="3-QĐ/CB"
+    )
+    return discipline.discipline_announce(actor=SYSTEM, discipline=d, announced_on=D(2026, 11, 9))
+
+
+def _discipline_complaint(w: World):
+    """The cell's warning with the member's complaint lodged, to be answered by
+    the commune's inspection committee."""
+    from dangvien.discipline import services as discipline
+
+    d = w.obj("discipline_by_cell")
+    discipline.complaint_lodge(
+        actor=SYSTEM,
+        discipline=d,
+        lodged_on=D(2026, 11, 13),
+        content="Hình thức kỷ luật chưa phù hợp",
+        answering_organization=w.commune,
+    )
+    d.refresh_from_db()
+    return d
+
+
+def _badge_member(w: World) -> Member:
+    """A member of cell A reaching 30 years of party age on 01/10/2026 (the
+    list of 07/11/2026)."""
+    return MemberFactory(
+        organization=w.cell_a,
+        given_name="Huy",
+        birth_date=D(1970, 2, 1),
+        admission_decision_date=D(1996, 10, 1),
+        joining_date=D(1996, 10, 10),
+        official_date=D(1997, 10, 10),
+    )
+
+
+def _badge_candidate(w: World) -> Member:
+    """A member of cell A reaching 30 years on 10/12/2026 (the list of 03/02/2027)."""
+    return MemberFactory(
+        organization=w.cell_a,
+        given_name="Hiệu",
+        birth_date=D(1970, 3, 1),
+        admission_decision_date=D(1996, 12, 10),
+        joining_date=D(1996, 12, 20),
+        official_date=D(1997, 12, 20),
+    )
+
+
+def _badge_proposed(w: World):
+    """The commune's 30-year badge proposal for the badge member (07/11/2026),
+    its list not yet sent."""
+    from dangvien.badges import services as badges
+
+    return badges.badge_propose(
+        actor=SYSTEM,
+        member=w.obj("badge_member"),
+        milestone=30,
+        award_date=D(2026, 11, 7),
+        proposed_on=D(2026, 9, 15),
+    )
+
+
+def _badge_round(w: World):
+    """The commune's open list of 07/11/2026 holding the proposal."""
+    return w.obj("badge_proposed").round
+
+
+def _badge_submitted(w: World):
+    """The proposal, its list sent to the province: awaiting the decision."""
+    from dangvien.badges import services as badges
+
+    award = w.obj("badge_proposed")
+    badges.badge_round_submit(actor=SYSTEM, badge_round=award.round, submitted_on=D(2026, 9, 20))
+    award.refresh_from_db()
+    return award
+
+
+def _badge_decided(w: World):
+    """The badge decided by the province: to be presented."""
+    from dangvien.badges import services as badges
+
+    return badges.badge_decide(
+        actor=SYSTEM,
+        award=w.obj("badge_submitted"),
+        decided_on=D(2026, 10, 15),
+        decision_number="120-QĐ/TU",
+    )
+
+
+def _badge_awarded(w: World):
+    """The badge presented on 07/11/2026 with its number."""
+    from dangvien.badges import services as badges
+
+    return badges.badge_record_award(
+        actor=SYSTEM, award=w.obj("badge_decided"), awarded_on=D(2026, 11, 7), badge_number="301234"
+    )
+
+
 def _member_token(w: World):
     return ApiToken.objects.create(
         user=w.users["member"],
@@ -336,6 +553,22 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "document": _document,
     "dues_ledger": _dues_ledger,
     "dues_profile": _dues_profile,
+    "dues_notice": _dues_notice,
+    "inspection": _inspection,
+    "discipline": _discipline,
+    "violation": _violation,
+    "discipline_voted": _discipline_voted,
+    "discipline_decided": _discipline_decided,
+    "discipline_in_force": _discipline_in_force,
+    "discipline_by_cell": _discipline_by_cell,
+    "discipline_complaint": _discipline_complaint,
+    "badge_member": _badge_member,
+    "badge_candidate": _badge_candidate,
+    "badge_proposed": _badge_proposed,
+    "badge_round": _badge_round,
+    "badge_submitted": _badge_submitted,
+    "badge_decided": _badge_decided,
+    "badge_awarded": _badge_awarded,
 }
 
 
@@ -667,6 +900,19 @@ WEB: dict[str, Row] = {
         "404 ok ok ok 404 404", obj="commune", extra={"kwargs": {"year": 2026}}
     ),
     "my_dues": Row("404 404 404 404 404 ok"),
+    "dues_notice": Row(READ, obj="dues_notice"),
+    # --- inspection and discipline: a sensitive section (the board, the
+    # inspection committee, the deciding body's writers, the member concerned).
+    "inspections": Row("404 404 ok ok 404 404", query=org_q),
+    "inspection_detail": Row("404 404 ok ok 404 404", obj="inspection"),
+    "discipline_detail": Row("404 ok ok ok 404 404", obj="discipline"),
+    "discipline_member": Row("404 404 ok ok 404 404", obj="member"),
+    # --- party badges: the grassroots committee's lists; a member's badges.
+    "badges": Row("404 ok ok ok 404 404", query=lambda w: f"?org={w.commune.pk}"),
+    "badges_list_xlsx": Row(
+        "404 ok ok ok 404 404", query=lambda w: f"?org={w.commune.pk}&dot=07/11/2026"
+    ),
+    "member_badges": Row(READ, obj="member"),
     "member_dues": Row(READ, obj="member"),
     "meeting_detail": Row(READ, obj="meeting"),
     "meeting_hold": Row(WRITE_PAGE, obj="meeting"),
@@ -1136,6 +1382,169 @@ API: dict[str, Row] = {
             "last_month": "2027-04",
             "decided_on": "2026-11-20",
         },
+    ),
+    # --- inspection and discipline: a sensitive section. A discipline is seen by
+    # the board, the inspection committee over the member, the member concerned
+    # and the writers at the deciding organisation or above; an inspection by
+    # the board and the inspection committee only. Steps of the deciding body
+    # (vote, decide, announce) are its writers'; conclude, answer and restore
+    # the inspection committee's.
+    # A list filtered by what each scope sees: the cell and the office reach
+    # cell A and get it empty (the page answers them 404; nothing is shown).
+    _api("GET", "/api/v1/inspections"): Row("ok ok ok ok 404 404", query=org_q),
+    # Planned by the commune's inspection committee (the cell does not reach the commune).
+    _api("POST", "/api/v1/inspections"): Row(
+        "404 403 403 w 404 404",
+        method="POST",
+        data=lambda w: {
+            "organization": w.commune.pk,
+            "kind": "supervision",
+            "content": "Giám sát việc thu, nộp đảng phí",
+            "period_start": "2026-12-01",
+            "period_end": "2026-12-31",
+            "target": w.cell_a.pk,
+        },
+    ),
+    _api("GET", "/api/v1/inspections/{pk}"): Row("404 404 ok ok 404 404", obj="inspection"),
+    _api("POST", "/api/v1/inspections/{pk}/conclude"): Row(
+        "404 404 403 w 404 404",
+        method="POST",
+        obj="inspection",
+        data=_payload(concluded_on="2026-11-20", conclusion="Chấp hành tốt Điều lệ"),
+    ),
+    # Recorded by the inspection committee over the member or a writer over the member.
+    _api("POST", "/api/v1/violations"): Row(
+        "w w w w 404 404",
+        method="POST",
+        data=lambda w: {
+            "member": w.subject.pk,
+            "kind": "duties",
+            "description": "Không thực hiện nhiệm vụ được giao",
+            "committed_on": "2026-10-01",
+            "found_on": "2026-11-15",
+        },
+    ),
+    # Lists filtered to what each scope sees (empty for the others).
+    _api("GET", "/api/v1/trips-not-reported"): Row(EVERYONE),
+    _api("GET", "/api/v1/disciplines-lapsed"): Row(EVERYONE),
+    _api("GET", "/api/v1/disciplines/{pk}"): Row("404 ok ok ok 404 404", obj="discipline"),
+    # The record as a whole is the sensitive section (like its page).
+    _api("GET", "/api/v1/members/{pk}/disciplines"): Row("404 404 ok ok 404 404", obj="member"),
+    # Proposed to cell A (a warning is within its reach): its writers or the
+    # inspection committee over it.
+    _api("POST", "/api/v1/disciplines"): Row(
+        "w w w w 404 404",
+        method="POST",
+        data=lambda w: {
+            "violation": w.obj("violation").pk,
+            "form": "reprimand",
+            "authority": w.cell_a.pk,
+            "authority_body": "cell",
+            "proposed_on": "2026-11-18",
+        },
+    ),
+    # Against cell A's warning in force, to the commune: a writer over the
+    # member or the inspection committee (or the member concerned).
+    _api("POST", "/api/v1/disciplines/{pk}/complaints"): Row(
+        "w w w w 404 404",
+        method="POST",
+        obj="discipline_by_cell",
+        data=lambda w: {
+            "lodged_on": "2026-11-16",
+            "content": "Hình thức kỷ luật chưa phù hợp",
+            "answering_organization": w.commune.pk,
+        },
+    ),
+    # The commune committee decides: its office and the board above it.
+    _api("POST", "/api/v1/disciplines/{pk}/vote"): Row(
+        "404 w w 403 404 404",
+        method="POST",
+        obj="discipline",
+        data=_payload(voted_on="2026-11-05", entitled=9, votes_for=7),
+    ),
+    _api("POST", "/api/v1/disciplines/{pk}/decide"): Row(
+        "404 w w 403 404 404",
+        method="POST",
+        obj="discipline_voted",
+        data=_payload(decision_date="2026-11-09", decision_number="16-QĐ/ĐU"),
+    ),
+    _api("POST", "/api/v1/disciplines/{pk}/announce"): Row(
+        "404 w w 403 404 404",
+        method="POST",
+        obj="discipline_decided",
+        data=_payload(announced_on="2026-11-12"),
+    ),
+    # The commune's inspection committee answers the complaint against the cell.
+    _api("POST", "/api/v1/disciplines/{pk}/answer"): Row(
+        "403 403 403 w 404 404",
+        method="POST",
+        obj="discipline_complaint",
+        data=_payload(answered_on="2026-11-18", outcome="kept", answer="Giữ nguyên cảnh cáo"),
+    ),
+    # The inspection committee at the deciding organisation restores (QĐ 117).
+    _api("POST", "/api/v1/disciplines/{pk}/restore"): Row(
+        "404 403 403 w 404 404",
+        method="POST",
+        obj="discipline_in_force",
+        data=_payload(
+            restored_on="2026-11-19",
+            decision="5-KL/UBKT",
+            rights="Khôi phục quyền lợi đảng viên",
+        ),
+    ),
+    # --- party badges: reads over the subtree (a member's own badges to the
+    # member); proposals, the list, the award, return and cancel by the
+    # grassroots committee (the commune); decide and refuse by the province.
+    _api("GET", "/api/v1/badges/candidates"): Row(READ, query=org_q),
+    _api("GET", "/api/v1/badges/awards"): Row(
+        READ, query=lambda w: f"?org={w.cell_a.pk}&award_date=2026-11-07"
+    ),
+    _api("GET", "/api/v1/badges/awards/{pk}"): Row(READ, obj="badge_submitted"),
+    _api("POST", "/api/v1/badges/proposals"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        data=lambda w: {
+            "member": w.obj("badge_candidate").pk,
+            "milestone": 30,
+            "award_date": "2027-02-03",
+        },
+    ),
+    # The commune's list: the cell does not reach it.
+    _api("POST", "/api/v1/badges/rounds/{pk}/submit"): Row(
+        "404 w w 403 404 404",
+        method="POST",
+        obj="badge_round",
+        data=_payload(submitted_on="2026-09-20"),
+    ),
+    _api("POST", "/api/v1/badges/awards/{pk}/decide"): Row(
+        "403 403 w 403 404 404",
+        method="POST",
+        obj="badge_submitted",
+        data=_payload(decided_on="2026-10-15", decision_number="121-QĐ/TU"),
+    ),
+    _api("POST", "/api/v1/badges/awards/{pk}/refuse"): Row(
+        "403 403 w 403 404 404",
+        method="POST",
+        obj="badge_submitted",
+        data=_payload(decided_on="2026-10-15", reason="Chưa đủ điều kiện"),
+    ),
+    _api("POST", "/api/v1/badges/awards/{pk}/award"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="badge_decided",
+        data=_payload(awarded_on="2026-11-07", badge_number="301235"),
+    ),
+    _api("POST", "/api/v1/badges/awards/{pk}/return"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="badge_awarded",
+        data=_payload(returned_on="2026-11-18", reason="Bị xóa tên"),
+    ),
+    _api("POST", "/api/v1/badges/awards/{pk}/cancel"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="badge_submitted",
+        data=_payload(reason="Đề nghị nhầm"),
     ),
     # --- meetings
     _api("GET", "/api/v1/meetings"): Row(READ, query=org_q),

@@ -236,3 +236,38 @@ def member_badges(request: HttpRequest, pk: Any) -> HttpResponse:
             "next_milestone": next_milestone,
         },
     )
+
+
+def _case_pk(pk: Any) -> int:
+    try:
+        number = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound from None
+    if not 0 < number < 2**63:
+        raise NotFound
+    return number
+
+
+@login_required
+@require_GET
+def badge_round(request: HttpRequest, pk: Any) -> HttpResponse:
+    """A proposal list's open case leads here: the committee's badge page for
+    that award date. 404 outside the caller's scope."""
+    from dangvien.badges.models import BadgeRound
+
+    found = BadgeRound.objects.select_related("organization").filter(pk=_case_pk(pk)).first()
+    if found is None or not request_scope(request).reaches_path(found.organization.path):
+        raise NotFound
+    return redirect(f"/huy-hieu-dang/?org={found.organization_id}&dot={found.award_date:%d/%m/%Y}")
+
+
+@login_required
+@require_GET
+def badge_award(request: HttpRequest, pk: Any) -> HttpResponse:
+    """A badge's open case leads here: the member's badges. 404 outside the scope."""
+    from dangvien.badges.models import BadgeAward
+
+    found = BadgeAward.objects.select_related("member").filter(pk=_case_pk(pk)).first()
+    if found is None or not request_scope(request).reaches_path(found.member.org_path):
+        raise NotFound
+    return redirect("member_badges", pk=found.member_id)

@@ -21,6 +21,8 @@ DETAIL_URL = {
     CaseKind.FEEDBACK: "feedback_detail",
     CaseKind.INSPECTION: "inspection_detail",
     CaseKind.DISCIPLINE: "discipline_detail",
+    CaseKind.DUES_ARREARS: "dues_notice",
+    CaseKind.BADGE: "badge_award",
 }
 
 # Workflows over several kinds of record (grading: a member's review, a cell's
@@ -28,11 +30,13 @@ DETAIL_URL = {
 # to the page of its record.
 STEP_URL = {
     (CaseKind.GRADING, "self_review"): "grading_review",
+    (CaseKind.GRADING, "self_review_edit"): "grading_review",
     (CaseKind.GRADING, "propose"): "grading_proposal",
     (CaseKind.GRADING, "decide"): "grading_decision",
     (CaseKind.GRADING, "announce"): "grading_decision",
     (CaseKind.GRADING, "org_self"): "grading_organization",
     (CaseKind.GRADING, "org_decide"): "grading_organization",
+    (CaseKind.BADGE, "submit"): "badge_round",
 }
 
 _COMMITTEE_OF = (

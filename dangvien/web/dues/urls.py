@@ -8,6 +8,7 @@ urlpatterns = [
     path("dang-phi/", views.dues_home, name="dues"),
     path("dang-phi/cua-toi/", views.my_dues, name="my_dues"),
     path("dang-phi/no-dong/", views.dues_arrears, name="dues_arrears"),
+    path("dang-phi/nhac-no/<pk>/", views.dues_notice, name="dues_notice"),
     path("dang-phi/doi-chieu/", views.dues_reconciliation, name="dues_reconciliation"),
     path("dang-phi/so-chi-bo/<pk>/<int:year>.xlsx", views.dues_cell_book, name="dues_cell_book"),
     path(

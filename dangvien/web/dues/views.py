@@ -742,3 +742,20 @@ def my_dues(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@login_required
+@require_GET
+def dues_notice(request: HttpRequest, pk: str) -> HttpResponse:
+    """An arrears notice's open case leads here: the cell's arrears list of the
+    notice's year. 404 outside the caller's scope."""
+    from dangvien.dues.models import ArrearsNotice
+
+    try:
+        number = int(pk)
+    except ValueError:
+        raise NotFound from None
+    notice = ArrearsNotice.objects.select_related("organization").filter(pk=number).first()
+    if notice is None or not request_scope(request).reaches_path(notice.organization.path):
+        raise NotFound
+    return redirect(f"/dang-phi/no-dong/?org={notice.organization_id}&nam={notice.year}")
