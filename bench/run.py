@@ -332,6 +332,111 @@ def _meeting_reads(province, commune, raw):
     ]
 
 
+def _dues_close(province) -> dict:
+    """Computing and closing the last finished month for the province, timed
+    once each way on the same data: ours (dues.services.month_compute, then
+    month_close: the services the pages and `dangvien dues_month` call) and
+    the COPY-based equivalent (the same rows, amounts computed beforehand and
+    not timed, written with COPY, the close as set-based SQL). The month's rows
+    the seeding wrote are deleted first; payments in between, not timed."""
+    from django.db import connection, transaction
+
+    from dangvien.core.actors import SYSTEM
+    from dangvien.dues import selectors as dues_selectors
+    from dangvien.dues import services as dues
+    from dangvien.seeding import dues as dues_seed
+
+    today = dt.date.today()
+    month = dues_seed.last_finished_month(today)
+
+    def clear():
+        with connection.cursor() as cursor:
+            for table in ("dues_duespayment", "dues_duesmonthclose", "dues_duesledger"):
+                cursor.execute(f"DELETE FROM {table} WHERE month = %s", [month])  # noqa: S608
+            cursor.execute("ANALYZE dues_duesledger")
+
+    clear()
+    payers = dues_selectors.payers_of_month(province, month)
+    owed, _missing = dues._owed_rows(payers, month)
+    with transaction.atomic():
+        start = time.perf_counter()
+        rows = dues_seed.ledger_copy(payers, month, owed)
+        raw_write = time.perf_counter() - start
+        dues_seed.payments_bulk(province, month, today=today)
+        start = time.perf_counter()
+        dues_seed.close_bulk(province, month, today=today)
+        raw_close = time.perf_counter() - start
+    clear()
+    with transaction.atomic():
+        start = time.perf_counter()
+        computed = dues.month_compute(actor=SYSTEM, organization=province, month=month)
+        compute = time.perf_counter() - start
+        dues_seed.payments_bulk(province, month, today=today)
+        start = time.perf_counter()
+        closed = dues.month_close(actor=SYSTEM, organization=province, month=month)
+        close = time.perf_counter() - start
+    print(
+        f"dues {month:%m/%Y} {province.name}: compute {compute:.1f}s, close {close:.1f}s "
+        f"({computed.created:,} rows, {closed.cells:,} cells); "
+        f"COPY {raw_write:.1f}s, SQL close {raw_close:.1f}s"
+    )
+    return {
+        "month": month,
+        "rows": rows,
+        "cells": closed.cells,
+        "compute": compute,
+        "close": close,
+        "raw_write": raw_write,
+        "raw_close": raw_close,
+    }
+
+
+def _dues_reads(province, raw):
+    """The province's arrears list and name-deletion candidates for dues, this
+    year (dues.selectors, what the arrears page reads), beside raw SQL."""
+    from dangvien.dues import selectors as dues_selectors
+    from dangvien.dues.rules import UNPAID_MONTHS_LIMIT
+
+    today = dt.date.today()
+    year = (today.replace(day=1) - dt.timedelta(days=1)).year
+    first, current = dt.date(year, 1, 1), today.replace(day=1)
+    arrears_sql = (
+        "SELECT l.member_id, mb.family_name, mb.middle_name, mb.given_name, mb.sort_key, "
+        "l.month, l.status, l.amount_due, l.amount_paid FROM dues_duesledger l "
+        "JOIN organizations_organization o ON o.id = l.organization_id "
+        "JOIN members_member mb ON mb.id = l.member_id "
+        "WHERE o.path LIKE %s AND l.month >= %s AND l.month < %s "
+        "AND l.month <= %s AND l.status IN ('unpaid', 'unpaid_excused', 'due') "
+        "ORDER BY l.member_id, l.month"
+    )
+    deletion_sql = (
+        "SELECT c.member_id, mb.family_name, mb.middle_name, mb.given_name, c.months, c.owed "
+        "FROM (SELECT l.member_id, COUNT(*) AS months, SUM(l.amount_due - l.amount_paid) AS owed"
+        " FROM dues_duesledger l JOIN organizations_organization o ON o.id = l.organization_id"
+        " WHERE o.path LIKE %s AND l.month >= %s AND l.month < %s AND l.month <= %s"
+        " AND l.status = 'unpaid' GROUP BY l.member_id HAVING COUNT(*) >= %s) c "
+        "JOIN members_member mb ON mb.id = c.member_id ORDER BY c.months DESC, mb.sort_key"
+    )
+    last = dt.date(year, 12, 1)
+    found = len(dues_selectors.arrears(province, year, today=today))
+    candidates = len(dues_selectors.name_deletion_candidates(province, year, today=today))
+    print(f"dues arrears {year}: {found:,} members, {candidates:,} name-deletion candidates")
+    params = [province.path + "%", first, current, last]
+    return [
+        (
+            f"Nợ đảng phí năm {year}: {province.name} ({found:,} đảng viên)",
+            lambda: dues_selectors.arrears(province, year, today=today),
+            raw(arrears_sql, params),
+        ),
+        (
+            f"Đề nghị xóa tên do không đóng đảng phí, năm {year}: {province.name} "
+            f"({candidates:,} đảng viên)",
+            lambda: dues_selectors.name_deletion_candidates(province, year, today=today),
+            raw(deletion_sql, [*params, UNPAID_MONTHS_LIMIT.on(current)]),
+        ),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=200_000)
@@ -367,6 +472,13 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"seeded {year.meetings:,} meetings, {year.attendances:,} attendance rows, "
             f"{year.tasks:,} tasks in {year.seconds:.1f}s"
+        )
+
+    dues_seeded = result.dues
+    if dues_seeded is not None:
+        print(
+            f"seeded {dues_seeded.ledger_rows:,} dues ledger rows, {dues_seeded.payments:,} "
+            f"payments, {dues_seeded.closes:,} month closes in {dues_seeded.seconds:.1f}s"
         )
 
     everything = Scope(everything=True, paths=(), member_id=None)
@@ -481,6 +593,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     cases += _open_cases_reads(province, cell, raw)
     cases += _meeting_reads(province, commune, raw)
+    dues_close = _dues_close(province) if dues_seeded is not None else None
+    if dues_seeded is not None:
+        cases += _dues_reads(province, raw)
     rows = []
     for label, ours, theirs in cases:
         a, b = _timings_interleaved(ours, theirs, repeat)
@@ -546,6 +661,47 @@ def main(argv: list[str] | None = None) -> int:
             "the open cases of this month's meetings; ANALYZE.",
             "",
         ]
+    if dues_seeded is not None and dues_seeded.months:
+        d = dues_seeded
+        lines += [
+            "### Party dues (seeding.dues), timed on its own",
+            "",
+            "| months | profiles | ledger rows | payments | month closes | seconds | "
+            "ledger rows per second |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            f"| {d.months[0]:%m/%Y}–{d.months[-1]:%m/%Y} | {d.profiles:,} | "
+            f"{d.ledger_rows:,} | {d.payments:,} | {d.closes:,} | {d.seconds:.1f} | "
+            f"{d.ledger_rows / d.seconds if d.seconds else 0:,.0f} |",
+            "",
+            "Profiles from the occupations (one INSERT ... SELECT); each month's amounts "
+            "by `rules.amount_owed` through the services' own computation, rows written "
+            "with COPY; payments and the month closes as set-based SQL; the arrears "
+            "notices through `dues.arrears`; ANALYZE.",
+            "",
+        ]
+    if dues_close is not None:
+        c = dues_close
+        lines += [
+            f"## Computing and closing a month of dues: {province.name}, "
+            f"{c['month']:%m/%Y} (seconds)",
+            "",
+            "| step | ours | COPY / set-based SQL | target |",
+            "|---|---:|---:|---|",
+            f"| compute ({c['rows']:,} ledger rows) | {c['compute']:.1f} | "
+            f"{c['raw_write']:.1f} | — |",
+            f"| close ({c['cells']:,} cells) | {c['close']:.1f} | {c['raw_close']:.1f} | — |",
+            f"| both | {c['compute'] + c['close']:.1f} | {c['raw_write'] + c['raw_close']:.1f} "
+            "| < 30 s |",
+            "",
+            "Ours: `dues.services.month_compute` then `month_close` for the province "
+            "(the members paying there that month from the event log, each amount by the "
+            "rules of the month, bulk insert; the close re-reads the ledger, adds any "
+            "member missing, sets the unpaid rows, closes them, writes a close per cell "
+            "and opens the arrears notices). The equivalent writes the same rows with "
+            "COPY (the amounts computed beforehand, not timed) and closes with three SQL "
+            "statements. Timed once each, in one run, after the seeded month was deleted.",
+            "",
+        ]
     lines += [
         "## Reads (milliseconds)",
         "",
@@ -558,6 +714,8 @@ def main(argv: list[str] | None = None) -> int:
             target = "p95 < 300 ms"
         elif label.startswith("Tổng hợp sinh hoạt"):
             target = "p95 < 1 s" if province.name in label else "p95 < 200 ms"
+        elif label.startswith("Nợ đảng phí") or label.startswith("Đề nghị xóa tên do không đóng"):
+            target = "p95 < 300 ms"
         elif label.startswith("Đề nghị xóa tên"):
             target = "—"
         lines.append(

@@ -453,6 +453,7 @@ class Plan:
     min_communes: int = 1
     members_per_cell: int = 21  # 5.6 million members in about 270,000 cells
     meetings: bool = True  # a year of cell meetings (seeding.meetings) after the members
+    dues: bool = True  # 12 months of party dues (seeding.dues) after the meetings
 
 
 @dataclass

@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import connection, connections, transaction
@@ -24,6 +25,9 @@ from dangvien.organizations.models import Level, Organization, OrganizationEvent
 from . import generate
 from . import meetings as meeting_seed
 from .baseline import history_baseline
+
+if TYPE_CHECKING:
+    from .dues import DuesSeedResult
 from .writer import bulk_load_mode, reset_sequences, write_rows
 
 DEMO_PROVINCE = 42  # Hà Tĩnh
@@ -39,6 +43,7 @@ class SeedResult:
     events: int
     seconds: float  # the members: organisations, members, events, their history
     meetings: meeting_seed.MeetingSeedResult | None = None  # timed on its own
+    dues: DuesSeedResult | None = None  # timed on its own
 
     @property
     def members_per_second(self) -> float:
@@ -189,6 +194,11 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
     if plan.meetings:
         with transaction.atomic():
             result.meetings = meeting_seed.seed_meetings(seed=plan.seed, big=big)
+    if plan.dues:
+        from .dues import seed_dues_history
+
+        with transaction.atomic():
+            result.dues = seed_dues_history()
     return result
 
 
@@ -203,6 +213,7 @@ def demo_plan(seed_value: int = 2026) -> generate.Plan:
         # The year of meetings is written after the demo's workflows
         # (demo_meetings), so that attendance follows the events they add.
         meetings=False,
+        dues=False,  # demo_dues, through the services, after the meetings
     )
 
 
@@ -429,6 +440,7 @@ def demo_meetings(today: dt.date | None = None) -> meeting_seed.MeetingSeedResul
     result = meeting_seed.seed_meetings(
         today=today, seed=2026, absentee_id=absentee.pk if absentee else None
     )
+    meeting_seed.issue_demo_papers(_demo_cell())
     held = list(
         Meeting.objects.filter(
             cell=_demo_cell(), kind=MeetingKind.REGULAR, status=MeetingStatus.HELD

@@ -40,6 +40,19 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Đã nạp {year.meetings} buổi sinh hoạt chi bộ, {year.attendances} lượt điểm danh."
             )
+        from dangvien.dues.models import DuesLedger
+
+        if not DuesLedger.objects.exists():
+            from dangvien.seeding.dues import demo_dues
+
+            dues = demo_dues()
+            self.stdout.write(
+                f"Đã nạp đảng phí {len(dues.months)} tháng "
+                f"({dues.months[0]:%m/%Y}–{dues.months[-1]:%m/%Y}), {dues.closes} lượt khóa sổ."
+                if dues.months
+                else "Đã nạp hồ sơ đảng phí."
+            )
+        self._year_end()
         accounts = services.demo_accounts()
         call_command("collectstatic", verbosity=0, interactive=False)
         address = f"http://{host}:{port}/"
@@ -51,3 +64,30 @@ class Command(BaseCommand):
         self.stdout.write("")
         if not no_serve:
             call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
+
+    def _year_end(self) -> None:
+        """The year end's demo (issue 12), each part once: the 2025 grading
+        closed and 2026 open, one discipline in force and one lapsed, the badge
+        list for the next award date."""
+        import datetime as dt
+
+        from dangvien.badges.models import BadgeAward
+        from dangvien.discipline.models import Discipline
+        from dangvien.grading.models import GradingCampaign
+
+        today = dt.date.today()
+        if not GradingCampaign.objects.exists():
+            from dangvien.grading.demo import demo_grading
+
+            demo_grading(today)
+            self.stdout.write("Đã nạp kết quả đánh giá, xếp loại năm 2025 và mở đợt năm 2026.")
+        if not Discipline.objects.exists():
+            from dangvien.discipline.demo import demo_discipline
+
+            demo_discipline(today)
+            self.stdout.write("Đã nạp một kỷ luật đang có hiệu lực và một đã hết hiệu lực.")
+        if not BadgeAward.objects.exists():
+            from dangvien.badges.demo import demo_badges
+
+            demo_badges(today)
+            self.stdout.write("Đã nạp danh sách đề nghị tặng Huy hiệu Đảng đợt tới.")
