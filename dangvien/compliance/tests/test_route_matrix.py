@@ -520,6 +520,129 @@ def _badge_awarded(w: World):
     )
 
 
+def _grading_campaign(w: World):
+    """The commune's review of 2026, opened on 02/11/2026: a review for each
+    member of cell A, cell A's proposal, the commune's decision, the cells'
+    gradings (form 01)."""
+    from dangvien.grading import services as grading
+
+    return grading.campaign_open(
+        actor=SYSTEM, organization=w.commune, year=2026, opened_on=D(2026, 11, 2)
+    )
+
+
+def _grading_review(w: World):
+    """The subject's review of 2026, the self-review awaited."""
+    return w.obj("grading_campaign").reviews.get(member=w.subject)
+
+
+def _self_review(review):
+    from dangvien.grading import services as grading
+
+    return grading.self_review_submit(
+        actor=SYSTEM,
+        review=review,
+        strengths="Hoàn thành nhiệm vụ được giao.",
+        shortcomings="Chưa có.",
+        remedies="",
+        self_grade="good",
+        self_score="80",
+        on=D(2026, 11, 10),
+    )
+
+
+def _grading_self_reviewed(w: World):
+    """The subject's review with the self-review given (to be edited)."""
+    return _self_review(w.obj("grading_review"))
+
+
+def _grading_proposal(w: World):
+    """Cell A's proposal of 2026, open."""
+    from dangvien.grading.models import CellProposal
+
+    return CellProposal.objects.get(campaign=w.obj("grading_campaign"), cell=w.cell_a)
+
+
+def _grading_proposal_ready(w: World):
+    """Cell A's open proposal, every member's self-review given: to propose."""
+    from dangvien.grading.models import ReviewStatus
+
+    proposal = w.obj("grading_proposal")
+    for review in proposal.campaign.reviews.filter(status=ReviewStatus.PENDING):
+        _self_review(review)
+    return proposal
+
+
+def _grading_lines(w: World) -> list[tuple[int, str, str]]:
+    """(review id, grade, score) of cell A's members graded this year: all good."""
+    from dangvien.grading.models import MemberReview, ReviewStatus
+
+    return [
+        (pk, "good", "80")
+        for pk in MemberReview.objects.filter(campaign=w.obj("grading_campaign"), cell=w.cell_a)
+        .exclude(status=ReviewStatus.NOT_GRADED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+
+
+def _grading_decision(w: World):
+    """The commune's decision of 2026, cell A's proposal sent: to decide."""
+    from dangvien.grading import services as grading
+    from dangvien.grading.services import GradeEntry
+
+    proposal = w.obj("grading_proposal_ready")
+    grading.proposal_submit(
+        actor=SYSTEM,
+        proposal=proposal,
+        entries={pk: GradeEntry(grade, score) for pk, grade, score in _grading_lines(w)},
+        proposed_on=D(2026, 11, 12),
+    )
+    return proposal.campaign.decisions.get(grassroots=w.commune)
+
+
+def _grading_decided(w: World):
+    """The commune's decision taken: to announce."""
+    from dangvien.grading import services as grading
+
+    return grading.decision_decide(
+        actor=SYSTEM, decision=w.obj("grading_decision"), decided_on=D(2026, 11, 14)
+    )
+
+
+def _grading_announced(w: World):
+    """The commune's decision announced: the campaign may be closed."""
+    from dangvien.grading import services as grading
+
+    grading.decision_announce(
+        actor=SYSTEM, decision=w.obj("grading_decided"), announced_on=D(2026, 11, 16)
+    )
+    return w.obj("grading_campaign")
+
+
+def _grading_organization(w: World):
+    """Cell A's own grading of 2026 (form 01), the self-grading awaited."""
+    from dangvien.grading.models import OrganizationGrading
+
+    return OrganizationGrading.objects.get(
+        campaign=w.obj("grading_campaign"), organization=w.cell_a
+    )
+
+
+def _grading_org_self_graded(w: World):
+    """Cell A's form 01 given: the commune grades it."""
+    from dangvien.grading import services as grading
+
+    return grading.organization_self_grade(
+        actor=SYSTEM,
+        grading=w.obj("grading_organization"),
+        report="Chi bộ hoàn thành tốt nhiệm vụ năm 2026.",
+        self_grade="good",
+        self_score="80",
+        on=D(2026, 11, 10),
+    )
+
+
 def _member_token(w: World):
     return ApiToken.objects.create(
         user=w.users["member"],
@@ -569,6 +692,16 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "badge_submitted": _badge_submitted,
     "badge_decided": _badge_decided,
     "badge_awarded": _badge_awarded,
+    "grading_campaign": _grading_campaign,
+    "grading_review": _grading_review,
+    "grading_self_reviewed": _grading_self_reviewed,
+    "grading_proposal": _grading_proposal,
+    "grading_proposal_ready": _grading_proposal_ready,
+    "grading_decision": _grading_decision,
+    "grading_decided": _grading_decided,
+    "grading_announced": _grading_announced,
+    "grading_organization": _grading_organization,
+    "grading_org_self_graded": _grading_org_self_graded,
 }
 
 
@@ -637,6 +770,42 @@ def _dossier_api(w):
         "introducer_2_since": "2020-01-01",
         "residence_comment": "Tốt",
         "mass_org_comment": "Tốt",
+    }
+
+
+def _built(name: str, query: str = "") -> Callable[[World], str]:
+    """A query string (`{cell_a}`, `{commune}` filled in) once the object
+    `name` is built: for pages that find it themselves."""
+
+    def build(w: World) -> str:
+        w.obj(name)
+        return query.format(cell_a=w.cell_a.pk, commune=w.commune.pk)
+
+    return build
+
+
+def _self_review_form(w: World, step: str, member: Member | None = None) -> dict:
+    """The self-review page's form, for the subject (or `member`)."""
+    review = w.obj("grading_campaign").reviews.get(member=member or w.subject)
+    return {
+        "step": step,
+        "form": review.form,
+        "strengths": "Hoàn thành nhiệm vụ được giao.",
+        "shortcomings": "Chưa có.",
+        "remedies": "",
+        "self_score": "80",
+        "self_grade": "good",
+        "on": "15/11/2026",
+    }
+
+
+def _self_review_api() -> dict:
+    return {
+        "strengths": "Hoàn thành nhiệm vụ được giao.",
+        "shortcomings": "Chưa có.",
+        "self_grade": "good",
+        "self_score": 80,
+        "on": "2026-11-15",
     }
 
 
@@ -913,6 +1082,104 @@ WEB: dict[str, Row] = {
         "404 ok ok ok 404 404", query=lambda w: f"?org={w.commune.pk}&dot=07/11/2026"
     ),
     "member_badges": Row(READ, obj="member"),
+    # The lists' redirects (an open case leads here): the commune's list to its
+    # readers (the cell does not reach the commune), a badge to the member's readers.
+    "badge_round": Row("404 ok ok ok 404 404", obj="badge_round"),
+    "badge_award": Row(READ, obj="badge_awarded"),
+    # --- yearly review and grading: the commune's campaign of 2026 over cell A.
+    # Reads over the subtree; the commune's decision to the commune's readers
+    # (the cell reads its grades on its own page). The self-review by the
+    # member concerned or the cell's writers; the proposal and the cell's form
+    # 01 by the cell's writers; opening and closing the campaign, the decision
+    # and the grading of the cell by the commune's writers.
+    "grading": Row(READ, query=_built("grading_campaign", "?org={cell_a}&nam=2026")),
+    "grading:open": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        query=lambda w: f"?org={w.commune.pk}&nam=2026",
+        data=lambda w: {"form": "open", "year": "2026", "opened_on": "02/11/2026"},
+    ),
+    "grading_campaign": Row(READ, obj="grading_campaign"),
+    "grading_campaign:close": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        obj="grading_announced",
+        data=lambda w: {"on": "20/11/2026"},
+    ),
+    "grading_proposal": Row(READ, obj="grading_proposal"),
+    "grading_proposal:propose": Row(
+        STEP,
+        method="POST",
+        obj="grading_proposal_ready",
+        data=lambda w: {
+            "step": "propose",
+            "proposed_on": "12/11/2026",
+            "note": "",
+            **{f"grade_{pk}": grade for pk, grade, _score in _grading_lines(w)},
+            **{f"score_{pk}": score for pk, _grade, score in _grading_lines(w)},
+        },
+    ),
+    # The subject's review: the plain member (another member) does not see it.
+    "grading_review": Row(READ, obj="grading_review"),
+    "grading_review:self_review": Row(
+        STEP,
+        method="POST",
+        obj="grading_review",
+        data=lambda w: _self_review_form(w, "self_review"),
+    ),
+    "grading_review:self_review_edit": Row(
+        STEP,
+        method="POST",
+        obj="grading_self_reviewed",
+        data=lambda w: _self_review_form(w, "self_review_edit"),
+    ),
+    # The member's own review (only an account with a member record).
+    "grading_mine": Row("404 404 404 404 404 ok", query=_built("grading_campaign")),
+    "grading_mine:self_review": Row(
+        "404 404 404 404 404 w",
+        method="POST",
+        query=_built("grading_campaign"),
+        data=lambda w: _self_review_form(w, "self_review", w.plain),
+    ),
+    "grading_decision": Row("404 ok ok ok 404 404", obj="grading_decision"),
+    "grading_decision:decide": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        obj="grading_decision",
+        data=lambda w: {"step": "decide", "decided_on": "14/11/2026", "override_reason": ""},
+    ),
+    "grading_decision:announce": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        obj="grading_decided",
+        data=lambda w: {"step": "announce", "announced_on": "16/11/2026"},
+    ),
+    "grading_organization": Row(READ, obj="grading_organization"),
+    "grading_organization:org_self": Row(
+        STEP,
+        method="POST",
+        obj="grading_organization",
+        data=lambda w: {
+            "step": "org_self",
+            "report": "Chi bộ hoàn thành tốt nhiệm vụ.",
+            "self_score": "80",
+            "self_grade": "good",
+            "on": "10/11/2026",
+        },
+    ),
+    "grading_organization:org_decide": Row(
+        "404 w w 404 404 404",
+        method="POST",
+        obj="grading_org_self_graded",
+        data=lambda w: {
+            "step": "org_decide",
+            "score": "80",
+            "grade": "good",
+            "note": "",
+            "on": "18/11/2026",
+        },
+    ),
+    "grading_results_xlsx": Row(READ, query=_built("grading_campaign", "?org={cell_a}&nam=2026")),
     "member_dues": Row(READ, obj="member"),
     "meeting_detail": Row(READ, obj="meeting"),
     "meeting_hold": Row(WRITE_PAGE, obj="meeting"),
@@ -1545,6 +1812,93 @@ API: dict[str, Row] = {
         method="POST",
         obj="badge_submitted",
         data=_payload(reason="Đề nghị nhầm"),
+    ),
+    # --- yearly review and grading (the commune's campaign of 2026 over cell A):
+    # reads over the subtree (the commune's decision to the commune's readers);
+    # the self-review by the member concerned or the cell's writers; the
+    # proposal and the cell's form 01 by the cell's writers; opening, closing,
+    # the decision (decide, announce) and the grading of the cell by the
+    # commune's writers.
+    # A list filtered by what each scope sees (empty for the others).
+    _api("GET", "/api/v1/grading/campaigns"): Row(
+        EVERYONE, query=_built("grading_campaign", "?year=2026")
+    ),
+    # Opened by the commune (the cell does not reach it).
+    _api("POST", "/api/v1/grading/campaigns"): Row(
+        "404 w w 403 404 404",
+        method="POST",
+        data=lambda w: {"organization": w.commune.pk, "year": 2026, "opened_on": "2026-11-02"},
+    ),
+    _api("GET", "/api/v1/grading/campaigns/{pk}"): Row(READ, obj="grading_campaign"),
+    # The cell reads its committee's campaign but does not close it.
+    _api("POST", "/api/v1/grading/campaigns/{pk}/close"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="grading_announced",
+        data=_payload(on="2026-11-20"),
+    ),
+    _api("GET", "/api/v1/grading/reviews/{pk}"): Row(READ, obj="grading_review"),
+    _api("POST", "/api/v1/grading/reviews/{pk}/self_review"): Row(
+        API_STEP,
+        method="POST",
+        obj="grading_review",
+        data=lambda w: _self_review_api(),
+    ),
+    _api("POST", "/api/v1/grading/reviews/{pk}/self_review_edit"): Row(
+        API_STEP,
+        method="POST",
+        obj="grading_self_reviewed",
+        data=lambda w: _self_review_api(),
+    ),
+    _api("GET", "/api/v1/grading/proposals/{pk}"): Row(READ, obj="grading_proposal"),
+    _api("POST", "/api/v1/grading/proposals/{pk}/propose"): Row(
+        API_STEP,
+        method="POST",
+        obj="grading_proposal_ready",
+        data=lambda w: {
+            "proposed_on": "2026-11-12",
+            "lines": [
+                {"review": pk, "grade": grade, "score": score}
+                for pk, grade, score in _grading_lines(w)
+            ],
+        },
+    ),
+    _api("GET", "/api/v1/grading/decisions/{pk}"): Row(
+        "404 ok ok ok 404 404", obj="grading_decision"
+    ),
+    _api("POST", "/api/v1/grading/decisions/{pk}/decide"): Row(
+        "404 w w 403 404 404",
+        method="POST",
+        obj="grading_decision",
+        data=_payload(decided_on="2026-11-14"),
+    ),
+    _api("POST", "/api/v1/grading/decisions/{pk}/announce"): Row(
+        "404 w w 403 404 404",
+        method="POST",
+        obj="grading_decided",
+        data=_payload(announced_on="2026-11-16"),
+    ),
+    _api("GET", "/api/v1/grading/organizations/{pk}"): Row(READ, obj="grading_organization"),
+    _api("POST", "/api/v1/grading/organizations/{pk}/org_self"): Row(
+        API_STEP,
+        method="POST",
+        obj="grading_organization",
+        data=_payload(
+            report="Chi bộ hoàn thành tốt nhiệm vụ.",
+            self_grade="good",
+            self_score=80,
+            on="2026-11-10",
+        ),
+    ),
+    # Graded by the commune, directly above the cell.
+    _api("POST", "/api/v1/grading/organizations/{pk}/org_decide"): Row(
+        "403 w w 403 404 404",
+        method="POST",
+        obj="grading_org_self_graded",
+        data=_payload(grade="good", score=80, on="2026-11-18"),
+    ),
+    _api("GET", "/api/v1/grading/results"): Row(
+        READ, query=_built("grading_campaign", "?org={cell_a}&year=2026")
     ),
     # --- meetings
     _api("GET", "/api/v1/meetings"): Row(READ, query=org_q),
