@@ -458,7 +458,7 @@ def _insert_ledger(rows: list[tuple]) -> None:
                 sql,
                 [[r[i] for r in part] for i in range(len(_LEDGER_COLUMNS))],
             )
-        if len(rows) >= 20_000:
+        if len(rows) >= 1_000:
             # Fresh statistics for the rest of the transaction: with the month's
             # new rows unknown to the planner, the close's UPDATE ... IN (cells)
             # ran as a nested loop over every row and cell (measured: minutes
