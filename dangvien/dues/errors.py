@@ -47,6 +47,20 @@ class DuesError(ErrorCode):
         "amount_below_due",
         "Số tiền %(amount)s đ thấp hơn mức phải đóng tháng %(month)s (%(due)s đ).",
     )
+    AMOUNT_TOO_HIGH = (
+        "amount_too_high",
+        "Số tiền %(amount)s đ gấp hơn %(times)s lần mức phải đóng tháng %(month)s (%(due)s đ): "
+        "kiểm tra lại; mức tự nguyện cao hơn thường xuyên thì ghi ở đối tượng đóng đảng phí "
+        "để cấp ủy cấp trên đồng ý.",
+    )
+    RECEIPT_TAKEN = (
+        "receipt_taken",
+        "Số biên lai %(receipt)s đã dùng cho một khoản khác của chi bộ.",
+    )
+    PAID_BEFORE_MONTH = (
+        "paid_before_month",
+        "Ngày đóng không được trước tháng %(month)s (đóng trước phải được đồng ý cho đóng trước).",
+    )
     VOLUNTARY_BELOW_DUE = (
         "voluntary_below_due",
         "Mức tự nguyện phải cao hơn mức phải đóng theo quy định.",

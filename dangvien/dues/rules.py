@@ -157,6 +157,15 @@ UNPAID_MONTHS_LIMIT = Rule(
         Version(QD_01, 3, "Quy định 01-QĐ/TW Điều 2 khoản 1 (R5.8, phụ lục 2.9)"),
     ),
 )
+# Addendum 2.10 [C] allows paying more than the rate (a voluntary top-up the
+# superior committee is told of). [UNCONFIRMED] bound: a payment above this
+# many times the amount due is refused as a typing error; a lasting higher
+# amount goes in the profile for the superior committee to approve.
+PAYMENT_MAX_TIMES_DUE = Rule(
+    "dues_payment_max_times_due",
+    "Số tiền một lần đóng tối đa (số lần mức phải đóng)",
+    (Version(LONG_AGO, 10, "Mặc định của hệ thống (chống gõ nhầm)", confirmed=False),),
+)
 # [UNCONFIRMED]: the cell closes a month's dues by this day of the next month.
 CLOSE_BY_DAY = Rule(
     "dues_close_by_day",

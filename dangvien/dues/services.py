@@ -612,7 +612,9 @@ def payment_record(
     """A member's payment of a month's dues, in cash at the cell or through the
     National Public Service Portal (its transaction reference, unique), R5.5.
     `amount` in whole đồng, at least the amount due (more is a voluntary
-    top-up). A month not begun yet only with an approved advance arrangement
+    top-up, at most PAYMENT_MAX_TIMES_DUE times it); paid on or after the
+    month's first day (before it only as an advance); a receipt number once
+    per cell. A month not begun yet only with an approved advance arrangement
     (addendum 2.13). One payment per month; a closed month only by correction
     (`payment_correct`). Raises DuesError or not_acting_body."""
     amount = _amount(amount, "amount")
@@ -650,6 +652,25 @@ def payment_record(
             month=_month_label(month),
             due=f"{row.amount_due:,}".replace(",", "."),
         )
+    times = int(rules.PAYMENT_MAX_TIMES_DUE.on(month))
+    if amount > row.amount_due * times:
+        raise DuesError.AMOUNT_TOO_HIGH.error(
+            field="amount",
+            amount=f"{amount:,}".replace(",", "."),
+            times=times,
+            month=_month_label(month),
+            due=f"{row.amount_due:,}".replace(",", "."),
+        )
+    if not advance and paid_on < month:
+        raise DuesError.PAID_BEFORE_MONTH.error(field="paid_on", month=_month_label(month))
+    receipt_number = _text(receipt_number, "receipt_number", 32)
+    if (
+        receipt_number
+        and DuesPayment.objects.filter(
+            ledger__organization=row.organization, receipt_number=receipt_number
+        ).exists()
+    ):
+        raise DuesError.RECEIPT_TAKEN.error(field="receipt_number", receipt=receipt_number)
     if reference and DuesPayment.objects.filter(reference=reference).exists():
         raise DuesError.REFERENCE_TAKEN.error(field="reference", reference=reference)
     payment = DuesPayment.objects.create(
@@ -659,8 +680,7 @@ def payment_record(
         amount=amount,
         channel=channel,
         reference=reference or None,
-        receipt_number=_text(receipt_number, "receipt_number", 32)
-        or _receipt_number(row.organization, month),
+        receipt_number=receipt_number or _receipt_number(row.organization, month),
         paid_on=paid_on,
         advance=advance,
         created_by_id=_actor_id(actor),

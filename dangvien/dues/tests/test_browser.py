@@ -120,6 +120,7 @@ def test_the_secretary_takes_payments_and_closes_the_month_on_a_phone(
     # The close: a reason for one member, the others unpaid without reason.
     page.fill(f"input[name=reason_{sick.pk}]", "Ốm nằm viện")
     page.screenshot(path=str(ARTIFACTS / "dues-phone-close.png"), full_page=True)
+    page.check("input[name=confirm]")
     page.locator("#close-button").click()
     expect(page.locator(".messages")).to_contain_text(f"Đã khóa sổ đảng phí tháng {label}")
     expect(page.locator("#closed")).to_be_visible()

@@ -165,12 +165,17 @@ def test_closing_with_a_reason_then_correcting_the_closed_month(client, tree, pe
 
     # Angle brackets in a reason: the message at the field, nothing closed.
     before = counts()
-    refused = client.post(url, {"form": "close", f"reason_{sick.pk}": "<b>x</b>"})
+    refused = client.post(url, {"form": "close", "confirm": "on", f"reason_{sick.pk}": "<b>x</b>"})
     assert refused.status_code == 200
     assert "Không dùng ký tự" in refused.content.decode()
     assert counts() == before and not DuesLedger.objects.filter(closed=True).exists()
 
-    done = client.post(url, {"form": "close", f"reason_{sick.pk}": "Ốm nằm viện"})
+    # Not confirmed: the message at the box, nothing closed.
+    unconfirmed = client.post(url, {"form": "close", f"reason_{sick.pk}": "Ốm nằm viện"})
+    assert "Đánh dấu xác nhận trước khi khóa sổ." in unconfirmed.content.decode()
+    assert counts() == before
+
+    done = client.post(url, {"form": "close", "confirm": "on", f"reason_{sick.pk}": "Ốm nằm viện"})
     assert done.status_code == 302
     assert ledger(sick).status == LedgerStatus.UNPAID_EXCUSED
     assert ledger(sick).reason == "Ốm nằm viện"
@@ -239,7 +244,7 @@ def test_a_month_not_over_cannot_be_closed(client, tree, people, cell_members):
     url = sheet_url(tree, "03/2026")
     assert 'id="close-form"' not in client.get(url).content.decode()
     before = counts()
-    page = client.post(url, {"form": "close"})
+    page = client.post(url, {"form": "close", "confirm": "on"})
     assert page.status_code == 200
     assert "chưa kết thúc" in page.content.decode()
     assert counts() == before

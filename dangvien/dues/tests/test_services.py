@@ -564,3 +564,28 @@ def test_name_deletion_for_dues_takes_its_months_from_the_ledger(tree, cell_memb
     notice = ArrearsNotice.objects.get(member=member)
     assert (notice.status, notice.settled_on) == ("proposed", dt.date(2026, 6, 7))
     assert not Case.objects.filter(kind="dues_arrears", object_id=notice.pk, closed_on=None)
+
+
+def test_typing_errors_in_a_payment_are_refused(tree, cell_members, people):
+    actor = people["secretary_a"]
+    a, b = cell_members[0], cell_members[1]
+    services.month_compute(actor=actor, organization=tree["cell_a"], month=FEB_26)
+    due = ledger(a, FEB_26).amount_due
+    pay = {"actor": actor, "month": FEB_26, "channel": "cash", "paid_on": dt.date(2026, 2, 10)}
+    refused("amount_too_high", services.payment_record, **pay, member=a, amount=due * 10 + 1)
+    refused(
+        "paid_before_month",
+        services.payment_record,
+        **{**pay, "paid_on": dt.date(2026, 1, 31)},
+        member=a,
+        amount=due,
+    )
+    services.payment_record(**pay, member=a, amount=due * 10, receipt_number="BL-15")
+    refused(
+        "receipt_taken",
+        services.payment_record,
+        **pay,
+        member=b,
+        amount=due,
+        receipt_number="BL-15",
+    )

@@ -119,6 +119,7 @@ class CloseForm(StepForm):
 
     def __init__(self, *args, unpaid=(), **kwargs):
         super().__init__(*args, **kwargs)
+        unpaid = list(unpaid)
         for member in unpaid:
             self.fields[f"reason_{member.pk}"] = forms.CharField(
                 label=f"Lý do không đóng: {member.full_name}",
@@ -126,6 +127,17 @@ class CloseForm(StepForm):
                 max_length=160,
                 widget=forms.TextInput(attrs={"class": "input"}),
             )
+        # A close cannot be undone (corrections only) and an unpaid month
+        # without reason counts towards name deletion (R5.8): confirm first.
+        self.fields["confirm"] = forms.BooleanField(
+            label=(
+                f"Tôi đã kiểm tra sổ: {len(unpaid)} đảng viên chưa đóng sẽ được ghi «không "
+                "đóng» (không có lý do nếu để trống ô lý do; tính vào căn cứ xóa tên khi đủ 3 "
+                "tháng trong năm). Sau khi khóa, sổ chỉ sửa bằng bút toán điều chỉnh."
+            ),
+            required=True,
+            error_messages={"required": "Đánh dấu xác nhận trước khi khóa sổ."},
+        )
 
     def reasons(self) -> dict[int, str]:
         return {
