@@ -107,7 +107,9 @@ def badge_round_open(
 
 def _locked_round(badge_round: BadgeRound) -> BadgeRound:
     return (
-        BadgeRound.objects.select_for_update().select_related("organization").get(pk=badge_round.pk)
+        BadgeRound.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=badge_round.pk)
     )
 
 
@@ -219,7 +221,11 @@ def badge_propose(
     (before the milestone without the early ground), `no_party_age`,
     `not_in_party`, `round_submitted`, `not_acting_body`."""
     proposed_on = proposed_on or _today()
-    member = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
+    member = (
+        Member.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=member.pk)
+    )
     org = proposing_organization(member)
     require_act_at(actor, org, PROPOSE_LABEL, Body.GRASSROOTS)
     _require_award_date(award_date)
@@ -265,7 +271,7 @@ def badge_propose(
 
 def _locked(award: BadgeAward, step: str, actor: Actor) -> BadgeAward:
     award = (
-        BadgeAward.objects.select_for_update()
+        BadgeAward.objects.select_for_update(of=("self",))
         .select_related("member", "organization", "round")
         .get(pk=award.pk)
     )
@@ -403,7 +409,7 @@ def badges_on_membership_ended(*, actor: Actor, member: Member, kind: str, day: 
 
     reason = end_reason(kind, day)
     changed = 0
-    for award in BadgeAward.objects.select_for_update().filter(
+    for award in BadgeAward.objects.select_for_update(of=("self",)).filter(
         member=member,
         status__in=(AwardStatus.PROPOSED, AwardStatus.DECIDED, AwardStatus.AWARDED),
     ):

@@ -187,7 +187,7 @@ def inspection_conclude(
     """The inspection committee concludes (step "conclude"). Raises
     `out_of_order`, `not_acting_body`, `text_required`, `date_in_future`,
     `date_before` (before the period started)."""
-    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    inspection = Inspection.objects.select_for_update(of=("self",)).get(pk=inspection.pk)
     INSPECTION.require(inspection, "conclude", actor)
     conclusion = _text(conclusion, "conclusion", 8000, required="kết luận")
     _not_future(concluded_on, "concluded_on")
@@ -245,7 +245,7 @@ def violation_record(
     `kind_invalid`, `trip_required`, `trip_other_member`, `trip_reported`,
     `inspection_other_member`, `text_required`, `date_in_future`,
     `date_before`, `not_a_member`."""
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).get(pk=member.pk)
     _require_inspection_or_writer(actor, member.organization, VIOLATION_LABEL)
     errors: dict[str, list[str]] = {}
 
@@ -344,7 +344,11 @@ def discipline_propose(
     `proposed_on`, the period restarting on a later violation). Raises
     `not_acting_body` (the actor acts neither for the deciding body nor as
     inspection committee over it) or a DisciplineError at its field."""
-    violation = Violation.objects.select_for_update().select_related("member").get(pk=violation.pk)
+    violation = (
+        Violation.objects.select_for_update(of=("self",))
+        .select_related("member")
+        .get(pk=violation.pk)
+    )
     member = violation.member
     if authority_body not in DECIDING_BODIES or not _authority_body_ok(authority, authority_body):
         raise DisciplineError.BODY_INVALID.error(field="authority_body", value=authority_body)
@@ -426,7 +430,7 @@ def discipline_propose(
 
 def _lock(discipline: Discipline) -> Discipline:
     return (
-        Discipline.objects.select_for_update()
+        Discipline.objects.select_for_update(of=("self",))
         .select_related("member", "violation", "authority", "post")
         .get(pk=discipline.pk)
     )
@@ -612,7 +616,7 @@ def complaint_answer(
     `expulsion_complaint`, `text_required`, `date_in_future`, `date_before`."""
     discipline = _lock(discipline)
     DISCIPLINE.require(discipline, "answer", actor)
-    complaint = Complaint.objects.select_for_update().get(
+    complaint = Complaint.objects.select_for_update(of=("self",)).get(
         discipline=discipline, status=ComplaintStatus.LODGED
     )
     if outcome not in ComplaintOutcome.values:

@@ -81,7 +81,7 @@ def self_review_issue(actor: Actor, review: MemberReview) -> None:
     context = self_review_context(review)
     if review.self_review_document_id:
         document = (
-            IssuedDocument.objects.select_for_update()
+            IssuedDocument.objects.select_for_update(of=("self",))
             .filter(pk=review.self_review_document_id)
             .first()
         )
