@@ -301,7 +301,7 @@ def committee_overview(org: Organization, month: dt.date, *, today: dt.date) -> 
     due and paid, counts, the close, and `late` when not closed by
     rules.close_due. One grouped query over the ledger."""
     month = rules.month_start(month)
-    cells = {c.pk: CellMonth(c) for c in cells_of(org).order_by("path")}
+    cells = {c.pk: CellMonth(c) for c in cells_of(org).select_related("parent").order_by("path")}
     for row in (
         DuesLedger.objects.filter(organization__in=list(cells), month=month)
         .values("organization_id")

@@ -323,6 +323,19 @@ def test_the_committee_overview_and_closing_all_its_cells(
     assert "Chi bộ thôn Đông" in body and "Chi bộ thôn Tây" in body
     assert "2 chậm khóa sổ" in body  # due by 10/03/2026
     assert 'id="close-all-button"' in body
+    # The commune's own cells: no parent line. Seen from the province, each
+    # cell says which committee it belongs to (cells of different communes
+    # often share a name).
+    assert "<small>Đảng bộ xã Cẩm Xuyên</small>" not in body
+    from django.contrib.auth import get_user_model
+
+    from dangvien.members.tests.factories import Role, user_with_role
+
+    board = user_with_role(get_user_model(), "btc_tinh", Role.ORGANISATION_BOARD, tree["province"])
+    client.force_login(board)
+    province_view = client.get(f"/dang-phi/?org={tree['province'].pk}&thang=02/2026")
+    assert province_view.content.decode().count("<small>Đảng bộ xã Cẩm Xuyên</small>") == 2
+    client.force_login(people["office"])
 
     monkeypatch.setattr("dangvien.web.dues.views.OVERVIEW_PAGE", 1)
     first = client.get(url).content.decode()
