@@ -21,7 +21,7 @@ from django.db.models.functions import ExtractYear
 from dangvien.members import rules as member_rules
 from dangvien.members.models import ACTIVE_STATUSES, Member, MembershipEvent
 from dangvien.members.selectors import members_of_organization_on
-from dangvien.movements.models import Transfer, TransferKind, TransferStatus
+from dangvien.movements.selectors import temporary_transfers_on
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
 
 from . import rules
@@ -49,16 +49,6 @@ def cells_of(org: Organization) -> QuerySet[Organization]:
     return subtree(org).filter(level__in=MEMBER_HOLDING_LEVELS)
 
 
-def _temporary_on(day: dt.date) -> QuerySet[Transfer]:
-    """Temporary transfers in force on `day`: the member meets and pays dues
-    where attached, from the receipt until the return (R2.4)."""
-    return Transfer.objects.filter(
-        kind=TransferKind.TEMPORARY,
-        status__in=(TransferStatus.RECEIVED, TransferStatus.RETURNED),
-        received_on__lte=day,
-    ).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
-
-
 def payers_of_month(org: Organization, month: dt.date) -> dict[int, int]:
     """member id → id of the organisation (in `org`'s subtree) where the member
     pays `month`'s dues: the members in activity there on the month's last day,
@@ -71,12 +61,13 @@ def payers_of_month(org: Organization, month: dt.date) -> dict[int, int]:
         for pk, org_id in members_of_organization_on(org, last).values_list("pk", "organization_on")
         if org_id in tree
     }
-    for member_id, to_org in _temporary_on(last).values_list("member_id", "to_organization_id"):
-        if to_org in tree:
-            if Member.objects.filter(pk=member_id, status__in=ACTIVE_STATUSES).exists():
-                payers[member_id] = to_org
-        else:
+    for member_id, to_org, status in temporary_transfers_on(last).values_list(
+        "member_id", "to_organization_id", "member__status"
+    ):
+        if to_org not in tree:
             payers.pop(member_id, None)
+        elif status in ACTIVE_STATUSES:
+            payers[member_id] = to_org
     return payers
 
 

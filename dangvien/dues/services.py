@@ -26,6 +26,7 @@ from dangvien.core.actors import Actor, with_history_user
 from dangvien.core.errors import DomainError
 from dangvien.members import rules as member_rules
 from dangvien.members.models import Member
+from dangvien.movements.selectors import temporary_organization_on
 from dangvien.organizations.models import Level, Organization
 
 from . import rules, selectors
@@ -94,15 +95,7 @@ def paying_cell(member: Member, month: dt.date) -> Organization:
     row = DuesLedger.objects.filter(member=member, month=rules.month_start(month)).first()
     if row is not None:
         return row.organization
-    attached = (
-        selectors._temporary_on(rules.month_end(month))
-        .filter(member=member, to_organization__isnull=False)
-        .select_related("to_organization")
-        .first()
-    )
-    if attached is not None and attached.to_organization is not None:
-        return attached.to_organization
-    return member.organization
+    return temporary_organization_on(member, rules.month_end(month)) or member.organization
 
 
 # --- profile, relief, arrangement --------------------------------------------------

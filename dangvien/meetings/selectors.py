@@ -17,7 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from dangvien.accounts.scope import Scope
 from dangvien.core.errors import NotFound
 from dangvien.members.models import ACTIVE_STATUSES, Member, MembershipEvent
-from dangvien.movements.models import Transfer, TransferKind, TransferStatus
+from dangvien.movements.selectors import temporary_transfers_on
 from dangvien.organizations.models import (
     MEMBER_HOLDING_LEVELS,
     CommitteePost,
@@ -63,16 +63,6 @@ class RollRow:
 ATTACHED_ELSEWHERE = "Sinh hoạt tạm thời nơi khác"
 
 
-def _temporary_transfers_on(day: dt.date) -> QuerySet[Transfer]:
-    """Temporary transfers in force on `day` (R2.4: the member attends where
-    they are attached, from the receipt until the return)."""
-    return Transfer.objects.filter(
-        kind=TransferKind.TEMPORARY,
-        status__in=(TransferStatus.RECEIVED, TransferStatus.RETURNED),
-        received_on__lte=day,
-    ).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
-
-
 def cell_roll_on(cell: Organization, day: dt.date) -> list[RollRow]:
     """Who is on the cell's roll on `day`, in Vietnamese name order.
 
@@ -94,7 +84,7 @@ def cell_roll_on(cell: Organization, day: dt.date) -> list[RollRow]:
         )
         .filter(status_on__in=ACTIVE_STATUSES, organization_on=cell.pk)
     )
-    temporary = _temporary_transfers_on(day)
+    temporary = temporary_transfers_on(day)
     away = set(
         temporary.filter(member__in=[m.pk for m in own])
         .exclude(to_organization=cell)
@@ -667,7 +657,7 @@ def my_meetings(member: Member, year: int) -> list[tuple[Meeting, Attendance | N
     """The meetings of the member's cell (and of a cell they are attached to)
     in `year`, with their own attendance: what the member's page shows,
     documents included once notified."""
-    temporary = _temporary_transfers_on(dt.date.today()).filter(member=member)
+    temporary = temporary_transfers_on(dt.date.today()).filter(member=member)
     cells = [member.organization_id, *temporary.values_list("to_organization_id", flat=True)]
     meetings = list(
         Meeting.objects.filter(cell_id__in=cells, month__year=year)

@@ -197,18 +197,22 @@ def retirees_not_moved(scope: Scope, org: Organization, today: dt.date) -> list[
     return rows
 
 
+def temporary_transfers_on(day: dt.date) -> QuerySet[Transfer]:
+    """Temporary transfers in force on `day` (R2.4: the member attends and pays
+    dues where attached, from the receipt until the return)."""
+    return Transfer.objects.filter(
+        kind=TransferKind.TEMPORARY,
+        status__in=(TransferStatus.RECEIVED, TransferStatus.RETURNED),
+        received_on__lte=day,
+    ).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
+
+
 def temporary_organization_on(member: Member, day: dt.date) -> Organization | None:
     """R2.4: during a temporary transfer the member is counted at their own cell
     but pays dues at the temporary one; this is that cell, if any, on `day`."""
     transfer = (
-        Transfer.objects.filter(
-            member=member,
-            kind=TransferKind.TEMPORARY,
-            status__in=(TransferStatus.RECEIVED, TransferStatus.RETURNED),
-            received_on__lte=day,
-            to_organization__isnull=False,
-        )
-        .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
+        temporary_transfers_on(day)
+        .filter(member=member, to_organization__isnull=False)
         .select_related("to_organization")
         .order_by("-received_on")
         .first()
