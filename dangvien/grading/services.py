@@ -20,8 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.db.models import Q, QuerySet
+from simple_history.utils import bulk_update_with_history
 
 from dangvien.compliance.models import Case
 from dangvien.compliance.workflow import Body, require_act_at
@@ -29,6 +29,7 @@ from dangvien.core.actors import Actor, history_user, with_history_user
 from dangvien.core.errors import DomainError, RecordValidationError
 from dangvien.members.models import ACTIVE_STATUSES, Member, PostHeld
 from dangvien.organizations.models import Level, Organization
+from dangvien.seeding.baseline import history_baseline
 
 from . import papers, rules, selectors
 from .errors import GradingError
@@ -98,9 +99,13 @@ def _open_cases(objs: Iterable, model, on: dt.date) -> None:
     Case.objects.bulk_create(cases, batch_size=2000)
 
 
-def _close_cases(model, ids: Iterable[int], on: dt.date) -> None:
+def _close_cases(model, ids: Iterable[int] | QuerySet, on: dt.date) -> None:
+    """Close the open cases of the records `ids` of `model` on `on` (`ids` a
+    list or a queryset of ids, read in the database)."""
     Case.objects.filter(
-        content_type=_content_type(model), object_id__in=list(ids), closed_on=None
+        content_type=_content_type(model),
+        object_id__in=ids if isinstance(ids, QuerySet) else list(ids),
+        closed_on=None,
     ).update(closed_on=on)
 
 
@@ -184,6 +189,9 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
         )
     }
     chain = list(orgs.values())
+    for o in chain:  # parents from memory: no query per cell or committee
+        if o.parent_id in orgs:
+            o.parent = orgs[o.parent_id]
     already = MemberReview.objects.filter(year=year).values("member_id")
     members = list(
         Member.objects.filter(org_path__startswith=organization.path, status__in=ACTIVE_STATUSES)
@@ -236,7 +244,7 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
             updated_by=user,
         )
         reviews.append(review)
-    bulk_create_with_history(reviews, MemberReview, batch_size=2000, default_user=user)
+    _created(reviews, MemberReview, actor=actor, campaign=campaign)
     reviews = _reloaded(MemberReview, reviews, campaign=campaign)
     proposals = [
         CellProposal(
@@ -248,7 +256,7 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
         )
         for cell in sorted(cells.values(), key=lambda c: c.path)
     ]
-    bulk_create_with_history(proposals, CellProposal, batch_size=2000, default_user=user)
+    _created(proposals, CellProposal, actor=actor, campaign=campaign)
     proposals = _reloaded(CellProposal, proposals, campaign=campaign)
     grassroots_all = {g.pk: g for g in grassroots_by_cell.values()}
     decisions = []
@@ -265,7 +273,7 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
                 updated_by=user,
             )
         )
-    bulk_create_with_history(decisions, GradingDecision, batch_size=2000, default_user=user)
+    _created(decisions, GradingDecision, actor=actor, campaign=campaign)
     decisions = _reloaded(GradingDecision, decisions, campaign=campaign)
     graded_orgs = set(
         OrganizationGrading.objects.filter(
@@ -287,7 +295,7 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
         and o.valid_to is None
         and o.pk not in graded_orgs
     ]
-    bulk_create_with_history(gradings, OrganizationGrading, batch_size=2000, default_user=user)
+    _created(gradings, OrganizationGrading, actor=actor, campaign=campaign)
     gradings = _reloaded(OrganizationGrading, gradings, campaign=campaign)
     for grading in gradings:
         grading.organization = orgs[grading.organization_id]
@@ -300,6 +308,20 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
     _open_cases(decisions, GradingDecision, on)
     _open_cases([g for g in gradings if g.organization.parent_id], OrganizationGrading, on)
     return len(reviews)
+
+
+def _created(objs: list, model, *, actor: Actor, campaign: GradingCampaign) -> None:
+    """Insert the campaign's new `objs` of `model` in bulk and give each its '+'
+    history row by one INSERT ... SELECT (django-simple-history's own bulk
+    path builds a second object per row: half the time of opening a
+    province's campaign)."""
+    model.objects.bulk_create(objs, batch_size=2000)
+    history_baseline(
+        model.objects.filter(campaign=campaign),
+        actor=actor,
+        reason=f"Mở đợt kiểm điểm năm {campaign.year}",
+        only_missing=False,
+    )
 
 
 def _reloaded(model, objs: list, *, campaign: GradingCampaign) -> list:

@@ -54,14 +54,19 @@ def history_baseline(
     reason: str = BASELINE_REASON,
     when: dt.datetime | None = None,
     only_missing: bool = True,
+    history_type: str = "+",
 ) -> int:
     """Write a '+' history row (the values as they are now) for each record of
     `queryset` that has none yet; returns how many were written.
 
     One INSERT ... SELECT in the database. `only_missing=False` skips the check
     for existing history rows (the seeder, which writes into an empty database).
-    Call it in the transaction that wrote the rows.
+    `history_type="~"` (with `only_missing=False`) records a change made in bulk
+    by an UPDATE, which django-simple-history does not see: the values after it,
+    by `actor`, with `reason`. Call it in the transaction that wrote the rows.
     """
+    if history_type not in ("+", "~"):
+        raise ValueError(f"history_type must be '+' or '~', not {history_type!r}")
     model = queryset.model
     history = model.history.model
     columns = tracked_columns(model)
@@ -81,13 +86,19 @@ def history_baseline(
     # Table and column names come from the models' metadata, never from input.
     sql = (
         f"INSERT INTO {table} ({cols}, history_date, history_change_reason, "  # noqa: S608
-        f"history_type, history_user_id) SELECT {picked}, %s, %s, '+', %s FROM ({source}) q"
+        f"history_type, history_user_id) SELECT {picked}, %s, %s, %s, %s FROM ({source}) q"
     )
     if only_missing:
         missing = f"SELECT 1 FROM {table} h WHERE h.{quote(pk)} = q.{quote(pk)}"  # noqa: S608
         sql += f" WHERE NOT EXISTS ({missing})"
     user = history_user(actor)
-    params = [when or timezone.now(), reason[:100], user.pk if user else None, *source_params]
+    params = [
+        when or timezone.now(),
+        reason[:100],
+        history_type,
+        user.pk if user else None,
+        *source_params,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -11,7 +11,13 @@ import time_machine
 from dangvien.compliance.models import Case
 from dangvien.grading import bench, rules, selectors
 from dangvien.grading.demo import demo_grading
-from dangvien.grading.models import CampaignStatus, GradingCampaign, MemberReview, ReviewStatus
+from dangvien.grading.models import (
+    CampaignStatus,
+    GradingCampaign,
+    GradingDecision,
+    MemberReview,
+    ReviewStatus,
+)
 from dangvien.members.tests.factories import MemberFactory
 
 D = dt.date
@@ -38,6 +44,27 @@ def test_demo_closes_2025_and_opens_2026(tree, many):
         assert not row.over or row.override
     for review in MemberReview.objects.filter(year=2025):
         assert rules.grade_for_score(review.score, 2025) == review.grade
+        # Written set-based, each review keeps its history: opened, then graded.
+        assert list(review.history.order_by("history_id").values_list("history_type", "grade")) == [
+            ("+", ""),
+            ("~", review.grade),
+        ]
+        assert review.decision.grassroots_id == review.grassroots_id
+    for decision in GradingDecision.objects.filter(campaign=closed):
+        graded = MemberReview.objects.filter(decision=decision)
+        assert decision.excellent == graded.filter(grade="excellent").count()
+        assert decision.good == graded.filter(grade="good").count()
+        assert (
+            decision.excellent + decision.good + decision.completed + (decision.not_completed)
+            == graded.count()
+        )
+    assert (
+        not Case.objects.filter(kind="grading", closed_on=None, opened_on__year=2026)
+        .filter(
+            object_id__in=MemberReview.objects.filter(year=2025).values("pk"), step="self_review"
+        )
+        .exists()
+    )
     opened = GradingCampaign.objects.get(year=2026)
     assert opened.status == CampaignStatus.OPEN
     assert result.self_reviews_in_progress > 0
