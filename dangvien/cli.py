@@ -1,5 +1,6 @@
 """The `dangvien` console command: `dangvien demo`, `dangvien seed`, and every
-Django management command (`dangvien migrate`, `dangvien shell`, ...)."""
+Django management command (`dangvien migrate`, `dangvien shell`, ...); a
+command may be written with hyphens (`dangvien import-members`)."""
 
 import os
 import sys
@@ -9,7 +10,12 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangvien.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["dangvien", *sys.argv[1:]])
+    args = sys.argv[1:]
+    # `dangvien import-members`, `dangvien export-members`: the documented
+    # spelling of the commands whose Django names take an underscore.
+    if args and "-" in args[0] and not args[0].startswith("-"):
+        args[0] = args[0].replace("-", "_")
+    execute_from_command_line(["dangvien", *args])
 
 
 if __name__ == "__main__":

@@ -535,3 +535,10 @@ from dangvien.api.grading import router as grading_router  # noqa: E402
 api.add_router("", grading_router)
 api.add_router("", discipline_router)
 api.add_router("", badges_router)
+from dangvien.api.exports import router as exports_router  # noqa: E402
+from dangvien.api.imports import router as imports_router  # noqa: E402
+from dangvien.api.quality import router as quality_router  # noqa: E402
+
+api.add_router("", imports_router)
+api.add_router("", exports_router)
+api.add_router("", quality_router)

@@ -30,6 +30,9 @@ urlpatterns = [
     path("", include("dangvien.web.grading.urls")),
     path("", include("dangvien.web.discipline.urls")),
     path("", include("dangvien.web.badges.urls")),
+    path("", include("dangvien.web.imports.urls")),
+    path("", include("dangvien.web.exports.urls")),
+    path("", include("dangvien.web.quality.urls")),
     path("", include("dangvien.web.documents.urls")),
     path("", include("dangvien.web.profile.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Xuất dữ liệu: API (issue 13)."""
+
+from ninja import Router
+
+router = Router(tags=["Xuất dữ liệu"])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "dangvien.quality"
+    label = "quality"
+    verbose_name = "Chất lượng dữ liệu"

@@ -1,0 +1,1 @@
+"""Chất lượng dữ liệu (issue 13)."""

@@ -1,0 +1,5 @@
+"""Nhập dữ liệu: pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Chất lượng dữ liệu: pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
