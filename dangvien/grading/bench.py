@@ -30,15 +30,30 @@ class YearClosed:
     organizations: dict[str, int]
 
 
+def open_year(org: Organization, year: int, opened_on: dt.date | None = None) -> GradingCampaign:
+    """Open the campaign of `year` over `org` through the service (on 5/1 of
+    the next year unless `opened_on`); returns the open campaign."""
+    return services.campaign_open(
+        actor=SYSTEM,
+        organization=org,
+        year=year,
+        opened_on=opened_on or dt.date(year + 1, 1, 5),
+    )
+
+
+@transaction.atomic
+def grade_in_bulk(campaign: GradingCampaign) -> dict[str, int]:
+    """Grade `campaign` in bulk with the shares of seed 001 and close it;
+    returns the members per grade."""
+    return grade_campaign_in_bulk(campaign)
+
+
 def prepare_year(org: Organization, year: int, opened_on: dt.date | None = None) -> GradingCampaign:
     """Open the campaign of `year` over `org` (through the service) and grade
     it in bulk; returns the campaign (closed)."""
-    opened_on = opened_on or dt.date(year + 1, 1, 5)
     with transaction.atomic():
-        campaign = services.campaign_open(
-            actor=SYSTEM, organization=org, year=year, opened_on=opened_on
-        )
-        grade_campaign_in_bulk(campaign)
+        campaign = open_year(org, year, opened_on)
+        grade_in_bulk(campaign)
     return campaign
 
 
