@@ -25,7 +25,7 @@ from dangvien.api.common import Input
 from dangvien.core.errors import ConcurrentEditError, DomainError, NotFound, RecordValidationError
 from dangvien.members import selectors as member_selectors
 from dangvien.members import services as member_services
-from dangvien.members.models import CatalogItem, Gender, Member, Status
+from dangvien.members.models import CatalogItem, DatePrecision, Gender, Member, Status
 from dangvien.organizations import selectors as org_selectors
 from dangvien.places.models import Commune, Province
 
@@ -170,12 +170,20 @@ class OrganizationRef(Schema):
     name: str
 
 
+_PRECISION_NOTE = (
+    "Phần đã biết của ngày bên cạnh: day (đủ ngày), month (chỉ tháng, năm), year (chỉ "
+    "năm); ngày khi đó là ngày đầu của tháng hoặc năm (hiển thị «03/1960», «năm 1960»)"
+)
+
+
 class MemberItem(Schema):
     id: int
     full_name: str
     gender: str
     birth_date: dt.date
+    birth_date_precision: str = Field(description=_PRECISION_NOTE)
     joining_date: dt.date | None
+    joining_date_precision: str = Field(description=_PRECISION_NOTE)
     status: str
     status_label: str
     is_exempt: bool
@@ -190,6 +198,7 @@ class MemberPage(Schema):
 class EventOut(Schema):
     kind: str
     date: dt.date
+    date_precision: str = Field(description=_PRECISION_NOTE)
     organization: OrganizationRef | None
     decision_number: str
     reason: str
@@ -204,6 +213,7 @@ class MemberFields(Input):
     birth_name: str | None = Field(None, max_length=120)
     gender: Gender | None = None
     birth_date: dt.date | None = None
+    birth_date_precision: DatePrecision | None = Field(None, description=_PRECISION_NOTE)
     birth_date_decision_number: str | None = Field(
         None, max_length=64, description="Số quyết định của cấp ủy cho phép sửa ngày sinh"
     )
@@ -214,6 +224,11 @@ class MemberFields(Input):
         description="12 chữ số; có thể gõ cách nhóm (001 085 012 345). Chỉ vai trò được xem "
         "số CCCD của hồ sơ mới được ghi.",
     )
+    old_identity_number: str | None = Field(
+        None,
+        max_length=24,
+        description="Số CMND cũ, đúng 9 chữ số; quyền ghi như số CCCD.",
+    )
     phone: str | None = Field(None, max_length=20)
     email: str | None = Field(None, max_length=254)
     party_card_number: str | None = Field(None, max_length=20)
@@ -221,7 +236,9 @@ class MemberFields(Input):
     admission_decision_date: dt.date | None = None
     admission_decision_number: str | None = Field(None, max_length=64)
     joining_date: dt.date | None = None
+    joining_date_precision: DatePrecision | None = Field(None, description=_PRECISION_NOTE)
     official_date: dt.date | None = None
+    official_date_precision: DatePrecision | None = Field(None, description=_PRECISION_NOTE)
     workplace: str | None = Field(None, max_length=255)
     current_province: int | None = None
     current_commune: int | None = None
@@ -251,6 +268,7 @@ class MemberOut(Schema):
     given_name: str
     gender: str
     birth_date: dt.date
+    birth_date_precision: str = Field(description=_PRECISION_NOTE)
     status: str
     is_exempt: bool
     organization: OrganizationRef
@@ -261,9 +279,14 @@ class MemberOut(Schema):
     citizen_id_mismatch: str | None = Field(
         None, description="Năm sinh theo số CCCD khác lý lịch (chỉ khi được xem số CCCD)"
     )
+    old_identity_number: str | None = Field(
+        None, description="Số CMND cũ (9 số); như số CCCD, null với vai trò không được xem"
+    )
     admission_decision_date: dt.date | None
     joining_date: dt.date | None
+    joining_date_precision: str = Field(description=_PRECISION_NOTE)
     official_date: dt.date | None
+    official_date_precision: str = Field(description=_PRECISION_NOTE)
     party_age: str | None
     events: list[EventOut]
 
@@ -317,6 +340,7 @@ def _record_data(fields: MemberFields, *, partial: bool) -> dict:
         "current_street",
         "admission_decision_number",
         "birth_date_decision_number",
+        "old_identity_number",
     ):
         if name in data and data[name] is None:
             data[name] = ""
@@ -340,22 +364,27 @@ def _member_out(member: Member, scope) -> dict:
                 "given_name",
                 "gender",
                 "birth_date",
+                "birth_date_precision",
                 "status",
                 "is_exempt",
                 "party_card_number",
                 "admission_decision_date",
                 "joining_date",
+                "joining_date_precision",
                 "official_date",
+                "official_date_precision",
             )
         },
         "organization": {"id": member.organization_id, "name": member.organization.name},
         "citizen_id": member.citizen_id if sensitive else None,
         "citizen_id_mismatch": member.citizen_id_mismatch if sensitive else None,
+        "old_identity_number": (member.old_identity_number or None) if sensitive else None,
         "party_age": str(age) if age else None,
         "events": [
             {
                 "kind": e.kind,
                 "date": e.date,
+                "date_precision": e.date_precision,
                 "decision_number": e.decision_number,
                 "reason": e.reason,
                 "organization": {"id": e.organization_after_id, "name": e.organization_after.name},
@@ -414,7 +443,9 @@ def members(request, query: Query[MemberQuery]):
                 "full_name": r.full_name,
                 "gender": r.gender,
                 "birth_date": r.birth_date,
+                "birth_date_precision": r.birth_date_precision,
                 "joining_date": r.joining_date,
+                "joining_date_precision": r.joining_date_precision,
                 "status": r.status,
                 "status_label": r.status_label,
                 "is_exempt": r.is_exempt,

@@ -3,10 +3,10 @@
 
 `bench_cases(raw)` gives (label, ours, theirs) like bench/run.py's other
 reads: ours is the selector the pages and the API call
-(selectors.candidate_rows over the whole installation: SQL prefilter, exact
-party age net of gaps in Python for the gapped members); theirs is a raw-SQL
-approximation that takes the first admission decision as the start of party
-age (no gaps), to compare the cost of the exact computation.
+(selectors.candidate_rows over the whole installation: one query on the
+partial index of Member.party_age_start, party age net of gaps kept by the
+member services); theirs is a raw-SQL approximation that takes the first
+admission decision as the start of party age (no gaps), to compare.
 """
 
 from __future__ import annotations

@@ -2,18 +2,19 @@
 subtree, one member's badge basis (party age net of gaps, the milestone day),
 the rounds and awards a caller sees.
 
-The candidates list is built for the whole party: a SQL prefilter keeps only
-the members whose first admission decision (Member.admission_decision_date,
-else joining_date: the record mirrors the first ADMITTED event) puts a
-milestone in the list's window, plus the members whose history has a gap
-(an arrival or a readmission), whose milestone a gap may push into it. Members
-without a gap who are official count their party age from that date; only the
-gapped ones are computed exactly with members.rules.party_age, their events
-loaded in bulk per chunk (the pattern of dues.selectors.party_ages_on).
+The candidates list is built for the whole party by one SQL query on
+Member.party_age_start (the first admission decision moved later by the gaps,
+R1.17-R1.18, kept exact by the member services and indexed for the members in
+activity): a milestone of N years in the list's window is a party_age_start in
+the window moved N years back. No party age is recomputed in Python for the
+list of a coming award date; only an earlier window (the reminder) recomputes
+the few members whose gap closed after it, from their events loaded in bulk
+per chunk (the pattern of dues.selectors.party_ages_on).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -36,12 +37,12 @@ from dangvien.members.selectors import member_first_decision_date
 from dangvien.organizations.models import Organization
 
 from . import rules
-from .models import HOLDING_STATUSES, BadgeAward, BadgeRound
+from .models import HOLDING_STATUSES, AwardStatus, BadgeAward, BadgeRound
 
 CHUNK = 2000
 # Events after which a member is in activity again after a gap (R1.17-R1.18):
 # a member without one has no gap to deduct.
-GAP_CLOSING_KINDS = (EventKind.TRANSFERRED_IN, EventKind.READMITTED)
+GAP_CLOSING_KINDS = (EventKind.TRANSFERRED_IN, EventKind.READMITTED, EventKind.RESTORED)
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -104,19 +105,10 @@ class Candidate:
     counted_from: dt.date
     gap_days: int
     award: BadgeAward | None = None
-
-
-def _first_q(field_lo: dt.date, field_hi: dt.date) -> Q:
-    """The first decision (record's decision date, else joining date) in (lo, hi]."""
-    return Q(admission_decision_date__gt=field_lo, admission_decision_date__lte=field_hi) | Q(
-        admission_decision_date__isnull=True, joining_date__gt=field_lo, joining_date__lte=field_hi
-    )
-
-
-def _first_before_q(bound: dt.date) -> Q:
-    return Q(admission_decision_date__lte=bound) | Q(
-        admission_decision_date__isnull=True, joining_date__lte=bound
-    )
+    # A reminder: reached in the window of an earlier award date (`due_on`)
+    # and never proposed.
+    overdue: bool = False
+    due_on: dt.date | None = None
 
 
 def candidate_rows(org: Organization | None, award: dt.date) -> list[Candidate]:
@@ -127,55 +119,70 @@ def candidate_rows(org: Organization | None, award: dt.date) -> list[Candidate]:
     records: see `candidates_for`). Members exempted from activity keep the
     right (R11.5, liaison.rules.keeps_badge_rights).
 
-    One SQL query prefilters by the first decision date; the members with a
-    gap are computed exactly from their events, loaded per chunk."""
+    One indexed SQL query on Member.party_age_start (the day party age counts
+    from, net of gaps, kept by the member services)."""
     start, end = rules.list_window(award)
+    return _rows_between(org, start, end, award)
+
+
+FIELDS = (
+    "pk",
+    "admission_decision_date",
+    "joining_date",
+    "is_exempt",
+    "family_name",
+    "middle_name",
+    "given_name",
+    "organization_id",
+    "sort_key",
+)
+
+
+def _rows_between(
+    org: Organization | None, start: dt.date, end: dt.date, award: dt.date
+) -> list[Candidate]:
+    """`candidate_rows` over the milestone days in (start, end], the
+    milestones of `award`.
+
+    Party age is read on `end`. Member.party_age_start gives it for every
+    official member whose latest event is on or before `end` (always so for
+    the list of a coming award date: events are never dated in the future),
+    by one query on its partial index. The few members in activity with a
+    gap-closing event after `end` (an earlier window, for the reminder) are
+    computed from their events up to `end` (rules.party_age), as before."""
     milestones = tuple(rules.MILESTONES.on(award))
     day = dt.timedelta(days=1)
     window_q = Q()
     for years in milestones:
         # One day wider on each side: 29/02 falls on 28/02 in add_years; the
         # exact test below decides.
-        window_q |= _first_q(
-            rules.add_years(start, -years) - day, rules.add_years(end, -years) + day
+        window_q |= Q(
+            party_age_start__gt=rules.add_years(start, -years) - day,
+            party_age_start__lte=rules.add_years(end, -years) + day,
         )
-    oldest_bound = rules.add_years(end, -min(milestones)) + day
-    gapped = Exists(
-        MembershipEvent.objects.filter(member=OuterRef("pk"), kind__in=GAP_CLOSING_KINDS)
-    )
     members = Member.objects.filter(status__in=ACTIVE_STATUSES)
     if org is not None:
         members = members.filter(org_path__startswith=org.path)
-    rows = list(
-        members.alias(gapped=gapped)
-        .filter(window_q | (Q(gapped=True) & _first_before_q(oldest_bound)))
-        .annotate(has_gap=gapped)
-        .values_list(
-            "pk",
-            "admission_decision_date",
-            "joining_date",
-            "status",
-            "has_gap",
-            "is_exempt",
-            "family_name",
-            "middle_name",
-            "given_name",
-            "organization_id",
-            "sort_key",
+    rows: dict[int, tuple] = {}
+    counted: dict[int, tuple[dt.date, int | None]] = {}
+    for counted_from, *row in members.filter(window_q, status=Status.OFFICIAL).values_list(
+        "party_age_start", *FIELDS
+    ):
+        rows[row[0]] = tuple(row)
+        counted[row[0]] = (counted_from, None)  # gap days: read below for the candidates
+    if end < dt.date.today():  # an earlier window: a gap may have closed since
+        later = MembershipEvent.objects.filter(
+            member_id=OuterRef("pk"), kind__in=GAP_CLOSING_KINDS, date__gt=end
         )
-    )
-    counted: dict[int, tuple[dt.date, int]] = {}
-    exact: list[int] = []
-    for pk, decided, joined, status, has_gap, *_rest in rows:
-        first = decided or joined
-        if has_gap:
-            exact.append(pk)
-        elif status == Status.OFFICIAL and first is not None:
-            counted[pk] = (first, 0)
-    counted.update(_counted_exactly(exact, {r[0]: r[1] or r[2] for r in rows}, end))
+        late = {row[0]: row for row in members.filter(Exists(later)).values_list(*FIELDS)}
+        for pk in late:
+            counted.pop(pk, None)
+        rows.update(late)
+        first_of = {pk: r[1] or r[2] for pk, r in late.items()}
+        counted.update(_counted_exactly(list(late), first_of, end))
 
     found: list[tuple[bytes, Candidate]] = []
-    for pk, _d, _j, _s, _g, exempt, family, middle, given, org_id, sort_key in rows:
+    for pk, _d, _j, exempt, family, middle, given, org_id, sort_key in rows.values():
         if pk not in counted or (exempt and not keeps_badge_rights(True)):
             continue
         counted_from, gap = counted[pk]
@@ -183,17 +190,49 @@ def candidate_rows(org: Organization | None, award: dt.date) -> list[Candidate]:
             reached = rules.milestone_reached_on(counted_from, years)
             if start < reached <= end:
                 name = " ".join(p for p in (family, middle, given) if p)
-                candidate = Candidate(pk, name, org_id, years, reached, counted_from, gap)
+                candidate = Candidate(pk, name, org_id, years, reached, counted_from, gap or 0)
                 found.append((bytes(sort_key or b""), candidate))
-    found.sort(key=lambda item: (item[1].years, item[0], item[1].member_id))
-    return [c for _key, c in found]
+    # The gap days of the candidates read from party_age_start: how far the
+    # gaps moved their first decision (one query per chunk of candidates).
+    first_of = _first_decisions(
+        list({c.member_id for _k, c in found if counted[c.member_id][1] is None}), rows
+    )
+    result = []
+    for key, c in found:
+        first = first_of.get(c.member_id)
+        if counted[c.member_id][1] is None and first is not None:
+            c = dataclasses.replace(c, gap_days=(c.counted_from - first).days)
+        result.append((key, c))
+    result.sort(key=lambda item: (item[1].years, item[0], item[1].member_id))
+    return [c for _key, c in result]
+
+
+def _first_decisions(ids: list[int], rows: dict[int, tuple]) -> dict[int, dt.date | None]:
+    """member id -> first admission decision (members.selectors.
+    member_first_decision_date: the first ADMITTED event's decision date, else
+    the record's decision date, else its joining date), for the `ids` of
+    `rows` (FIELDS tuples), events loaded per chunk."""
+    found: dict[int, dt.date | None] = {}
+    for chunk in _chunks(ids):
+        for member_id, decided in (
+            MembershipEvent.objects.filter(
+                member_id__in=chunk, kind=EventKind.ADMITTED, decision_date__isnull=False
+            )
+            .order_by("member_id", "date", "seq", "id")
+            .values_list("member_id", "decision_date")
+        ):
+            found.setdefault(member_id, decided)
+    for pk in ids:
+        if pk not in found:
+            found[pk] = rows[pk][1] or rows[pk][2]
+    return found
 
 
 def _counted_exactly(
     ids: list[int], first_of: dict[int, dt.date | None], on: dt.date
-) -> dict[int, tuple[dt.date, int]]:
+) -> dict[int, tuple[dt.date, int | None]]:
     """member id -> (counted from, gap days) on `on`, from the events (R1.17)."""
-    result: dict[int, tuple[dt.date, int]] = {}
+    result: dict[int, tuple[dt.date, int | None]] = {}
     for chunk in _chunks(ids):
         history: dict[int, list[tuple]] = defaultdict(list)
         first_decision: dict[int, dt.date] = {}
@@ -225,6 +264,32 @@ def candidates_for(org: Organization | None, award: dt.date) -> list[Candidate]:
         for a in BadgeAward.objects.filter(member_id__in=chunk, status__in=HOLDING_STATUSES):
             held[(a.member_id, a.milestone)] = a
     return [Candidate(**{**c.__dict__, "award": held.get((c.member_id, c.years))}) for c in rows]
+
+
+def overdue_for(org: Organization | None, award: dt.date) -> list[Candidate]:
+    """The reminder of the list of `award`: members in `org`'s subtree whose
+    party age (net of gaps) reached a milestone in the windows of the
+    OVERDUE_ROUNDS award dates before it (rules.overdue_window) and who have
+    no badge record for that milestone (a cancelled proposal counts as none;
+    a refusal or any other record as proposed). Each is marked `overdue`
+    with `due_on`, the award date whose list should have held them; by
+    milestone then name. They may be proposed for `award` (their milestone
+    is before its cut-off)."""
+    start, end = rules.overdue_window(award)
+    rows = _rows_between(org, start, end, award)
+    proposed: set[tuple[int, int]] = set()
+    ids = [c.member_id for c in rows]
+    for chunk in _chunks(ids):
+        proposed |= set(
+            BadgeAward.objects.filter(member_id__in=chunk)
+            .exclude(status=AwardStatus.CANCELLED)
+            .values_list("member_id", "milestone")
+        )
+    return [
+        Candidate(**{**c.__dict__, "overdue": True, "due_on": rules.award_date_of(c.reached_on)})
+        for c in rows
+        if (c.member_id, c.years) not in proposed
+    ]
 
 
 def candidates_by_milestone(candidates: list[Candidate]) -> list[tuple[int, list[Candidate]]]:

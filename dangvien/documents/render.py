@@ -94,10 +94,17 @@ def template_path(kind: str) -> Path:
     return TEMPLATE_DIR / TEMPLATE_FILES[DocumentKind(kind)]
 
 
-def format_date(value: Any) -> str:
-    """dd/mm/yyyy for a date; text is kept as the caller wrote it."""
+def format_date(value: Any, precision: str | None = None) -> str:
+    """dd/mm/yyyy for a date; a date known only in part by its `precision`
+    (members.models.DatePrecision): «03/1960» for "month", «năm 1960» for "year"
+    (members.dates.format_partial_date; a `PartialDate` carries its own). Text is
+    kept as the caller wrote it; None or "" gives ""."""
+    from dangvien.members.dates import PartialDate, format_partial_date
+
+    if isinstance(value, PartialDate):
+        return format_partial_date(value.date, value.precision)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return format_partial_date(value, precision or "day")
     return str(value) if value not in (None, "") else ""
 
 

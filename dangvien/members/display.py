@@ -1,18 +1,33 @@
 """How record values read on the page: choices by label, relations by name,
-dates as dd/mm/yyyy."""
+dates as dd/mm/yyyy, a date known in part by its precision («03/1960», «năm 1960»)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field, Model
 from django.utils.text import capfirst
 
+from .dates import format_partial_date
 from .forms import SECTIONS
-from .models import Member
+from .models import DatePrecision, Member
 
 
-def display_value(model, field_name: str, value) -> Any:
+def precision_field(model, field_name: str) -> str | None:
+    """The name of the field that says how much of date `field_name` is known
+    (`birth_date` -> `birth_date_precision`), or None when it has none."""
+    name = f"{field_name}_precision"
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return name
+
+
+def display_value(model, field_name: str, value, precision: str | None = None) -> Any:
+    """How `value` of `model.field_name` reads on a page ("—" for nothing); a date
+    by `precision` when it is known only in part."""
     field = model._meta.get_field(field_name)
     if value in (None, ""):
         return "—"
@@ -24,7 +39,7 @@ def display_value(model, field_name: str, value) -> Any:
         related = field.related_model.objects.filter(pk=value).first()
         return str(related) if related else value
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
+        return format_partial_date(value, precision or DatePrecision.DAY)
     return value
 
 
@@ -36,7 +51,7 @@ def field_label(model: type[Model], name: str) -> str:
 
 
 # Shown only to the organisation board, the inspection committee and the member.
-SENSITIVE_FIELDS = frozenset({"citizen_id"})
+SENSITIVE_FIELDS = frozenset({"citizen_id", "old_identity_number"})
 SENSITIVE_ROWS = frozenset({"family"})
 
 
@@ -50,6 +65,10 @@ def record_sections(
             if name == "photo" or (name in SENSITIVE_FIELDS and not sensitive):
                 continue
             value = getattr(member, name)
-            rows.append((capfirst(field_label(Member, name)), display_value(Member, name, value)))
+            precision = precision_field(Member, name)
+            shown = display_value(
+                Member, name, value, getattr(member, precision) if precision else None
+            )
+            rows.append((capfirst(field_label(Member, name)), shown))
         out.append((title, rows))
     return out

@@ -30,6 +30,12 @@ class MemberError(ErrorCode):
         "date_invalid",
         "Ngày không hợp lệ: nhập theo dạng dd/mm/yyyy, ví dụ 05/03/1975.",
     )
+    PARTIAL_DATE_INVALID = (
+        "partial_date_invalid",
+        "Ngày không hợp lệ: nhập đủ ngày (dd/mm/yyyy, ví dụ 15/03/1960), hoặc chỉ tháng và "
+        "năm (mm/yyyy, ví dụ 03/1960), hoặc chỉ năm (yyyy, ví dụ 1960) khi hồ sơ gốc chỉ "
+        "ghi như vậy.",
+    )
     DATE_IN_FUTURE = ("date_in_future", "Ngày này không được ở tương lai.")
     ADMISSION_BEFORE_BIRTH = ("admission_before_birth", "Ngày kết nạp phải sau ngày sinh.")
     JOINING_BEFORE_BIRTH = ("joining_before_birth", "Ngày vào Đảng phải sau ngày sinh.")
@@ -87,6 +93,10 @@ class MemberError(ErrorCode):
         "citizen_id_year_mismatch",
         "Năm sinh theo số CCCD (%(cccd_year)s) khác năm sinh trong lý lịch (%(cv_year)s). "
         "Ngày sinh của đảng viên là ngày ghi trong lý lịch gốc (Thông báo 13-TB/TW).",
+    )
+    OLD_IDENTITY_NUMBER_DIGITS = (
+        "old_identity_number_digits",
+        "Số CMND cũ phải gồm đúng 9 chữ số (số CCCD 12 số ghi ở ô «Số CCCD»).",
     )
     CITIZEN_ID_TAKEN = (
         "citizen_id_taken",

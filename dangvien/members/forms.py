@@ -6,11 +6,20 @@ from typing import TYPE_CHECKING
 
 from django import forms
 
-from dangvien.core.forms import DATE_INPUT_FORMATS, VietnameseDateField, date_field
+from dangvien.core.forms import DATE_INPUT_FORMATS, date_field
 from dangvien.places.models import Commune
 
+from .dates import PartialDate, PartialDateField
 from .errors import MemberError
-from .models import CatalogItem, FamilyRelation, Member, PostHeld, TripAbroad, WorkHistory
+from .models import (
+    CatalogItem,
+    DatePrecision,
+    FamilyRelation,
+    Member,
+    PostHeld,
+    TripAbroad,
+    WorkHistory,
+)
 
 if TYPE_CHECKING:
     from dangvien.organizations.models import Organization
@@ -21,13 +30,21 @@ DATE_WIDGET = forms.DateInput(
 # Dates as people type them: 05/03/1975, 05.03.1975, 05-03-1975 (and ISO):
 # `core.forms.DATE_INPUT_FORMATS`, kept importable from here.
 __all__ = ["DATE_INPUT_FORMATS", "DATE_WIDGET", "EventForm", "MemberForm", "row_formset"]
-RECORD_DATE_FIELDS = (
-    "birth_date",
-    "birth_date_decision_date",
-    "admission_decision_date",
-    "joining_date",
-    "official_date",
-)
+# Whole days (decisions): dd/mm/yyyy.
+RECORD_DATE_FIELDS = ("birth_date_decision_date", "admission_decision_date")
+# Dates an old dossier may give by month and year or by year only (issue 13):
+# typed «15/03/1960», «03/1960» or «1960»; each keeps `<name>_precision`.
+PARTIAL_DATE_FIELDS = ("birth_date", "joining_date", "official_date")
+
+
+def split_partial(cleaned: dict, name: str) -> None:
+    """Turn `cleaned[name]`, a PartialDate (or None), into the stored pair: the
+    first day of the known period at `name` and `<name>_precision` beside it."""
+    value = cleaned.get(name)
+    if isinstance(value, PartialDate):
+        cleaned[name], cleaned[f"{name}_precision"] = value.date, value.precision
+    elif name in cleaned:
+        cleaned[f"{name}_precision"] = DatePrecision.DAY
 
 
 SECTIONS = [
@@ -47,6 +64,7 @@ SECTIONS = [
             "ethnicity",
             "religion",
             "citizen_id",
+            "old_identity_number",
             "phone",
             "email",
             "photo",
@@ -110,6 +128,10 @@ class MemberForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # Typed with spaces or dots between groups ("001 085 012 345"): stored as 12 digits.
     citizen_id = forms.CharField(label="Số CCCD", max_length=24, required=False)
+    old_identity_number = forms.CharField(label="Số CMND cũ (9 số)", max_length=24, required=False)
+    birth_date = PartialDateField(label="Ngày sinh")
+    joining_date = PartialDateField(label="Ngày vào Đảng (lễ kết nạp)", required=False)
+    official_date = PartialDateField(label="Ngày chính thức", required=False)
 
     class Meta:
         model = Member
@@ -125,8 +147,17 @@ class MemberForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.scope = scope
         self.sensitive = sensitive
-        if not sensitive:  # the citizen ID is for the board, inspection and the member
-            del self.fields["citizen_id"]
+        from .display import SENSITIVE_FIELDS
+
+        if not sensitive:  # the ID numbers are for the board, inspection and the member
+            for name in SENSITIVE_FIELDS:
+                del self.fields[name]
+        for name in PARTIAL_DATE_FIELDS:
+            stored = getattr(self.instance, name) if self.instance.pk else None
+            if stored is not None:
+                self.initial[name] = PartialDate(
+                    stored, getattr(self.instance, f"{name}_precision")
+                )
         for name in RECORD_DATE_FIELDS:
             date_input = self.fields[name]
             assert isinstance(date_input, forms.DateField)  # from the model's DateField
@@ -138,8 +169,9 @@ class MemberForm(forms.ModelForm):
         self.fields["birth_date"].error_messages["required"] = (
             MemberError.BIRTH_DATE_REQUIRED.text()
         )
-        if "citizen_id" in self.fields:
-            self.fields["citizen_id"].widget.attrs.update({"inputmode": "numeric", "maxlength": 24})
+        for name in ("citizen_id", "old_identity_number"):
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"inputmode": "numeric", "maxlength": 24})
         # The commune lists hold only the communes of the chosen province (the page
         # refreshes them when the province changes), not all 3,321.
         for prefix in ("hometown", "permanent", "current"):
@@ -175,6 +207,13 @@ class MemberForm(forms.ModelForm):
 
         return normalize_citizen_id(self.cleaned_data.get("citizen_id"))
 
+    def clean_old_identity_number(self):
+        """Separators between digit groups are dropped; 9 digits are checked by
+        the record check (`services.member_record_errors`)."""
+        from .rules import normalize_old_identity_number
+
+        return normalize_old_identity_number(self.cleaned_data.get("old_identity_number"))
+
     def clean(self):
         """Every domain error at once, beside its field, with the fields that
         could not even be read (a bad date) left out of the comparisons."""
@@ -183,6 +222,8 @@ class MemberForm(forms.ModelForm):
         from . import services
 
         cleaned = super().clean()
+        for name in PARTIAL_DATE_FIELDS:
+            split_partial(cleaned, name)
         self._refuse_unseen_fields()
         if self.instance.pk:
             data = {f.name: getattr(self.instance, f.name) for f in Member._meta.concrete_fields}
@@ -199,8 +240,8 @@ class MemberForm(forms.ModelForm):
         for field, messages in problems.messages.items():
             if field in self.errors or field not in self.fields:
                 continue
-            for message in messages:
-                self.add_error(field, message)
+            for message, code in zip(messages, problems.codes[field], strict=True):
+                self.add_error(field, forms.ValidationError(message, code=code))
         return cleaned
 
     def _refuse_unseen_fields(self) -> None:
@@ -223,7 +264,7 @@ class MemberForm(forms.ModelForm):
     def _get_validation_exclusions(self):
         # The domain check words these (normalised, scoped, coded), not the model's.
         exclusions = super()._get_validation_exclusions()
-        exclusions.update({"citizen_id", "party_card_number"})
+        exclusions.update({"citizen_id", "party_card_number", "old_identity_number"})
         return exclusions
 
     def validate_unique(self):
@@ -231,12 +272,19 @@ class MemberForm(forms.ModelForm):
         is outside the caller's scope (the model's would)."""
 
     def record_data(self, *, partial: bool = False) -> dict:
-        """The record's values for the services; with `partial`, only those read."""
+        """The record's values for the services; with `partial`, only those read.
+        A partial date gives two values: the first day of its period at its name
+        and its precision at `<name>_precision`."""
         data = {
             name: self.cleaned_data.get(name)
             for name in RECORD_FIELDS
             if name in self.fields and (not partial or name in self.cleaned_data)
         }
+        for name in PARTIAL_DATE_FIELDS:
+            if name in data:
+                data[f"{name}_precision"] = self.cleaned_data.get(
+                    f"{name}_precision", DatePrecision.DAY
+                )
         photo = data.get("photo")
         if photo is False:  # "clear" ticked
             data["photo"] = ""
@@ -251,7 +299,8 @@ class EventForm(forms.Form):
     run here too, so that every error of every field shows at once."""
 
     kind = forms.ChoiceField(label="Sự kiện")
-    date = date_field("Ngày")
+    # A death or a past transfer may be known only by month and year, or by year.
+    date = PartialDateField(label="Ngày")
     organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
         label="Chi bộ (chuyển đến)", queryset=None, required=False
     )
@@ -273,8 +322,11 @@ class EventForm(forms.Form):
             field.widget.attrs.setdefault("class", "input")
 
     def clean(self):
-        """The rules that need no writing, on the fields that could be read."""
+        """The rules that need no writing, on the fields that could be read. The
+        date is split into `date` (first day of the known period) and
+        `date_precision`."""
         cleaned = super().clean()
+        split_partial(cleaned, "date")
         if self.member is None:
             return cleaned
         from .history import event_problems
@@ -289,8 +341,11 @@ class EventForm(forms.Form):
         for field, messages in problems.messages.items():
             if field in self.errors:
                 continue
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+            for message, code in zip(messages, problems.codes[field], strict=True):
+                self.add_error(
+                    field if field in self.fields else None,
+                    forms.ValidationError(message, code=code),
+                )
         return cleaned
 
 
@@ -308,17 +363,45 @@ ROW_MODELS: dict[str, tuple[RowModel, list[str], str]] = {
 }
 
 
+class RowForm(forms.ModelForm):
+    """One dated row of a record. «Từ ngày» and «đến ngày» may be known only by
+    month and year («03/1990») or by year («1990»), as CVs write them; cleaned,
+    each gives the first day of its period and `<name>_precision` beside it."""
+
+    DATES = ("start", "end")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DATES:
+            if name not in self.fields:
+                continue
+            stored = getattr(self.instance, name) if self.instance.pk else None
+            if stored is not None:
+                self.initial[name] = PartialDate(
+                    stored, getattr(self.instance, f"{name}_precision")
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.DATES:
+            if name in self.fields:
+                split_partial(cleaned, name)
+        return cleaned
+
+
 def row_formset(slug: str):
+    """The formset of one section of dated rows (`ROW_MODELS[slug]`)."""
     model, fields, _title = ROW_MODELS[slug]
     dates = [f for f in ("start", "end") if f in fields]
-    widgets: dict[str, type[forms.Widget] | forms.Widget] = {f: DATE_WIDGET for f in dates}
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {}
     if "political_notes" in fields:
         widgets["political_notes"] = forms.Textarea(attrs={"rows": 2})
     return forms.modelformset_factory(
         model,
+        form=RowForm,
         fields=fields,
         widgets=widgets,
-        field_classes={f: VietnameseDateField for f in dates},
+        field_classes={f: PartialDateField for f in dates},
         extra=2,
         can_delete=False,
     )

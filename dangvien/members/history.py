@@ -26,7 +26,8 @@ from dangvien.core.errors import ErrorCode
 from dangvien.organizations.models import Level, Organization
 
 from . import services
-from .models import EventKind, Member, MembershipEvent
+from .dates import first_day, format_partial_date
+from .models import DatePrecision, EventKind, Member, MembershipEvent
 
 STEP_LABEL = "Ghi sự kiện từ hồ sơ giấy"
 
@@ -43,6 +44,7 @@ GOVERNED_KINDS: dict[str, str] = {
     EventKind.LEFT: "Xóa tên, ra khỏi Đảng",
     EventKind.EXPELLED: "Xóa tên, ra khỏi Đảng",
     EventKind.DECEASED: "Xóa tên, ra khỏi Đảng",
+    EventKind.RESTORED: "Kiểm tra, kỷ luật",
 }
 
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
@@ -147,6 +149,7 @@ def member_history_event_add(
     decision_date: dt.date | None = None,
     decided_by: str = "",
     reason: str = "",
+    date_precision: str = DatePrecision.DAY,
 ) -> MembershipEvent:
     """Record one past event from the member's paper dossier.
 
@@ -155,7 +158,9 @@ def member_history_event_add(
     `history_governed_by_workflow` (at the field `kind`) for a kind a workflow
     governs, dated on or after the day the record entered the system. Otherwise
     the event is appended by `services.member_add_event`, which checks that the
-    history still replays. Nothing is written on refusal.
+    history still replays. Nothing is written on refusal. `date_precision`
+    (models.DatePrecision): a dossier that gives only «1968» or «05/1968» (a death,
+    a transfer) is recorded so, on the first day of that period.
     """
     member = (
         Member.objects.select_for_update(of=("self",))
@@ -165,11 +170,13 @@ def member_history_event_add(
     require_act_at(actor, grassroots_of(member.organization), STEP_LABEL, Body.GRASSROOTS)
     page = GOVERNED_KINDS.get(kind)
     entered = member_entered_on(member)
+    if date_precision in DatePrecision.values:
+        date = first_day(date, date_precision)
     if page is not None and date >= entered:
         raise HistoryError.GOVERNED_BY_WORKFLOW.error(
             field="kind",
             kind=EventKind(kind).label,
-            date=f"{date:%d/%m/%Y}",
+            date=format_partial_date(date, date_precision),
             entered=f"{entered:%d/%m/%Y}",
             page=page,
         )
@@ -184,4 +191,5 @@ def member_history_event_add(
         decision_date=decision_date,
         decided_by=decided_by,
         reason=reason,
+        date_precision=date_precision,
     )

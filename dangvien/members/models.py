@@ -9,11 +9,14 @@ cached for Vietnamese name order and accent-free search.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from dangvien.organizations.models import Organization
 from dangvien.places.models import Commune, Province
+
+from .errors import MemberError
 
 
 class CatalogKind(models.TextChoices):
@@ -72,6 +75,34 @@ def _place_fk(model, label: str) -> models.ForeignKey:
     )
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a date is known (issue 13): the day, only the month, or only
+    the year. The DateField beside it holds the first day of the known period
+    (1 March 1960 for "03/1960", 1 January 1960 for "1960"); rules that compute
+    with the date (age, party age, milestones) read that first day."""
+
+    DAY = "day", "ngày"
+    MONTH = "month", "tháng"
+    YEAR = "year", "năm"
+
+
+def _precision_field(label: str) -> models.CharField:
+    return models.CharField(
+        label,
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,  # bulk loads (seed, imports) leave it out
+    )
+
+
+OLD_IDENTITY_NUMBER_VALIDATOR = RegexValidator(
+    r"^[0-9]{9}$",
+    message=MemberError.OLD_IDENTITY_NUMBER_DIGITS.message,
+    code=MemberError.OLD_IDENTITY_NUMBER_DIGITS.code,
+)
+
+
 class Gender(models.TextChoices):
     MALE = "M", "Nam"
     FEMALE = "F", "Nữ"
@@ -101,6 +132,7 @@ class Member(models.Model):
     birth_name = models.CharField("họ tên khai sinh / tên gọi khác", max_length=120, blank=True)
     gender = models.CharField("giới tính", max_length=1, choices=Gender.choices)
     birth_date = models.DateField("ngày sinh")
+    birth_date_precision = _precision_field("ngày sinh biết đến")
     # Thông báo 13-TB/TW: the date of birth is the original CV's; a correction
     # needs the competent committee's decision, kept here and in the history.
     birth_date_decision_number = models.CharField(
@@ -129,6 +161,14 @@ class Member(models.Model):
     ethnicity = _catalog_fk(CatalogKind.ETHNICITY, "dân tộc")
     religion = _catalog_fk(CatalogKind.RELIGION, "tôn giáo")
     citizen_id = models.CharField("số CCCD", max_length=12, null=True, blank=True, unique=True)
+    old_identity_number = models.CharField(
+        "số CMND cũ (9 số)",
+        max_length=9,
+        blank=True,
+        default="",
+        db_default="",  # bulk loads (seed, imports) leave it out
+        validators=[OLD_IDENTITY_NUMBER_VALIDATOR],
+    )
     phone = models.CharField("điện thoại", max_length=20, blank=True)
     email = models.EmailField("thư điện tử", blank=True)
     photo = models.ImageField("ảnh", upload_to="photos/%Y/", blank=True)
@@ -141,7 +181,9 @@ class Member(models.Model):
     admission_decision_date = models.DateField("ngày quyết định kết nạp", null=True, blank=True)
     admission_decision_number = models.CharField("số quyết định kết nạp", max_length=64, blank=True)
     joining_date = models.DateField("ngày vào Đảng (lễ kết nạp)", null=True, blank=True)
+    joining_date_precision = _precision_field("ngày vào Đảng biết đến")
     official_date = models.DateField("ngày chính thức", null=True, blank=True)
+    official_date_precision = _precision_field("ngày chính thức biết đến")
     admitting_organization = models.CharField("chi bộ kết nạp", max_length=255, blank=True)
     introducer_1 = models.CharField("người giới thiệu thứ nhất", max_length=255, blank=True)
     introducer_2 = models.CharField("người giới thiệu thứ hai", max_length=255, blank=True)
@@ -177,6 +219,21 @@ class Member(models.Model):
     org_path = models.CharField(max_length=255, editable=False)
     sort_key = models.BinaryField(editable=False)
     search_name = models.CharField(max_length=160, editable=False)
+    # R1.17-R1.18: the first admission decision moved later by the days not
+    # counted in party age (gaps after name deletion, expulsion or exit until
+    # readmission or restoration; transfer gaps) as of the latest event. Exact
+    # for a member in activity and official with no gap open: on any day after
+    # the latest event, party age = that day - party_age_start (the same as
+    # rules.party_age's counted_from). None while the member has no party age
+    # to show (probationary, between two organisations, out of the Party).
+    # Kept by services._refresh_party_age_start in the transaction of every
+    # write that changes it; `dangvien party_age_check` audits it.
+    party_age_start = models.DateField(
+        "ngày tính tuổi đảng (đã trừ thời gian gián đoạn)",
+        null=True,
+        blank=True,
+        editable=False,
+    )
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -203,6 +260,7 @@ class Member(models.Model):
             "is_exempt",
             "organization",
             "version",
+            "party_age_start",
         ]
     )
 
@@ -217,6 +275,13 @@ class Member(models.Model):
             ),
             models.Index(fields=["sort_key", "id"], name="member_sort"),
             models.Index(fields=["organization", "status"], name="member_org_status"),
+            # The badge list (issue 12): members in activity by the day their
+            # party age counts from.
+            models.Index(
+                fields=["party_age_start"],
+                name="member_party_age_start",
+                condition=models.Q(status__in=ACTIVE_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -252,7 +317,9 @@ class PostHeld(models.Model):
     title = models.CharField("chức vụ", max_length=160)
     body = models.CharField("cơ quan, tổ chức", max_length=255, blank=True)
     start = models.DateField("từ ngày")
+    start_precision = _precision_field("từ ngày biết đến")
     end = models.DateField("đến ngày", null=True, blank=True)
+    end_precision = _precision_field("đến ngày biết đến")
     history = HistoricalRecords()
 
     class Meta:
@@ -267,7 +334,9 @@ class PostHeld(models.Model):
 class WorkHistory(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="work_history")
     start = models.DateField("từ ngày")
+    start_precision = _precision_field("từ ngày biết đến")
     end = models.DateField("đến ngày", null=True, blank=True)
+    end_precision = _precision_field("đến ngày biết đến")
     position = models.CharField("chức danh, công việc", max_length=160)
     workplace = models.CharField("nơi làm việc", max_length=255)
     history = HistoricalRecords()
@@ -305,7 +374,9 @@ class TripAbroad(models.Model):
     country = models.CharField("nước đến", max_length=80)
     purpose = models.CharField("mục đích", max_length=255)
     start = models.DateField("từ ngày")
+    start_precision = _precision_field("từ ngày biết đến")
     end = models.DateField("đến ngày", null=True, blank=True)
+    end_precision = _precision_field("đến ngày biết đến")
     history = HistoricalRecords()
 
     class Meta:
@@ -330,6 +401,7 @@ class EventKind(models.TextChoices):
     LEFT = "left", "Ra khỏi Đảng"
     DECEASED = "deceased", "Từ trần"
     READMITTED = "readmitted", "Kết nạp lại"
+    RESTORED = "restored", "Phục hồi đảng tịch (kỷ luật oan)"
 
 
 class MembershipEvent(models.Model):
@@ -342,6 +414,7 @@ class MembershipEvent(models.Model):
     )
     kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
     date = models.DateField("ngày")
+    date_precision = _precision_field("ngày biết đến")
     seq = models.PositiveIntegerField(default=0)
     organization = models.ForeignKey(
         Organization,

@@ -196,6 +196,23 @@ def normalize_citizen_id(value: str | None) -> str | None:
     return digits_typed(value) or value
 
 
+def normalize_old_identity_number(value: str | None) -> str:
+    """The old 9-digit identity card number (CMND) as stored: separators between
+    digit groups removed; "" when empty."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    return digits_typed(value) or value
+
+
+def old_identity_number_problem(value: str | None) -> MemberError | None:
+    """An old identity card number (CMND, kept beside the 12-digit CCCD) is exactly
+    9 digits (Nghị định 05/1999/NĐ-CP); None when empty or right."""
+    if not value or (len(value) == 9 and value.isascii() and value.isdigit()):
+        return None
+    return MemberError.OLD_IDENTITY_NUMBER_DIGITS
+
+
 def citizen_id_birth_year(value: str | None) -> int | None:
     """The birth year a 12-digit CCCD encodes (digit 4: century and sex, 5-6: year)."""
     if not value or not _CCCD_RE.match(value):
@@ -328,6 +345,10 @@ ALLOWED: dict[str, tuple[str | None, ...]] = {
     EventKind.EXPELLED: (Status.OFFICIAL,),
     EventKind.LEFT: ACTIVE_STATUSES,
     EventKind.DECEASED: (*ACTIVE_STATUSES, Status.TRANSFERRED_OUT),
+    # QĐ 117-QĐ/TW: a member expelled wrongly gets the membership back, as it
+    # was (discipline.services.discipline_restore dates it on the expulsion's
+    # day, so no gap counts against party age, R1.18).
+    EventKind.RESTORED: (Status.EXPELLED,),
 }
 
 
@@ -374,6 +395,8 @@ def apply_event(
             return State(Status.LEFT, state.organization_id, False, state.recognised)
         case EventKind.DECEASED:
             return State(Status.DECEASED, state.organization_id, False, state.recognised)
+        case EventKind.RESTORED:
+            return State(active, state.organization_id, False, state.recognised)
     raise TransitionError(kind)
 
 

@@ -170,7 +170,8 @@ class Page:
 
 _LIST_COLUMNS = (
     "m.id, m.family_name, m.middle_name, m.given_name, m.gender, m.birth_date, "
-    "m.joining_date, m.status, m.is_exempt, m.sort_key, m.organization_id, o.name"
+    "m.joining_date, m.status, m.is_exempt, m.sort_key, m.organization_id, o.name, "
+    "m.birth_date_precision, m.joining_date_precision"
 )
 _GENDERS = dict(Gender.choices)
 _STATUSES = dict(Status.choices)
@@ -192,6 +193,9 @@ class MemberRow:
     sort_key: bytes
     organization_id: int
     organization_name: str
+    # How much of each date is known (models.DatePrecision): print with `|ngay`.
+    birth_date_precision: str = "day"
+    joining_date_precision: str = "day"
 
     @property
     def pk(self) -> int:

@@ -21,9 +21,10 @@ from dangvien.core.vietnamese import fold, name_sort_key, normalize_name_part
 from dangvien.organizations.models import Organization
 
 from . import rules
+from .dates import coarser, first_day, format_partial_date, truncate
 from .display import SENSITIVE_FIELDS
 from .errors import MemberError
-from .models import EventKind, Member, MembershipEvent, Status
+from .models import DatePrecision, EventKind, Member, MembershipEvent, Status
 from .signals import membership_ended
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
@@ -36,6 +37,7 @@ DERIVED_FIELDS = {
     "search_name",
     "version",
     "user",
+    "party_age_start",
 }
 ALLOWED_IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 DATE_FIELDS = (
@@ -45,8 +47,15 @@ DATE_FIELDS = (
     "joining_date",
     "official_date",
 )
+# Dates an old dossier may know only by month or year: `<name>_precision` beside
+# each (models.DatePrecision; the date holds the first day of the known period).
+PARTIAL_DATE_FIELDS = ("birth_date", "joining_date", "official_date")
 # Fields a caller may write only where they may see them (the record page's rule).
-FIELD_LABELS = {"citizen_id": "số CCCD", "party_card_number": "số thẻ đảng viên"}
+FIELD_LABELS = {
+    "citizen_id": "số CCCD",
+    "old_identity_number": "số CMND cũ",
+    "party_card_number": "số thẻ đảng viên",
+}
 # Default bound on a photo's size in pixels, when the setting MEMBER_PHOTO_MAX_PIXELS
 # (settings.py) is absent.
 PHOTO_MAX_PIXELS = 25_000_000
@@ -146,6 +155,9 @@ def member_record_errors(
         problems.add("birth_date", MemberError.BIRTH_DATE_REQUIRED)
     if fresh("phone"):
         problems.add_text("phone", rules.phone_error(data.get("phone") or ""), "phone_invalid")
+    for field in PARTIAL_DATE_FIELDS:
+        if data.get(f"{field}_precision", DatePrecision.DAY) not in DatePrecision.values:
+            problems.add(field, MemberError.PARTIAL_DATE_INVALID)
 
     today = dt.date.today()
     for field in DATE_FIELDS:
@@ -161,9 +173,21 @@ def member_record_errors(
     joining = usable("joining_date")
     official = usable("official_date")
     admitted = decision or joining
+    # How much of each date is known: compared only as far as both are.
+    known = {
+        "birth": data.get("birth_date_precision"),
+        "joining": data.get("joining_date_precision"),
+        "decision": DatePrecision.DAY,
+    }
+
+    def before(a: dt.date, a_known: str, b: dt.date, b_known: str, *, or_same: bool) -> bool:
+        precision = coarser(known[a_known], known[b_known])
+        left, right = truncate(a, precision), truncate(b, precision)
+        return left <= right if or_same else left < right
+
     if birth and admitted:
         field = "admission_decision_date" if decision else "joining_date"
-        if admitted <= birth:
+        if before(admitted, "decision" if decision else "joining", birth, "birth", or_same=True):
             problems.add(field, MemberError.ADMISSION_BEFORE_BIRTH)
         else:
             # R1.1-R1.2: 18 to 60 on admission; over 60 only with the written consent.
@@ -173,13 +197,27 @@ def member_record_errors(
                 problem = None
             if problem is not None:
                 problems.add_text(field, rules.admission_age_error(birth, on), problem.code)
-    if birth and joining and joining <= birth and "joining_date" not in problems:
+    if (
+        birth
+        and joining
+        and before(joining, "joining", birth, "birth", or_same=True)
+        and "joining_date" not in problems
+    ):
         problems.add("joining_date", MemberError.JOINING_BEFORE_BIRTH)
-    if decision and joining and joining < decision:
+    if decision and joining and before(joining, "joining", decision, "decision", or_same=False):
         problems.add("joining_date", MemberError.JOINING_BEFORE_DECISION)
     if official and not data.get("joining_date"):
         problems.add("joining_date", MemberError.JOINING_NEEDED_FOR_OFFICIAL)
-    if official and joining and official != rules.probation_end(joining):
+    if (
+        official
+        and joining
+        and not _same_day_as_known(
+            official,
+            data.get("official_date_precision"),
+            rules.probation_end(joining),
+            data.get("joining_date_precision"),
+        )
+    ):
         problems.add(
             "official_date",
             MemberError.OFFICIAL_DATE_WRONG,
@@ -189,6 +227,10 @@ def member_record_errors(
     if member is not None:
         _birth_date_guard(problems, data, member)
 
+    if fresh("old_identity_number"):
+        old_id_problem = rules.old_identity_number_problem(data.get("old_identity_number"))
+        if old_id_problem is not None:
+            problems.add("old_identity_number", old_id_problem)
     citizen_id = data.get("citizen_id") or ""
     if citizen_id and fresh("citizen_id"):
         id_problem = rules.citizen_id_problem(citizen_id, gender=data.get("gender"))
@@ -231,12 +273,28 @@ def member_record_errors(
     return problems
 
 
+def _same_day_as_known(
+    day: dt.date, day_precision: str | None, expected: dt.date, expected_precision: str | None
+) -> bool:
+    """Whether `day` is `expected` as far as both are known: compared by day when
+    both are whole days, else by month or year (the coarser of the two precisions;
+    a ceremony known as «03/1960» ends its probation in «03/1961»)."""
+    precision = coarser(day_precision, expected_precision)
+    return truncate(day, precision) == truncate(expected, precision)
+
+
 def _birth_date_guard(problems: Problems, data: dict[str, Any], member: Member) -> None:
     """Thông báo 13-TB/TW: the date of birth is the original CV's. Changing it on a
     record needs the competent committee's decision (number and date), a new one
-    for each correction."""
+    for each correction. Saying more or less of it (a year made a whole day, or
+    the reverse) changes it too."""
     new = data.get("birth_date")
-    if not new or not member.birth_date or new == member.birth_date:
+    new_precision = data.get("birth_date_precision", member.birth_date_precision)
+    if (
+        not new
+        or not member.birth_date
+        or (new, new_precision) == (member.birth_date, member.birth_date_precision)
+    ):
         return
     number = (data.get("birth_date_decision_number") or "").strip()
     day = data.get("birth_date_decision_date")
@@ -315,9 +373,20 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         data["citizen_id"] = rules.normalize_citizen_id(data["citizen_id"])
     if "party_card_number" in data:
         data["party_card_number"] = (data["party_card_number"] or "").strip() or None
+    if "old_identity_number" in data:
+        data["old_identity_number"] = rules.normalize_old_identity_number(
+            data["old_identity_number"]
+        )
     for field in ("phone", "birth_date_decision_number"):
         if field in data:
             data[field] = (data[field] or "").strip()
+    for field in PARTIAL_DATE_FIELDS:
+        # A date known in part is stored as the first day of its period.
+        key = f"{field}_precision"
+        if field in data and data.get(key) in (None, ""):
+            data[key] = DatePrecision.DAY  # a date given without one is a whole day
+        if data.get(field) and data.get(key) in DatePrecision.values:
+            data[field] = first_day(data[field], data[key])
     return data
 
 
@@ -412,6 +481,11 @@ def member_create(
             member=member,
             kind=EventKind.ADMITTED,
             date=date,
+            date_precision=(
+                DatePrecision.DAY
+                if event_date
+                else data.get("joining_date_precision", DatePrecision.DAY)
+            ),
             organization=organization,
             decision_number=decision_number or data.get("admission_decision_number", ""),
             decision_date=data.get("admission_decision_date"),
@@ -422,6 +496,7 @@ def member_create(
                 member=member,
                 kind=EventKind.RECOGNISED,
                 date=data["official_date"],
+                date_precision=data.get("official_date_precision", DatePrecision.DAY),
                 organization=organization,
             )
     else:
@@ -447,7 +522,11 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     member = Member.objects.select_for_update().get(pk=member_id)
     if member.version != expected_version:
         raise ConcurrentEditError()
-    data = _clean({k: v for k, v in data.items() if k not in DERIVED_FIELDS})
+    data = {k: v for k, v in data.items() if k not in DERIVED_FIELDS}
+    for field in PARTIAL_DATE_FIELDS:
+        if f"{field}_precision" in data and field not in data:
+            data[field] = getattr(member, field)  # a precision alone applies to the stored date
+    data = _clean(data)
     scope = actor_scope(actor)
     _refuse_unseen_fields(scope, member, data, creating=False)
     merged = {f.name: getattr(member, f.name) for f in Member._meta.concrete_fields}
@@ -456,14 +535,16 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     changed = [k for k, v in data.items() if getattr(member, k) != v]
     if not changed:
         return member
-    old_birth = member.birth_date
+    old_birth = (member.birth_date, member.birth_date_precision)
     for key, value in data.items():
         setattr(member, key, value)
-    if member.birth_date != old_birth:
+    if (member.birth_date, member.birth_date_precision) != old_birth:
+        before = format_partial_date(*old_birth)
+        after = format_partial_date(member.birth_date, member.birth_date_precision)
         with_change_reason(
             member,
             (
-                f"Sửa ngày sinh {old_birth:%d/%m/%Y} → {member.birth_date:%d/%m/%Y} theo QĐ "
+                f"Sửa ngày sinh {before} → {after} theo QĐ "
                 f"{member.birth_date_decision_number} ngày {member.birth_date_decision_date:%d/%m/%Y}"
             )[:100],
         )
@@ -471,6 +552,10 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     member.version += 1
     with_history_user(member, actor)
     _save_unique(member)
+    if {"admission_decision_date", "joining_date"} & set(changed):
+        # Without an admission event carrying its decision date, party age
+        # counts from the record's dates (selectors.member_first_decision_date).
+        _refresh_party_age_start(member)
     return member
 
 
@@ -505,24 +590,35 @@ def member_add_event(
     decided_by: str = "",
     reason: str = "",
     note: str = "",
+    date_precision: str = DatePrecision.DAY,
 ) -> MembershipEvent:
     """Append a membership event, checked against the allowed transitions.
 
     An event dated before later ones is allowed only if the whole history still
     replays; the cached state is recomputed from the events either way.
+    `date_precision` (models.DatePrecision) says how much of `date` the dossier
+    knows (a death known as «1968»); the event keeps the first day of that period.
     """
+    if date_precision not in DatePrecision.values:
+        raise MemberError.PARTIAL_DATE_INVALID.error(field="date")
+    date = first_day(date, date_precision)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if kind not in MOVING_KINDS:
         organization = None  # only these kinds place the member somewhere
-    history = list(
+    dated = list(
         MembershipEvent.objects.filter(member=member)
         .order_by("date", "seq", "id")
-        .values_list("date", "kind")
+        .values_list("date", "kind", "date_precision")
     )
+    history = [(d, k) for d, k, _p in dated]
     if kind == EventKind.RECOGNISED:
-        started = [d for d, k in history if k in (EventKind.ADMITTED, EventKind.READMITTED)]
-        start = started[-1] if started else member.joining_date
-        if start and date != rules.probation_end(start):
+        started = [(d, p) for d, k, p in dated if k in (EventKind.ADMITTED, EventKind.READMITTED)]
+        start, start_precision = (
+            started[-1] if started else (member.joining_date, member.joining_date_precision)
+        )
+        if start and not _same_day_as_known(
+            date, date_precision, rules.probation_end(start), start_precision
+        ):
             raise MemberError.RECOGNISED_ON_PROBATION_END.error(
                 field="date",
                 months=rules.PROBATION_MONTHS.on(start),
@@ -541,6 +637,7 @@ def member_add_event(
         member=member,
         kind=kind,
         date=date,
+        date_precision=date_precision,
         seq=_next_seq(member, date),
         organization=organization,
         other_party=other_party,
@@ -591,6 +688,89 @@ def member_refresh_state(member: Member) -> None:
     Member.objects.filter(pk=member.pk).update(
         status=status, organization=org, org_path=org.path, is_exempt=state.exempt
     )
+    _refresh_party_age_start(member)
+
+
+def _refresh_party_age_start(member: Member) -> None:
+    """Recompute and store `member.party_age_start` from the events and the
+    record (in the caller's transaction), after every write that can change
+    it: an event added (or a history replayed), the record's admission
+    decision date or joining date edited."""
+    start = party_age_starts([member.pk])[member.pk]
+    Member.objects.filter(pk=member.pk).update(party_age_start=start)
+    member.party_age_start = start
+
+
+def refresh_party_age_starts(member_ids: list[int]) -> int:
+    """Store Member.party_age_start for many members at once (bulk writers that
+    append events or change the record's admission dates without going
+    through member_add_event, e.g. imports), in the caller's transaction,
+    chunks of 2000; returns how many values changed."""
+    changed = 0
+    for i in range(0, len(member_ids), 2000):
+        chunk = member_ids[i : i + 2000]
+        starts = party_age_starts(chunk)
+        stored = dict(Member.objects.filter(pk__in=chunk).values_list("pk", "party_age_start"))
+        rows = [
+            Member(pk=pk, party_age_start=day)
+            for pk, day in starts.items()
+            if stored.get(pk, day) != day
+        ]
+        Member.objects.bulk_update(rows, ["party_age_start"], batch_size=1000)
+        changed += len(rows)
+    return changed
+
+
+def _history_tuple(kind: str, date: dt.date, status_after: str, decision_date) -> tuple:
+    # As selectors.member_state_on reads it: an arrival carries its letter's
+    # date (the transfer gap of a member registered from outside runs from it).
+    return (date, status_after, decision_date if kind == EventKind.TRANSFERRED_IN else None)
+
+
+def party_age_starts(
+    member_ids: list[int], *, member_model=Member, event_model=MembershipEvent
+) -> dict[int, dt.date | None]:
+    """member id -> the day party age counts from (Member.party_age_start) as
+    the events say after the latest one: rules.party_age (R1.17-R1.18: first
+    admission decision, selectors.member_first_decision_date, moved later by
+    the gaps) read on a day after every event; None when the member then has
+    no party age (probationary, transferred out, out of the Party, no first
+    decision). Ids of no member map to None. Two queries; callers chunk the
+    ids (a few thousand). `member_model`, `event_model`: the historical models
+    inside a migration."""
+    from .selectors import member_first_decision_date
+
+    result: dict[int, dt.date | None] = dict.fromkeys(member_ids)
+    records: dict[int, Any] = {
+        pk: SimpleNamespace(admission_decision_date=decided, joining_date=joined)
+        for pk, decided, joined in member_model.objects.filter(pk__in=member_ids).values_list(
+            "pk", "admission_decision_date", "joining_date"
+        )
+    }
+    events: dict[int, list[SimpleNamespace]] = {pk: [] for pk in records}
+    for member_id, kind, date, status_after, decision_date in (
+        event_model.objects.filter(member_id__in=member_ids)
+        .order_by("member_id", "date", "seq", "id")
+        .values_list("member_id", "kind", "date", "status_after", "decision_date")
+    ):
+        events[member_id].append(
+            SimpleNamespace(
+                kind=kind, date=date, status_after=status_after, decision_date=decision_date
+            )
+        )
+    for pk, record in records.items():
+        history = events[pk]
+        age = rules.party_age(
+            member_first_decision_date(record, history),
+            [_history_tuple(e.kind, e.date, e.status_after, e.decision_date) for e in history],
+            AFTER_EVERY_EVENT,
+        )
+        result[pk] = age.counted_from if age is not None else None
+    return result
+
+
+# A day after any event (events are never dated in the future).
+AFTER_EVERY_EVENT = dt.date(9999, 12, 31)
 
 
 def _placed(state: rules.State) -> tuple[str, int]:
@@ -612,7 +792,9 @@ def member_save_rows(
 ) -> int:
     """Add or correct dated rows of a record (posts, work history, family, trips).
 
-    Each row is (its position on the form, id or None, values). Rows are never
+    Each row is (its position on the form, id or None, values); `start_precision`
+    and `end_precision` among the values say how much of a date is known (the
+    date is kept as the first day of that period). Rows are never
     deleted: a wrong row is corrected, and its history keeps what it said before.
     Refused when someone else saved the record since `expected_version`.
     """
@@ -622,12 +804,31 @@ def member_save_rows(
     problems = Problems()
     for index, _pk, values in rows:
         start, end = values.get("start"), values.get("end")
-        if start and end and end < start:
-            problems.add(f"form-{index}-end", MemberError.ROW_END_BEFORE_START)
+        start_known = values.get("start_precision", DatePrecision.DAY)
+        end_known = values.get("end_precision", DatePrecision.DAY)
+        unreadable = False
+        for key, day, known in (("start", start, start_known), ("end", end, end_known)):
+            if day and known not in DatePrecision.values:
+                problems.add(f"form-{index}-{key}", MemberError.PARTIAL_DATE_INVALID)
+                unreadable = True
+        if unreadable:
+            continue
+        if start:
+            values["start"] = start = first_day(start, start_known)
+        if end:
+            values["end"] = end = first_day(end, end_known)
+        # Compared as far as both dates are known: «03/1990» to «15/03/1990» is no
+        # end before the start.
+        if start and end:
+            known = coarser(start_known, end_known)
+            if truncate(end, known) < truncate(start, known):
+                problems.add(f"form-{index}-end", MemberError.ROW_END_BEFORE_START)
         if start and start > dt.date.today():
             problems.add(f"form-{index}-start", MemberError.DATE_IN_FUTURE)
-        if start and member.birth_date and start < member.birth_date:
-            problems.add(f"form-{index}-start", MemberError.ROW_BEFORE_BIRTH)
+        if start and member.birth_date:
+            known = coarser(start_known, member.birth_date_precision)
+            if truncate(start, known) < truncate(member.birth_date, known):
+                problems.add(f"form-{index}-start", MemberError.ROW_BEFORE_BIRTH)
         for key, value in values.items():
             if isinstance(value, str) and ("<" in value or ">" in value):
                 problems.add(f"form-{index}-{key}", MemberError.TEXT_ANGLE_BRACKETS)

@@ -7,7 +7,13 @@ from typing import Any
 
 from django.utils.text import capfirst
 
-from .display import SENSITIVE_FIELDS, SENSITIVE_ROWS, display_value, field_label
+from .display import (
+    SENSITIVE_FIELDS,
+    SENSITIVE_ROWS,
+    display_value,
+    field_label,
+    precision_field,
+)
 from .models import Member
 
 ROW_HISTORIES = ("posts", "work_history", "family", "trips")
@@ -28,6 +34,34 @@ class Entry:
     changes: list[Change]
 
 
+def _changes(model, deltas, previous, record) -> list[Change]:
+    """The changes of one history step as they read. A date known in part reads
+    by its precision («03/1960», «năm 1960»); a change of precision alone reads
+    as a change of its date («01/01/1960 → năm 1960»), never as its own line."""
+    out: list[Change] = []
+    seen: set[str] = set()
+    for c in deltas:
+        name = c.field
+        if name == "version":
+            continue
+        if name.endswith("_precision") and precision_field(model, name[: -len("_precision")]):
+            name = name[: -len("_precision")]
+        if name in seen:
+            continue
+        seen.add(name)
+        precision = precision_field(model, name)
+        if precision is None:
+            before, after = c.old, c.new
+            shown = (display_value(model, name, before), display_value(model, name, after))
+        else:
+            shown = (
+                display_value(model, name, getattr(previous, name), getattr(previous, precision)),
+                display_value(model, name, getattr(record, name), getattr(record, precision)),
+            )
+        out.append(Change(str(model._meta.get_field(name).verbose_name), *shown))
+    return out
+
+
 def _entries(model, records, label: str) -> list[Entry]:
     out = []
     records = list(records)
@@ -42,15 +76,7 @@ def _entries(model, records, label: str) -> list[Entry]:
                 out.append(Entry(record.history_date, who, what, []))
             continue
         delta = record.diff_against(previous)
-        changes = [
-            Change(
-                str(model._meta.get_field(c.field).verbose_name),
-                display_value(model, c.field, c.old),
-                display_value(model, c.field, c.new),
-            )
-            for c in delta.changes
-            if c.field not in ("version",)
-        ]
+        changes = _changes(model, delta.changes, previous, record)
         if changes:
             out.append(Entry(record.history_date, who, f"{label}: sửa", changes))
     return out

@@ -259,6 +259,7 @@ RESTRUCTURING = dt.date(2025, 7, 1)  # two-level local government, QĐ 294-QĐ/T
 # of membership before TODAY), so that no member is ever recorded in an
 # organisation that did not exist yet on that day.
 FOUNDED = dt.date(1970, 1, 1)
+AFTER_EVERY_EVENT = dt.date(9999, 12, 31)  # party age read after the whole history
 TODAY = dt.date(2026, 11, 1)  # fixed "now" for determinism; events never pass the real today
 
 
@@ -409,6 +410,7 @@ MEMBER_COLUMNS = [
     "version",
     "created_at",
     "updated_at",
+    "party_age_start",
 ]
 
 EVENT_COLUMNS = [
@@ -888,6 +890,18 @@ class Generator:
                 add(EventKind.EXEMPTED, end_date, None, reason="Tuổi cao, sức yếu")
 
         final_org = cell  # every history above ends in the member's current cell
+        # Member.party_age_start (R1.17-R1.18): the admission decision, moved
+        # later by a transfer's gap (rules.party_age on the history); none
+        # while probationary or out of the Party.
+        if state.status != Status.OFFICIAL:
+            party_age_start = None
+        elif moved_on and moved_on[0] == "transfer":
+            age = member_rules.party_age(
+                decision, [(e[3], e[12]) for e in events], AFTER_EVERY_EVENT
+            )
+            party_age_start = age.counted_from if age else None
+        else:
+            party_age_start = decision
         row = (
             mid,
             family,
@@ -943,5 +957,6 @@ class Generator:
             1,
             self.created_at,
             self.created_at,
+            party_age_start,
         )
         return row, events

@@ -346,6 +346,7 @@ def member_event_add(request: HttpRequest, pk) -> HttpResponse:
                 member=member,
                 kind=data["kind"],
                 date=data["date"],
+                date_precision=data["date_precision"],
                 organization=data["organization"],
                 other_party=data["other_party"],
                 decision_number=data["decision_number"],

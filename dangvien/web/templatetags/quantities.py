@@ -1,4 +1,5 @@
-"""Quantities the Vietnamese way: «1.234 đảng viên», «1.500.000 đồng».
+"""Quantities the Vietnamese way: «1.234 đảng viên», «1.500.000 đồng»; dates
+known only in part: «15/03/1960», «03/1960», «năm 1960» (`|ngay`).
 
 The project prints numbers without grouping by default (USE_THOUSAND_SEPARATOR
 is off), because most numbers on a page are ids, codes and years, which must
@@ -53,3 +54,13 @@ def dong(value):
     if number is None:
         return ""
     return f"{so(round(number))}\u00a0đ"
+
+
+@register.filter
+def ngay(value, precision="day"):
+    """A date printed as known (members.dates.format_partial_date):
+    `{{ m.birth_date|ngay:m.birth_date_precision }}` -> «15/03/1960», «03/1960» or
+    «năm 1960»; without a precision the whole day. Empty for no date."""
+    from dangvien.members.dates import format_partial_date
+
+    return format_partial_date(value, precision or "day")
