@@ -2,7 +2,10 @@
 `discipline.workflow.INSPECTION` and `DISCIPLINE`: inspections (plan, list,
 one, conclude), violations (record; unreported trips abroad), disciplines
 (propose, one, a member's record, the lapsed ones, and one POST per step:
-vote, decide, announce, answer a complaint, restore), complaints (lodge).
+vote, decide, announce, answer a complaint, restore), complaints (lodge),
+trip reports (record), disciplines of party organisations (propose, one, and
+one POST per step of the same table: org_vote, org_decide, org_announce,
+org_dissolve).
 Discipline is sensitive: outside the board, the inspection committee, the
 deciding body and the member, 404. A role that may not act: 403
 `not_acting_body`; out of order: 400; nothing is written on refusal.
@@ -11,11 +14,13 @@ deciding body and the member, 404. A role that may not act: 403
 """
 
 import datetime as dt
+from typing import cast
 
 from ninja import Query, Router, Schema
 from pydantic import Field
 
 from dangvien.accounts.scope import scope_for
+from dangvien.compliance.workflow import Workflow
 from dangvien.discipline import selectors, services
 from dangvien.discipline.errors import DisciplineError
 from dangvien.discipline.models import (
@@ -23,6 +28,8 @@ from dangvien.discipline.models import (
     Discipline,
     Inspection,
     InspectionKind,
+    OrgDiscipline,
+    OrgSanction,
     Sanction,
     ViolationKind,
 )
@@ -464,6 +471,11 @@ class DisciplineVoteIn(Input):
     voted_on: dt.date
     entitled: int = Field(ge=0, le=100000)
     votes_for: int = Field(ge=0, le=100000)
+    record_rejection: bool = Field(
+        False,
+        description="Ghi nhận biểu quyết không đủ số, không kỷ luật (nếu không, số phiếu "
+        "chưa đủ bị từ chối: vote_below_threshold)",
+    )
 
 
 class DisciplineDecideIn(Input):
@@ -490,11 +502,27 @@ class DisciplineRestoreIn(Input):
     rights: str = Field(max_length=4000)
 
 
+class _Steps:
+    """The part of the one DISCIPLINE table that applies to one kind of record
+    (a member's discipline, or an organisation's: steps "org_*"), for
+    `register_steps`, which wants an endpoint for each step it is given."""
+
+    def __init__(self, wf, codes: set[str]) -> None:
+        self.steps = tuple(s for s in wf.steps if s.code in codes)
+        self.step = wf.step
+        self.require = wf.require
+
+
+_ORG_CODES = {s.code for s in DISCIPLINE.steps if s.code.startswith("org_")}
+_MEMBER_STEPS = cast(Workflow, _Steps(DISCIPLINE, {s.code for s in DISCIPLINE.steps} - _ORG_CODES))
+_ORG_STEPS = cast(Workflow, _Steps(DISCIPLINE, _ORG_CODES))
+
+
 register_steps(
     router,
     "discipline",
     "disciplines",
-    DISCIPLINE,
+    _MEMBER_STEPS,
     lambda scope, pk, _code: selectors.discipline_get_for(scope, pk),
     _discipline_out,
     DisciplineOut,
@@ -518,6 +546,181 @@ register_steps(
         "restore": (
             DisciplineRestoreIn,
             lambda u, d, p: services.discipline_restore(actor=u, discipline=d, **p.dict()),
+        ),
+    },
+)
+
+
+# --- trip reports ---------------------------------------------------------------------------
+
+
+class TripReportIn(Input):
+    reported_on: dt.date
+    reported_to: str = Field("", max_length=255)
+
+
+class TripReportOut(Schema):
+    id: int
+    trip: int
+    member: Ref
+    country: str
+    start: dt.date
+    reported_on: dt.date
+    reported_to: str
+
+
+@router.post(
+    "/trips/{pk}/report",
+    response={201: TripReportOut, **WRITE_ERRORS},
+    summary="Ghi báo cáo đi nước ngoài của đảng viên",
+)
+def trip_report_create(request, pk: int, payload: TripReportIn):
+    trip = selectors.trip_get_for(scope_for(request.auth), pk)
+    report = services.trip_report_record(
+        actor=request.auth,
+        trip=trip,
+        reported_on=payload.reported_on,
+        reported_to=payload.reported_to,
+    )
+    return 201, {
+        "id": report.pk,
+        "trip": trip.pk,
+        "member": _member_ref(trip.member),
+        "country": trip.country,
+        "start": trip.start,
+        "reported_on": report.reported_on,
+        "reported_to": report.reported_to,
+    }
+
+
+# --- discipline of party organisations -----------------------------------------------------
+
+
+class OrgDisciplineOut(Schema):
+    id: int
+    organization: Ref
+    form: str
+    form_label: str
+    violation_kind: str
+    description: str
+    committed_on: dt.date
+    authority: Ref
+    authority_body: str
+    status: str
+    status_label: str
+    proposed_on: dt.date
+    entitled: int | None
+    votes_for: int | None
+    voted_on: dt.date | None
+    decision_number: str
+    decision_date: dt.date | None
+    announce_due: dt.date | None
+    announced_on: dt.date | None
+    dissolved_on: dt.date | None
+    open_steps: list[StepRef]
+
+
+def _org_discipline_out(d: OrgDiscipline, request) -> dict:
+    return {
+        "id": d.pk,
+        "organization": ref(d.organization),
+        "form": d.form,
+        "form_label": d.get_form_display(),
+        "violation_kind": d.violation_kind,
+        "description": d.description,
+        "committed_on": d.committed_on,
+        "authority": ref(d.authority),
+        "authority_body": d.authority_body,
+        "status": d.status,
+        "status_label": d.get_status_display(),
+        "proposed_on": d.proposed_on,
+        "entitled": d.entitled,
+        "votes_for": d.votes_for,
+        "voted_on": d.voted_on,
+        "decision_number": d.decision_number,
+        "decision_date": d.decision_date,
+        "announce_due": d.announce_due,
+        "announced_on": d.announced_on,
+        "dissolved_on": d.dissolved_on,
+        "open_steps": open_steps(DISCIPLINE, d, request.auth),
+    }
+
+
+class OrgDisciplineIn(Input):
+    organization: int = ID
+    form: OrgSanction
+    violation_kind: ViolationKind
+    description: str = Field(max_length=4000)
+    committed_on: dt.date
+    authority: int = ID
+    authority_body: str = Field(max_length=24)
+    proposed_on: dt.date
+    inspection: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+@router.post(
+    "/org-disciplines",
+    response={201: OrgDisciplineOut, **WRITE_ERRORS},
+    summary="Đề nghị kỷ luật tổ chức đảng",
+)
+def org_discipline_create(request, payload: OrgDisciplineIn):
+    scope = scope_for(request.auth)
+    discipline = services.org_discipline_propose(
+        actor=request.auth,
+        organization=org_selectors.organization_get_for(scope, payload.organization),
+        form=payload.form,
+        violation_kind=payload.violation_kind,
+        description=payload.description,
+        committed_on=payload.committed_on,
+        authority=org_selectors.organization_get_for(scope, payload.authority),
+        authority_body=payload.authority_body,
+        proposed_on=payload.proposed_on,
+        inspection=selectors.inspection_get_for(scope, payload.inspection)
+        if payload.inspection
+        else None,
+    )
+    return 201, _org_discipline_out(discipline, request)
+
+
+@router.get(
+    "/org-disciplines/{pk}",
+    response={200: OrgDisciplineOut, **READ_ERRORS},
+    summary="Một hồ sơ kỷ luật tổ chức đảng",
+)
+def org_discipline_detail(request, pk: int):
+    return _org_discipline_out(
+        selectors.org_discipline_get_for(scope_for(request.auth), pk), request
+    )
+
+
+class OrgDissolveIn(Input):
+    dissolved_on: dt.date
+
+
+register_steps(
+    router,
+    "discipline",
+    "org-disciplines",
+    _ORG_STEPS,
+    lambda scope, pk, _code: selectors.org_discipline_get_for(scope, pk),
+    _org_discipline_out,
+    OrgDisciplineOut,
+    {
+        "org_vote": (
+            DisciplineVoteIn,
+            lambda u, d, p: services.org_discipline_vote(actor=u, discipline=d, **p.dict()),
+        ),
+        "org_decide": (
+            DisciplineDecideIn,
+            lambda u, d, p: services.org_discipline_decide(actor=u, discipline=d, **p.dict()),
+        ),
+        "org_announce": (
+            DisciplineAnnounceIn,
+            lambda u, d, p: services.org_discipline_announce(actor=u, discipline=d, **p.dict()),
+        ),
+        "org_dissolve": (
+            OrgDissolveIn,
+            lambda u, d, p: services.org_discipline_dissolve(actor=u, discipline=d, **p.dict()),
         ),
     },
 )

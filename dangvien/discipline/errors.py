@@ -75,6 +75,12 @@ class DisciplineError(ErrorCode):
         "Số tán thành (%(votes)s) phải từ 0 đến tổng số có quyền biểu quyết (%(entitled)s); "
         "tổng số phải lớn hơn 0.",
     )
+    VOTE_BELOW_THRESHOLD = (
+        "vote_below_threshold",
+        "Số tán thành %(votes)s/%(entitled)s chưa đạt %(threshold)s tổng số có quyền biểu "
+        "quyết: không thi hành kỷ luật %(form)s được. Nếu hội nghị đã biểu quyết và không "
+        "đủ số, đánh dấu «Ghi nhận biểu quyết không đủ, không kỷ luật» để kết thúc việc này.",
+    )
     NUMBER_REQUIRED = ("number_required", "Ghi số quyết định.")
     ANNOUNCE_BEFORE_DECISION = (
         "announce_before_decision",
@@ -106,4 +112,46 @@ class DisciplineError(ErrorCode):
         "Đồng chí %(name)s đang trong thời gian chấp hành kỷ luật %(form)s (quyết định số "
         "%(number)s, công bố ngày %(day)s): chưa được chuyển sinh hoạt đảng "
         "(QĐ 69-QĐ/TW Điều 2 khoản 13).",
+    )
+    RESTORE_NOT_EXPELLED = (
+        "restore_not_expelled",
+        "Đồng chí %(name)s không còn ở tình trạng bị khai trừ (hiện: %(status)s): không phục hồi "
+        "đảng tịch theo quyết định này được.",
+    )
+    TRIP_REPORT_EXISTS = (
+        "trip_report_exists",
+        "Chuyến đi này đã được báo cáo ngày %(day)s.",
+    )
+    TRIP_REPORT_VIOLATION = (
+        "trip_report_violation",
+        "Chuyến đi này đã được ghi là vi phạm «đi nước ngoài không báo cáo» ngày %(day)s.",
+    )
+    ORG_FORM_INVALID = (
+        "org_form_invalid",
+        "Hình thức kỷ luật tổ chức đảng «%(value)s» không có. Chọn: %(choices)s.",
+    )
+    ORG_AUTHORITY = (
+        "org_authority",
+        "%(authority)s không phải cấp ủy cấp trên của %(organization)s cách ít nhất %(levels)s cấp: "
+        "không quyết định %(form)s được (Điều lệ Đảng Điều 36).",
+    )
+    ORG_BODY_INVALID = (
+        "org_body_invalid",
+        "Cơ quan quyết định «%(value)s» không quyết định %(form)s tổ chức đảng.",
+    )
+    ORG_NOT_ACTIVE = ("org_not_active", "%(organization)s đã giải thể.")
+    ORG_TIME_BARRED = (
+        "org_time_barred",
+        "Vi phạm ngày %(committed)s của tổ chức đảng đã hết thời hiệu xử lý kỷ luật (%(years)s "
+        "năm, hết ngày %(ends)s).",
+    )
+    ORG_ALREADY_OPEN = (
+        "org_already_open",
+        "%(organization)s đang có hồ sơ kỷ luật chưa kết thúc (%(status)s).",
+    )
+    DISSOLVE_MEMBERS_LEFT = (
+        "dissolve_members_left",
+        "%(organization)s còn %(members)s đảng viên đang sinh hoạt và %(children)s tổ chức trực "
+        "thuộc đang hoạt động: chuyển sinh hoạt, giải thể các tổ chức trực thuộc trước khi giải "
+        "tán.",
     )

@@ -259,6 +259,14 @@ class Discipline(models.Model):
     restoration_decision = models.CharField("văn bản phục hồi", max_length=128, blank=True)
     apologised_on = models.DateField("ngày xin lỗi", null=True, blank=True)
     restoration_note = models.TextField("quyền lợi được phục hồi", blank=True)
+    restoration_document = models.ForeignKey(
+        "documents.IssuedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="quyết định phục hồi",
+    )
     created_by = _user_fk()
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -320,3 +328,91 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"Khiếu nại ngày {self.lodged_on:%d/%m/%Y}"
+
+
+class OrgSanction(models.TextChoices):
+    """Forms of discipline of a party organisation (R7.1)."""
+
+    REPRIMAND = "reprimand", "Khiển trách"
+    WARNING = "warning", "Cảnh cáo"
+    DISSOLUTION = "dissolution", "Giải tán"
+
+
+class OrgDisciplineStatus(models.TextChoices):
+    PROPOSED = "proposed", "Chờ biểu quyết"
+    REJECTED = "rejected", "Biểu quyết không đủ, không kỷ luật"
+    VOTED = "voted", "Đã biểu quyết, chờ ký quyết định"
+    DECIDED = "decided", "Đã ký quyết định, chờ công bố"
+    IN_FORCE = "in_force", "Đã công bố, có hiệu lực"
+    DISSOLVED = "dissolved", "Đã giải tán tổ chức đảng"
+
+
+class OrgDiscipline(models.Model):
+    """The discipline of a party organisation (R7.1: reprimand, warning,
+    dissolution) for its violation, on the same workflow as a member's
+    (`workflow.DISCIPLINE`, steps "org_*"): proposed, voted by the deciding
+    committee (counted against all its members), decided (the decision
+    paper), announced; a dissolution then ends in the organisation dissolved
+    (`organizations.services.organization_dissolve`, a dated event)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức đảng"
+    )
+    org_path = models.CharField(max_length=255, db_index=True)
+    inspection = models.ForeignKey(
+        Inspection,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="org_disciplines",
+        verbose_name="phát hiện qua",
+    )
+    violation_kind = models.CharField("loại vi phạm", max_length=20, choices=ViolationKind.choices)
+    description = models.TextField("nội dung vi phạm")
+    committed_on = models.DateField("ngày vi phạm")
+    form = models.CharField("hình thức kỷ luật", max_length=12, choices=OrgSanction.choices)
+    authority = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="cấp quyết định"
+    )
+    authority_path = models.CharField(max_length=255)
+    authority_body = models.CharField("cơ quan quyết định", max_length=24)
+    status = models.CharField(
+        "tình trạng",
+        max_length=12,
+        choices=OrgDisciplineStatus.choices,
+        default=OrgDisciplineStatus.PROPOSED,
+    )
+    proposed_on = models.DateField("ngày đề nghị")
+    entitled = models.PositiveIntegerField("tổng số có quyền biểu quyết", null=True, blank=True)
+    votes_for = models.PositiveIntegerField("số tán thành", null=True, blank=True)
+    voted_on = models.DateField("ngày biểu quyết", null=True, blank=True)
+    decision_number = models.CharField("số quyết định", max_length=64, blank=True)
+    decision_date = models.DateField("ngày quyết định", null=True, blank=True)
+    decision_document = models.ForeignKey(
+        "documents.IssuedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="quyết định",
+    )
+    announce_due = models.DateField("hạn công bố", null=True, blank=True)
+    announced_on = models.DateField("ngày công bố", null=True, blank=True)
+    dissolved_on = models.DateField("ngày giải tán", null=True, blank=True)
+    created_by = _user_fk()
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "kỷ luật tổ chức đảng"
+        verbose_name_plural = "kỷ luật tổ chức đảng"
+        ordering = ["-proposed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.organization.name}"
+
+    @property
+    def member(self) -> None:
+        """No member: the workflow's cases of an organisation name none."""
+        return None

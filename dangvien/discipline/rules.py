@@ -167,6 +167,17 @@ def vote_passes(form: str, votes_for: int, entitled: int, on: dt.date) -> bool:
     return votes_for * den > entitled * num
 
 
+def vote_threshold_text(form: str, on: dt.date, *, organization: bool = False) -> str:
+    """R7.6 in words for messages: "hơn 1/2" or "ít nhất 2/3" of all entitled
+    (of a member's discipline, or of an organisation's when `organization`)."""
+    severe = ORG_SEVERE_FORMS if organization else SEVERE_FORMS
+    if form in severe:
+        (num, den), how = (ORG_VOTE_DISSOLUTION if organization else VOTE_SEVERE).on(on)
+        return f"{'hơn' if how == 'more_than' else 'ít nhất'} {num}/{den}"
+    num, den = (ORG_VOTE_MAJORITY if organization else VOTE_MAJORITY).on(on)
+    return f"hơn {num}/{den}"
+
+
 def announce_due(decision_date: dt.date, *, by_cell: bool) -> dt.date:
     """R7.7: the day the decision must be announced (handed to the member) by."""
     rule = ANNOUNCE_DAYS_CELL if by_cell else ANNOUNCE_DAYS_HIGHER
@@ -203,3 +214,79 @@ def complaint_due(lodged_on: dt.date) -> dt.date:
 def dismissal_bar_ends(announced_on: dt.date) -> dt.date:
     """R7.4: the first day a dismissed member may again be elected or appointed."""
     return add_months(announced_on, DISMISSAL_BAR_MONTHS.on(announced_on))
+
+
+# --- discipline of party organisations (R7.1, R7.2, R7.6) ----------------------------------
+
+# R7.2: the same 5 and 10 years for organisations, no limit for dissolution.
+ORG_LIMITATION_YEARS = Rule(
+    "discipline_org_limitation_years",
+    "Thời hiệu xử lý kỷ luật tổ chức đảng (năm) theo hình thức",
+    (
+        Version(
+            QD_102,
+            {"reprimand": 5, "warning": 10, "dissolution": None},
+            "QĐ 102-QĐ/TW Điều 3; QĐ 69-QĐ/TW Điều 6 (R7.2)",
+            confirmed=False,
+        ),
+    ),
+)
+# R7.6 / QĐ 69 Điều 15: reprimand and warning of an organisation need MORE
+# than 1/2 of all members of the deciding committee; dissolution at least 2/3
+# ([UNCONFIRMED]: the comparison and the base, hence configurable).
+ORG_VOTE_MAJORITY = Rule(
+    "discipline_org_vote_majority",
+    "Tỷ lệ tán thành khiển trách, cảnh cáo tổ chức đảng (quá, trên tổng số thành viên cấp ủy)",
+    (Version(LONG_AGO, (1, 2), "Điều lệ Đảng Điều 38; QĐ 69-QĐ/TW Điều 15 (R7.6)"),),
+)
+ORG_VOTE_DISSOLUTION = Rule(
+    "discipline_org_vote_dissolution",
+    "Tỷ lệ tán thành giải tán tổ chức đảng (trên tổng số thành viên cấp ủy)",
+    (
+        Version(
+            LONG_AGO,
+            ((2, 3), "at_least"),
+            "Điều lệ Đảng Điều 38; QĐ 69-QĐ/TW Điều 15 (R7.6)",
+            confirmed=False,
+        ),
+    ),
+)
+# Who decides (Điều lệ Đảng Điều 36): the committee directly above (or a
+# higher one, or its inspection committee) reprimands or warns; a dissolution is
+# proposed by the committee directly above and decided by the committee one
+# level higher still: the deciding body at least this many levels above
+# ([UNCONFIRMED], configurable).
+ORG_DISSOLUTION_LEVELS_ABOVE = Rule(
+    "discipline_org_dissolution_levels_above",
+    "Cấp quyết định giải tán tổ chức đảng: trên tổ chức bị kỷ luật ít nhất (cấp)",
+    (Version(CHARTER, 2, "Điều lệ Đảng Điều 36 (R7.1)", confirmed=False),),
+)
+
+ORG_SEVERE_FORMS = ("dissolution",)
+
+
+def org_limitation_years(form: str, kind: str, on: dt.date) -> int | None:
+    """R7.2 for an organisation: years of limitation (None: no limit)."""
+    if kind in UNLIMITED_KINDS.on(on):
+        return None
+    return ORG_LIMITATION_YEARS.on(on)[form]
+
+
+def org_vote_passes(form: str, votes_for: int, entitled: int, on: dt.date) -> bool:
+    """R7.6 for an organisation, counted against ALL members of the deciding
+    committee: reprimand and warning with MORE than 1/2 (5 of 10 fails, 6
+    passes), dissolution with at least 2/3 (6 of 9 passes, 5 of 9 fails)."""
+    if entitled <= 0:
+        return False
+    if form in ORG_SEVERE_FORMS:
+        (num, den), how = ORG_VOTE_DISSOLUTION.on(on)
+        if how == "more_than":
+            return votes_for * den > entitled * num
+        return votes_for * den >= entitled * num
+    num, den = ORG_VOTE_MAJORITY.on(on)
+    return votes_for * den > entitled * num
+
+
+def org_levels_needed(form: str, on: dt.date) -> int:
+    """How many levels above the organisation its deciding body must be."""
+    return ORG_DISSOLUTION_LEVELS_ABOVE.on(on) if form in ORG_SEVERE_FORMS else 1

@@ -30,6 +30,7 @@ from .models import (
     Discipline,
     DisciplineStatus,
     Inspection,
+    OrgDiscipline,
     Sanction,
     TripReport,
     Violation,
@@ -273,10 +274,22 @@ def holds_post(member: Member, on: dt.date) -> bool:
     )
 
 
+def _trip_scope(qs: QuerySet[TripAbroad], scope: Scope) -> QuerySet[TripAbroad]:
+    """Trips of members the scope sees as sensitive (board, inspection
+    committee) or writes for (their cell and the committees above it)."""
+    if scope.everything:
+        return qs
+    return qs.filter(
+        _prefix_q(scope.sensitive_paths, "member__org_path")
+        | _prefix_q(scope.write_paths, "member__org_path")
+    )
+
+
 def trips_not_reported(scope: Scope, on: dt.date) -> QuerySet[TripAbroad]:
     """Trips abroad started on or before `on`, of members the scope sees as
-    sensitive, with no report to the committee and no violation recorded for
-    them yet: the candidates for "went abroad without reporting" (seed 001)."""
+    sensitive or writes for (the cell keeps the record of trips), with no
+    report to the committee and no violation recorded for them yet: the
+    candidates for "went abroad without reporting" (seed 001)."""
     reported = TripReport.objects.values("trip_id")
     recorded = Violation.objects.filter(trip__isnull=False).values("trip_id")
     qs = (
@@ -285,9 +298,52 @@ def trips_not_reported(scope: Scope, on: dt.date) -> QuerySet[TripAbroad]:
         .exclude(pk__in=recorded)
         .select_related("member", "member__organization")
     )
+    return _trip_scope(qs, scope)
+
+
+def trip_get_for(scope: Scope, pk) -> TripAbroad:
+    """A trip abroad of a member the scope sees as sensitive or writes for; NotFound otherwise."""
+    found = (
+        _trip_scope(TripAbroad.objects.select_related("member", "member__organization"), scope)
+        .filter(pk=_pk(pk))
+        .first()
+    )
+    if found is None:
+        raise DisciplineError.NOT_FOUND.not_found()
+    return found
+
+
+def trip_report_of(trip: TripAbroad) -> TripReport | None:
+    return TripReport.objects.filter(trip=trip).first()
+
+
+def trip_violation_of(trip: TripAbroad) -> Violation | None:
+    return Violation.objects.filter(trip=trip).order_by("pk").first()
+
+
+# --- discipline of party organisations ---------------------------------------------------
+
+
+def org_disciplines_visible_to(scope: Scope) -> QuerySet[OrgDiscipline]:
+    """Disciplines of party organisations the scope sees: the board and the
+    inspection committee over the organisation, the writers of the deciding
+    body (or above it), and the writers of the organisation disciplined."""
+    qs = OrgDiscipline.objects.select_related("organization", "authority", "inspection")
     if scope.everything:
         return qs
-    return qs.filter(_prefix_q(scope.sensitive_paths, "member__org_path"))
+    return qs.filter(
+        _prefix_q(scope.sensitive_paths, "org_path")
+        | _prefix_q(scope.write_paths, "authority_path")
+        | _prefix_q(scope.write_paths, "org_path")
+    )
+
+
+def org_discipline_get_for(scope: Scope, pk) -> OrgDiscipline:
+    """The discipline of an organisation if the scope sees it; NotFound otherwise."""
+    found = org_disciplines_visible_to(scope).filter(pk=_pk(pk)).first()
+    if found is None:
+        raise DisciplineError.NOT_FOUND.not_found()
+    return found
 
 
 def open_complaint(discipline: Discipline) -> Complaint | None:

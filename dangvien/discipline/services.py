@@ -25,10 +25,20 @@ from dangvien.accounts.scope import Scope
 from dangvien.compliance.workflow import Body, WorkflowError, _scope_of, actor_may_act_at
 from dangvien.core.actors import SYSTEM, Actor, history_user, with_history_user
 from dangvien.core.errors import RecordValidationError
-from dangvien.members.models import ACTIVE_STATUSES, Member, PostHeld, Status, TripAbroad
+from dangvien.members import services as member_services
+from dangvien.members.models import (
+    ACTIVE_STATUSES,
+    EventKind,
+    Member,
+    MembershipEvent,
+    PostHeld,
+    Status,
+    TripAbroad,
+)
 from dangvien.movements import removals
 from dangvien.movements.models import RemovalKind
 from dangvien.organizations.models import Organization
+from dangvien.organizations.services import organization_dissolve
 
 from . import papers, rules, selectors
 from .errors import DisciplineError
@@ -41,6 +51,9 @@ from .models import (
     Inspection,
     InspectionKind,
     InspectionStatus,
+    OrgDiscipline,
+    OrgDisciplineStatus,
+    OrgSanction,
     Sanction,
     TripReport,
     Violation,
@@ -52,6 +65,7 @@ PLAN_LABEL = "Lập kế hoạch kiểm tra, giám sát"
 VIOLATION_LABEL = "Ghi vi phạm của đảng viên"
 PROPOSE_LABEL = "Đề nghị kỷ luật"
 COMPLAINT_LABEL = "Ghi khiếu nại kỷ luật"
+TRIP_REPORT_LABEL = "Ghi báo cáo đi nước ngoài"
 
 # The bodies that may decide a discipline (R7; Điều lệ Điều 36).
 DECIDING_BODIES = (
@@ -207,14 +221,32 @@ def inspection_conclude(
 def trip_report_record(
     *, actor: Actor, trip: TripAbroad, reported_on: dt.date, reported_to: str = ""
 ) -> TripReport:
-    """Record that the member reported the trip abroad to the competent
-    committee (a writer at the member's cell or above). Raises
-    `not_acting_body`, `date_in_future`."""
-    member = trip.member
-    from dangvien.compliance.workflow import require_act_at
+    """Record that the member reported the trip abroad (members.TripAbroad) to
+    the competent committee on `reported_on` (before, during or after the
+    trip), by a writer at the member's cell or above or the inspection
+    committee over it. A started trip without a report is a candidate for
+    "went abroad without reporting" (seed 001; `selectors.trips_not_reported`).
 
-    require_act_at(actor, member.organization, "Ghi báo cáo đi nước ngoài", Body.CELL)
+    Raises `not_acting_body`, or a DisciplineError: `date_in_future`,
+    `angle_brackets`, `trip_report_exists` (reported already),
+    `trip_report_violation` (already recorded as not reported); nothing is
+    written then."""
+    trip = (
+        TripAbroad.objects.select_for_update(of=("self",)).select_related("member").get(pk=trip.pk)
+    )
+    member = trip.member
+    _require_inspection_or_writer(actor, member.organization, TRIP_REPORT_LABEL)
     _not_future(reported_on, "reported_on")
+    existing = TripReport.objects.filter(trip=trip).first()
+    if existing is not None:
+        raise DisciplineError.TRIP_REPORT_EXISTS.error(
+            field="reported_on", day=f"{existing.reported_on:%d/%m/%Y}"
+        )
+    recorded = Violation.objects.filter(trip=trip, kind=ViolationKind.ABROAD_UNREPORTED).first()
+    if recorded is not None:
+        raise DisciplineError.TRIP_REPORT_VIOLATION.error(
+            field="reported_on", day=f"{recorded.found_on:%d/%m/%Y}"
+        )
     report = TripReport(
         trip=trip,
         reported_on=reported_on,
@@ -436,7 +468,7 @@ def _lock(discipline: Discipline) -> Discipline:
     )
 
 
-def _step_save(discipline: Discipline, actor: Actor) -> None:
+def _step_save(discipline: Discipline | OrgDiscipline, actor: Actor) -> None:
     discipline.version += 1
     _save(discipline, actor)
     DISCIPLINE.sync_case(discipline, on=_today())
@@ -444,13 +476,21 @@ def _step_save(discipline: Discipline, actor: Actor) -> None:
 
 @transaction.atomic
 def discipline_vote(
-    *, actor: Actor, discipline: Discipline, voted_on: dt.date, entitled: int, votes_for: int
+    *,
+    actor: Actor,
+    discipline: Discipline,
+    voted_on: dt.date,
+    entitled: int,
+    votes_for: int,
+    record_rejection: bool = False,
 ) -> Discipline:
     """The deciding body's vote (step "vote"), counted against ALL `entitled`
-    to vote (R7.6): passes → VOTED, fails → REJECTED (no discipline). The
-    limitation (R7.2) is checked again on `voted_on`. Raises `out_of_order`,
-    `not_acting_body`, `vote_figures`, `date_in_future`, `date_before`,
-    `time_barred`."""
+    to vote (R7.6): passes → VOTED. A vote below the threshold is refused
+    (`vote_below_threshold`, nothing written) unless `record_rejection` says
+    the conference did vote and the count fell short: then REJECTED (no
+    discipline, the case ends). The limitation (R7.2) is checked again on
+    `voted_on`. Raises `out_of_order`, `not_acting_body`, `vote_figures`,
+    `vote_below_threshold`, `date_in_future`, `date_before`, `time_barred`."""
     discipline = _lock(discipline)
     DISCIPLINE.require(discipline, "vote", actor)
     _not_future(voted_on, "voted_on")
@@ -476,6 +516,14 @@ def discipline_vote(
     discipline.votes_for = votes_for
     discipline.voted_on = voted_on
     passed = rules.vote_passes(discipline.form, votes_for, entitled, voted_on)
+    if not passed and not record_rejection:
+        raise DisciplineError.VOTE_BELOW_THRESHOLD.error(
+            field="votes_for",
+            votes=votes_for,
+            entitled=entitled,
+            threshold=rules.vote_threshold_text(discipline.form, voted_on),
+            form=discipline.get_form_display().lower(),
+        )
     discipline.status = DisciplineStatus.VOTED if passed else DisciplineStatus.REJECTED
     _step_save(discipline, actor)
     return discipline
@@ -664,12 +712,20 @@ def discipline_restore(
     apologised_on: dt.date | None,
     rights: str,
 ) -> Discipline:
-    """QĐ 117-QĐ/TW (R7.8): the discipline was wrong; record the decision that
-    says so, the apology and the rights given back (for a dismissal, the post
-    or an equivalent one; for an expulsion, the membership — the membership
-    event itself is recorded in the member's record). The discipline stops
-    counting (grading, transfers). Raises `out_of_order`, `not_acting_body`,
-    `text_required`, `date_in_future`, `date_before`."""
+    """QĐ 117-QĐ/TW (R7.8): the discipline was wrong; record the conclusion
+    that says so (`decision`), the apology and the rights given back (for a
+    dismissal, the post or an equivalent one), and issue the restoration
+    decision (DocumentKind.DECISION, "T/M ỦY BAN KIỂM TRA", dated
+    `restored_on`). For an expulsion the membership is restored: the member's
+    RESTORED event is written on the day the expulsion took effect, so the
+    status returns to what it was and party age runs on without a gap (R1.18:
+    "expelled wrongly and later cleared keep a continuous party age"; the
+    dues of the gap are owed). The discipline stops counting (grading,
+    transfers).
+
+    Raises `out_of_order`, `not_acting_body`, `text_required`,
+    `date_in_future`, `date_before`, `restore_not_expelled` (an expelled
+    member who is no longer expelled, e.g. readmitted); nothing is written then."""
     discipline = _lock(discipline)
     DISCIPLINE.require(discipline, "restore", actor)
     _not_future(restored_on, "restored_on")
@@ -681,8 +737,295 @@ def discipline_restore(
         decision, "decision", 128, required="văn bản kết luận kỷ luật oan"
     )
     discipline.restoration_note = _text(rights, "rights", 4000, required="quyền lợi được phục hồi")
+    member = Member.objects.select_for_update(of=("self",)).get(pk=discipline.member_id)
+    membership = discipline.form == Sanction.EXPULSION
+    expelled_on: dt.date | None = None
+    kind: str | None = None
+    if membership:
+        if member.status != Status.EXPELLED:
+            raise DisciplineError.RESTORE_NOT_EXPELLED.error(
+                field="restored_on",
+                name=member.full_name,
+                status=member.get_status_display().lower(),
+            )
+        kind = EventKind.RESTORED
+        expelled_on = (
+            MembershipEvent.objects.filter(member=member, kind=EventKind.EXPELLED)
+            .order_by("-date", "-seq", "-id")
+            .values_list("date", flat=True)
+            .first()
+        ) or discipline.decision_date
     discipline.restored_on = restored_on
     discipline.apologised_on = apologised_on
     discipline.status = DisciplineStatus.RESTORED
+    document = papers.issue_restoration(actor, discipline, membership=membership)
+    discipline.restoration_document = document
+    if membership:
+        assert expelled_on is not None and kind is not None
+        member_services.member_add_event(
+            actor=actor,
+            member=member,
+            kind=kind,
+            date=expelled_on,
+            decision_number=document.symbol,
+            decision_date=restored_on,
+            decided_by=f"Ủy ban Kiểm tra {papers.committee_name(discipline.authority)}"[:255],
+            reason="Phục hồi đảng tịch: kỷ luật khai trừ oan (QĐ 117-QĐ/TW)",
+            note=discipline.restoration_decision,
+        )
+    _step_save(discipline, actor)
+    return discipline
+
+
+# --- discipline of party organisations ---------------------------------------------------
+
+ORG_PROPOSE_LABEL = "Đề nghị kỷ luật tổ chức đảng"
+ORG_BODIES = (Body.GRASSROOTS, Body.GRASSROOTS_STANDING, Body.SUPERIOR, Body.INSPECTION)
+
+
+@transaction.atomic
+def org_discipline_propose(
+    *,
+    actor: Actor,
+    organization: Organization,
+    form: str,
+    violation_kind: str,
+    description: str,
+    committed_on: dt.date,
+    authority: Organization,
+    authority_body: str,
+    proposed_on: dt.date,
+    inspection: Inspection | None = None,
+) -> OrgDiscipline:
+    """Propose the discipline of a party organisation (R7.1: "reprimand",
+    "warning" or "dissolution") for its violation, decided by `authority`
+    acting as `authority_body` (a committee above it, its standing committee,
+    or for reprimand and warning its inspection committee).
+
+    Who decides (Điều lệ Đảng Điều 36, UNCONFIRMED depth configurable): a
+    committee above the organisation; for a dissolution one at least
+    `rules.org_levels_needed` levels above (proposed by the committee
+    directly above). Checks the limitation (R7.2: 5 and 10 years, none for
+    dissolution). Proposed by a writer or the inspection committee at or
+    above the deciding body. Raises `not_acting_body` or a DisciplineError
+    at its field (`org_form_invalid`, `org_body_invalid`, `org_authority`,
+    `org_not_active`, `kind_invalid`, `text_required`, `date_in_future`,
+    `date_before`, `org_time_barred`, `org_already_open`)."""
+    organization = Organization.objects.select_for_update(of=("self",)).get(pk=organization.pk)
+    if form not in OrgSanction.values:
+        raise DisciplineError.ORG_FORM_INVALID.error(
+            field="form", value=form, choices=_choices(OrgSanction)
+        )
+    label = OrgSanction(form).label.lower()
+    if authority_body not in ORG_BODIES or (
+        authority_body == Body.INSPECTION and form in rules.ORG_SEVERE_FORMS
+    ):
+        raise DisciplineError.ORG_BODY_INVALID.error(
+            field="authority_body", value=authority_body, form=label
+        )
+    levels = rules.org_levels_needed(form, proposed_on)
+    if not (
+        organization.path.startswith(authority.path)
+        and organization.depth - authority.depth >= levels
+    ):
+        raise DisciplineError.ORG_AUTHORITY.error(
+            field="authority",
+            authority=authority.name,
+            organization=organization.name,
+            levels=levels,
+            form=label,
+        )
+    _require_inspection_or_writer(actor, authority, ORG_PROPOSE_LABEL)
+    if not organization.is_active:
+        raise DisciplineError.ORG_NOT_ACTIVE.error(
+            field="organization", organization=organization.name
+        )
+    if violation_kind not in ViolationKind.values:
+        raise DisciplineError.KIND_INVALID.error(
+            field="violation_kind", value=violation_kind, choices=_choices(ViolationKind)
+        )
+    text = _text(description, "description", 4000, required="nội dung vi phạm")
+    _not_future(committed_on, "committed_on")
+    _not_future(proposed_on, "proposed_on")
+    _not_before(proposed_on, committed_on, "proposed_on", "ngày vi phạm")
+    years = rules.org_limitation_years(form, violation_kind, proposed_on)
+    later = OrgDiscipline.objects.filter(organization=organization).values_list(
+        "committed_on", flat=True
+    )
+    ends = rules.limitation_ends(committed_on, years, later)
+    if rules.time_barred(proposed_on, ends):
+        assert ends is not None
+        raise DisciplineError.ORG_TIME_BARRED.error(
+            field="committed_on",
+            committed=f"{committed_on:%d/%m/%Y}",
+            years=years,
+            ends=f"{ends:%d/%m/%Y}",
+        )
+    running = OrgDiscipline.objects.filter(
+        organization=organization,
+        status__in=(
+            OrgDisciplineStatus.PROPOSED,
+            OrgDisciplineStatus.VOTED,
+            OrgDisciplineStatus.DECIDED,
+        ),
+    ).first()
+    if running is not None:
+        raise DisciplineError.ORG_ALREADY_OPEN.error(
+            field="organization",
+            organization=organization.name,
+            status=running.get_status_display().lower(),
+        )
+    discipline = OrgDiscipline(
+        organization=organization,
+        org_path=organization.path,
+        inspection=inspection,
+        violation_kind=violation_kind,
+        description=text,
+        committed_on=committed_on,
+        form=form,
+        authority=authority,
+        authority_path=authority.path,
+        authority_body=authority_body,
+        proposed_on=proposed_on,
+        created_by=history_user(actor),
+    )
+    _save(discipline, actor)
+    DISCIPLINE.sync_case(discipline, on=_today())
+    return discipline
+
+
+def _lock_org(discipline: OrgDiscipline) -> OrgDiscipline:
+    return (
+        OrgDiscipline.objects.select_for_update(of=("self",))
+        .select_related("organization", "authority")
+        .get(pk=discipline.pk)
+    )
+
+
+@transaction.atomic
+def org_discipline_vote(
+    *,
+    actor: Actor,
+    discipline: OrgDiscipline,
+    voted_on: dt.date,
+    entitled: int,
+    votes_for: int,
+    record_rejection: bool = False,
+) -> OrgDiscipline:
+    """The deciding committee's vote (step "org_vote"), counted against ALL its
+    members (`entitled`): reprimand and warning need more than 1/2,
+    dissolution at least 2/3 (R7.6, `rules.org_vote_passes`); passes → VOTED.
+    Below the threshold it is refused (`vote_below_threshold`, nothing
+    written) unless `record_rejection`: then REJECTED. Raises `out_of_order`,
+    `not_acting_body`, `vote_figures`, `vote_below_threshold`,
+    `date_in_future`, `date_before`."""
+    discipline = _lock_org(discipline)
+    DISCIPLINE.require(discipline, "org_vote", actor)
+    _not_future(voted_on, "voted_on")
+    _not_before(voted_on, discipline.proposed_on, "voted_on", "ngày đề nghị")
+    if entitled <= 0 or not 0 <= votes_for <= entitled:
+        raise DisciplineError.VOTE_FIGURES.error(
+            field="votes_for", votes=votes_for, entitled=entitled
+        )
+    discipline.entitled = entitled
+    discipline.votes_for = votes_for
+    discipline.voted_on = voted_on
+    passed = rules.org_vote_passes(discipline.form, votes_for, entitled, voted_on)
+    if not passed and not record_rejection:
+        raise DisciplineError.VOTE_BELOW_THRESHOLD.error(
+            field="votes_for",
+            votes=votes_for,
+            entitled=entitled,
+            threshold=rules.vote_threshold_text(discipline.form, voted_on, organization=True),
+            form=discipline.get_form_display().lower(),
+        )
+    discipline.status = OrgDisciplineStatus.VOTED if passed else OrgDisciplineStatus.REJECTED
+    _step_save(discipline, actor)
+    return discipline
+
+
+@transaction.atomic
+def org_discipline_decide(
+    *,
+    actor: Actor,
+    discipline: OrgDiscipline,
+    decision_date: dt.date,
+    decision_number: str = "",
+) -> OrgDiscipline:
+    """Sign the decision (step "org_decide"): issues the party-format decision
+    unless a number made outside the product is typed; the announcement is
+    due 15 days later (R7.7, a higher body). Raises `out_of_order`,
+    `not_acting_body`, `date_in_future`, `date_before`."""
+    discipline = _lock_org(discipline)
+    DISCIPLINE.require(discipline, "org_decide", actor)
+    _not_future(decision_date, "decision_date")
+    _not_before(decision_date, discipline.voted_on, "decision_date", "ngày biểu quyết")
+    number = _text(decision_number, "decision_number", 64)
+    discipline.decision_date = decision_date
+    if number:
+        discipline.decision_number = number
+    else:
+        document = papers.issue_org_decision(actor, discipline)
+        discipline.decision_document = document
+        discipline.decision_number = document.symbol
+    discipline.announce_due = rules.announce_due(decision_date, by_cell=False)
+    discipline.status = OrgDisciplineStatus.DECIDED
+    _step_save(discipline, actor)
+    return discipline
+
+
+@transaction.atomic
+def org_discipline_announce(
+    *, actor: Actor, discipline: OrgDiscipline, announced_on: dt.date
+) -> OrgDiscipline:
+    """Announce the decision to the organisation (step "org_announce"): in
+    force from `announced_on`; a dissolution then waits for step
+    "org_dissolve". Raises `out_of_order`, `not_acting_body`,
+    `date_in_future`, `announce_before_decision`."""
+    discipline = _lock_org(discipline)
+    DISCIPLINE.require(discipline, "org_announce", actor)
+    _not_future(announced_on, "announced_on")
+    if discipline.decision_date and announced_on < discipline.decision_date:
+        raise DisciplineError.ANNOUNCE_BEFORE_DECISION.error(
+            field="announced_on", day=f"{discipline.decision_date:%d/%m/%Y}"
+        )
+    discipline.announced_on = announced_on
+    discipline.status = OrgDisciplineStatus.IN_FORCE
+    _step_save(discipline, actor)
+    return discipline
+
+
+@transaction.atomic
+def org_discipline_dissolve(
+    *, actor: Actor, discipline: OrgDiscipline, dissolved_on: dt.date
+) -> OrgDiscipline:
+    """Carry out a dissolution (step "org_dissolve"): the organisation is
+    dissolved on `dissolved_on` through `organizations.services.
+    organization_dissolve` (its DISSOLVED event, numbered with the decision),
+    once its members are transferred and its sub-organisations dissolved.
+    Raises `out_of_order`, `not_applicable` (not a dissolution),
+    `not_acting_body`, `date_in_future`, `date_before` (before the
+    announcement), `dissolve_members_left`, `org_not_active`."""
+    discipline = _lock_org(discipline)
+    DISCIPLINE.require(discipline, "org_dissolve", actor)
+    _not_future(dissolved_on, "dissolved_on")
+    _not_before(dissolved_on, discipline.announced_on, "dissolved_on", "ngày công bố")
+    target = discipline.organization
+    if not target.is_active:
+        raise DisciplineError.ORG_NOT_ACTIVE.error(field="dissolved_on", organization=target.name)
+    members = Member.objects.filter(organization=target, status__in=ACTIVE_STATUSES).count()
+    children = Organization.objects.filter(parent=target, valid_to__isnull=True).count()
+    if members or children:
+        raise DisciplineError.DISSOLVE_MEMBERS_LEFT.error(
+            field="dissolved_on", organization=target.name, members=members, children=children
+        )
+    organization_dissolve(
+        actor=actor,
+        organization=target,
+        date=dissolved_on,
+        decision_number=discipline.decision_number,
+    )
+    discipline.dissolved_on = dissolved_on
+    discipline.status = OrgDisciplineStatus.DISSOLVED
     _step_save(discipline, actor)
     return discipline

@@ -7,11 +7,16 @@
   announced within 10 or 15 days (R7.7); a complaint against it is answered by
   the higher body's inspection committee (slot "complaint"); a discipline found
   wrong is annulled and the member's rights restored (QĐ 117, R7.8).
+- The discipline of a party organisation runs on the same table (steps
+  "org_*", like the grading table over several records): proposed, voted by
+  the deciding committee, decided, announced; a dissolution is then carried
+  out by dissolving the organisation (step "org_dissolve").
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from dangvien.compliance.models import CaseKind
 from dangvien.compliance.workflow import Body, Step, Workflow
@@ -24,6 +29,9 @@ from .models import (
     Discipline,
     DisciplineStatus,
     InspectionStatus,
+    OrgDiscipline,
+    OrgDisciplineStatus,
+    OrgSanction,
 )
 
 INSPECTION = Workflow(
@@ -47,7 +55,11 @@ INSPECTION = Workflow(
 )
 
 
-def body_of(discipline: Discipline) -> Body:
+def _is(kind: type):
+    return lambda obj: isinstance(obj, kind)
+
+
+def body_of(discipline: Discipline | OrgDiscipline) -> Body:
     """The deciding body as recorded (cell, committee or inspection committee)."""
     return Body(discipline.authority_body)
 
@@ -76,12 +88,26 @@ def by_cell(discipline: Discipline) -> bool:
     return discipline.authority.level in (Level.CELL, Level.GRASSROOTS_CELL, Level.PARTY_GROUP)
 
 
+def _subject(obj: Any) -> str:
+    if isinstance(obj, OrgDiscipline):
+        return f"{obj.get_form_display()} {obj.organization.name}"
+    return f"{obj.get_form_display()} đồng chí {obj.member.full_name}"
+
+
+def _member_pending(discipline: Any) -> bool:
+    return isinstance(discipline, Discipline) and pending_complaint(discipline) is not None
+
+
+def _dissolving(obj: Any) -> bool:
+    return isinstance(obj, OrgDiscipline) and obj.form == OrgSanction.DISSOLUTION
+
+
 DISCIPLINE = Workflow(
     kind=CaseKind.DISCIPLINE,
     state_of=lambda d: d.status,
     state_label=lambda d: d.get_status_display(),
     where=lambda d: d.authority,
-    subject=lambda d: f"{d.get_form_display()} đồng chí {d.member.full_name}",
+    subject=_subject,
     member=lambda d: d.member,
     slots=("", "complaint"),
     steps=(
@@ -92,6 +118,7 @@ DISCIPLINE = Workflow(
             None,
             body_of,
             lambda d: d.authority,
+            when=_is(Discipline),
         ),
         Step(
             "decide",
@@ -101,6 +128,7 @@ DISCIPLINE = Workflow(
             body_of,
             lambda d: d.authority,
             paper="QĐ",
+            when=_is(Discipline),
         ),
         Step(
             "announce",
@@ -110,6 +138,7 @@ DISCIPLINE = Workflow(
             body_of,
             lambda d: d.authority,
             due=lambda d: d.announce_due,
+            when=_is(Discipline),
         ),
         Step(
             "answer",
@@ -120,7 +149,7 @@ DISCIPLINE = Workflow(
             _complaint_org,
             due=_complaint_due,
             slot="complaint",
-            when=lambda d: pending_complaint(d) is not None,
+            when=_member_pending,
             where=_complaint_org,
         ),
         Step(
@@ -131,6 +160,45 @@ DISCIPLINE = Workflow(
             Body.INSPECTION,
             lambda d: d.authority,
             awaited=False,
+            when=_is(Discipline),
+        ),
+        Step(
+            "org_vote",
+            "Cấp ủy biểu quyết hình thức kỷ luật tổ chức đảng",
+            (OrgDisciplineStatus.PROPOSED,),
+            None,
+            body_of,
+            lambda d: d.authority,
+            when=_is(OrgDiscipline),
+        ),
+        Step(
+            "org_decide",
+            "Ký quyết định kỷ luật tổ chức đảng",
+            (OrgDisciplineStatus.VOTED,),
+            OrgDisciplineStatus.DECIDED,
+            body_of,
+            lambda d: d.authority,
+            paper="QĐ",
+            when=_is(OrgDiscipline),
+        ),
+        Step(
+            "org_announce",
+            "Công bố quyết định kỷ luật tổ chức đảng",
+            (OrgDisciplineStatus.DECIDED,),
+            OrgDisciplineStatus.IN_FORCE,
+            body_of,
+            lambda d: d.authority,
+            due=lambda d: d.announce_due,
+            when=_is(OrgDiscipline),
+        ),
+        Step(
+            "org_dissolve",
+            "Giải tán tổ chức đảng theo quyết định kỷ luật",
+            (OrgDisciplineStatus.IN_FORCE,),
+            OrgDisciplineStatus.DISSOLVED,
+            body_of,
+            lambda d: d.authority,
+            when=_dissolving,
         ),
     ),
 )

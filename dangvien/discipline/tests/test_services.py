@@ -109,7 +109,11 @@ def test_unreported_trip_seeds_the_violation(tree, member, people):
     services.trip_report_record(actor=SYSTEM, trip=reported, reported_on=D(2025, 8, 20))
     scope = scope_for(people["inspection"])
     assert list(selectors.trips_not_reported(scope, D(2026, 1, 1))) == [trip]
-    assert list(selectors.trips_not_reported(scope_for(people["secretary_a"]), D(2026, 1, 1))) == []
+    # The member's cell keeps the record of trips and sees them too; another cell does not.
+    assert list(selectors.trips_not_reported(scope_for(people["secretary_a"]), D(2026, 1, 1))) == [
+        trip
+    ]
+    assert list(selectors.trips_not_reported(scope_for(people["secretary_b"]), D(2026, 1, 1))) == []
     v = violation(member, kind="abroad_unreported", trip=trip, actor=people["inspection"])
     assert v.trip == trip
     assert list(selectors.trips_not_reported(scope, D(2026, 1, 1))) == []
@@ -172,8 +176,24 @@ def test_vote_below_threshold_rejects(tree, member):
         authority_body="cell",
         proposed_on=D(2025, 2, 1),
     )
+    before = _counts()
+    with pytest.raises(DomainError) as err:  # 5 of 10 is not more than half
+        services.discipline_vote(
+            actor=SYSTEM, discipline=d, voted_on=D(2025, 2, 7), entitled=10, votes_for=5
+        )
+    assert err.value.code == "vote_below_threshold" and err.value.field == "votes_for"
+    assert "5/10" in err.value.message and "hơn 1/2" in err.value.message
+    assert _counts() == before
+    d.refresh_from_db()
+    assert d.status == DisciplineStatus.PROPOSED
+    # The conference did vote and fell short: recorded only when said so.
     d = services.discipline_vote(
-        actor=SYSTEM, discipline=d, voted_on=D(2025, 2, 7), entitled=10, votes_for=5
+        actor=SYSTEM,
+        discipline=d,
+        voted_on=D(2025, 2, 7),
+        entitled=10,
+        votes_for=5,
+        record_rejection=True,
     )
     assert d.status == DisciplineStatus.REJECTED
     with pytest.raises(DomainError) as err:

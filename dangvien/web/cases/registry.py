@@ -37,6 +37,11 @@ STEP_URL = {
     (CaseKind.GRADING, "org_self"): "grading_organization",
     (CaseKind.GRADING, "org_decide"): "grading_organization",
     (CaseKind.BADGE, "submit"): "badge_round",
+    # The discipline of a party organisation runs on the discipline table.
+    (CaseKind.DISCIPLINE, "org_vote"): "org_discipline_detail",
+    (CaseKind.DISCIPLINE, "org_decide"): "org_discipline_detail",
+    (CaseKind.DISCIPLINE, "org_announce"): "org_discipline_detail",
+    (CaseKind.DISCIPLINE, "org_dissolve"): "org_discipline_detail",
 }
 
 _COMMITTEE_OF = (

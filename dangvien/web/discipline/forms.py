@@ -11,12 +11,14 @@ from dangvien.compliance.workflow import Body
 from dangvien.core.forms import date_field
 from dangvien.discipline.models import (
     ComplaintOutcome,
+    Inspection,
     InspectionKind,
+    OrgSanction,
     Sanction,
     Violation,
     ViolationKind,
 )
-from dangvien.discipline.services import DECIDING_BODIES
+from dangvien.discipline.services import DECIDING_BODIES, ORG_BODIES
 from dangvien.members.models import Member, PostHeld, TripAbroad
 from dangvien.organizations.models import Organization
 from dangvien.web.steps import StepForm
@@ -109,6 +111,12 @@ class VoteForm(StepForm):
         label="Tổng số có quyền biểu quyết", min_value=0, max_value=100000
     )
     votes_for = forms.IntegerField(label="Số tán thành", min_value=0, max_value=100000)
+    record_rejection = forms.BooleanField(
+        label="Ghi nhận biểu quyết không đủ, không kỷ luật",
+        required=False,
+        help_text="Chỉ đánh dấu khi hội nghị đã biểu quyết và số tán thành không đủ: "
+        "việc kỷ luật kết thúc.",
+    )
 
 
 class DecideForm(StepForm):
@@ -162,3 +170,85 @@ class RestoreForm(StepForm):
     decision = forms.CharField(label="Văn bản kết luận", max_length=128)
     apologised_on = date_field("Ngày xin lỗi", required=False)
     rights = _text("Quyền lợi được phục hồi")
+
+
+# --- trips abroad ---------------------------------------------------------------------------
+
+
+class TripReportForm(StepForm):
+    title = "Ghi báo cáo đi nước ngoài"
+    button = "Ghi báo cáo"
+    reported_on = date_field("Ngày báo cáo")
+    reported_to = forms.CharField(
+        label="Báo cáo với (cấp ủy, đồng chí)", required=False, max_length=255
+    )
+
+
+class TripViolationForm(StepForm):
+    title = "Ghi vi phạm: đi nước ngoài không báo cáo cấp ủy có thẩm quyền"
+    button = "Ghi vi phạm"
+    description = _text("Nội dung vi phạm")
+    committed_on = date_field("Ngày vi phạm")
+    found_on = date_field("Ngày phát hiện")
+
+
+# --- discipline of party organisations ------------------------------------------------------
+
+ORG_BODY_CHOICES = [(str(b.value), str(b.label)) for b in Body if b in ORG_BODIES]
+
+
+class OrgProposeForm(StepForm):
+    title = "Đề nghị kỷ luật tổ chức đảng"
+    button = "Ghi đề nghị"
+    organization: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label="Tổ chức đảng bị kỷ luật", queryset=None
+    )
+    sanction = forms.ChoiceField(label="Hình thức kỷ luật", choices=OrgSanction.choices)
+    violation_kind = forms.ChoiceField(label="Loại vi phạm", choices=ViolationKind.choices)
+    description = _text("Nội dung vi phạm")
+    committed_on = date_field("Ngày vi phạm")
+    authority: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label="Cấp quyết định", queryset=None
+    )
+    authority_body = forms.ChoiceField(
+        label="Cơ quan quyết định (cơ quan đề nghị, xem xét)", choices=ORG_BODY_CHOICES
+    )
+    inspection: forms.ModelChoiceField[Inspection] = forms.ModelChoiceField(
+        label="Phát hiện qua kiểm tra, giám sát", queryset=None, required=False
+    )
+    proposed_on = date_field("Ngày đề nghị")
+
+    def __init__(self, *args, organizations=None, authorities=None, inspections=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+        self.fields["organization"].label_from_instance = lambda o: o.name
+        self.fields["authority"].queryset = authorities
+        self.fields["authority"].label_from_instance = lambda o: o.name
+        self.fields["inspection"].queryset = inspections
+        self.fields["inspection"].label_from_instance = lambda i: (
+            f"{i.get_kind_display()} {i.subject_name} ({i.period_start:%d/%m/%Y})"
+        )
+
+
+class OrgVoteForm(VoteForm):
+    title = "Cấp ủy biểu quyết hình thức kỷ luật tổ chức đảng"
+    entitled = forms.IntegerField(
+        label="Tổng số cấp ủy viên có quyền biểu quyết (kể cả vắng mặt)",
+        min_value=0,
+        max_value=100000,
+    )
+
+
+class OrgDecideForm(DecideForm):
+    title = "Ký quyết định kỷ luật tổ chức đảng"
+
+
+class OrgAnnounceForm(AnnounceForm):
+    title = "Công bố quyết định kỷ luật tổ chức đảng"
+    announced_on = date_field("Ngày công bố quyết định")
+
+
+class OrgDissolveForm(StepForm):
+    title = "Giải tán tổ chức đảng theo quyết định kỷ luật"
+    button = "Ghi giải tán"
+    dissolved_on = date_field("Ngày giải tán")

@@ -2,8 +2,10 @@
 committee's list of plans and cases for an organisation (with the trips
 abroad not reported and the lapsed disciplines), an inspection with its
 conclusion and the violations it found, a discipline with the forms of the
-steps the table (`discipline.workflow.DISCIPLINE`) opens to the caller, and a
-member's discipline record. Discipline is sensitive: a caller who may not see
+steps the table (`discipline.workflow.DISCIPLINE`) opens to the caller, a
+member's discipline record, a trip abroad (its report, or the violation of
+not reporting it), and the discipline of a party organisation (proposal and
+the "org_*" steps of the same table). Discipline is sensitive: a caller who may not see
 it gets 404 (`discipline.selectors`)."""
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -20,7 +23,13 @@ from dangvien.compliance.workflow import actor_may_act_at
 from dangvien.core.errors import DomainError, NotFound
 from dangvien.discipline import selectors, services
 from dangvien.discipline.errors import DisciplineError
-from dangvien.discipline.models import DisciplineStatus, Inspection, InspectionStatus
+from dangvien.discipline.models import (
+    DisciplineStatus,
+    Inspection,
+    InspectionStatus,
+    OrgDiscipline,
+    ViolationKind,
+)
 from dangvien.discipline.workflow import DISCIPLINE, INSPECTION
 from dangvien.members import selectors as member_selectors
 from dangvien.members.models import ACTIVE_STATUSES, Member, TripAbroad
@@ -109,6 +118,10 @@ def inspections_home(request: HttpRequest) -> HttpResponse:
                 for d, day in selectors.lapsed_disciplines(scope, today)
                 if d.org_path.startswith(org.path)
             ],
+            "org_disciplines": selectors.org_disciplines_visible_to(scope).filter(
+                Q(org_path__startswith=org.path) | Q(authority_path__startswith=org.path)
+            )[:200],
+            "may_propose_org": _may_record(request, org),
             "form": plan_form,
             "name": "plan",
         },
@@ -263,6 +276,7 @@ def discipline_detail(request: HttpRequest, pk) -> HttpResponse:
             "standing": selectors.standing_on(discipline, dt.date.today()),
             "complaints": discipline.complaints.select_related("answering_organization"),
             "decision_url": document_url(discipline.decision_document_id, scope),
+            "restoration_url": document_url(discipline.restoration_document_id, scope),
             "forms": forms_by_step,
             "form": complaint_form,
             "name": "complaint",
@@ -338,5 +352,203 @@ def member_record(request: HttpRequest, pk) -> HttpResponse:
             "barred_until": selectors.post_barred_until(member, today),
             "violation_form": violation_form,
             "propose_form": propose_form,
+        },
+    )
+
+
+# --- trips abroad ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trip_detail(request: HttpRequest, pk) -> HttpResponse:
+    """A member's trip abroad (seed 001): its report to the committee, or the
+    violation "went abroad without reporting". The report form is offered to
+    a writer at the member's cell or above and to the inspection committee
+    over it; the violation form to the inspection committee only; neither
+    once the trip is reported or recorded. 404 for a trip the caller's scope
+    does not reach (`selectors.trip_get_for`) or a form not offered."""
+    scope = request_scope(request)
+    trip = selectors.trip_get_for(scope, pk)
+    member = trip.member
+    today = dt.date.today()
+    report = selectors.trip_report_of(trip)
+    violation = selectors.trip_violation_of(trip)
+    open_ = report is None and violation is None
+    report_form = (
+        make(f.TripReportForm, initial={"reported_on": today})
+        if open_ and _may_record(request, member.organization)
+        else None
+    )
+    violation_form = (
+        make(
+            f.TripViolationForm,
+            initial={
+                "committed_on": trip.start,
+                "found_on": today,
+                "description": (
+                    f"Đi {trip.country} từ ngày {trip.start:%d/%m/%Y} không báo cáo cấp ủy"
+                    " có thẩm quyền"
+                ),
+            },
+        )
+        if open_ and trip.start <= today and _inspects(scope, member.organization)
+        else None
+    )
+    which = request.POST.get("form")
+    if request.method == "POST":
+        if which == "report" and report_form is not None:
+            report_form = f.TripReportForm(request.POST)
+            if report_form.is_valid():
+                try:
+                    services.trip_report_record(
+                        actor=request.user, trip=trip, **report_form.cleaned_data
+                    )
+                except DomainError as exc:
+                    apply_errors(report_form, exc)
+                else:
+                    messages.success(request, "Đã ghi báo cáo đi nước ngoài.")
+                    return redirect(request.get_full_path())
+        elif which == "violation" and violation_form is not None:
+            violation_form = f.TripViolationForm(request.POST)
+            if violation_form.is_valid():
+                try:
+                    services.violation_record(
+                        actor=request.user,
+                        member=member,
+                        kind=ViolationKind.ABROAD_UNREPORTED,
+                        trip=trip,
+                        **violation_form.cleaned_data,
+                    )
+                except DomainError as exc:
+                    apply_errors(violation_form, exc)
+                else:
+                    messages.success(request, "Đã ghi vi phạm.")
+                    return redirect(request.get_full_path())
+        else:
+            raise NotFound
+    return render(
+        request,
+        "discipline/trip.html",
+        {
+            "trip": trip,
+            "member": member,
+            "report": report,
+            "violation": violation,
+            "sees_record": selectors.sees_record(scope, member),
+            "report_form": report_form,
+            "violation_form": violation_form,
+        },
+    )
+
+
+# --- discipline of party organisations ------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_discipline_new(request: HttpRequest) -> HttpResponse:
+    """Propose the discipline of a party organisation of the subtree of ?org=
+    (the organisations below it; the deciding body at it or above), by a
+    writer or the inspection committee at ?org= (404 otherwise). Every rule
+    (form, deciding body and its level, limitation, one open at a time) is
+    the service's (`services.org_discipline_propose`)."""
+    org = org_from_query(request)
+    if org is None:
+        return render(
+            request,
+            "liaison/choose_org.html",
+            {"roots": roots(request), "url": "org_discipline_new"},
+        )
+    if not _may_record(request, org):
+        raise NotFound
+    scope = request_scope(request)
+    kwargs = {
+        "organizations": Organization.objects.filter(
+            path__startswith=org.path, depth__gt=org.depth, valid_to__isnull=True
+        ).order_by("path"),
+        "authorities": Organization.objects.filter(
+            path__in=[org.path[:i] for i in range(1, len(org.path) + 1)]
+        ).order_by("-path"),
+        "inspections": selectors.inspections_visible_to(scope).filter(
+            target__isnull=False, target_path__startswith=org.path
+        ),
+    }
+    form = make(f.OrgProposeForm, initial={"proposed_on": dt.date.today()}, **kwargs)
+    if request.method == "POST":
+        if request.POST.get("form") != "org_propose":
+            raise NotFound
+        form = f.OrgProposeForm(request.POST, **kwargs)
+        if form.is_valid():
+            d = dict(form.cleaned_data)
+            d["form"] = d.pop("sanction")
+            try:
+                discipline = services.org_discipline_propose(actor=request.user, **d)
+            except DomainError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Đã ghi đề nghị kỷ luật tổ chức đảng.")
+                return redirect("org_discipline_detail", pk=discipline.pk)
+    return render(
+        request,
+        "discipline/org_new.html",
+        {"org": org, "form": form, "name": "org_propose"},
+    )
+
+
+def _org_builders(request: HttpRequest, discipline: OrgDiscipline) -> Builders:
+    user = request.user
+    today = dt.date.today()
+
+    def vote():
+        form = make(f.OrgVoteForm, initial={"voted_on": today})
+        return form, lambda d: services.org_discipline_vote(actor=user, discipline=discipline, **d)
+
+    def decide():
+        form = make(f.OrgDecideForm, initial={"decision_date": today})
+        return form, lambda d: services.org_discipline_decide(
+            actor=user, discipline=discipline, **d
+        )
+
+    def announce():
+        form = make(f.OrgAnnounceForm, initial={"announced_on": today})
+        return form, lambda d: services.org_discipline_announce(
+            actor=user, discipline=discipline, **d
+        )
+
+    def dissolve():
+        form = make(f.OrgDissolveForm, initial={"dissolved_on": today})
+        return form, lambda d: services.org_discipline_dissolve(
+            actor=user, discipline=discipline, **d
+        )
+
+    return {
+        "org_vote": vote,
+        "org_decide": decide,
+        "org_announce": announce,
+        "org_dissolve": dissolve,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_discipline_detail(request: HttpRequest, pk) -> HttpResponse:
+    """The discipline of a party organisation: violation, form, deciding body,
+    vote (counted against all entitled), decision and its paper, announcement,
+    dissolution; the forms of the "org_*" steps the table opens to the caller.
+    404 outside the caller's scope (`selectors.org_discipline_get_for`)."""
+    scope = request_scope(request)
+    discipline = selectors.org_discipline_get_for(scope, pk)
+    steps = offered(DISCIPLINE, discipline, request, _org_builders(request, discipline))
+    forms_by_step, done = step_page(request, steps, "Đã ghi vào hồ sơ kỷ luật tổ chức đảng.")
+    if done is not None:
+        return done
+    return render(
+        request,
+        "discipline/org_discipline.html",
+        {
+            "d": discipline,
+            "decision_url": document_url(discipline.decision_document_id, scope),
+            "forms": forms_by_step,
         },
     )
