@@ -42,6 +42,16 @@ class BadgeCandidateOut(Schema):
     award_status: str
 
 
+class BadgeOverdueOut(Schema):
+    member: Ref
+    organization_id: int
+    years: int
+    reached_on: dt.date
+    counted_from: dt.date
+    gap_days: int
+    due_on: dt.date = Field(description="Đợt trao tặng lẽ ra có tên")
+
+
 def _award_date(value: dt.date | None) -> dt.date:
     day = value or rules.next_award_date(dt.date.today())
     if not rules.is_award_date(day):
@@ -72,6 +82,32 @@ def badge_candidates(request, query: Query[BadgeListQuery]):
             "award_status": c.award.status if c.award else "",
         }
         for c in selectors.candidates_for(org, award)
+    ]
+
+
+@router.get(
+    "/badges/overdue",
+    response={200: list[BadgeOverdueOut], **READ_ERRORS},
+    summary="Nhắc: đảng viên đủ tuổi đảng từ các đợt trước nhưng chưa được đề nghị",
+    operation_id="badges_overdue",
+)
+def badge_overdue(request, query: Query[BadgeListQuery]):
+    """The reminder of an award date's list (selectors.overdue_for): members of
+    the organisation's subtree who reached a milestone in the earlier rounds'
+    windows and were never proposed; who may read the candidates may read it."""
+    org = org_selectors.organization_get_for(scope_for(request.auth), query.org)
+    award = _award_date(query.award_date)
+    return [
+        {
+            "member": {"id": c.member_id, "name": c.full_name},
+            "organization_id": c.organization_id,
+            "years": c.years,
+            "reached_on": c.reached_on,
+            "counted_from": c.counted_from,
+            "gap_days": c.gap_days,
+            "due_on": c.due_on,
+        }
+        for c in selectors.overdue_for(org, award)
     ]
 
 

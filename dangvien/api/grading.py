@@ -231,7 +231,7 @@ class GradingSelfReviewIn(Input):
 def _self_review(request, pk: int, payload: GradingSelfReviewIn, step: str):
     scope = scope_for(request.auth)
     review = selectors.for_step(scope, selectors.review_get_for(scope, pk), step)
-    services.self_review_submit(actor=request.auth, review=review, **payload.dict())
+    services.self_review_submit(actor=request.auth, review=review, step=step, **payload.dict())
     review.refresh_from_db()
     return _review_out(review, request)
 
@@ -438,6 +438,13 @@ class GradingOrganizationOut(Schema):
     report: str
     self_grade: str
     self_score: Decimal | None
+    tasks: int | None
+    tasks_done: int | None
+    tasks_on_time: int | None
+    tasks_exceeded: int | None
+    shortcomings: int
+    shortcomings_fixed: int
+    subordinate_disciplined: bool
     grade: str
     score: Decimal | None
     decided_on: dt.date | None
@@ -453,6 +460,13 @@ def _org_out(g: OrganizationGrading, request) -> dict:
         "report": g.report,
         "self_grade": g.self_grade,
         "self_score": g.self_score,
+        "tasks": g.tasks,
+        "tasks_done": g.tasks_done,
+        "tasks_on_time": g.tasks_on_time,
+        "tasks_exceeded": g.tasks_exceeded,
+        "shortcomings": g.shortcomings,
+        "shortcomings_fixed": g.shortcomings_fixed,
+        "subordinate_disciplined": g.subordinate_disciplined,
         "grade": g.grade,
         "score": g.score,
         "decided_on": g.decided_on,
@@ -470,10 +484,20 @@ def grading_organization_detail(request, pk: int):
 
 
 class GradingOrgSelfIn(Input):
+    """Form 01: from 2025 (QĐ 366 Điều 11) the counts of tasks are required
+    for any grade above "not completed"."""
+
     report: str = Field(max_length=50000)
     self_grade: str = Field(max_length=14)
     self_score: Decimal | None = Field(None, ge=0, le=100)
     on: dt.date
+    tasks: int | None = Field(None, ge=0, le=1_000_000)
+    tasks_done: int | None = Field(None, ge=0, le=1_000_000)
+    tasks_on_time: int | None = Field(None, ge=0, le=1_000_000)
+    tasks_exceeded: int | None = Field(None, ge=0, le=1_000_000)
+    shortcomings: int = Field(0, ge=0, le=1_000_000)
+    shortcomings_fixed: int = Field(0, ge=0, le=1_000_000)
+    subordinate_disciplined: bool = False
 
 
 @router.post(

@@ -78,6 +78,38 @@ PROPOSAL_LEAD_DAYS = Rule(
 )
 
 
+# [UNCONFIRMED, no regulation: a reminder of this application]: the list of an
+# award date also reminds of members whose milestone fell in the windows of
+# this many earlier award dates (4: one year back) and who were never proposed.
+# Farther back is left out so that badges given before the records were kept
+# here do not flood the list. Configurable.
+OVERDUE_ROUNDS = Rule(
+    "badge_overdue_rounds",
+    "Nhắc đảng viên đủ tuổi đảng từ (số) đợt trao tặng trước mà chưa được đề nghị",
+    (Version(LONG_AGO, 4, "Quy ước của phần mềm (chưa xác nhận, cấu hình được)", confirmed=False),),
+)
+
+
+def overdue_window(award: dt.date) -> tuple[dt.date, dt.date]:
+    """(exclusive start, inclusive end) of the milestone days of the earlier
+    rounds the list of `award` reminds of: the OVERDUE_ROUNDS award dates
+    before `award`, up to the start of its own window (R11.3)."""
+    earliest = award
+    for _ in range(int(OVERDUE_ROUNDS.on(award))):
+        earliest = previous_award_date(earliest)
+    return list_window(earliest)[0], list_window(award)[0]
+
+
+def award_date_of(milestone_day: dt.date) -> dt.date:
+    """The award date whose list window holds `milestone_day` (R11.3)."""
+    day = next_award_date(
+        milestone_day - dt.timedelta(days=int(LIST_CUTOFF_DAYS.on(milestone_day)))
+    )
+    while list_cutoff(day) < milestone_day:  # pragma: no cover - a cut-off changed meanwhile
+        day = next_award_date(day + dt.timedelta(days=1))
+    return day
+
+
 def add_years(day: dt.date, years: int) -> dt.date:
     """`day` moved `years` years later (29/02 falls on 28/02)."""
     return add_months(day, 12 * years)

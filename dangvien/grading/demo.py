@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Count,
     DecimalField,
@@ -81,6 +81,15 @@ class DemoGrading:
     campaigns_opened: list[int] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     self_reviews_in_progress: int = 0
+
+
+# Of 10 tasks on form 01 per grade: done, done on time, exceeding.
+DEMO_TASKS = {
+    rules.Grade.EXCELLENT: (10, 10, 4),
+    rules.Grade.GOOD: (10, 10, 2),
+    rules.Grade.COMPLETED: (10, 9, 1),
+    rules.Grade.NOT_COMPLETED: (7, 5, 0),
+}
 
 
 def _grades_for(n: int, rng: random.Random) -> list[str]:
@@ -216,8 +225,16 @@ def grade_campaign_in_bulk(campaign: GradingCampaign, *, seed: int = 2025) -> di
     org_rows = list(gradings.order_by("pk").values_list("pk", flat=True))
     for grade, ids in _org_grades(org_rows, rng).items():
         score = _in_band(grade) if scored else Value(None, output_field=DecimalField())
+        # Form 01's counts meeting the grade's conditions (QĐ 366 Điều 11).
+        tasks_done, on_time, beyond = DEMO_TASKS[grade]
         for chunk in _chunks(ids):
             OrganizationGrading.objects.filter(pk__in=chunk).update(
+                tasks=10,
+                tasks_done=tasks_done,
+                tasks_on_time=on_time,
+                tasks_exceeded=beyond,
+                shortcomings=2,
+                shortcomings_fixed=2 if grade == rules.Grade.EXCELLENT else 1,
                 report=f"Báo cáo kiểm điểm tập thể năm {year}.",
                 self_grade=grade,
                 grade=grade,
@@ -240,6 +257,11 @@ def grade_campaign_in_bulk(campaign: GradingCampaign, *, seed: int = 2025) -> di
     campaign.status = CampaignStatus.CLOSED
     campaign.closed_on = decided_on
     campaign.save(update_fields=["status", "closed_on"])
+    if connection.vendor == "postgresql":
+        # Fresh statistics after a bulk write, as the seeder does: without them
+        # the planner expects a handful of rows and sorts a province's on disk.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE grading_memberreview")
     return {grade: len(ids) for grade, ids in by_grade.items()}
 
 

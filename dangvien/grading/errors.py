@@ -67,6 +67,47 @@ class GradingError(ErrorCode):
         "not_all_announced",
         "Chưa thông báo kết quả xếp loại của: %(names)s.",
     )
+    STEP_STALE = (
+        "step_stale",
+        "Trang đã cũ: bản kiểm điểm hiện ở tình trạng «%(state)s», không %(step)s được nữa. "
+        "Tải lại trang để xem bước đang chờ; chưa ghi gì.",
+    )
+    COLLECTIVE_TASKS_MISSING = (
+        "collective_tasks_missing",
+        "Năm %(year)s xếp loại tập thể theo Quy định 366-QĐ/TW, Điều 11: ghi số nhiệm vụ được "
+        "giao (lớn hơn 0), số đã hoàn thành, số hoàn thành đúng tiến độ (không quá số đã hoàn "
+        "thành), số vượt yêu cầu và số hạn chế đã khắc phục (không quá số đã chỉ ra).",
+    )
+    COLLECTIVE_ON_TIME = (
+        "collective_on_time",
+        "Mức «%(grade)s» của tập thể cần %(needed)s%% nhiệm vụ hoàn thành đúng tiến độ; "
+        "%(name)s: %(share)s%% (Quy định 366-QĐ/TW, Điều 11).",
+    )
+    COLLECTIVE_EXCEEDED = (
+        "collective_exceeded",
+        "Mức «%(grade)s» của tập thể cần ít nhất %(needed)s%% nhiệm vụ vượt yêu cầu; "
+        "%(name)s: %(share)s%% (Quy định 366-QĐ/TW, Điều 11 khoản 1).",
+    )
+    COLLECTIVE_SHORTCOMINGS = (
+        "collective_shortcomings",
+        "Mức «%(grade)s» của tập thể cần khắc phục 100%% hạn chế, khuyết điểm đã chỉ ra; "
+        "%(name)s mới khắc phục %(fixed)s/%(total)s (Quy định 366-QĐ/TW, Điều 11 khoản 1).",
+    )
+    COLLECTIVE_DISCIPLINE = (
+        "collective_discipline",
+        "Mức «%(grade)s» của tập thể đòi hỏi không có tổ chức đảng trực thuộc hoặc thành viên "
+        "cấp ủy bị kỷ luật trong năm; %(name)s: %(who)s (Quy định 366-QĐ/TW, Điều 11 khoản 1).",
+    )
+    COLLECTIVE_DONE = (
+        "collective_done",
+        "Mức «%(grade)s» của tập thể cần hoàn thành %(needed)s%% nhiệm vụ; %(name)s: "
+        "%(share)s%% (Quy định 366-QĐ/TW, Điều 11 khoản 3).",
+    )
+    COLLECTIVE_LATE = (
+        "collective_late",
+        "Mức «%(grade)s» của tập thể chỉ cho phép không quá %(most)s%% nhiệm vụ chậm tiến độ; "
+        "%(name)s: %(share)s%% (Quy định 366-QĐ/TW, Điều 11 khoản 3).",
+    )
     NOT_DISCIPLINE_REASON = (
         "not_graded_reason_invalid",
         "Lý do không xếp loại «%(value)s» không có.",

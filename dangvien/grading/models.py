@@ -294,6 +294,19 @@ class OrganizationGrading(models.Model):
         "tự xếp loại", max_length=14, choices=GradeChoice.choices, blank=True
     )
     self_graded_on = models.DateField("ngày tự đánh giá", null=True, blank=True)
+    # What form 01 states of the year (QĐ 366 Điều 11: the collective's
+    # conditions beside the score, rules.COLLECTIVE_CONDITIONS).
+    tasks = models.PositiveIntegerField("số nhiệm vụ được giao", null=True, blank=True)
+    tasks_done = models.PositiveIntegerField("số nhiệm vụ đã hoàn thành", null=True, blank=True)
+    tasks_on_time = models.PositiveIntegerField(
+        "số nhiệm vụ hoàn thành đúng tiến độ", null=True, blank=True
+    )
+    tasks_exceeded = models.PositiveIntegerField("số nhiệm vụ vượt yêu cầu", null=True, blank=True)
+    shortcomings = models.PositiveIntegerField("số hạn chế, khuyết điểm đã chỉ ra", default=0)
+    shortcomings_fixed = models.PositiveIntegerField("số hạn chế đã khắc phục", default=0)
+    subordinate_disciplined = models.BooleanField(
+        "có tổ chức đảng trực thuộc bị kỷ luật trong năm", default=False
+    )
     score = models.DecimalField("điểm", max_digits=5, decimal_places=2, null=True, blank=True)
     grade = models.CharField("xếp loại", max_length=14, choices=GradeChoice.choices, blank=True)
     decided_on = models.DateField("ngày xếp loại", null=True, blank=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dangvien.core.rulebook import LONG_AGO, Rule, Version
@@ -115,6 +116,153 @@ ANNOUNCE_DAYS = Rule(
     "Hạn thông báo kết quả xếp loại (ngày sau quyết định)",
     (Version(LONG_AGO, 15, "chưa xác nhận", confirmed=False),),
 )
+
+
+# R6.3 / addendum 1.3-1.5: the extra conditions of a collective's grade (form
+# 01) under QĐ 366 Điều 11, beside the score's band, as percents of the tasks
+# assigned in the year:
+#   on_time_excellent: done on time for excellent [C, R6.3 khoản 1];
+#   exceeded_excellent: exceeding requirements for excellent [C, R6.3 khoản 1];
+#   fixed_excellent: of the shortcomings identified before, fixed [C, R6.3];
+#   no_discipline_excellent: no subordinate organisation or member of the
+#     leadership disciplined in the year [C, R6.3 "for collectives"];
+#   on_time_good: done on time for good [UNCONFIRMED for collectives: the
+#     R6.3 table states it without qualifier, addendum 1.5 for individuals];
+#   done_completed and late_completed_max: done, and at most behind schedule,
+#     for completed [C, R6.3 khoản 3, addendum 1.5].
+# Before QĐ 366 the collective conditions are not recorded here (QĐ 124's
+# criteria are not in regulations.md): None, nothing but the grade is checked.
+COLLECTIVE_CONDITIONS = Rule(
+    "grading_collective_conditions",
+    "Điều kiện xếp loại tập thể (Mẫu 01) ngoài khung điểm, tính theo % nhiệm vụ",
+    (
+        Version(
+            LONG_AGO,
+            None,
+            "QĐ 132, QĐ 124: điều kiện tập thể chưa ghi trong tài liệu (chưa xác nhận)",
+            confirmed=False,
+        ),
+        Version(
+            QD_366,
+            {
+                "on_time_excellent": 100,
+                "exceeded_excellent": 30,
+                "fixed_excellent": 100,
+                "no_discipline_excellent": True,
+                "on_time_good": 100,
+                "done_completed": 100,
+                "late_completed_max": 20,
+            },
+            "QĐ 366-QĐ/TW Điều 11 khoản 1-3 (R6.3; phụ lục 1.3-1.5); mức «tốt» của tập thể: "
+            "chưa xác nhận",
+            confirmed=False,
+        ),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CollectiveFacts:
+    """What a collective's form 01 states of its year, and what the records
+    show: tasks assigned, done (on time or late), done on time, exceeding
+    requirements; shortcomings identified before and fixed; whether a
+    subordinate organisation was disciplined (stated: organisations have no
+    discipline record here) and the members of its leadership disciplined in
+    the year (read from the discipline area)."""
+
+    tasks: int | None = None
+    tasks_done: int | None = None
+    tasks_on_time: int | None = None
+    tasks_exceeded: int | None = None
+    shortcomings: int = 0
+    shortcomings_fixed: int = 0
+    subordinate_disciplined: bool = False
+    leaders_disciplined: tuple[str, ...] = ()
+
+
+def _percent(part: int | None, whole: int | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return Decimal(part) * 100 / Decimal(whole)
+
+
+def collective_grade_failures(grade: str, facts: CollectiveFacts, year: int) -> list[tuple]:
+    """R6.3 (QĐ 366 Điều 11): the extra conditions of a collective's `grade`
+    that `facts` do not meet, as (code, values) pairs for GradingError
+    (empty when met, when the year has no collective conditions, or for
+    "not completed"). Codes: `collective_tasks_missing` (counts not stated or
+    inconsistent), `collective_on_time`, `collective_exceeded`,
+    `collective_shortcomings`, `collective_discipline`, `collective_done`,
+    `collective_late`."""
+    conditions = COLLECTIVE_CONDITIONS.on(review_day(year))
+    if conditions is None or grade == Grade.NOT_COMPLETED:
+        return []
+    counts = (facts.tasks, facts.tasks_done, facts.tasks_on_time, facts.tasks_exceeded)
+    if (
+        any(c is None or c < 0 for c in counts)
+        or not facts.tasks
+        or not (facts.tasks_on_time or 0) <= (facts.tasks_done or 0) <= facts.tasks
+        or (facts.tasks_exceeded or 0) > (facts.tasks_done or 0)
+        or not 0 <= facts.shortcomings_fixed <= facts.shortcomings
+    ):
+        return [("collective_tasks_missing", {})]
+    on_time = _percent(facts.tasks_on_time, facts.tasks) or Decimal(0)
+    done = _percent(facts.tasks_done, facts.tasks) or Decimal(0)
+    late = done - on_time
+    failures: list[tuple] = []
+
+    def fmt(value: Decimal) -> str:
+        return f"{value.quantize(Decimal('0.1')).normalize():f}".replace(".", ",")
+
+    if grade == Grade.EXCELLENT:
+        if on_time < conditions["on_time_excellent"]:
+            failures.append(
+                (
+                    "collective_on_time",
+                    {"needed": conditions["on_time_excellent"], "share": fmt(on_time)},
+                )
+            )
+        exceeded = _percent(facts.tasks_exceeded, facts.tasks) or Decimal(0)
+        if exceeded < conditions["exceeded_excellent"]:
+            failures.append(
+                (
+                    "collective_exceeded",
+                    {"needed": conditions["exceeded_excellent"], "share": fmt(exceeded)},
+                )
+            )
+        fixed = _percent(facts.shortcomings_fixed, facts.shortcomings)
+        if fixed is not None and fixed < conditions["fixed_excellent"]:
+            failures.append(
+                (
+                    "collective_shortcomings",
+                    {"fixed": facts.shortcomings_fixed, "total": facts.shortcomings},
+                )
+            )
+        if conditions["no_discipline_excellent"] and (
+            facts.subordinate_disciplined or facts.leaders_disciplined
+        ):
+            who = list(facts.leaders_disciplined)
+            if facts.subordinate_disciplined:
+                who.insert(0, "tổ chức đảng trực thuộc")
+            failures.append(("collective_discipline", {"who": ", ".join(who)}))
+    elif grade == Grade.GOOD:
+        if on_time < conditions["on_time_good"]:
+            failures.append(
+                (
+                    "collective_on_time",
+                    {"needed": conditions["on_time_good"], "share": fmt(on_time)},
+                )
+            )
+    elif grade == Grade.COMPLETED:
+        if done < conditions["done_completed"]:
+            failures.append(
+                ("collective_done", {"needed": conditions["done_completed"], "share": fmt(done)})
+            )
+        if late > conditions["late_completed_max"]:
+            failures.append(
+                ("collective_late", {"most": conditions["late_completed_max"], "share": fmt(late)})
+            )
+    return failures
 
 
 class Form:

@@ -17,8 +17,9 @@ from django.db.models.functions import Substr
 from dangvien.accounts.scope import Scope
 from dangvien.compliance.workflow import Workflow
 from dangvien.core.errors import NotFound
+from dangvien.discipline import selectors as discipline_selectors
 from dangvien.members.models import Member
-from dangvien.organizations.models import Organization
+from dangvien.organizations.models import CommitteePost, CommitteePostKind, Organization
 
 from . import rules
 from .models import (
@@ -239,18 +240,48 @@ class Attachments:
 
 def disciplined_in_year(member: Member, year: int) -> bool:
     """Whether a discipline of the member is in force in `year` and counts for
-    it (R6.5: one violation counts once across years), from the discipline
-    area."""
-    try:
-        # The discipline area is built in parallel (issue 12 part 5); while it
-        # does not provide this helper nobody counts as disciplined here.
-        from dangvien.discipline import selectors as discipline_selectors
-    except ImportError:
-        return False
-    helper = getattr(discipline_selectors, "disciplined_in_year", None)
-    if helper is None:
-        return False
-    return bool(helper(member, year))
+    it (R6.5: one violation counts once across years), read from the
+    discipline area (`discipline.selectors.disciplined_in_year`)."""
+    return discipline_selectors.disciplined_in_year(member, year)
+
+
+LEADERSHIP_POSTS = (
+    CommitteePostKind.SECRETARY,
+    CommitteePostKind.DEPUTY_SECRETARY,
+    CommitteePostKind.STANDING_MEMBER,
+    CommitteePostKind.COMMITTEE_MEMBER,
+)
+
+
+def leaders_disciplined(org: Organization, year: int) -> list[str]:
+    """R6.3 (QĐ 366 Điều 11 khoản 1, collectives): the names of the members who
+    held a post of `org`'s committee (secretary, deputy, standing or committee
+    member, not voided) at some time in `year` and were disciplined in that
+    year (`disciplined_in_year`), by name. One query for the posts, one per
+    such member for the discipline."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    posts = (
+        CommitteePost.objects.filter(
+            organization=org,
+            kind__in=LEADERSHIP_POSTS,
+            voided=False,
+            member__isnull=False,
+            starts_on__lte=last,
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .select_related("member")
+        .order_by("member__sort_key", "member_id")
+    )
+    names: list[str] = []
+    seen: set[int] = set()
+    for post in posts:
+        member = post.member
+        if member is None or member.pk in seen:
+            continue
+        seen.add(member.pk)
+        if disciplined_in_year(member, year):
+            names.append(member.full_name)
+    return names
 
 
 def attachments_for(

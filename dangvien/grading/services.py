@@ -192,6 +192,7 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
     for o in chain:  # parents from memory: no query per cell or committee
         if o.parent_id in orgs:
             o.parent = orgs[o.parent_id]
+    committees = {o.path: o for o in chain if o.level == Level.GRASSROOTS_COMMITTEE}
     already = MemberReview.objects.filter(year=year).values("member_id")
     members = list(
         Member.objects.filter(org_path__startswith=organization.path, status__in=ACTIVE_STATUSES)
@@ -223,7 +224,7 @@ def populate(*, actor: Actor, campaign: GradingCampaign) -> int:
         )
         cells[cell.pk] = cell
         if cell.pk not in grassroots_by_cell:
-            grassroots_by_cell[cell.pk] = grassroots_of(cell, chain)
+            grassroots_by_cell[cell.pk] = grassroots_of(cell, committees=committees)
         grassroots = grassroots_by_cell[cell.pk]
         not_graded = ""
         if m.pk in exempted:
@@ -422,6 +423,7 @@ def self_review_submit(
     self_score=None,
     form: str | None = None,
     on: dt.date | None = None,
+    step: str | None = None,
 ) -> MemberReview:
     """The member's self-review on form 2A/2B/2C (step `self_review`, or
     `self_review_edit` once given), by the member or for them by the cell;
@@ -429,12 +431,19 @@ def self_review_submit(
     Under QĐ 366 the member scores themself on the 100-point scale and the
     grade must match the band (R6.3).
 
-    Raises DomainError: the workflow's codes, `campaign_closed`,
+    `step` is the step the caller's page or URL names ("self_review" or
+    "self_review_edit"): when the review's state no longer allows it (a stale
+    page: given meanwhile, or already proposed) nothing is written and
+    `step_stale` is raised. None (scripts, the demo): the step of the state.
+
+    Raises DomainError: the workflow's codes, `step_stale`, `campaign_closed`,
     `text_required`, `form_invalid`, `grade_invalid`, `score_invalid`,
     `score_required`, `grade_outside_band`."""
     review = _locked_review(review)
-    step = "self_review" if review.status == ReviewStatus.PENDING else "self_review_edit"
-    GRADING.require(review, step, actor)
+    current = "self_review" if review.status == ReviewStatus.PENDING else "self_review_edit"
+    if step is not None and step != current:
+        raise stale_step_error(review, step)
+    GRADING.require(review, current, actor)
     _require_open(review.campaign)
     on = on or _today()
     _not_future(on, "on")
@@ -470,6 +479,23 @@ def self_review_submit(
     _save(review, actor)
     GRADING.sync_case(review, on=on)
     return review
+
+
+SELF_REVIEW_STEPS = ("self_review", "self_review_edit")
+
+
+def stale_step_error(review: MemberReview, step: str) -> DomainError:
+    """`step_stale` for a self-review step `step` the review's state does not
+    allow (the page was opened before the review moved on)."""
+    labels = {
+        "self_review": "ghi bản tự kiểm điểm",
+        "self_review_edit": "sửa bản tự kiểm điểm",
+    }
+    return GradingError.STEP_STALE.error(
+        field="step",
+        step=labels.get(step, step),
+        state=review.get_status_display(),
+    )
 
 
 # --- the cell's proposal ------------------------------------------------------------
@@ -805,6 +831,78 @@ def _locked_org_grading(grading: OrganizationGrading) -> OrganizationGrading:
     )
 
 
+def _count(value, field: str, year: int) -> int | None:
+    """A count stated on form 01: None when empty; a whole number from 0."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise GradingError.COLLECTIVE_TASKS_MISSING.error(field=field, year=year) from None
+    if number < 0 or number > 1_000_000:
+        raise GradingError.COLLECTIVE_TASKS_MISSING.error(field=field, year=year)
+    return number
+
+
+COLLECTIVE_ERRORS = {
+    "collective_tasks_missing": GradingError.COLLECTIVE_TASKS_MISSING,
+    "collective_on_time": GradingError.COLLECTIVE_ON_TIME,
+    "collective_exceeded": GradingError.COLLECTIVE_EXCEEDED,
+    "collective_shortcomings": GradingError.COLLECTIVE_SHORTCOMINGS,
+    "collective_discipline": GradingError.COLLECTIVE_DISCIPLINE,
+    "collective_done": GradingError.COLLECTIVE_DONE,
+    "collective_late": GradingError.COLLECTIVE_LATE,
+}
+# The field of form 01 each failure is shown at.
+COLLECTIVE_FIELDS = {
+    "collective_tasks_missing": "tasks",
+    "collective_on_time": "tasks_on_time",
+    "collective_exceeded": "tasks_exceeded",
+    "collective_shortcomings": "shortcomings_fixed",
+    "collective_discipline": "subordinate_disciplined",
+    "collective_done": "tasks_done",
+    "collective_late": "tasks_on_time",
+}
+
+
+def check_collective(grading: OrganizationGrading, grade: str, field: str) -> None:
+    """R6.3 (QĐ 366 Điều 11 khoản 1-3): the conditions of a collective's
+    `grade` beyond the score's band, from the counts stated on form 01
+    (`grading.tasks` ...) and the members of its committee disciplined in
+    the year (`selectors.leaders_disciplined`), rules.COLLECTIVE_CONDITIONS
+    of the year. Raises the first failure as DomainError (at its form 01
+    field; at `field` for the leadership's discipline when no such input):
+    `collective_tasks_missing`, `collective_on_time`, `collective_exceeded`,
+    `collective_shortcomings`, `collective_discipline`, `collective_done`,
+    `collective_late`."""
+    if rules.COLLECTIVE_CONDITIONS.on(rules.review_day(grading.year)) is None:
+        return
+    leaders: tuple[str, ...] = ()
+    if grade == rules.Grade.EXCELLENT:
+        leaders = tuple(selectors.leaders_disciplined(grading.organization, grading.year))
+    facts = rules.CollectiveFacts(
+        tasks=grading.tasks,
+        tasks_done=grading.tasks_done,
+        tasks_on_time=grading.tasks_on_time,
+        tasks_exceeded=grading.tasks_exceeded,
+        shortcomings=grading.shortcomings,
+        shortcomings_fixed=grading.shortcomings_fixed,
+        subordinate_disciplined=grading.subordinate_disciplined,
+        leaders_disciplined=leaders,
+    )
+    failures = rules.collective_grade_failures(grade, facts, grading.year)
+    if not failures:
+        return
+    code, values = failures[0]
+    raise COLLECTIVE_ERRORS[code].error(
+        field=COLLECTIVE_FIELDS.get(code, field),
+        grade=rules.GRADE_LABELS[grade],
+        name=grading.organization.name,
+        year=grading.year,
+        **values,
+    )
+
+
 @transaction.atomic
 def organization_self_grade(
     *,
@@ -814,11 +912,24 @@ def organization_self_grade(
     self_grade: str,
     self_score=None,
     on: dt.date,
+    tasks=None,
+    tasks_done=None,
+    tasks_on_time=None,
+    tasks_exceeded=None,
+    shortcomings=0,
+    shortcomings_fixed=0,
+    subordinate_disciplined: bool = False,
 ) -> OrganizationGrading:
-    """The organisation's own review report and grade (form 01, step `org_self`).
+    """The organisation's own review report and grade (form 01, step
+    `org_self`) with the counts of its year: tasks assigned, done, done on
+    time, exceeding; shortcomings identified before and fixed; whether a
+    subordinate organisation was disciplined. Under QĐ 366 the grade must
+    match the score's band and meet the collective's conditions
+    (`check_collective`, R6.3 Điều 11).
 
     Raises DomainError: the workflow's codes, `text_required`, `grade_invalid`,
-    `score_invalid`, `score_required`, `grade_outside_band`."""
+    `score_invalid`, `score_required`, `grade_outside_band`, and the
+    `collective_*` codes of `check_collective`."""
     grading = _locked_org_grading(grading)
     GRADING.require(grading, "org_self", actor)
     _require_open(grading.campaign)
@@ -836,6 +947,14 @@ def organization_self_grade(
         field="self_grade",
         check_tasks=False,
     )
+    grading.tasks = _count(tasks, "tasks", grading.year)
+    grading.tasks_done = _count(tasks_done, "tasks_done", grading.year)
+    grading.tasks_on_time = _count(tasks_on_time, "tasks_on_time", grading.year)
+    grading.tasks_exceeded = _count(tasks_exceeded, "tasks_exceeded", grading.year)
+    grading.shortcomings = _count(shortcomings, "shortcomings", grading.year) or 0
+    grading.shortcomings_fixed = _count(shortcomings_fixed, "shortcomings_fixed", grading.year) or 0
+    grading.subordinate_disciplined = bool(subordinate_disciplined)
+    check_collective(grading, grade, "self_grade")
     grading.self_grade, grading.self_score, grading.self_graded_on = grade, score, on
     grading.status = OrgGradingStatus.SELF_GRADED
     grading.updated_by = history_user(actor)
@@ -855,10 +974,13 @@ def organization_decide(
     on: dt.date,
 ) -> OrganizationGrading:
     """The standing committee directly above grades the organisation (step
-    `org_decide`, HD 43 mục 3), the score's band checked under QĐ 366.
+    `org_decide`, HD 43 mục 3), the score's band and the collective's
+    conditions (`check_collective`, over the counts of form 01 and the
+    committee members disciplined in the year) checked under QĐ 366.
 
     Raises DomainError: the workflow's codes, `grade_invalid`,
-    `score_invalid`, `score_required`, `grade_outside_band`."""
+    `score_invalid`, `score_required`, `grade_outside_band`, the
+    `collective_*` codes (field `grade`)."""
     grading = _locked_org_grading(grading)
     GRADING.require(grading, "org_decide", actor)
     _require_open(grading.campaign)
@@ -875,6 +997,10 @@ def organization_decide(
         field="grade",
         check_tasks=False,
     )
+    try:
+        check_collective(grading, grade, "grade")
+    except DomainError as exc:  # the counts are form 01's: shown at the grade here
+        raise DomainError(exc.message, field="grade", code=exc.code) from None
     grading.grade, grading.score, grading.decided_on = grade, value, on
     grading.note = _text(note, "note", 500)
     grading.status = OrgGradingStatus.DECIDED

@@ -42,12 +42,24 @@ COMMITTEE_LEVELS = (
 )
 
 
-def grassroots_of(cell: Organization, chain: list[Organization] | None = None) -> Organization:
+def grassroots_of(
+    cell: Organization,
+    chain: list[Organization] | None = None,
+    *,
+    committees: dict[str, Organization] | None = None,
+) -> Organization:
     """The grassroots organisation of a cell, where the cap is counted (R6.4):
     the cell itself when it is a grassroots cell, else the nearest grassroots
-    committee above it, else its parent. `chain`: its ancestors when known."""
+    committee above it, else its parent. `chain`: its ancestors when known;
+    `committees`: the grassroots committees by path (a campaign's thousands of
+    cells look their committee up by the prefixes of their own path)."""
     if cell.level == Level.GRASSROOTS_CELL:
         return cell
+    if committees is not None:
+        for end in range(len(cell.path), 0, -4):
+            if (found_at := committees.get(cell.path[:end])) is not None:
+                return found_at
+        return cell.parent or cell
     if chain is None:
         prefixes = [cell.path[:i] for i in range(4, len(cell.path), 4)]
         chain = list(Organization.objects.filter(path__in=prefixes))

@@ -350,27 +350,16 @@ def test_disciplined_member_forced_not_completed(campaign, tree, members, monkey
     assert review.attachments["disciplined"] is True
 
 
-def test_discipline_helper_missing_counts_as_not_disciplined(members, monkeypatch):
-    import sys
-    import types
+def test_discipline_read_from_the_discipline_area(members, tree):
+    """The discipline area's real record: counted in the year of its decision only."""
+    from dangvien.discipline.tests.helpers import in_force
 
     member = members["a"][0]
-    # The discipline area's helper answers when present...
-    fake = types.ModuleType("dangvien.discipline.selectors")
-    fake.disciplined_in_year = lambda m, year: year == 2025  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "dangvien.discipline.selectors", fake)
-    monkeypatch.setattr("dangvien.discipline.selectors", fake, raising=False)
+    assert selectors.disciplined_in_year(member, 2025) is False
+    in_force(member, tree)  # decided 07/03/2025
     assert selectors.disciplined_in_year(member, 2025) is True
     assert selectors.disciplined_in_year(member, 2024) is False
-    # ...without the function, or without the module, nobody is disciplined.
-    monkeypatch.setitem(sys.modules, "dangvien.discipline.selectors", types.ModuleType("x"))
-    monkeypatch.setattr(
-        "dangvien.discipline.selectors", sys.modules["dangvien.discipline.selectors"], raising=False
-    )
-    assert selectors.disciplined_in_year(member, 2025) is False
-    monkeypatch.setitem(sys.modules, "dangvien.discipline.selectors", None)
-    monkeypatch.delattr("dangvien.discipline.selectors", raising=False)
-    assert selectors.disciplined_in_year(member, 2025) is False
+    assert selectors.disciplined_in_year(members["a"][1], 2025) is False
 
 
 def test_suspended_member_not_graded_by_the_cell(campaign, tree):
@@ -548,6 +537,10 @@ def test_organization_grading_form_01(campaign, tree, people):
         self_grade="good",
         self_score="85",
         on=D(2026, 1, 12),
+        tasks=10,
+        tasks_done=10,
+        tasks_on_time=10,
+        tasks_exceeded=1,
     )
     before = _rows()
     with pytest.raises(DomainError) as exc:

@@ -91,7 +91,8 @@ def badges_home(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
     posted: dict[str, Any] = {}
     if request.method == "POST":
-        step = request.POST.get("step", "")
+        # The shared form partial names itself in "form" (the list's sending).
+        step = request.POST.get("step") or request.POST.get("form", "")
         done = False
         if step in ("propose", "early"):
             form_class = f.ProposeForm if step == "propose" else f.EarlyForm
@@ -134,6 +135,7 @@ def badges_home(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     today = dt.date.today()
     candidates = selectors.candidates_for(org, award)
+    overdue = selectors.overdue_for(org, award)
     awards = list(selectors.awards_of_date(org, award))
     rounds = list(
         selectors.rounds_visible_to(scope)
@@ -170,6 +172,8 @@ def badges_home(request: HttpRequest) -> HttpResponse:
             "due": rules.proposal_due(award),
             "groups": selectors.candidates_by_milestone(candidates),
             "candidate_count": len(candidates),
+            "overdue": overdue,
+            "overdue_from": rules.overdue_window(award)[0],
             "proposes": proposes,
             "propose_form": posted.get("propose"),
             "early_form": early,

@@ -119,12 +119,26 @@ class AnnounceForm(StepForm):
     announced_on = date_field("Ngày thông báo")
 
 
+def _count(label: str) -> forms.IntegerField:
+    """A count on form 01 (QĐ 366 Điều 11: required from 2025, checked by the service)."""
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=1_000_000)
+
+
 class OrgSelfForm(StepForm):
     title = "Tập thể tự kiểm điểm, tự xếp loại (Mẫu 01)"
     button = "Ghi"
     report = _text("Báo cáo kiểm điểm của tập thể", required=True, rows=8)
     self_score = _score("Tự chấm điểm (thang 100, từ năm 2025)")
     self_grade = forms.ChoiceField(label="Tự xếp loại", choices=GRADE_CHOICES)
+    tasks = _count("Số nhiệm vụ được giao trong năm")
+    tasks_done = _count("Số nhiệm vụ đã hoàn thành")
+    tasks_on_time = _count("Số nhiệm vụ hoàn thành đúng tiến độ")
+    tasks_exceeded = _count("Số nhiệm vụ vượt yêu cầu")
+    shortcomings = _count("Số hạn chế, khuyết điểm đã chỉ ra trước đây")
+    shortcomings_fixed = _count("Số hạn chế, khuyết điểm đã khắc phục")
+    subordinate_disciplined = forms.BooleanField(
+        label="Có tổ chức đảng trực thuộc bị kỷ luật trong năm", required=False
+    )
     on = date_field("Ngày")
 
 

@@ -239,7 +239,27 @@ def grading_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _stale_step(request: HttpRequest, review: MemberReview, steps: dict) -> str | None:
+    """The message for a POST of a self-review step the review's state no
+    longer allows (a page opened before the review moved on) when the caller
+    may act on it; None when the step is offered. A caller who may not act
+    gets the usual 404 from `step_page`."""
+    if request.method != "POST":
+        return None
+    posted = request.POST.get("step", "")
+    if posted not in services.SELF_REVIEW_STEPS or posted in steps:
+        return None
+    try:
+        GRADING.require_acting(request_scope(request), review, posted)
+    except DomainError:
+        return None
+    return services.stale_step_error(review, posted).message
+
+
 def _review_page(request: HttpRequest, review: MemberReview) -> HttpResponse:
+    """The review and the self-review step its state allows. The posted
+    `step` names the step: a stale page (the review given or proposed
+    meanwhile) is refused with a message (409), nothing written."""
     scope = request_scope(request)
     initial = {
         "form": review.form,
@@ -251,28 +271,40 @@ def _review_page(request: HttpRequest, review: MemberReview) -> HttpResponse:
         "on": review.self_reviewed_on or dt.date.today(),
     }
 
-    def call(d: dict):
-        return services.self_review_submit(
-            actor=request.user,
-            review=review,
-            strengths=d["strengths"],
-            shortcomings=d["shortcomings"],
-            remedies=d["remedies"],
-            self_grade=d["self_grade"],
-            self_score=d["self_score"],
-            form=d["form"],
-            on=d["on"],
-        )
+    def caller(code: str):
+        def call(d: dict):
+            return services.self_review_submit(
+                actor=request.user,
+                review=review,
+                strengths=d["strengths"],
+                shortcomings=d["shortcomings"],
+                remedies=d["remedies"],
+                self_grade=d["self_grade"],
+                self_score=d["self_score"],
+                form=d["form"],
+                on=d["on"],
+                step=code,
+            )
 
-    builders: Builders = {
-        code: (lambda: (make(f.SelfReviewForm, initial=initial), call))
-        for code in ("self_review", "self_review_edit")
-    }
-    forms_by_step, done = step_page(
-        request, offered(GRADING, review, request, builders), "Đã ghi bản tự kiểm điểm."
-    )
-    if done is not None:
-        return done
+        return call
+
+    def builder(code: str):
+        return lambda: (make(f.SelfReviewForm, initial=initial), caller(code))
+
+    builders: Builders = {code: builder(code) for code in services.SELF_REVIEW_STEPS}
+    steps = offered(GRADING, review, request, builders)
+    stale = _stale_step(request, review, steps)
+    status = 200
+    if stale is not None:
+        forms_by_step = {}
+        for name, (form, _call) in steps.items():
+            form.set_ids(name)
+            forms_by_step[name] = form
+        status = 409
+    else:
+        forms_by_step, done = step_page(request, steps, "Đã ghi bản tự kiểm điểm.")
+        if done is not None:
+            return done
     return render(
         request,
         "grading/review.html",
@@ -283,7 +315,9 @@ def _review_page(request: HttpRequest, review: MemberReview) -> HttpResponse:
             "forms": forms_by_step,
             "document": document_url(review.self_review_document_id, scope),
             "mine": scope.member_id == review.member_id,
+            "stale": stale,
         },
+        status=status,
     )
 
 
@@ -378,6 +412,13 @@ def grading_organization(request: HttpRequest, pk: int) -> HttpResponse:
                 self_grade=d["self_grade"],
                 self_score=d["self_score"],
                 on=d["on"],
+                tasks=d["tasks"],
+                tasks_done=d["tasks_done"],
+                tasks_on_time=d["tasks_on_time"],
+                tasks_exceeded=d["tasks_exceeded"],
+                shortcomings=d["shortcomings"] or 0,
+                shortcomings_fixed=d["shortcomings_fixed"] or 0,
+                subordinate_disciplined=d["subordinate_disciplined"],
             ),
         ),
         "org_decide": lambda: (
@@ -400,5 +441,10 @@ def grading_organization(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "grading/organization.html",
-        {"grading": grading, "forms": forms_by_step, "scored": rules.is_scored(grading.year)},
+        {
+            "grading": grading,
+            "forms": forms_by_step,
+            "scored": rules.is_scored(grading.year),
+            "conditions": rules.COLLECTIVE_CONDITIONS.on(rules.review_day(grading.year)),
+        },
     )
