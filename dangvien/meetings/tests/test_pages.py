@@ -128,3 +128,20 @@ def test_bad_input_on_the_pages_is_never_a_server_error(
         page = client.get(f"/sinh-hoat/?org={tree['commune'].pk}&thang={month}")
         assert page.status_code == 200, month
     assert client.get(f"/sinh-hoat/?org={tree['cell_a'].pk}&nam=abc").status_code == 200
+
+
+def test_a_past_month_without_its_result_is_overdue_not_upcoming(client, tree, people, march):
+    with time_machine.travel(dt.datetime(2026, 4, 2, 9, 0), tick=False):
+        services.meetings_generate(actor=SYSTEM, month=D(2026, 4, 1))
+        april = Meeting.objects.get(cell=tree["cell_a"], month=D(2026, 4, 1))
+        client.force_login(people["secretary_a"])
+        body = client.get(f"/sinh-hoat/?org={tree['cell_a'].pk}").content.decode()
+    overdue = body.split('id="overdue-meetings"')[1].split("</section>")[0]
+    upcoming = body.split('id="next-meeting"')[1].split("</section>")[0]
+    assert f"/sinh-hoat/{march.pk}/" in overdue and "03/2026" in overdue
+    assert f"/sinh-hoat/{april.pk}/" in upcoming and f"/sinh-hoat/{march.pk}/" not in upcoming
+    # In March itself the same meeting is the upcoming one and nothing is overdue.
+    client.force_login(people["secretary_a"])
+    body = client.get(f"/sinh-hoat/?org={tree['cell_a'].pk}").content.decode()
+    assert 'id="overdue-meetings"' not in body
+    assert f"/sinh-hoat/{march.pk}/" in body.split('id="next-meeting"')[1].split("</section>")[0]

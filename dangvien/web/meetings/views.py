@@ -21,6 +21,7 @@ from dangvien.meetings import rules, selectors, services
 from dangvien.meetings.models import CELL_LEVELS, Meeting, MeetingStatus, Presence, Task
 from dangvien.meetings.services import FLAG_LABELS, GuestEntry
 from dangvien.meetings.workflow import FEEDBACK, MEETING
+from dangvien.members.selectors import members_visible_to
 from dangvien.organizations.models import CommitteePost, Level
 from dangvien.organizations.posts import signer_for
 from dangvien.web.common import apply_errors, request_scope
@@ -111,8 +112,19 @@ def _cell_page(request: HttpRequest, cell) -> HttpResponse:
         except DomainError as exc:
             apply_errors(schedule_form if which == "schedule" else create_form, exc)
     meetings = list(selectors.meetings_of_year(cell, year))
-    upcoming = next(
-        (m for m in meetings if m.status not in (MeetingStatus.HELD, MeetingStatus.NOT_HELD)), None
+    # A meeting of a past month still without its result is overdue, not
+    # upcoming: the upcoming one is the first of this month or later.
+    this_month = dt.date.today().replace(day=1)
+    undone = [m for m in meetings if m.status not in (MeetingStatus.HELD, MeetingStatus.NOT_HELD)]
+    overdue = [m for m in undone if m.month < this_month]
+    upcoming = next((m for m in undone if m.month >= this_month), None)
+    attendance = selectors.attendance_by_member(cell, year)
+    # Members who have since left the secretary's scope are listed by name only
+    # (their record would answer 404).
+    visible = set(
+        members_visible_to(request_scope(request))
+        .filter(pk__in=[r.member_id for r in attendance])
+        .values_list("pk", flat=True)
     )
     return render(
         request,
@@ -130,7 +142,9 @@ def _cell_page(request: HttpRequest, cell) -> HttpResponse:
                 for m in meetings
             ],
             "upcoming": upcoming,
-            "members": selectors.attendance_by_member(cell, year),
+            "overdue": overdue,
+            "members": attendance,
+            "visible": visible,
             "limit": rules.MISSED_MEETINGS_LIMIT.on(dt.date(year, 12, 31)),
             "schedule_form": schedule_form,
             "create_form": create_form,
