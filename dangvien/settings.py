@@ -1,6 +1,7 @@
 """Settings, read from the environment (django-environ) with safe defaults for the demo."""
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import environ
@@ -225,3 +226,15 @@ API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=8 * 3
 # know yet: extra days off, and Saturdays worked in exchange (ISO dates, comma separated).
 DANGVIEN_EXTRA_DAYS_OFF = env.list("DANGVIEN_EXTRA_DAYS_OFF", default=[])
 DANGVIEN_EXTRA_WORKING_DAYS = env.list("DANGVIEN_EXTRA_WORKING_DAYS", default=[])
+
+# Background jobs (huey; dangvien/imports/jobs.py): Redis in production and CI,
+# SqliteHuey's file in the demo (`make run` starts the worker with the demo),
+# "immediate" (the task runs in the caller) in tests, so that tests exercise the
+# real task function. A worker: `dangvien run-jobs`.
+JOBS_BACKEND = env.str("JOBS_BACKEND", default="redis" if PRODUCTION else "sqlite")
+JOBS_REDIS_URL = env.str("JOBS_REDIS_URL", default="redis://127.0.0.1:6379/0")
+JOBS_SQLITE_PATH = env.str("JOBS_SQLITE_PATH", default=str(PROJECT_DIR / "var" / "jobs.sqlite3"))
+if "pytest" in sys.modules:
+    JOBS_BACKEND = "immediate"
+# The largest file an import takes (bytes), checked before it is read.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=100 * 1024 * 1024)

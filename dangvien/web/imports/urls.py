@@ -1,5 +1,13 @@
-"""Nhập dữ liệu: pages."""
+"""Nhập dữ liệu: pages (/nhap-du-lieu/)."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("nhap-du-lieu/", views.imports_home, name="imports"),
+    path("nhap-du-lieu/<pk>/cot/", views.import_mapping, name="import_mapping"),
+    path("nhap-du-lieu/<pk>/", views.import_detail, name="import_detail"),
+    path("nhap-du-lieu/<pk>/nhap/", views.import_run, name="import_run"),
+    path("nhap-du-lieu/<pk>/dong-loi.xlsx", views.import_failed_rows, name="import_failed_rows"),
+]

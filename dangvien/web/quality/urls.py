@@ -1,5 +1,10 @@
-"""Chất lượng dữ liệu: pages."""
+"""Chất lượng dữ liệu: the console of a subtree and one page per check."""
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from . import views
+
+urlpatterns = [
+    path("chat-luong-du-lieu/", views.quality_console, name="quality"),
+    path("chat-luong-du-lieu/<str:code>/", views.quality_check, name="quality_check"),
+]

@@ -63,7 +63,31 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<9} {label}")
         self.stdout.write("")
         if not no_serve:
-            call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
+            worker = self._start_jobs()
+            try:
+                call_command(
+                    "runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True
+                )
+            finally:
+                if worker is not None:
+                    worker.terminate()
+
+    def _start_jobs(self):
+        """The job queue's worker beside the demo server (imports run in it):
+        `dangvien run-jobs` as a child process, stopped with the server. None
+        when jobs run in the caller (JOBS_BACKEND "immediate")."""
+        import subprocess
+        import sys
+
+        from django.conf import settings
+
+        if settings.JOBS_BACKEND == "immediate":
+            return None
+        worker = subprocess.Popen([sys.executable, "-m", "dangvien.cli", "run_jobs"])
+        self.stdout.write(
+            f"Đã khởi động tiến trình việc nền (dangvien run-jobs, {settings.JOBS_BACKEND})."
+        )
+        return worker
 
     def _year_end(self) -> None:
         """The year end's demo (issue 12), each part once: the 2025 grading
@@ -91,3 +115,18 @@ class Command(BaseCommand):
 
             demo_badges(today)
             self.stdout.write("Đã nạp danh sách đề nghị tặng Huy hiệu Đảng đợt tới.")
+        self._data_quality(today)
+
+    def _data_quality(self, today) -> None:
+        """Issue 13: real findings for the data-quality console (a likely
+        duplicate «Hòa»/«Hoà», members without a citizen ID, a CV birth year
+        that differs from the citizen ID's) and its first snapshot; once."""
+        from dangvien.quality.models import QualitySnapshot
+
+        if not QualitySnapshot.objects.exists():
+            from dangvien.quality.demo import demo_quality
+
+            demo_quality(today)
+            self.stdout.write(
+                "Đã tạo các phát hiện mẫu cho bảng chất lượng dữ liệu và ghi số liệu ngày đầu."
+            )

@@ -1,0 +1,23 @@
+"""`dangvien run-jobs`: the worker of the background job queue (huey; imports).
+Runs until stopped; needs JOBS_BACKEND "redis" or "sqlite"."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Chạy tiến trình xử lý việc nền (nhập dữ liệu)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workers", type=int, default=1)
+
+    def handle(self, *args, **options):
+        from dangvien.imports.jobs import huey
+
+        if huey.immediate:
+            raise CommandError(
+                "JOBS_BACKEND là «immediate»: việc chạy ngay, không cần tiến trình nền."
+            )
+        consumer = huey.create_consumer(workers=options["workers"], worker_type="thread")
+        consumer.run()

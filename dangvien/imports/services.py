@@ -1,0 +1,888 @@
+"""Checking and importing a member list (issue 13, part 1).
+
+`check_sheet` reads every row by the confirmed mapping, applies the member
+record's rules (the same rule functions as `members.services.member_record_errors`,
+with the uniqueness checks done for the whole file at once) and decides for each
+row whether it creates a record, updates one, or changes nothing. It writes
+nothing: it is the dry run.
+
+`import_sheet` checks the same way and, only when no row is refused, writes
+everything in one transaction: new records with their baseline history row and
+their membership events (admitted, recognised official), changed records with a
+'~' history row by the importer. One refused row among any number writes
+nothing. A record is found by its citizen ID, else its party card number, else
+(for rows with neither) the same name and birth date in the same cell, so a
+second run of the same file changes nothing.
+
+Scope: the chosen organisation must be in the importer's writing scope (NotFound
+otherwise); each row's cell is looked up by the "Chi bộ" column among the active
+cells of that subtree; a record found outside the importer's scope is refused
+without being named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dangvien.accounts.scope import Scope
+from dangvien.core.actors import SYSTEM, Actor
+from dangvien.core.errors import ErrorCode, NotFound
+from dangvien.core.vietnamese import fold, name_sort_key, split_full_name
+from dangvien.members import rules as member_rules
+from dangvien.members.errors import MemberError
+from dangvien.members.models import (
+    DatePrecision,
+    EventKind,
+    Member,
+    MembershipEvent,
+    Status,
+)
+from dangvien.members.services import actor_scope, refresh_party_age_starts
+from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
+from dangvien.places.models import Province
+from dangvien.seeding.baseline import bulk_create_with_baseline, history_baseline
+
+from . import parsing
+from .errors import ImportError_
+from .parsing import FIELD_BY_KEY, ValueIssue, show_date
+from .reading import Sheet, iter_cells
+
+DATE_KEYS = ("birth_date", "joining_date", "official_date", "admission_decision_date")
+PRECISION_FIELD = {
+    "birth_date": "birth_date_precision",
+    "joining_date": "joining_date_precision",
+    "official_date": "official_date_precision",
+}
+TEXT_KEYS = (
+    "party_card_number",
+    "cv_number",
+    "admission_decision_number",
+    "phone",
+    "email",
+    "workplace",
+    "admitting_organization",
+)
+PLACE_KEYS = ("birth_place", "hometown", "permanent_street", "current_street")
+# Record fields an import writes (a column not in the file leaves its field as it is).
+RECORD_KEYS = (
+    "family_name",
+    "middle_name",
+    "given_name",
+    "birth_name",
+    "gender",
+    "birth_date",
+    "birth_date_precision",
+    "citizen_id",
+    "old_identity_number",
+    "party_card_number",
+    "cv_number",
+    "joining_date",
+    "joining_date_precision",
+    "official_date",
+    "official_date_precision",
+    "admission_decision_number",
+    "admission_decision_date",
+    "birth_place",
+    "birth_province",
+    "hometown",
+    "hometown_province",
+    "permanent_street",
+    "current_street",
+    "phone",
+    "email",
+    "workplace",
+    "admitting_organization",
+)
+MAX_LENGTH = {
+    f.name: f.max_length
+    for f in Member._meta.concrete_fields
+    if getattr(f, "max_length", None) and f.name in RECORD_KEYS
+}
+LOOKUP_CHUNK = 500
+WRITE_BATCH = 1000
+
+
+class Action:
+    CREATE = "create"
+    UPDATE = "update"
+    UNCHANGED = "unchanged"
+    LABELS = {"create": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi"}
+
+
+@dataclass
+class RowError:
+    """One problem of one row: the Excel row number, the file's column header,
+    the record field, the domain's error code and the Vietnamese message."""
+
+    row: int
+    column: str
+    field: str
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    data: dict[str, Any]
+    shown: dict[str, str]
+    cell: Organization | None = None
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)
+    action: str | None = None
+    member: Member | None = None
+    changed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Check:
+    """What a dry run (or an import) found: counts, every error and note, and
+    (when asked) every parsed row."""
+
+    rows_read: int = 0
+    refused: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[RowError] = field(default_factory=list)
+    rows: list[ParsedRow] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.refused == 0
+
+    def refused_rows(self) -> dict[int, list[RowError]]:
+        by_row: dict[int, list[RowError]] = {}
+        for error in self.errors:
+            by_row.setdefault(error.row, []).append(error)
+        return by_row
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "rows_read": self.rows_read,
+            "refused": self.refused,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+Progress = Callable[[int, int], None]
+
+
+# --- the organisation and its cells ---------------------------------------------------------
+
+
+def organization_for_import(scope: Scope, organization: Organization | int | str) -> Organization:
+    """The organisation an import goes into, by pk, code or object: active and in
+    the importer's writing scope; NotFound otherwise (as if it did not exist)."""
+    if isinstance(organization, Organization):
+        org: Organization | None = organization
+    else:
+        value = str(organization)
+        query = Q(code=value)
+        if value.isdigit():
+            query |= Q(pk=int(value))
+        org = Organization.objects.filter(query).first()
+    if org is None or not org.is_active or not scope.writes_path(org.path):
+        raise NotFound()
+    return org
+
+
+class CellIndex:
+    """The active cells of a subtree, found by code, full name or document name
+    (accent-, case- and space-insensitive)."""
+
+    def __init__(self, root: Organization) -> None:
+        self.root = root
+        cells = list(
+            Organization.objects.filter(
+                path__startswith=root.path, level__in=MEMBER_HOLDING_LEVELS, valid_to__isnull=True
+            )
+        )
+        self.by_pk = {c.pk: c for c in cells}
+        self.by_key: dict[str, list[Organization]] = {}
+        for cell in cells:
+            for key in {fold(cell.code), fold(cell.name), fold(cell.document_name)}:
+                if key:
+                    self.by_key.setdefault(key, []).append(cell)
+
+    def find(self, value: str) -> Organization:
+        """The cell named `value`; the root itself when it is a cell and `value`
+        is empty. Raises ValueIssue (cell_required, cell_not_found, cell_ambiguous)."""
+        if not value:
+            if self.root.holds_members and self.root.pk in self.by_pk:
+                return self.root
+            raise ValueIssue(ImportError_.CELL_REQUIRED, organization=self.root.name)
+        found = self.by_key.get(fold(value), [])
+        unique = {c.pk: c for c in found}
+        if len(unique) == 1:
+            return next(iter(unique.values()))
+        if not unique:
+            raise ValueIssue(ImportError_.CELL_NOT_FOUND, value=value, organization=self.root.name)
+        raise ValueIssue(
+            ImportError_.CELL_AMBIGUOUS,
+            value=value,
+            count=len(unique),
+            organization=self.root.name,
+            codes=", ".join(sorted(c.code for c in unique.values())),
+        )
+
+
+# --- one row --------------------------------------------------------------------------------
+
+
+class _Row:
+    """Collects a row's problems by field."""
+
+    def __init__(self, number: int, headers: dict[str, str]) -> None:
+        self.number = number
+        self.headers = headers
+        self.errors: list[RowError] = []
+        self.notes: list[RowError] = []
+
+    def _make(self, key: str, code: str, message: str) -> RowError:
+        column = self.headers.get(key) or FIELD_BY_KEY.get(key, SimpleNamespace(label=key)).label
+        return RowError(self.number, column, key, code, message)
+
+    def add(self, key: str, error: ErrorCode, **params: Any) -> None:
+        self.errors.append(self._make(key, error.code, error.text(**params)))
+
+    def add_text(self, key: str, message: str | None, code: str) -> None:
+        if message:
+            self.errors.append(self._make(key, code, message))
+
+    def issue(self, key: str, issue: ValueIssue) -> None:
+        self.errors.append(self._make(key, issue.error.code, issue.message))
+
+    def note(self, key: str, issue: ValueIssue) -> None:
+        self.notes.append(self._make(key, issue.error.code, issue.message))
+
+    def has(self, key: str) -> bool:
+        return any(e.field == key for e in self.errors)
+
+
+def _provinces() -> dict[str, Province]:
+    """Today's provinces by folded name, with and without their kind ("Thành phố Hà Nội", "Hà Nội")."""
+    found: dict[str, Province] = {}
+    for province in Province.objects.all():
+        name = fold(province.name)
+        found[name] = province
+        for prefix in ("thanh pho ", "tinh "):
+            if name.startswith(prefix):
+                found[name[len(prefix) :]] = province
+    return found
+
+
+def _province_in(place: str, provinces: dict[str, Province]) -> Province | None:
+    """Today's province a place written out names as its last part ("Xã X, Huyện Y,
+    Tỉnh Nam Định" names no province of today: kept as written, no province)."""
+    last = fold(place.split(",")[-1]) if place else ""
+    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp "):
+        if last.startswith(prefix):
+            last = last[len(prefix) :]
+    return provinces.get(last)
+
+
+def parse_row(
+    number: int,
+    cells: dict[str, Any],
+    *,
+    headers: dict[str, str],
+    date1904: bool,
+    convert_legacy: bool,
+    cells_index: CellIndex,
+    provinces: dict[str, Province],
+    today: dt.date,
+) -> ParsedRow:
+    """One row read into record values (`data`), the values as the product read
+    them (`shown`, dates as dd/mm/yyyy, mm/yyyy or yyyy), its cell, and every
+    problem found in the row alone."""
+    row = _Row(number, headers)
+    data: dict[str, Any] = {}
+    shown: dict[str, str] = {}
+
+    def name_part(key: str) -> str:
+        value, issue = parsing.parse_name(cells.get(key), convert_legacy=convert_legacy)
+        if issue is not None:
+            row.issue(key, issue)
+        return value
+
+    if "full_name" in cells:
+        full = name_part("full_name")
+        shown["full_name"] = full
+        if full:
+            family, middle, given = split_full_name(full)
+            data.update(family_name=family, middle_name=middle, given_name=given)
+        elif not row.has("full_name"):
+            row.add("full_name", ImportError_.NAME_REQUIRED)
+    for key in ("family_name", "middle_name", "given_name", "birth_name"):
+        if key in cells:
+            data[key] = name_part(key)
+            shown[key] = data[key]
+    if "full_name" in cells and not row.has("full_name"):
+        for key in ("family_name", "middle_name", "given_name"):
+            message = member_rules.name_error(data.get(key) or "")
+            if message:
+                row.add_text("full_name", message, MemberError.NAME_NOT_LETTERS.code)
+                break
+    if "full_name" not in cells:
+        for key in ("family_name", "middle_name", "given_name", "birth_name"):
+            if key in cells and not row.has(key):
+                row.add_text(
+                    key,
+                    member_rules.name_error(data.get(key) or ""),
+                    MemberError.NAME_NOT_LETTERS.code,
+                )
+
+    if "gender" in cells:
+        try:
+            data["gender"] = parsing.parse_gender(cells["gender"])
+        except ValueIssue as issue:
+            row.issue("gender", issue)
+        shown["gender"] = {"M": "Nam", "F": "Nữ"}.get(data.get("gender") or "", "")
+
+    for key in DATE_KEYS:
+        if key not in cells:
+            continue
+        try:
+            read = parsing.parse_date(cells[key], date1904=date1904, today=today)
+        except ValueIssue as issue:
+            row.issue(key, issue)
+            continue
+        day, precision = read if read else (None, None)
+        data[key] = day
+        if key in PRECISION_FIELD:
+            data[PRECISION_FIELD[key]] = precision or DatePrecision.DAY
+        elif precision not in (None, parsing.DAY):
+            row.add(key, MemberError.DATE_INVALID)
+        shown[key] = show_date(day, precision)
+
+    if "citizen_id" in cells:
+        try:
+            citizen_id, old_id, note = parsing.parse_identity(cells["citizen_id"])
+        except ValueIssue as issue:
+            row.issue("citizen_id", issue)
+        else:
+            data["citizen_id"] = citizen_id
+            shown["citizen_id"] = citizen_id or ""
+            if old_id:
+                data["old_identity_number"] = old_id
+                shown["old_identity_number"] = old_id
+                row.note("citizen_id", note)  # type: ignore[arg-type]
+    if "old_identity_number" in cells:
+        try:
+            old = parsing.parse_old_identity(cells["old_identity_number"])
+        except ValueIssue as issue:
+            row.issue("old_identity_number", issue)
+        else:
+            if old or "old_identity_number" not in data:
+                data["old_identity_number"] = old or ""
+                shown["old_identity_number"] = old or ""
+
+    for key in TEXT_KEYS:
+        if key in cells:
+            value = parsing.text(cells[key])
+            data[key] = value or (None if key == "party_card_number" else "")
+            shown[key] = value
+    for key in PLACE_KEYS + ("workplace", "admitting_organization"):
+        if key in cells:
+            place, place_issue = parsing.parse_free_text(cells[key], convert_legacy=convert_legacy)
+            if place_issue is not None:
+                row.issue(key, place_issue)
+            data[key] = place
+            shown[key] = place
+    for key, province_key in (("birth_place", "birth_province"), ("hometown", "hometown_province")):
+        if data.get(key):
+            province = _province_in(data[key], provinces)
+            if province is not None:
+                data[province_key] = province
+    for key, limit in MAX_LENGTH.items():
+        typed = data.get(key)
+        if isinstance(typed, str) and limit is not None and len(typed) > limit:
+            row.add_text(
+                key,
+                f"Quá dài: {len(typed)} ký tự, tối đa {limit} ký tự.",
+                "too_long",
+            )
+    for key in (
+        "workplace",
+        "admitting_organization",
+        *PLACE_KEYS,
+        "cv_number",
+        "party_card_number",
+    ):
+        typed = data.get(key)
+        if isinstance(typed, str) and ("<" in typed or ">" in typed):
+            row.add(key, MemberError.TEXT_ANGLE_BRACKETS)
+
+    cell = None
+    try:
+        cell = cells_index.find(parsing.text(cells.get("cell")))
+    except ValueIssue as issue:
+        row.issue("cell", issue)
+    shown["cell"] = cell.name if cell else parsing.text(cells.get("cell"))
+
+    parsed = ParsedRow(number=number, data=data, shown=shown, cell=cell)
+    parsed.errors, parsed.notes = row.errors, row.notes
+    return parsed
+
+
+def _record_rules(
+    row: _Row, data: dict[str, Any], *, fresh: Callable[[str], bool], today: dt.date
+) -> None:
+    """The rules of `members.services.member_record_errors` that need no database:
+    required fields, dates not in the future and in order, the age on admission
+    (R1.1-R1.2, checked only on full dates), the official date at the end of the
+    probation (Điều lệ Điều 5; skipped when the joining date is not a full date),
+    the citizen ID's structure and sex digit, the card and CV number patterns, the phone."""
+    if not data.get("given_name") and not row.has("full_name") and not row.has("given_name"):
+        row.add(
+            "full_name" if "full_name" in row.headers else "given_name",
+            MemberError.GIVEN_NAME_REQUIRED,
+        )
+    if not data.get("family_name") and not row.has("full_name") and not row.has("family_name"):
+        row.add(
+            "full_name" if "full_name" in row.headers else "family_name",
+            MemberError.FAMILY_NAME_REQUIRED,
+        )
+    if not data.get("gender") and not row.has("gender"):
+        row.add("gender", MemberError.GENDER_REQUIRED)
+    if not data.get("birth_date") and not row.has("birth_date"):
+        row.add("birth_date", MemberError.BIRTH_DATE_REQUIRED)
+    if fresh("phone"):
+        row.add_text(
+            "phone",
+            member_rules.phone_error(data.get("phone") or ""),
+            MemberError.PHONE_INVALID.code,
+        )
+    for key in DATE_KEYS:
+        if data.get(key) and data[key] > today and not row.has(key):
+            row.add(key, MemberError.DATE_IN_FUTURE)
+
+    def usable(key: str) -> dt.date | None:
+        return None if row.has(key) else data.get(key)
+
+    def full(key: str) -> bool:
+        return data.get(PRECISION_FIELD.get(key, ""), DatePrecision.DAY) == DatePrecision.DAY
+
+    birth, decision = usable("birth_date"), usable("admission_decision_date")
+    joining, official = usable("joining_date"), usable("official_date")
+    admitted = decision or joining
+    admitted_key = "admission_decision_date" if decision else "joining_date"
+    if birth and admitted and (fresh("birth_date") or fresh(admitted_key)):
+        if admitted <= birth:
+            row.add(admitted_key, MemberError.ADMISSION_BEFORE_BIRTH)
+        elif full("birth_date") and full(admitted_key):
+            problem = member_rules.admission_age_problem(birth, admitted)
+            if problem is MemberError.TOO_OLD and (data.get("age_exception") or "").strip():
+                problem = None
+            if problem is not None:
+                row.add_text(
+                    admitted_key, member_rules.admission_age_error(birth, admitted), problem.code
+                )
+    if decision and joining and joining < decision and fresh("joining_date"):
+        row.add("joining_date", MemberError.JOINING_BEFORE_DECISION)
+    if official and not data.get("joining_date") and not row.has("joining_date"):
+        row.add("joining_date", MemberError.JOINING_NEEDED_FOR_OFFICIAL)
+    if (
+        official
+        and joining
+        and full("joining_date")
+        and (fresh("official_date") or fresh("joining_date"))
+    ):
+        end = member_rules.probation_end(joining)
+        if (
+            full("official_date")
+            and official != end
+            or not full("official_date")
+            and (
+                official.year != end.year
+                or data.get("official_date_precision") == DatePrecision.MONTH
+                and official.month != end.month
+            )
+        ):
+            row.add(
+                "official_date",
+                MemberError.OFFICIAL_DATE_WRONG,
+                months=member_rules.PROBATION_MONTHS.on(joining),
+                day=f"{end:%d/%m/%Y}",
+            )
+    citizen_id = data.get("citizen_id") or ""
+    if citizen_id and fresh("citizen_id") and not row.has("citizen_id"):
+        id_problem = member_rules.citizen_id_problem(citizen_id, gender=data.get("gender"))
+        if id_problem:
+            row.add("citizen_id", id_problem[0], **id_problem[1])
+    card = data.get("party_card_number") or ""
+    if card and fresh("party_card_number"):
+        row.add_text(
+            "party_card_number",
+            member_rules.pattern_error(
+                card, member_rules.PARTY_CARD_NUMBER_PATTERN, "Số thẻ đảng viên"
+            ),
+            MemberError.PATTERN.code,
+        )
+    if data.get("cv_number") and fresh("cv_number"):
+        row.add_text(
+            "cv_number",
+            member_rules.pattern_error(
+                data["cv_number"], member_rules.CV_NUMBER_PATTERN, "Số lý lịch"
+            ),
+            MemberError.PATTERN.code,
+        )
+
+
+# --- the whole sheet ------------------------------------------------------------------------------
+
+
+def _lookup(field_name: str, values: set[str]) -> dict[str, Member]:
+    found: dict[str, Member] = {}
+    ordered = sorted(values)
+    for start in range(0, len(ordered), LOOKUP_CHUNK):
+        chunk = ordered[start : start + LOOKUP_CHUNK]
+        for member in Member.objects.filter(**{f"{field_name}__in": chunk}):
+            found[getattr(member, field_name)] = member
+    return found
+
+
+def check_sheet(
+    sheet: Sheet,
+    *,
+    mapping: dict[str, str],
+    organization: Organization,
+    actor: Actor = SYSTEM,
+    convert_legacy: bool = False,
+    keep_rows: bool = False,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> tuple[Check, list[ParsedRow]]:
+    """The dry run: every row read, checked and given its action; writes nothing.
+
+    `mapping` is {column index as text: field key}. Returns the Check (counts,
+    errors, notes; the parsed rows too when `keep_rows`) and the rows to write.
+    Raises NotFound when `organization` is outside the actor's writing scope."""
+    today = today or dt.date.today()
+    scope = actor_scope(actor)
+    if scope is not None:
+        organization_for_import(scope, organization)
+    headers = {key: sheet.headers[int(col)] for col, key in mapping.items() if key}
+    index = CellIndex(organization)
+    provinces = _provinces()
+    check = Check()
+    parsed: list[ParsedRow] = []
+    total = len(sheet.rows)
+    for done, (number, cells) in enumerate(iter_cells(sheet, mapping), start=1):
+        parsed.append(
+            parse_row(
+                number,
+                cells,
+                headers=headers,
+                date1904=sheet.date1904,
+                convert_legacy=convert_legacy,
+                cells_index=index,
+                provinces=provinces,
+                today=today,
+            )
+        )
+        if progress and done % 2000 == 0:
+            progress(done // 2, total)
+    check.rows_read = len(parsed)
+
+    by_citizen = _lookup(
+        "citizen_id", {r.data["citizen_id"] for r in parsed if r.data.get("citizen_id")}
+    )
+    by_card = _lookup(
+        "party_card_number",
+        {r.data["party_card_number"] for r in parsed if r.data.get("party_card_number")},
+    )
+    keyless = [
+        r for r in parsed if not r.data.get("citizen_id") and not r.data.get("party_card_number")
+    ]
+    by_name: dict[tuple[str, dt.date | None, int], Member] = {}
+    if keyless:
+        for member in Member.objects.filter(
+            org_path__startswith=organization.path,
+            citizen_id__isnull=True,
+            party_card_number__isnull=True,
+        ):
+            by_name[(member.search_name, member.birth_date, member.organization_id)] = member
+
+    seen: dict[str, dict[str, int]] = {"citizen_id": {}, "party_card_number": {}, "name": {}}
+    labels = {
+        "citizen_id": "Số CCCD",
+        "party_card_number": "Số thẻ đảng viên",
+        "name": "Họ tên, ngày sinh",
+    }
+    for done, parsed_row in enumerate(parsed, start=1):
+        _decide(
+            parsed_row,
+            scope=scope,
+            headers=headers,
+            by_citizen=by_citizen,
+            by_card=by_card,
+            by_name=by_name,
+            seen=seen,
+            labels=labels,
+            today=today,
+        )
+        if parsed_row.errors:
+            check.refused += 1
+            check.errors.extend(parsed_row.errors)
+        elif parsed_row.action == Action.CREATE:
+            check.created += 1
+        elif parsed_row.action == Action.UPDATE:
+            check.updated += 1
+        else:
+            check.unchanged += 1
+        check.notes.extend(parsed_row.notes)
+        if progress and done % 2000 == 0:
+            progress(total // 2 + done // 2, total)
+    if keep_rows:
+        check.rows = parsed
+    return check, parsed
+
+
+def _decide(
+    row: ParsedRow,
+    *,
+    scope: Scope | None,
+    headers: dict[str, str],
+    by_citizen: dict[str, Member],
+    by_card: dict[str, Member],
+    by_name: dict[tuple[str, dt.date | None, int], Member],
+    seen: dict[str, dict[str, int]],
+    labels: dict[str, str],
+    today: dt.date,
+) -> None:
+    collector = _Row(row.number, headers)
+    collector.errors = row.errors  # the row's own problems count (no second message per field)
+    data = row.data
+    citizen_id, card = data.get("citizen_id"), data.get("party_card_number")
+    key_name = fold(
+        " ".join(
+            p
+            for p in (data.get("family_name"), data.get("middle_name"), data.get("given_name"))
+            if p
+        )
+    )
+
+    # Duplicates inside the file.
+    keys = {"citizen_id": citizen_id, "party_card_number": card}
+    if not citizen_id and not card and row.cell is not None:
+        keys["name"] = f"{key_name}|{data.get('birth_date')}|{row.cell.pk}"
+    for kind, value in keys.items():
+        if not value:
+            continue
+        first = seen[kind].setdefault(value, row.number)
+        if first != row.number:
+            column = "full_name" if kind == "name" else kind
+            collector.add(
+                column,
+                ImportError_.DUPLICATE_IN_FILE,
+                label=labels[kind],
+                value=value.split("|")[0],
+                row=first,
+            )
+
+    # The record the row is about.
+    member = by_citizen.get(citizen_id or "") if citizen_id else None
+    by_card_member = by_card.get(card or "") if card else None
+    if member is None:
+        member = by_card_member
+    elif by_card_member is not None and by_card_member.pk != member.pk:
+        seen_card = scope is None or scope.reaches_path(by_card_member.org_path)
+        collector.add(
+            "party_card_number", MemberError.CARD_TAKEN if seen_card else MemberError.CARD_UNUSABLE
+        )
+    if member is None and not citizen_id and not card and row.cell is not None:
+        member = by_name.get((key_name, data.get("birth_date"), row.cell.pk))
+
+    if member is not None and scope is not None and not scope.writes_path(member.org_path):
+        kind = (
+            "citizen_id"
+            if citizen_id and by_citizen.get(citizen_id) is member
+            else "party_card_number"
+        )
+        collector.add(
+            kind,
+            ImportError_.MEMBER_OUTSIDE_SCOPE,
+            label={"citizen_id": "số CCCD", "party_card_number": "số thẻ đảng viên"}[kind],
+        )
+        return
+    if member is not None and row.cell is not None and member.organization_id != row.cell.pk:
+        collector.add(
+            "cell",
+            ImportError_.CELL_DIFFERS,
+            current=member.organization.name,
+            value=row.shown.get("cell", ""),
+        )
+
+    # Sensitive fields (citizen ID, old card) only where the importer sees them.
+    path = member.org_path if member is not None else (row.cell.path if row.cell else "")
+    subject = SimpleNamespace(pk=member.pk if member is not None else 0, org_path=path)
+    if scope is not None and not scope.sees_sensitive(subject):
+        for key, label in (("citizen_id", "số CCCD"), ("old_identity_number", "số CMND cũ")):
+            if data.get(key):
+                collector.add(key, MemberError.FIELD_NOT_WRITABLE, label=label)
+
+    written = {k: v for k, v in data.items() if k in RECORD_KEYS}
+    if member is None:
+        row.action = Action.CREATE
+        _record_rules(collector, written, fresh=lambda _k: True, today=today)
+        if not written.get("joining_date") and not collector.has("joining_date"):
+            collector.add("joining_date", MemberError.JOINING_REQUIRED)
+    else:
+        # An empty cell leaves the field as it is; a typed value replaces it.
+        written = {k: v for k, v in written.items() if v not in (None, "")}
+        merged = {k: getattr(member, k) for k in RECORD_KEYS}
+        merged.update(written)
+        row.changed = [k for k, v in written.items() if getattr(member, k) != v]
+        row.member = member
+        row.action = Action.UPDATE if row.changed else Action.UNCHANGED
+        _record_rules(collector, merged, fresh=lambda k: k in row.changed, today=today)
+        if "birth_date" in row.changed and member.birth_date:
+            collector.add("birth_date", MemberError.BIRTH_DATE_NEEDS_DECISION)
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def import_sheet(
+    sheet: Sheet,
+    *,
+    mapping: dict[str, str],
+    organization: Organization,
+    actor: Actor = SYSTEM,
+    convert_legacy: bool = False,
+    source: str = "",
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> Check:
+    """Check the sheet, then, when no row is refused, write it all in one
+    transaction (nothing at all otherwise). New records get a '+' history row
+    (the importer, reason «Nhập từ tệp …») and their events (admitted on the
+    joining date; recognised official on the official date); changed records a
+    '~' history row. Returns the Check with `written` set when it wrote.
+    Raises NotFound when `organization` is outside the actor's writing scope."""
+    check, parsed = check_sheet(
+        sheet,
+        mapping=mapping,
+        organization=organization,
+        actor=actor,
+        convert_legacy=convert_legacy,
+        progress=progress,
+        today=today,
+    )
+    if not check.ok:
+        return check
+    reason = f"Nhập từ tệp «{source}»" if source else "Nhập danh sách đảng viên"
+    with transaction.atomic():
+        _create([r for r in parsed if r.action == Action.CREATE], actor=actor, reason=reason)
+        _update([r for r in parsed if r.action == Action.UPDATE], actor=actor, reason=reason)
+    check.written = True
+    return check
+
+
+def _create(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
+    user: Any = actor if getattr(actor, "pk", None) else None
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start : start + WRITE_BATCH]
+        members = []
+        for row in batch:
+            assert row.cell is not None
+            data = {k: v for k, v in row.data.items() if k in RECORD_KEYS}
+            member = Member(**data)
+            member.organization = row.cell
+            member.org_path = row.cell.path
+            member.status = Status.OFFICIAL if data.get("official_date") else Status.PROBATIONARY
+            member.sort_key = name_sort_key(
+                member.family_name, member.middle_name, member.given_name
+            )
+            member.search_name = fold(member.full_name)
+            members.append(member)
+        created: list[Any] = bulk_create_with_baseline(
+            members, actor=actor, reason=reason, batch_size=WRITE_BATCH
+        )
+        events = []
+        for row, member in zip(batch, created, strict=True):
+            cell = row.cell
+            events.append(
+                MembershipEvent(
+                    member=member,
+                    kind=EventKind.ADMITTED,
+                    date=member.joining_date,
+                    date_precision=member.joining_date_precision or DatePrecision.DAY,
+                    organization=cell,
+                    decision_number=member.admission_decision_number or "",
+                    decision_date=member.admission_decision_date,
+                    status_after=Status.PROBATIONARY,
+                    organization_after=cell,
+                    created_by=user,
+                )
+            )
+            if member.official_date:
+                events.append(
+                    MembershipEvent(
+                        member=member,
+                        kind=EventKind.RECOGNISED,
+                        date=member.official_date,
+                        date_precision=member.official_date_precision or DatePrecision.DAY,
+                        seq=1 if member.official_date == member.joining_date else 0,
+                        status_after=Status.OFFICIAL,
+                        organization_after=cell,
+                        created_by=user,
+                    )
+                )
+        MembershipEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
+        # The stored start of party age (badge lists) for the records written
+        # in bulk, as member_add_event keeps it.
+        refresh_party_age_starts([m.pk for m in created])
+
+
+def _update(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
+    for start in range(0, len(rows), WRITE_BATCH):
+        batch = rows[start : start + WRITE_BATCH]
+        members = []
+        fields: set[str] = {"version", "sort_key", "search_name", "updated_at"}
+        for row in batch:
+            member = row.member
+            assert member is not None
+            for key in row.changed:
+                setattr(member, key, row.data[key])
+            fields.update(row.changed)
+            member.sort_key = name_sort_key(
+                member.family_name, member.middle_name, member.given_name
+            )
+            member.search_name = fold(member.full_name)
+            member.version += 1
+            member.updated_at = timezone.now()
+            members.append(member)
+        Member.objects.bulk_update(members, sorted(fields))
+        history_baseline(
+            Member.objects.filter(pk__in=[m.pk for m in members]),
+            actor=actor,
+            reason=reason,
+            only_missing=False,
+            history_type="~",
+        )
+        if {"admission_decision_date", "joining_date"} & fields:
+            refresh_party_age_starts([m.pk for m in members])

@@ -1,0 +1,228 @@
+"""Pages of the member import (/nhap-du-lieu/): upload a list into an
+organisation of the caller's writing scope, confirm or change the column
+mapping, follow the dry run's progress and read every parsed row and every
+error, import, download the failed rows. A job is shown to whoever may write
+into its organisation (404 otherwise); the work runs in the job queue
+(imports.jobs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangvien.core.errors import NotFound
+from dangvien.imports import services
+from dangvien.imports.errors import ImportError_
+from dangvien.imports.jobs import start_job
+from dangvien.imports.models import ImportJob, JobStatus
+from dangvien.imports.parsing import FIELD_BY_KEY, FIELDS, guess_mapping, mapping_problems
+from dangvien.imports.reading import FileRefused, check_size, iter_cells, read_sheet
+from dangvien.web.common import request_scope
+
+ROWS_PAGE = 200
+ERRORS_SHOWN = 1000
+
+
+class UploadForm(forms.Form):
+    organization = forms.CharField(
+        label="Mã tổ chức đảng nhận dữ liệu",
+        max_length=40,
+        help_text="Đảng bộ hoặc chi bộ; cột «Chi bộ» của tệp ghi tên hoặc mã chi bộ thuộc tổ chức này.",
+    )
+    file = forms.FileField(label="Tệp danh sách (.xlsx, .xls, .csv)")
+
+
+class MappingForm(forms.Form):
+    convert_legacy = forms.BooleanField(
+        label="Chuyển họ tên, địa chỉ gõ bằng bảng mã cũ (TCVN3/ABC, VNI) sang Unicode",
+        required=False,
+    )
+
+    def __init__(self, *args: Any, headers: list[str], mapping: dict[str, str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices = [("", "— không nhập —")] + [(f.key, f.label) for f in FIELDS]
+        for index, header in enumerate(headers):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=header or f"(cột {index + 1})",
+                choices=choices,
+                required=False,
+                initial=mapping.get(str(index), ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            name.removeprefix("col_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("col_") and value
+        }
+
+
+def _job_for(request: HttpRequest, pk: Any) -> ImportJob:
+    """The job if the caller may write into its organisation; NotFound otherwise."""
+    job = (
+        ImportJob.objects.select_related("organization").filter(pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if job is None or not request_scope(request).writes_path(job.organization.path):
+        raise NotFound()
+    return job
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def imports_home(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    if not scope.everything and not scope.write_paths:
+        raise NotFound()
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"organization": request.GET.get("org", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_for_import(scope, form.cleaned_data["organization"].strip())
+        except NotFound:
+            form.add_error(
+                "organization",
+                "Không có tổ chức đảng mã này trong phạm vi đồng chí được nhập dữ liệu.",
+            )
+        else:
+            upload = form.cleaned_data["file"]
+            try:
+                check_size(upload.size or 0)  # before the file is read into memory
+                sheet = read_sheet(upload.read(), upload.name)
+            except FileRefused as refused:
+                form.add_error("file", f"{refused.message} ({refused.code})")
+            else:
+                upload.seek(0)
+                job = ImportJob(
+                    created_by=request.user,  # type: ignore[misc]  # login_required
+                    organization=org,
+                    original_name=upload.name[:255],
+                    sheet_name=sheet.name[:255],
+                    headers=sheet.headers,
+                    mapping=guess_mapping(sheet.headers),
+                    rows_total=len(sheet.rows),
+                )
+                job.file.save(upload.name, upload, save=True)
+                return redirect("import_mapping", job.pk)
+    jobs = [
+        j
+        for j in ImportJob.objects.select_related("organization").order_by("-created_at")[:200]
+        if scope.writes_path(j.organization.path)
+    ][:30]
+    return render(request, "imports/home.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _job_for(request, pk)
+    if job.is_running:
+        return redirect("import_detail", job.pk)
+    form = MappingForm(
+        request.POST or None,
+        headers=job.headers,
+        mapping=job.mapping,
+        initial={"convert_legacy": job.convert_legacy},
+    )
+    if request.method == "POST" and form.is_valid():
+        mapping = form.mapping()
+        problems = mapping_problems(mapping)
+        if problems:
+            for problem in problems:
+                form.add_error(None, problem)
+        else:
+            job.mapping = mapping
+            job.convert_legacy = form.cleaned_data["convert_legacy"]
+            job.save(update_fields=["mapping", "convert_legacy"])
+            start_job(job, dry_run=True)
+            return redirect("import_detail", job.pk)
+    return render(request, "imports/mapping.html", {"job": job, "form": form})
+
+
+def _parsed_page(job: ImportJob, page_number: Any) -> tuple[Any, list[dict[str, Any]], list[str]]:
+    """The page of parsed rows, each as the product read it (read again from the file)."""
+    job.file.open("rb")
+    try:
+        sheet = read_sheet(job.file.read(), job.original_name)
+    finally:
+        job.file.close()
+    paginator = Paginator(sheet.rows, ROWS_PAGE)
+    page = paginator.get_page(page_number)
+    keys = [k for k in job.mapping.values() if k]
+    columns = [FIELD_BY_KEY[k].label for k in keys]
+    sheet.rows = list(page.object_list)
+    index = services.CellIndex(job.organization)
+    provinces = services._provinces()
+    headers = {key: job.headers[int(col)] for col, key in job.mapping.items() if key}
+    refused = {e["row"] for e in job.result.get("errors", [])}
+    rows = []
+    for number, cells in iter_cells(sheet, job.mapping):
+        parsed = services.parse_row(
+            number,
+            cells,
+            headers=headers,
+            date1904=sheet.date1904,
+            convert_legacy=job.convert_legacy,
+            cells_index=index,
+            provinces=provinces,
+            today=dt.date.today(),
+        )
+        rows.append(
+            {
+                "number": number,
+                "values": [parsed.shown.get(k, "") for k in keys],
+                "refused": number in refused,
+            }
+        )
+    return page, rows, columns
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _job_for(request, pk)
+    context: dict[str, Any] = {"job": job, "refresh": job.is_running}
+    if job.status in (JobStatus.CHECKED, JobStatus.REFUSED, JobStatus.DONE):
+        page, rows, columns = _parsed_page(job, request.GET.get("trang"))
+        context.update(page=page, rows=rows, columns=columns)
+        context["errors"] = job.result.get("errors", [])[:ERRORS_SHOWN]
+        context["notes"] = job.result.get("notes", [])[:ERRORS_SHOWN]
+    response = render(request, "imports/detail.html", context)
+    if job.is_running:
+        response["Refresh"] = "2"  # the progress updates itself while the job runs
+    return response
+
+
+@login_required
+@require_POST
+def import_run(request: HttpRequest, pk: Any) -> HttpResponse:
+    job = _job_for(request, pk)
+    if job.status != JobStatus.CHECKED:
+        messages.error(request, ImportError_.JOB_STATE.text(status=job.get_status_display()))
+        return redirect("import_detail", job.pk)
+    start_job(job, dry_run=False)
+    return redirect("import_detail", job.pk)
+
+
+@login_required
+def import_failed_rows(request: HttpRequest, pk: Any) -> FileResponse:
+    job = _job_for(request, pk)
+    if not job.failed_file:
+        raise NotFound()
+    return FileResponse(
+        job.failed_file.open("rb"),
+        as_attachment=True,
+        filename=f"dong-loi-{job.pk}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
