@@ -241,9 +241,13 @@ def collective_grade_failures(grade: str, facts: CollectiveFacts, year: int) -> 
         if conditions["no_discipline_excellent"] and (
             facts.subordinate_disciplined or facts.leaders_disciplined
         ):
-            who = list(facts.leaders_disciplined)
+            # A count, not names: whoever records the grade may not be allowed
+            # to see the discipline of the committee's members.
+            who = []
             if facts.subordinate_disciplined:
-                who.insert(0, "tổ chức đảng trực thuộc")
+                who.append("tổ chức đảng trực thuộc")
+            if facts.leaders_disciplined:
+                who.append(f"{len(facts.leaders_disciplined)} thành viên cấp ủy")
             failures.append(("collective_discipline", {"who": ", ".join(who)}))
     elif grade == Grade.GOOD:
         if on_time < conditions["on_time_good"]:

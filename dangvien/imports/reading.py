@@ -154,7 +154,10 @@ def _read_csv(data: bytes, name: str) -> Sheet:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    cells = list(csv.reader(io.StringIO(content), dialect))
+    try:
+        cells = list(csv.reader(io.StringIO(content), dialect))
+    except csv.Error:  # a field over the csv module's limit, a stray quote
+        raise FileRefused(ImportError_.FILE_UNREADABLE, kind=".csv") from None
     found = _with_header(PurePath(name).stem, cells)
     if found is None:
         raise FileRefused(

@@ -372,7 +372,10 @@ def parse_row(
         day, precision = read if read else (None, None)
         data[key] = day
         if key in PRECISION_FIELD:
-            data[PRECISION_FIELD[key]] = precision or DatePrecision.DAY
+            # An empty cell leaves the stored date, and how precisely it is
+            # known, as they are.
+            if read:
+                data[PRECISION_FIELD[key]] = precision or DatePrecision.DAY
         elif precision not in (None, parsing.DAY):
             row.add(key, MemberError.DATE_INVALID)
         shown[key] = show_date(day, precision)
@@ -702,6 +705,17 @@ def _decide(
                 value=value.split("|")[0],
                 row=first,
             )
+
+    # Sensitive numbers from an importer who may not see them at the row's cell
+    # are refused before they are looked up: the answer (found, where, what
+    # changes) must tell nothing about who holds them.
+    if scope is not None and (citizen_id or data.get("old_identity_number")):
+        at_cell = SimpleNamespace(pk=0, org_path=row.cell.path if row.cell else "")
+        if not scope.sees_sensitive(at_cell):
+            for key, label in (("citizen_id", "số CCCD"), ("old_identity_number", "số CMND cũ")):
+                if data.get(key):
+                    collector.add(key, MemberError.FIELD_NOT_WRITABLE, label=label)
+            return
 
     # The record the row is about.
     member = by_citizen.get(citizen_id or "") if citizen_id else None

@@ -280,7 +280,10 @@ class Member(models.Model):
             models.Index(
                 fields=["party_age_start"],
                 name="member_party_age_start",
-                condition=models.Q(status__in=ACTIVE_STATUSES),
+                # OR rather than IN: PostgreSQL prints `IN` back as a cast array
+                # that re-reads differently, and the seeder drops and re-creates
+                # indexes from their printed definitions.
+                condition=models.Q(status=Status.PROBATIONARY) | models.Q(status=Status.OFFICIAL),
             ),
         ]
 

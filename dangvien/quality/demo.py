@@ -22,6 +22,9 @@ from .services import quality_snapshot_write
 # ("Hoà"), the second record without its citizen ID.
 DUPLICATE_NAME = ("Trần", "Thị", "Hòa", "Hoà")
 DUPLICATE_BIRTH = dt.date(1979, 6, 12)
+# The likely duplicate pair is two new records (the demo's other findings change
+# existing ones).
+MEMBERS_ADDED = 2
 
 
 @dataclass

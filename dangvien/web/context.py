@@ -17,6 +17,8 @@ def navigation(request) -> dict:
         # The access log is for the organisation board, the inspection committee
         # and the administrator (the page itself checks again).
         "show_access_log": scope.everything or bool(scope.sensitive_paths),
+        # Imports write: offered to the roles that write somewhere.
+        "show_imports": scope.everything or bool(scope.write_paths),
         # A member's own pages (their meetings) need their record.
         "has_member_record": scope.member_id is not None,
     }

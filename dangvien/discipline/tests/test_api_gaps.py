@@ -63,6 +63,16 @@ def test_org_discipline_through_the_api(client, tree, people):
         content_type="application/json",
         **auth,
     )
+    # 5 of 10 is not more than half: refused, nothing written ...
+    assert r.status_code == 400 and r.json()["code"] == "vote_below_threshold"
+    assert OrgDiscipline.objects.get(pk=pk).status == "proposed"
+    # ... unless the committee records that its vote fell short.
+    r = client.post(
+        f"/api/v1/org-disciplines/{pk}/org_vote",
+        {"voted_on": "2025-03-05", "entitled": 10, "votes_for": 5, "record_rejection": True},
+        content_type="application/json",
+        **auth,
+    )
     assert r.status_code == 200 and r.json()["status"] == "rejected"
     # the member-discipline endpoints do not take an organisation's record
     assert client.get(f"/api/v1/disciplines/{pk}", **auth).status_code == 404

@@ -14,7 +14,9 @@ from dangvien.members.tests.factories import MemberFactory
 from dangvien.organizations.models import Organization
 from dangvien.organizations.tests.factories import build_tree
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the restore replaces every table; the next tests that
+# reload the serialized data (the browser tests) must find them as they were.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

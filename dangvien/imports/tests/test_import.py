@@ -470,3 +470,33 @@ def test_a_1904_workbook_is_recognised_and_its_serial_numbers_read_by_it(tmp_pat
     check = _check(sheet, tree["commune"])
     assert check.rows[0].shown["birth_date"] == "05/03/1975"
     assert _sheet(tmp_path, rows, name="b.xlsx", notes=False).date1904 is False
+
+
+def test_an_empty_date_cell_keeps_how_precisely_the_date_is_known(tmp_path, django_user_model):
+    tree = build_tree()
+    board = user_with_role(
+        django_user_model, "ban-to-chuc", Role.ORGANISATION_BOARD, tree["province"]
+    )
+    rows = bulk_rows(1)
+    rows[0]["birth"] = "1950"
+    sheet = _sheet(tmp_path, rows, notes=False)
+    mapping = parsing.guess_mapping(sheet.headers)
+    services.import_sheet(sheet, mapping=mapping, organization=tree["commune"], actor=board)
+    rows[0]["birth"] = ""
+    again = _sheet(tmp_path, rows, name="ds2.xlsx", notes=False)
+    before = _counts()
+    check = services.import_sheet(again, mapping=mapping, organization=tree["commune"], actor=board)
+    assert (check.updated, check.unchanged, check.refused) == (0, 1, 0)
+    member = Member.objects.get(citizen_id=rows[0]["cccd"])
+    assert (member.birth_date, member.birth_date_precision) == (
+        dt.date(1950, 1, 1),
+        DatePrecision.YEAR,
+    )
+    assert _counts() == before
+
+
+def test_a_csv_the_csv_reader_cannot_read_is_refused_with_a_code():
+    content = ("Họ và tên;Ngày sinh\n" + '"' + "a" * 200_000 + '";01/01/1960\n').encode()
+    with pytest.raises(FileRefused) as refused:
+        read_sheet(content, "ds.csv")
+    assert refused.value.code == "file_unreadable"

@@ -8,7 +8,7 @@ from dangvien.accounts.models import Role
 from dangvien.imports.models import ImportJob, JobStatus
 from dangvien.imports.sample import bulk_rows, sample_rows, write_sheet
 from dangvien.members.models import Member
-from dangvien.members.tests.factories import user_with_role
+from dangvien.members.tests.factories import MemberFactory, user_with_role
 from dangvien.organizations.tests.factories import build_tree
 
 pytestmark = pytest.mark.django_db
@@ -155,3 +155,52 @@ def test_a_file_over_the_bound_is_refused_before_anything_is_kept(
         )
     assert response.status_code == 200 and "file_too_large" in response.content.decode()
     assert ImportJob.objects.count() == 0
+
+
+def test_a_job_shows_citizen_ids_only_to_its_uploader_and_to_those_who_see_them(
+    client, tmp_path, django_user_model
+):
+    tree = build_tree()
+    board = user_with_role(django_user_model, "ban", Role.ORGANISATION_BOARD, tree["province"])
+    office = user_with_role(django_user_model, "vp", Role.GRASSROOTS_OFFICE, tree["commune"])
+    client.force_login(board)
+    path = write_sheet(tmp_path / "ds.xlsx", bulk_rows(2), notes=False)
+    with path.open("rb") as handle:
+        client.post(reverse("imports"), {"organization": tree["commune"].code, "file": handle})
+    job = ImportJob.objects.get()
+    assert client.get(reverse("import_detail", args=[job.pk])).status_code == 200
+    # The commune's office writes there but may not see citizen IDs: the board's
+    # job (the file's rows, its citizen IDs) is not shown to it.
+    client.force_login(office)
+    for name in ("import_detail", "import_mapping"):
+        assert client.get(reverse(name, args=[job.pk])).status_code == 404
+
+
+def test_a_dry_run_tells_nothing_about_who_holds_a_citizen_id(client, tmp_path, django_user_model):
+    tree = build_tree()
+    office = user_with_role(django_user_model, "vp", Role.GRASSROOTS_OFFICE, tree["commune"])
+    row = bulk_rows(1)[0]
+    held = MemberFactory(
+        organization=tree["cell_b"],
+        citizen_id=row["cccd"],
+        gender="F" if row["gender"] == "Nữ" else "M",
+        birth_date=row["birth"],
+        admission_decision_date=row["joining"],
+        joining_date=row["joining"],
+        official_date=row["official"],
+    )
+    path = write_sheet(tmp_path / "ds.xlsx", [row], notes=False)
+    headers = _bearer(client, office)
+    with path.open("rb") as handle:
+        response = client.post(
+            "/api/v1/imports/members/dry-run",
+            {"organization": tree["commune"].code, "file": handle},
+            **headers,
+        )
+    body = response.json()
+    codes = {e["code"] for e in body["errors"]}
+    assert "field_not_writable" in codes
+    # Refused before the lookup: no action, no cell named, nothing about the holder.
+    assert held.organization.name not in response.content.decode()
+    assert {"cell_differs", "member_outside_scope"}.isdisjoint(codes)
+    assert all(not r.get("action") for r in body["rows"])

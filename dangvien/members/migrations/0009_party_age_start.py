@@ -69,7 +69,9 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="member",
             index=models.Index(
-                condition=models.Q(("status__in", ("probationary", "official"))),
+                condition=models.Q(
+                    ("status", "probationary"), ("status", "official"), _connector="OR"
+                ),
                 fields=["party_age_start"],
                 name="member_party_age_start",
             ),

@@ -19,6 +19,7 @@ from dangvien.organizations.models import (
     UnitType,
 )
 from dangvien.places.models import Commune
+from dangvien.quality import demo as quality_demo
 from dangvien.seeding import generate, services
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,8 @@ def test_seed_refuses_a_database_with_data():
 def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_model):
     call_command("demo", "--no-serve")
     call_command("demo", "--no-serve")  # a second run keeps the data
-    assert Member.objects.count() == services.DEMO_MEMBERS
+    # The province's members and the data-quality console's duplicate pair.
+    assert Member.objects.count() == services.DEMO_MEMBERS + quality_demo.MEMBERS_ADDED
     users = {u.username: u for u in django_user_model.objects.all()}
     assert set(users) == {"admin", "tinhuy", "danguy", "chibo", "dangvien"}
     assert all(u.check_password("demo") for u in users.values())

@@ -8,6 +8,7 @@ into its organisation (404 otherwise); the work runs in the job queue
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
@@ -72,7 +73,14 @@ def _job_for(request: HttpRequest, pk: Any) -> ImportJob:
         if str(pk).isdigit()
         else None
     )
-    if job is None or not request_scope(request).writes_path(job.organization.path):
+    scope = request_scope(request)
+    if job is None or not scope.writes_path(job.organization.path):
+        raise NotFound()
+    # A job shows the file's rows (citizen IDs among them): to whoever uploaded
+    # it, and to others only where they may see the sensitive fields.
+    if job.created_by_id != request.user.pk and not scope.sees_sensitive(
+        SimpleNamespace(pk=0, org_path=job.organization.path)
+    ):
         raise NotFound()
     return job
 

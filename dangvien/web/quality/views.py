@@ -66,6 +66,8 @@ def quality_console(request: HttpRequest) -> HttpResponse:
         "quality/console.html",
         {
             "org": org,
+            # The way up only where the caller reaches it (else a link to a 404).
+            "up": org.parent if org.parent and scope.reaches_path(org.parent.path) else None,
             "console": console,
             "groups": groups,
             "rows": rows,
