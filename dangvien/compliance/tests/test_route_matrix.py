@@ -1472,10 +1472,13 @@ WEB: dict[str, Row] = {
         method="POST",
         data=lambda w: {"organization": w.cell_a.code, "file": _sheet_upload(w)},
     ),
-    "import_mapping": Row(WRITE_PAGE, obj="import_job"),
-    "import_detail": Row(WRITE_PAGE, obj="import_job"),
+    # A job shows the file's rows, citizen IDs among them: to its uploader (the
+    # commune's office) and to the roles that see them (the board); not to the
+    # cell's secretary, who writes there but may not see citizen IDs.
+    "import_mapping": Row("404 ok ok 404 404 404", obj="import_job"),
+    "import_detail": Row("404 ok ok 404 404 404", obj="import_job"),
     # Not checked yet: back to the job with the message, nothing written.
-    "import_run": Row("ok ok ok 404 404 404", method="POST", obj="import_job", data=lambda w: {}),
+    "import_run": Row("404 ok ok 404 404 404", method="POST", obj="import_job", data=lambda w: {}),
     # No refused rows yet: no file to anyone.
     "import_failed_rows": Row(NOBODY, obj="import_job"),
     "my_account": Row(EVERYONE),
