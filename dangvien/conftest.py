@@ -6,6 +6,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import pytest
 
+# The browser tests' fixtures (a phone page in chromium; sign-in without the
+# second factor), for every app's test_browser.py.
+from dangvien.web.tests.browser import no_second_factor, phone  # noqa: F401, E402
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _close_live_server_sessions(request, django_db_setup, django_db_blocker):

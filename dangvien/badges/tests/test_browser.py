@@ -9,59 +9,20 @@ shows. Today is the badge tests' day (conftest: 20/03/2026, next award date
 installed."""
 
 import datetime as dt
-import os
-import shutil
-from pathlib import Path
-
-import pytest
 
 from dangvien.accounts.models import Role
 from dangvien.badges import rules
 from dangvien.badges.models import AwardStatus, BadgeAward, BadgeRound, RoundStatus
 from dangvien.members.tests.factories import MemberFactory, user_with_role
 from dangvien.organizations.tests.factories import build_tree
+from dangvien.web.tests.browser import (
+    ARTIFACTS,
+    BROWSER,
+)
+from dangvien.web.tests.browser import login as _login
+from dangvien.web.tests.browser import no_sideways_scroll as _no_sideways_scroll
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-PASSWORD = "pw-Test-1234"
-
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="chromium is not installed"),
-]
-
-
-@pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.DANGVIEN_REQUIRE_2FA = False
-
-
-@pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
-        )
-        yield context.new_page()
-        browser.close()
-
-
-def _login(page, url, username):
-    page.goto(f"{url}/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def _no_sideways_scroll(page) -> bool:
-    return page.evaluate(f"document.documentElement.scrollWidth <= {PHONE['width']}")
+pytestmark = BROWSER
 
 
 def _veteran(org, admitted: dt.date, given: str):

@@ -5,11 +5,6 @@ unpaid member; then the member's own dues. Screenshots go to test-artifacts/.
 Skipped only where chromium is not installed."""
 
 import datetime as dt
-import os
-import shutil
-from pathlib import Path
-
-import pytest
 
 from dangvien.accounts.models import Role
 from dangvien.dues import rules
@@ -18,49 +13,16 @@ from dangvien.members.models import Member
 from dangvien.members.tests.factories import MemberFactory, user_with_role
 from dangvien.organizations.tests.factories import build_tree
 from dangvien.places.models import Commune
+from dangvien.web.tests.browser import (
+    ARTIFACTS,
+    BROWSER,
+)
+from dangvien.web.tests.browser import login as _login
+from dangvien.web.tests.browser import no_sideways_scroll as _no_sideways_scroll
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-PASSWORD = "pw-Test-1234"
 GIVEN = ("An", "Bình", "Cường", "Dũng", "Hằng", "Lan", "Minh", "Ngọc")
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="chromium is not installed"),
-]
-
-
-@pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.DANGVIEN_REQUIRE_2FA = False
-
-
-@pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
-        )
-        yield context.new_page()
-        browser.close()
-
-
-def _login(page, url, username):
-    page.goto(f"{url}/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def _no_sideways_scroll(page) -> bool:
-    return page.evaluate(f"document.documentElement.scrollWidth <= {PHONE['width']}")
+pytestmark = BROWSER
 
 
 def test_the_secretary_takes_payments_and_closes_the_month_on_a_phone(

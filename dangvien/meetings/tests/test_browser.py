@@ -5,11 +5,6 @@ the papers on the meeting page; then a member's own page with the agenda.
 Screenshots go to test-artifacts/. Skipped only where chromium is not installed."""
 
 import datetime as dt
-import os
-import shutil
-from pathlib import Path
-
-import pytest
 
 from dangvien.accounts.models import Role
 from dangvien.core.actors import SYSTEM
@@ -20,11 +15,13 @@ from dangvien.members.tests.factories import MemberFactory, user_with_role
 from dangvien.organizations.models import CommitteePostKind
 from dangvien.organizations.posts import post_assign
 from dangvien.organizations.tests.factories import build_tree
+from dangvien.web.tests.browser import (
+    ARTIFACTS,
+    BROWSER,
+)
+from dangvien.web.tests.browser import login as _login
+from dangvien.web.tests.browser import no_sideways_scroll as _no_sideways_scroll
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-PHONE = {"width": 390, "height": 844}
-PASSWORD = "pw-Test-1234"
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Võ", "Đặng")
 GIVEN = (
     "An Bình Cường Dũng Đạt Hải Hằng Hoa Hùng Khánh Lan Linh Long Mai Minh Nam Nga Ngọc "
@@ -32,31 +29,7 @@ GIVEN = (
     "Vân Việt Vinh Xuân Yến"
 ).split()
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="chromium is not installed"),
-]
-
-
-@pytest.fixture(autouse=True)
-def _settings(settings):
-    settings.DANGVIEN_REQUIRE_2FA = False
-
-
-@pytest.fixture
-def phone():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="vi-VN"
-        )
-        yield context.new_page()
-        browser.close()
+pytestmark = BROWSER
 
 
 def _month() -> dt.date:
@@ -64,17 +37,6 @@ def _month() -> dt.date:
     today = dt.date.today()
     month = today.replace(day=1)
     return month if today.day >= 8 else (month - dt.timedelta(days=1)).replace(day=1)
-
-
-def _login(page, url, username):
-    page.goto(f"{url}/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def _no_sideways_scroll(page) -> bool:
-    return page.evaluate(f"document.documentElement.scrollWidth <= {PHONE['width']}")
 
 
 def test_the_secretary_takes_the_roll_of_forty_on_a_phone(live_server, phone, django_user_model):
