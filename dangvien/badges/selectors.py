@@ -165,11 +165,19 @@ def _rows_between(
         members = members.filter(org_path__startswith=org.path)
     rows: dict[int, tuple] = {}
     counted: dict[int, tuple[dt.date, int | None]] = {}
-    for counted_from, *row in members.filter(window_q, status=Status.OFFICIAL).values_list(
-        "party_age_start", *FIELDS
+    # Members who never left and came back have no gap: their party age counts
+    # from the first decision itself (gap 0, nothing more to read). Only the
+    # others' gap days are read below.
+    gapped = Exists(
+        MembershipEvent.objects.filter(member_id=OuterRef("pk"), kind__in=GAP_CLOSING_KINDS)
+    )
+    for counted_from, has_gap, *row in (
+        members.filter(window_q, status=Status.OFFICIAL)
+        .annotate(has_gap=gapped)
+        .values_list("party_age_start", "has_gap", *FIELDS)
     ):
         rows[row[0]] = tuple(row)
-        counted[row[0]] = (counted_from, None)  # gap days: read below for the candidates
+        counted[row[0]] = (counted_from, None if has_gap else 0)
     if end < dt.date.today():  # an earlier window: a gap may have closed since
         later = MembershipEvent.objects.filter(
             member_id=OuterRef("pk"), kind__in=GAP_CLOSING_KINDS, date__gt=end
@@ -181,12 +189,20 @@ def _rows_between(
         first_of = {pk: r[1] or r[2] for pk, r in late.items()}
         counted.update(_counted_exactly(list(late), first_of, end))
 
+    # Each milestone's window of starting days (as in the query, a day wider):
+    # only a start inside it can reach that milestone between start and end.
+    bounds = [
+        (years, rules.add_years(start, -years) - day, rules.add_years(end, -years) + day)
+        for years in milestones
+    ]
     found: list[tuple[bytes, Candidate]] = []
     for pk, _d, _j, exempt, family, middle, given, org_id, sort_key in rows.values():
         if pk not in counted or (exempt and not keeps_badge_rights(True)):
             continue
         counted_from, gap = counted[pk]
-        for years in milestones:
+        for years, low, high in bounds:
+            if not low < counted_from <= high:  # the query's window: cheap to skip
+                continue
             reached = rules.milestone_reached_on(counted_from, years)
             if start < reached <= end:
                 name = " ".join(p for p in (family, middle, given) if p)
