@@ -10,6 +10,7 @@ hidden constant).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,20 +42,43 @@ class Rule:
         return self.version_on(day).value
 
     def version_on(self, day: dt.date) -> Version:
-        versions = list(self.versions)
+        versions: tuple[Version, ...] | list[Version] = self.versions
         overrides = getattr(settings, "DANGVIEN_RULE_OVERRIDES", {}) or {}
+        if not overrides:
+            # The declared versions never change: the answer per day is kept
+            # (imports ask for each of 100,000 rows).
+            key = (self.key, day)
+            found = _DECLARED_ON.get(key)
+            if found is None:
+                if len(_DECLARED_ON) > 100_000:
+                    _DECLARED_ON.clear()
+                found = _DECLARED_ON[key] = _latest(versions, day)
+            return found
         if self.key in overrides:
             override = overrides[self.key]
             if _is_dated(override):
-                versions += [
+                versions = list(versions) + [
                     Version(dt.date.fromisoformat(o["from"]), o["value"], "cấu hình", False)
                     for o in override
                 ]
             else:
                 return Version(LONG_AGO, override, "cấu hình", False)
-        in_force = [v for v in versions if v.effective_from <= day]
-        # The latest date wins; on a tie, the configured one (listed last).
-        return sorted(in_force, key=lambda v: v.effective_from)[-1] if in_force else versions[0]
+        return _latest(versions, day)
+
+
+_DECLARED_ON: dict[tuple[str, dt.date], Version] = {}
+
+
+def _latest(versions: Sequence[Version], day: dt.date) -> Version:
+    """The version in force on `day`: the latest date on or before it wins, on a
+    tie the one listed last (the configured one); the first when none is yet."""
+    found: Version | None = None
+    for version in versions:
+        if version.effective_from <= day and (
+            found is None or version.effective_from >= found.effective_from
+        ):
+            found = version
+    return found if found is not None else versions[0]
 
 
 def _is_dated(override: Any) -> bool:

@@ -122,4 +122,9 @@ class ImportError_(ErrorCode):  # noqa: N801 (ImportError is Python's)
         "not_writable",
         "Đồng chí không được nhập dữ liệu vào «%(organization)s».",
     )
+    RECORD_CHANGED = (
+        "record_changed",
+        "Hồ sơ của dòng này đã được sửa sau khi kiểm tra tệp: chưa nhập gì. Kiểm tra lại tệp "
+        "rồi nhập.",
+    )
     JOB_STATE = ("job_state", "Lượt nhập này đang ở trạng thái «%(status)s»: không thực hiện được.")

@@ -227,8 +227,6 @@ def looks_like_header(row: list[Any]) -> bool:
 
 # --- text ------------------------------------------------------------------------------
 
-_SPACES = re.compile(r"\s+")
-
 
 def text(value: Any) -> str:
     """A cell as text: NFC, trimmed, inner spaces collapsed; a whole float without ".0"."""
@@ -238,7 +236,11 @@ def text(value: Any) -> str:
         value = int(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return f"{value:%d/%m/%Y}"
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(value))).strip()
+    typed = str(value)
+    if not unicodedata.is_normalized("NFC", typed):
+        typed = unicodedata.normalize("NFC", typed)
+    # str.split() splits on the same Unicode whitespace as \s, and strips.
+    return " ".join(typed.split())
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -312,10 +314,10 @@ def show_date(day: dt.date | None, precision: str | None) -> str:
     if day is None:
         return ""
     if precision == YEAR:
-        return f"{day:%Y}"
+        return f"{day.year:04d}"
     if precision == MONTH:
-        return f"{day:%m/%Y}"
-    return f"{day:%d/%m/%Y}"
+        return f"{day.month:02d}/{day.year:04d}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 # --- gender ----------------------------------------------------------------------------
@@ -326,6 +328,9 @@ _GENDERS = {
     "male": "M",
     "1": "M",
     "nu": "F",
+    # As typed most often (looked up before folding).
+    "Nam": "M",
+    "Nữ": "F",
     "f": "F",
     "female": "F",
     "0": "F",
@@ -338,7 +343,7 @@ def parse_gender(value: Any) -> str | None:
     raw = text(value)
     if not raw:
         return None
-    found = _GENDERS.get(fold(raw))
+    found = _GENDERS.get(raw) or _GENDERS.get(fold(raw))
     if found is None:
         raise ValueIssue(ImportError_.GENDER_UNREADABLE, value=raw)
     return found
@@ -478,6 +483,7 @@ _TCVN3 = {
 }
 # Bytes of TCVN3 that are never a letter of Vietnamese written in Unicode.
 _TCVN3_SIGNS = frozenset(ch for ch in _TCVN3 if ch not in VIETNAMESE_LETTERS)
+_TCVN3_SIGN = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_TCVN3_SIGNS)) + "]")
 
 # VNI-Windows: a base letter followed by a mark byte (read as Latin-1).
 _VNI_TONES = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
@@ -561,9 +567,9 @@ def legacy_encoding(value: str) -> tuple[str, str] | None:
     """(encoding, text in Unicode) when `value` reads as Vietnamese typed in
     TCVN3 (ABC) or VNI-Windows and shown as Latin-1 ("NguyÔn V¨n Th­íc",
     "Nguyeãn Vaên Thöôùc"); None when it is plain Unicode text."""
-    if not value:
+    if not value or value.isascii():  # every sign of both encodings is outside ASCII
         return None
-    tcvn_score = sum(1 for ch in value if ch in _TCVN3_SIGNS)
+    tcvn_score = len(_TCVN3_SIGN.findall(value))
     vni_score = len(_VNI_SIGNS.findall(value))
     if not tcvn_score and not vni_score:
         return None

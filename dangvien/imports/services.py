@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -48,7 +48,8 @@ from dangvien.members.models import (
 from dangvien.members.services import actor_scope, refresh_party_age_starts
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
 from dangvien.places.models import Province
-from dangvien.seeding.baseline import bulk_create_with_baseline, history_baseline
+from dangvien.seeding import writer
+from dangvien.seeding.baseline import history_baseline
 
 from . import parsing
 from .errors import ImportError_
@@ -106,6 +107,10 @@ MAX_LENGTH = {
     for f in Member._meta.concrete_fields
     if getattr(f, "max_length", None) and f.name in RECORD_KEYS
 }
+# Free text that may not hold < or > (names have their own rule).
+NO_ANGLE_BRACKETS = frozenset(
+    ("workplace", "admitting_organization", *PLACE_KEYS, "cv_number", "party_card_number")
+)
 LOOKUP_CHUNK = 500
 WRITE_BATCH = 1000
 
@@ -221,6 +226,7 @@ class CellIndex:
         )
         self.by_pk = {c.pk: c for c in cells}
         self.by_key: dict[str, list[Organization]] = {}
+        self._found: dict[str, Organization | ValueIssue] = {}
         for cell in cells:
             for key in {fold(cell.code), fold(cell.name), fold(cell.document_name)}:
                 if key:
@@ -228,7 +234,20 @@ class CellIndex:
 
     def find(self, value: str) -> Organization:
         """The cell named `value`; the root itself when it is a cell and `value`
-        is empty. Raises ValueIssue (cell_required, cell_not_found, cell_ambiguous)."""
+        is empty. Raises ValueIssue (cell_required, cell_not_found, cell_ambiguous).
+        Answers are kept: a sheet names the same few cells on every row."""
+        found = self._found.get(value)
+        if found is None:
+            try:
+                found = self._find(value)
+            except ValueIssue as issue:
+                found = issue
+            self._found[value] = found
+        if isinstance(found, ValueIssue):
+            raise found
+        return found
+
+    def _find(self, value: str) -> Organization:
         if not value:
             if self.root.holds_members and self.root.pk in self.by_pk:
                 return self.root
@@ -281,6 +300,20 @@ class _Row:
         return any(e.field == key for e in self.errors)
 
 
+class PlaceIndex:
+    """Today's province a place written out names (see `_province_in`), each
+    distinct text looked up once."""
+
+    def __init__(self) -> None:
+        self.provinces = _provinces()
+        self._found: dict[str, Province | None] = {}
+
+    def province_in(self, place: str) -> Province | None:
+        if place not in self._found:
+            self._found[place] = _province_in(place, self.provinces)
+        return self._found[place]
+
+
 def _provinces() -> dict[str, Province]:
     """Today's provinces by folded name, with and without their kind ("Thành phố Hà Nội", "Hà Nội")."""
     found: dict[str, Province] = {}
@@ -311,7 +344,7 @@ def parse_row(
     date1904: bool,
     convert_legacy: bool,
     cells_index: CellIndex,
-    provinces: dict[str, Province],
+    provinces: PlaceIndex,
     today: dt.date,
 ) -> ParsedRow:
     """One row read into record values (`data`), the values as the product read
@@ -416,26 +449,16 @@ def parse_row(
             shown[key] = place
     for key, province_key in (("birth_place", "birth_province"), ("hometown", "hometown_province")):
         if data.get(key):
-            province = _province_in(data[key], provinces)
+            province = provinces.province_in(data[key])
             if province is not None:
                 data[province_key] = province
-    for key, limit in MAX_LENGTH.items():
-        typed = data.get(key)
-        if isinstance(typed, str) and limit is not None and len(typed) > limit:
-            row.add_text(
-                key,
-                f"Quá dài: {len(typed)} ký tự, tối đa {limit} ký tự.",
-                "too_long",
-            )
-    for key in (
-        "workplace",
-        "admitting_organization",
-        *PLACE_KEYS,
-        "cv_number",
-        "party_card_number",
-    ):
-        typed = data.get(key)
-        if isinstance(typed, str) and ("<" in typed or ">" in typed):
+    for key, typed in data.items():  # one pass over what the row holds
+        if type(typed) is not str:
+            continue
+        limit = MAX_LENGTH.get(key)
+        if limit is not None and len(typed) > limit:
+            row.add_text(key, f"Quá dài: {len(typed)} ký tự, tối đa {limit} ký tự.", "too_long")
+        if key in NO_ANGLE_BRACKETS and ("<" in typed or ">" in typed):
             row.add(key, MemberError.TEXT_ANGLE_BRACKETS)
 
     cell = None
@@ -558,7 +581,22 @@ def _record_rules(
 
 
 def _lookup(field_name: str, values: set[str]) -> dict[str, Member]:
+    """The records holding any of `values` in `field_name` (citizen ID or card
+    number), by value. PostgreSQL gets the values as one array parameter (one
+    statement for 100,000 values); SQLite in chunks of LOOKUP_CHUNK."""
     found: dict[str, Member] = {}
+    if not values:
+        return found
+    if connection.vendor == "postgresql":
+        table = Member._meta.db_table
+        column = Member._meta.get_field(field_name).column
+        query = Member.objects.raw(
+            f'SELECT * FROM "{table}" WHERE "{column}" = ANY(%s)',  # noqa: S608 - names from the model
+            [sorted(values)],
+        )
+        for member in query:
+            found[getattr(member, field_name)] = member
+        return found
     ordered = sorted(values)
     for start in range(0, len(ordered), LOOKUP_CHUNK):
         chunk = ordered[start : start + LOOKUP_CHUNK]
@@ -587,9 +625,9 @@ def check_sheet(
     scope = actor_scope(actor)
     if scope is not None:
         organization_for_import(scope, organization)
-    headers = {key: sheet.headers[int(col)] for col, key in mapping.items() if key}
+    headers = _headers(sheet, mapping)
     index = CellIndex(organization)
-    provinces = _provinces()
+    provinces = PlaceIndex()
     check = Check()
     parsed: list[ParsedRow] = []
     total = len(sheet.rows)
@@ -680,11 +718,16 @@ def _decide(
     collector.errors = row.errors  # the row's own problems count (no second message per field)
     data = row.data
     citizen_id, card = data.get("citizen_id"), data.get("party_card_number")
-    key_name = fold(
-        " ".join(
-            p
-            for p in (data.get("family_name"), data.get("middle_name"), data.get("given_name"))
-            if p
+    # The name key finds a record only for rows with neither number.
+    key_name = (
+        ""
+        if citizen_id or card
+        else fold(
+            " ".join(
+                p
+                for p in (data.get("family_name"), data.get("middle_name"), data.get("given_name"))
+                if p
+            )
         )
     )
 
@@ -808,73 +851,169 @@ def import_sheet(
     )
     if not check.ok:
         return check
+    return write_checked(check, parsed, headers=_headers(sheet, mapping), actor=actor, source=source)
+
+
+def _headers(sheet: Sheet, mapping: dict[str, str]) -> dict[str, str]:
+    return {key: sheet.headers[int(col)] for col, key in mapping.items() if key}
+
+
+def write_checked(
+    check: Check,
+    parsed: list[ParsedRow],
+    *,
+    headers: dict[str, str],
+    actor: Actor = SYSTEM,
+    source: str = "",
+) -> Check:
+    """Write what `check_sheet` found (`check` with no row refused, its parsed
+    rows) in one transaction: new records, then changed ones. A record edited
+    since the check read it (its version moved on) refuses its row with
+    `record_changed` and nothing at all is written. `headers`: {field key: the
+    file's column header}. Returns `check`, `written` set when it wrote."""
+    if not check.ok:
+        return check
     reason = f"Nhập từ tệp «{source}»" if source else "Nhập danh sách đảng viên"
-    with transaction.atomic():
-        _create([r for r in parsed if r.action == Action.CREATE], actor=actor, reason=reason)
-        _update([r for r in parsed if r.action == Action.UPDATE], actor=actor, reason=reason)
+    try:
+        with transaction.atomic():
+            _create([r for r in parsed if r.action == Action.CREATE], actor=actor, reason=reason)
+            _update([r for r in parsed if r.action == Action.UPDATE], actor=actor, reason=reason)
+    except ImportChanged as changed:
+        check.created = check.updated = check.unchanged = 0
+        check.refused = len(changed.rows)
+        for number in changed.rows:
+            collector = _Row(number, headers)
+            key = "full_name" if "full_name" in headers else "given_name"
+            collector.add(key, ImportError_.RECORD_CHANGED)
+            check.errors.extend(collector.errors)
+        return check
     check.written = True
     return check
 
 
 def _create(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
-    user: Any = actor if getattr(actor, "pk", None) else None
+    """Write the new records: ids from the table's sequence, the rows and their
+    events by COPY (PostgreSQL; executemany on SQLite), the stored start of
+    party age, then one '+' history row each by INSERT ... SELECT, in chunks of
+    WRITE_BATCH. Rows are built as column values from the fields' defaults, with
+    no model instance and no save (100,000 rows in one import)."""
+    user_id = actor.pk if getattr(actor, "pk", None) else None  # type: ignore[union-attr]
+    member_fields = writer.model_columns(Member)
+    event_fields = [f for f in writer.model_columns(MembershipEvent) if not f.primary_key]
+    member_columns = [f.column for f in member_fields]
+    event_columns = [f.column for f in event_fields]
+    now = timezone.now()
+    member_defaults = {f.attname: f.get_default() for f in member_fields}
+    member_defaults.update(created_at=now, updated_at=now)
+    event_defaults = {f.attname: f.get_default() for f in event_fields}
+    event_defaults.update(created_at=now, created_by_id=user_id)
+    prepared = {f.attname: f for f in member_fields if not isinstance(f, writer.PLAIN_FIELDS)} | {
+        f.attname: f for f in member_fields if isinstance(f, models.DateTimeField)
+    }
+    event_prepared = {f.attname for f in event_fields if isinstance(f, models.DateTimeField)}
+    attname = {f.name: f.attname for f in member_fields}
+
+    def member_row(values: dict[str, Any]) -> tuple:
+        return tuple(
+            prepared[f.attname].get_db_prep_save(values[f.attname], connection)
+            if f.attname in prepared
+            else values[f.attname]
+            for f in member_fields
+        )
+
+    def event_row(values: dict[str, Any]) -> tuple:
+        return tuple(
+            f.get_db_prep_save(values[f.attname], connection)
+            if f.attname in event_prepared
+            else values[f.attname]
+            for f in event_fields
+        )
+
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start : start + WRITE_BATCH]
-        members = []
-        for row in batch:
-            assert row.cell is not None
-            data = {k: v for k, v in row.data.items() if k in RECORD_KEYS}
-            member = Member(**data)
-            member.organization = row.cell
-            member.org_path = row.cell.path
-            member.status = Status.OFFICIAL if data.get("official_date") else Status.PROBATIONARY
-            member.sort_key = name_sort_key(
-                member.family_name, member.middle_name, member.given_name
-            )
-            member.search_name = fold(member.full_name)
-            members.append(member)
-        created: list[Any] = bulk_create_with_baseline(
-            members, actor=actor, reason=reason, batch_size=WRITE_BATCH
-        )
-        events = []
-        for row, member in zip(batch, created, strict=True):
+        ids = writer.allocate_ids(Member, len(batch))
+        member_rows = []
+        event_rows = []
+        for row, pk in zip(batch, ids, strict=True):
             cell = row.cell
-            events.append(
-                MembershipEvent(
-                    member=member,
-                    kind=EventKind.ADMITTED,
-                    date=member.joining_date,
-                    date_precision=member.joining_date_precision or DatePrecision.DAY,
-                    organization=cell,
-                    decision_number=member.admission_decision_number or "",
-                    decision_date=member.admission_decision_date,
-                    status_after=Status.PROBATIONARY,
-                    organization_after=cell,
-                    created_by=user,
-                )
+            assert cell is not None
+            values = dict(member_defaults)
+            for key, value in row.data.items():
+                if key in RECORD_KEYS:
+                    values[attname[key]] = value.pk if isinstance(value, models.Model) else value
+            family, middle, given = (
+                values["family_name"],
+                values["middle_name"],
+                values["given_name"],
             )
-            if member.official_date:
-                events.append(
-                    MembershipEvent(
-                        member=member,
-                        kind=EventKind.RECOGNISED,
-                        date=member.official_date,
-                        date_precision=member.official_date_precision or DatePrecision.DAY,
-                        seq=1 if member.official_date == member.joining_date else 0,
-                        status_after=Status.OFFICIAL,
-                        organization_after=cell,
-                        created_by=user,
-                    )
+            official = values["official_date"]
+            values.update(
+                id=pk,
+                organization_id=cell.pk,
+                org_path=cell.path,
+                status=Status.OFFICIAL if official else Status.PROBATIONARY,
+                sort_key=name_sort_key(family, middle, given),
+                search_name=fold(" ".join(p for p in (family, middle, given) if p)),
+            )
+            member_rows.append(member_row(values))
+            joining = values["joining_date"]
+            event = dict(event_defaults)
+            event.update(
+                member_id=pk,
+                kind=EventKind.ADMITTED,
+                date=joining,
+                date_precision=values["joining_date_precision"] or DatePrecision.DAY,
+                organization_id=cell.pk,
+                decision_number=values["admission_decision_number"] or "",
+                decision_date=values["admission_decision_date"],
+                status_after=Status.PROBATIONARY,
+                organization_after_id=cell.pk,
+            )
+            event_rows.append(event_row(event))
+            if official:
+                event = dict(event_defaults)
+                event.update(
+                    member_id=pk,
+                    kind=EventKind.RECOGNISED,
+                    date=official,
+                    date_precision=values["official_date_precision"] or DatePrecision.DAY,
+                    seq=1 if official == joining else 0,
+                    status_after=Status.OFFICIAL,
+                    organization_after_id=cell.pk,
                 )
-        MembershipEvent.objects.bulk_create(events, batch_size=WRITE_BATCH)
-        # The stored start of party age (badge lists) for the records written
-        # in bulk, as member_add_event keeps it.
-        refresh_party_age_starts([m.pk for m in created])
+                event_rows.append(event_row(event))
+        writer.write_rows(Member._meta.db_table, member_columns, member_rows)
+        writer.write_rows(MembershipEvent._meta.db_table, event_columns, event_rows)
+        # The stored start of party age (badge lists), as member_add_event keeps
+        # it, before the history row copies the record.
+        refresh_party_age_starts(ids)
+        history_baseline(_members_with_ids(ids), actor=actor, reason=reason, only_missing=False)
+
+
+def _members_with_ids(ids: list[int]) -> Any:
+    """The records `ids` as a queryset whose SQL stays short: a range when the
+    ids follow each other (a sequence's block), else the list."""
+    if ids and ids[-1] - ids[0] + 1 == len(ids) and ids == sorted(ids):
+        return Member.objects.filter(pk__range=(ids[0], ids[-1]))
+    return Member.objects.filter(pk__in=ids)
 
 
 def _update(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
+    """Write the changed records in chunks of WRITE_BATCH: each record only if
+    it is still at the version the check read (an edit made in between refuses
+    the whole import: ImportChanged), then a '~' history row each."""
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start : start + WRITE_BATCH]
+        read = {row.member.pk: row.member.version for row in batch if row.member is not None}
+        now_versions = dict(
+            Member.objects.select_for_update()
+            .filter(pk__in=list(read))
+            .values_list("pk", "version")
+        )
+        moved = sorted(pk for pk, version in read.items() if now_versions.get(pk) != version)
+        if moved:
+            numbers = [row.number for row in batch if row.member and row.member.pk in moved]
+            raise ImportChanged(numbers)
         members = []
         fields: set[str] = {"version", "sort_key", "search_name", "updated_at"}
         for row in batch:
@@ -891,12 +1030,22 @@ def _update(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
             member.updated_at = timezone.now()
             members.append(member)
         Member.objects.bulk_update(members, sorted(fields))
+        ids = [m.pk for m in members]
+        if {"admission_decision_date", "joining_date"} & fields:
+            refresh_party_age_starts(ids)
         history_baseline(
-            Member.objects.filter(pk__in=[m.pk for m in members]),
+            Member.objects.filter(pk__in=ids),
             actor=actor,
             reason=reason,
             only_missing=False,
             history_type="~",
         )
-        if {"admission_decision_date", "joining_date"} & fields:
-            refresh_party_age_starts([m.pk for m in members])
+
+
+class ImportChanged(Exception):
+    """Records changed (by a form, another import) after the check read them:
+    `rows`, the sheet's row numbers. The import writes nothing; run the check again."""
+
+    def __init__(self, rows: list[int]) -> None:
+        super().__init__(rows)
+        self.rows = rows

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 
 def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
@@ -92,3 +93,57 @@ class bulk_load_mode:
             for table, name, definition in self.constraints:
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
         return False
+
+
+# Field types whose Python value COPY and sqlite3 take as they are.
+PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.DateField,
+    models.ForeignKey,
+)
+
+
+def model_columns(model: type[models.Model]) -> list[models.Field]:
+    """The concrete fields of `model`, in table order (the columns `model_rows` fills)."""
+    return list(model._meta.concrete_fields)
+
+
+def model_rows(objs: Iterable[models.Model], fields: Sequence[models.Field]) -> Iterable[tuple]:
+    """Each instance as a row of column values for `write_rows`: plain values as
+    they are, others (date-times, bytes, files) through the field's own
+    `get_db_prep_save`. Instances are not saved: callers set every value a save
+    would have set (auto_now, defaults, ids) beforehand."""
+    plain = [
+        isinstance(f, PLAIN_FIELDS) and not isinstance(f, models.DateTimeField) for f in fields
+    ]
+    names = [f.attname for f in fields]
+    for obj in objs:
+        row: list[Any] = []
+        for field, name, simple in zip(fields, names, plain, strict=True):
+            value = getattr(obj, name)
+            row.append(value if simple else field.get_db_prep_save(value, connection))
+        yield tuple(row)
+
+
+def allocate_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys for rows written with explicit ids, in the
+    caller's transaction: from the table's sequence on PostgreSQL (safe with
+    concurrent writers); after the largest id elsewhere (SQLite, whose writers
+    take the database in turn)."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [f'"{table}"', pk, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608 - model metadata
+        start = cursor.fetchone()[0] + 1
+    return list(range(start, start + count))

@@ -18,6 +18,7 @@ from dangvien.imports.jobs import start_job
 from dangvien.imports.models import ImportJob, JobStatus
 from dangvien.imports.reading import FileRefused, read_sheet
 from dangvien.imports.sample import bulk_rows, sample_rows, write_sheet
+from dangvien.members import services as member_services
 from dangvien.members.models import DatePrecision, EventKind, Member, MembershipEvent, Status
 from dangvien.members.tests.factories import MemberFactory, citizen_id_for, user_with_role
 from dangvien.organizations.tests.factories import build_tree
@@ -500,3 +501,44 @@ def test_a_csv_the_csv_reader_cannot_read_is_refused_with_a_code():
     with pytest.raises(FileRefused) as refused:
         read_sheet(content, "ds.csv")
     assert refused.value.code == "file_unreadable"
+
+
+def test_a_record_edited_after_the_check_refuses_its_row_and_nothing_is_written(
+    tmp_path, django_user_model
+):
+    tree = build_tree()
+    board = user_with_role(
+        django_user_model, "ban-to-chuc", Role.ORGANISATION_BOARD, tree["province"]
+    )
+    rows = bulk_rows(3)
+    sheet = _sheet(tmp_path, rows, notes=False)
+    mapping = parsing.guess_mapping(sheet.headers)
+    services.import_sheet(sheet, mapping=mapping, organization=tree["commune"], actor=board)
+    rows[1]["hometown"] = "Xã Cẩm Thăng, Tỉnh Hà Tĩnh"
+    rows.extend(bulk_rows(1, start=3))  # and one new record
+    changed = _sheet(tmp_path, rows, name="ds2.xlsx", notes=False)
+    check, parsed = services.check_sheet(
+        changed, mapping=mapping, organization=tree["commune"], actor=board
+    )
+    assert (check.created, check.updated, check.unchanged) == (1, 1, 2)
+    # A form edit lands between the check and the write.
+    edited = Member.objects.get(citizen_id=rows[1]["cccd"])
+    member_services.member_update(
+        actor=board,
+        member_id=edited.pk,
+        expected_version=edited.version,
+        data={"phone": "0912345678"},
+    )
+    before = _counts()
+    done = services.write_checked(
+        check, parsed, headers=services._headers(changed, mapping), actor=board
+    )
+    assert not done.written and done.refused == 1
+    assert [(e.row, e.code) for e in done.errors] == [(changed.header_row + 2, "record_changed")]
+    assert _counts() == before
+    edited.refresh_from_db()
+    assert (edited.hometown, edited.phone) == (
+        "Tỉnh Hà Tĩnh",
+        "0912345678",
+    )  # the sheet's change not written
+    assert not Member.objects.filter(citizen_id=rows[3]["cccd"]).exists()

@@ -230,3 +230,30 @@ class TestNamesAndPhones:
     )
     def test_phones_as_typed_are_accepted(self, phone):
         assert rules.phone_error(phone) is None
+
+
+def test_age_in_months_counts_as_relativedelta_does_on_every_kind_of_day():
+    """The plain-arithmetic path (birth days up to the 28th) and relativedelta's
+    (29th-31st, month ends, 29 February) give the same whole months, forwards and back."""
+    import random
+
+    from dateutil.relativedelta import relativedelta
+
+    picked = random.Random(13)
+    days = [D(1999, 1, 31), D(2000, 2, 29), D(2000, 3, 28), D(2001, 2, 28), D(2004, 12, 31)]
+    days += [D(1940, 1, 1) + dt.timedelta(picked.randrange(36_000)) for _ in range(4000)]
+    for birth in days[:400]:
+        for on in days[::7]:
+            delta = relativedelta(on, birth)
+            assert rules.age_in_months(birth, on) == delta.years * 12 + delta.months, (birth, on)
+
+
+def test_a_rule_asked_again_follows_a_configured_override(settings):
+    """Answers of the declared versions are kept per day; a configured value
+    still wins as soon as it is set, and the declared one is back when removed."""
+    day = D(2026, 1, 15)
+    declared = rules.ADMISSION_MIN_AGE_MONTHS.on(day)
+    settings.DANGVIEN_RULE_OVERRIDES = {"admission_min_age_months": declared + 12}
+    assert rules.ADMISSION_MIN_AGE_MONTHS.on(day) == declared + 12
+    settings.DANGVIEN_RULE_OVERRIDES = {}
+    assert rules.ADMISSION_MIN_AGE_MONTHS.on(day) == declared

@@ -172,7 +172,7 @@ def _parsed_page(job: ImportJob, page_number: Any) -> tuple[Any, list[dict[str, 
     columns = [FIELD_BY_KEY[k].label for k in keys]
     sheet.rows = list(page.object_list)
     index = services.CellIndex(job.organization)
-    provinces = services._provinces()
+    provinces = services.PlaceIndex()
     headers = {key: job.headers[int(col)] for col, key in job.mapping.items() if key}
     refused = {e["row"] for e in job.result.get("errors", [])}
     rows = []
