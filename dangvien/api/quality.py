@@ -16,7 +16,7 @@ from dangvien.accounts.scope import Scope, scope_for
 from dangvien.core.errors import NotFound
 from dangvien.organizations import selectors as org_selectors
 from dangvien.organizations.models import Organization
-from dangvien.quality import selectors
+from dangvien.quality import selectors, services
 
 from .common import READ_ERRORS, ErrorOut, Ref
 
@@ -48,6 +48,9 @@ class QualityChildOut(Schema):
 class QualityConsoleOut(Schema):
     organization: Ref
     date: dt.date
+    computed_at: dt.datetime | None = Field(
+        description="lúc các số liệu được tính (bảng tổng hợp, làm mới định kỳ)"
+    )
     members: int
     citizen_id_coverage: float | None = Field(description="tỷ lệ có số CCCD, 0..1")
     children: list[QualityChildOut]
@@ -63,10 +66,12 @@ class QualityConsoleOut(Schema):
 def quality_console(request, org: int):
     scope = scope_for(request.auth)
     organization = _org_for(scope, org)
+    services.quality_summary_ensure(organization)
     console = selectors.quality_console(scope, organization, dt.date.today())
     return {
         "organization": {"id": organization.pk, "name": organization.name},
         "date": console.today,
+        "computed_at": console.computed_at,
         "members": console.members,
         "citizen_id_coverage": console.coverage,
         "children": [

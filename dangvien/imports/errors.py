@@ -122,6 +122,20 @@ class ImportError_(ErrorCode):  # noqa: N801 (ImportError is Python's)
         "not_writable",
         "Đồng chí không được nhập dữ liệu vào «%(organization)s».",
     )
+    CATALOG_UNKNOWN = (
+        "catalog_unknown",
+        "«%(value)s» không có trong danh mục %(catalog)s. Ghi một trong: %(names)s.",
+    )
+    PLACE_OLD_NAME = (
+        "place_old_name",
+        "%(note)s. Địa danh được giữ nguyên như trong tệp; tỉnh, xã được ghi theo đơn vị "
+        "hành chính hiện nay.",
+    )
+    NUMBER_TAKEN_MEANWHILE = (
+        "number_taken_meanwhile",
+        "Trong lúc nhập, một số CCCD hoặc số thẻ đảng viên trong tệp đã được ghi cho hồ sơ "
+        "khác: chưa nhập gì. Kiểm tra lại tệp rồi nhập.",
+    )
     RECORD_CHANGED = (
         "record_changed",
         "Hồ sơ của dòng này đã được sửa sau khi kiểm tra tệp: chưa nhập gì. Kiểm tra lại tệp "

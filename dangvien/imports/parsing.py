@@ -47,7 +47,7 @@ class Field:
     key: str
     label: str
     aliases: tuple[str, ...]
-    kind: str = "text"  # text, name, date, gender, citizen_id, old_id, cell, place
+    kind: str = "text"  # text, name, date, gender, citizen_id, old_id, cell, place, catalog
 
 
 FIELDS: tuple[Field, ...] = (
@@ -166,7 +166,38 @@ FIELDS: tuple[Field, ...] = (
         "text",
     ),
     Field("admitting_organization", "Chi bộ kết nạp", ("chi bộ kết nạp", "nơi kết nạp"), "text"),
+    # Catalogue columns: read against the product's catalogues (members.CatalogItem).
+    Field("ethnicity", "Dân tộc", ("dân tộc", "thành phần dân tộc"), "catalog"),
+    Field("religion", "Tôn giáo", ("tôn giáo",), "catalog"),
+    Field(
+        "general_education",
+        "Giáo dục phổ thông",
+        ("giáo dục phổ thông", "trình độ văn hóa", "văn hóa", "trình độ học vấn", "học vấn"),
+        "catalog",
+    ),
+    Field(
+        "professional_qualification",
+        "Chuyên môn nghiệp vụ",
+        ("chuyên môn nghiệp vụ", "trình độ chuyên môn", "chuyên môn", "trình độ cmnv"),
+        "catalog",
+    ),
+    Field(
+        "political_theory",
+        "Lý luận chính trị",
+        ("lý luận chính trị", "trình độ lý luận chính trị", "llct", "trình độ llct"),
+        "catalog",
+    ),
+    Field("occupation", "Nghề nghiệp", ("nghề nghiệp", "nghề nghiệp hiện nay"), "catalog"),
 )
+# Catalogue column -> the catalogue it is read against (members.CatalogKind).
+CATALOG_KINDS = {
+    "ethnicity": "ethnicity",
+    "religion": "religion",
+    "general_education": "general_education",
+    "professional_qualification": "professional",
+    "political_theory": "political_theory",
+    "occupation": "occupation",
+}
 FIELD_BY_KEY = {f.key: f for f in FIELDS}
 REQUIRED_GROUPS = (
     ("full_name", ("family_name", "given_name")),
@@ -708,3 +739,62 @@ def parse_free_text(value: Any, *, convert_legacy: bool) -> tuple[str, ValueIssu
     return raw, ValueIssue(
         ImportError_.TEXT_LEGACY_ENCODING, value=raw, encoding=encoding, converted=converted
     )
+
+
+# --- catalogue columns --------------------------------------------------------------
+
+# What sheets write for an entry, beyond its name and code (folded keys).
+_CATALOG_SYNONYMS = {
+    "religion": {"khong ton giao": "01", "khong theo ton giao nao": "01", "0": "01"},
+}
+_IN_BRACKETS = re.compile(r"\(([^)]*)\)")
+
+
+class CatalogIndex:
+    """The entries of the catalogues the import reads (ethnicity, religion,
+    education, ...), found by name or code, accents and case aside; an entry
+    written as its part in brackets ("12/12" for "Trung học phổ thông (12/12)")
+    too, the catalogue's first entry when several have it. One query for all
+    catalogues."""
+
+    def __init__(self) -> None:
+        from dangvien.members.models import CatalogItem
+
+        self.by_kind: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, list[str]] = {}
+        bracketed: dict[tuple[str, str], list[Any]] = {}
+        for item in CatalogItem.objects.order_by("kind", "rank", "name"):
+            found = self.by_kind.setdefault(item.kind, {})
+            self.names.setdefault(item.kind, []).append(item.name)
+            found[fold(item.name)] = item
+            found.setdefault(fold(item.code), item)
+            for part in _IN_BRACKETS.findall(item.name):
+                bracketed.setdefault((item.kind, fold(part)), []).append(item)
+        # Shared by several ("12/12": Trung học phổ thông, Bổ túc văn hóa): the
+        # catalogue's first (the regular programme).
+        for (kind, key), items in bracketed.items():
+            self.by_kind[kind].setdefault(key, items[0])
+        for kind, synonyms in _CATALOG_SYNONYMS.items():
+            for key, code in synonyms.items():
+                item = self.by_kind.get(kind, {}).get(fold(code))
+                if item is not None:
+                    self.by_kind[kind].setdefault(key, item)
+
+    def find(self, key: str, value: Any) -> Any:
+        """The CatalogItem the cell names for the column `key`; None for an empty
+        cell. Raises ValueIssue(catalog_unknown) naming the catalogue's entries."""
+        typed = text(value)
+        if not typed:
+            return None
+        kind = CATALOG_KINDS[key]
+        item = self.by_kind.get(kind, {}).get(fold(typed))
+        if item is None:
+            names = self.names.get(kind, [])
+            shown = ", ".join(names[:12]) + (", ..." if len(names) > 12 else "")
+            raise ValueIssue(
+                ImportError_.CATALOG_UNKNOWN,
+                value=typed,
+                catalog=FIELD_BY_KEY[key].label,
+                names=shown,
+            )
+        return item

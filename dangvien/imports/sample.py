@@ -73,7 +73,7 @@ def _member(i: int, name: str, female: bool, birth: Any, joining: Any) -> dict[s
         "official": add_months(joining, 12) if isinstance(joining, dt.date) else "",
         "cell": CELLS[i % 2],
         "card": f"{42000000 + i:08d}",
-        "hometown": "Xã Cẩm Thăng, Huyện Cẩm Xuyên, Tỉnh Hà Tĩnh",
+        "hometown": "Xã Cẩm Xuyên, Tỉnh Hà Tĩnh",
     }
 
 
@@ -165,6 +165,11 @@ def sample_rows() -> list[dict[str, Any]]:
         "Ngày chính thức sai (không đúng 12 tháng dự bị): sẽ bị từ chối",
         name="Tô Văn Hải",
         official=dt.date(2001, 6, 1),
+    )
+    add(
+        "Quê quán theo địa giới trước 01/07/2025: giữ nguyên, ghi tỉnh Ninh Bình, xã Ý Yên hiện nay",
+        name="Vũ Văn Định",
+        hometown="Xã Yên Phong, Huyện Ý Yên, Tỉnh Nam Định",
     )
     return rows
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -47,7 +47,7 @@ from dangvien.members.models import (
 )
 from dangvien.members.services import actor_scope, refresh_party_age_starts
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
-from dangvien.places.models import Province
+from dangvien.places.legacy import PlaceMatch, current_units
 from dangvien.seeding import writer
 from dangvien.seeding.baseline import history_baseline
 
@@ -95,12 +95,14 @@ RECORD_KEYS = (
     "birth_province",
     "hometown",
     "hometown_province",
+    "hometown_commune",
     "permanent_street",
     "current_street",
     "phone",
     "email",
     "workplace",
     "admitting_organization",
+    *parsing.CATALOG_KINDS,
 )
 MAX_LENGTH = {
     f.name: f.max_length
@@ -301,39 +303,25 @@ class _Row:
 
 
 class PlaceIndex:
-    """Today's province a place written out names (see `_province_in`), each
-    distinct text looked up once."""
+    """Today's units a place written out belongs to (places.legacy.current_units:
+    today's names, and the names from before the 2025 reorganisation mapped to
+    today's province and, where it is one, commune), each distinct text looked
+    up once per sheet."""
 
     def __init__(self) -> None:
-        self.provinces = _provinces()
-        self._found: dict[str, Province | None] = {}
+        self._found: dict[str, PlaceMatch | None] = {}
 
-    def province_in(self, place: str) -> Province | None:
+    def find(self, place: str) -> PlaceMatch | None:
         if place not in self._found:
-            self._found[place] = _province_in(place, self.provinces)
+            self._found[place] = current_units(place)
         return self._found[place]
 
 
-def _provinces() -> dict[str, Province]:
-    """Today's provinces by folded name, with and without their kind ("Thành phố Hà Nội", "Hà Nội")."""
-    found: dict[str, Province] = {}
-    for province in Province.objects.all():
-        name = fold(province.name)
-        found[name] = province
-        for prefix in ("thanh pho ", "tinh "):
-            if name.startswith(prefix):
-                found[name[len(prefix) :]] = province
-    return found
-
-
-def _province_in(place: str, provinces: dict[str, Province]) -> Province | None:
-    """Today's province a place written out names as its last part ("Xã X, Huyện Y,
-    Tỉnh Nam Định" names no province of today: kept as written, no province)."""
-    last = fold(place.split(",")[-1]) if place else ""
-    for prefix in ("tinh ", "thanh pho ", "tp. ", "tp "):
-        if last.startswith(prefix):
-            last = last[len(prefix) :]
-    return provinces.get(last)
+# The place fields whose text names today's units: (text, province, commune).
+PLACE_UNITS = (
+    ("birth_place", "birth_province", None),
+    ("hometown", "hometown_province", "hometown_commune"),
+)
 
 
 def parse_row(
@@ -346,6 +334,7 @@ def parse_row(
     cells_index: CellIndex,
     provinces: PlaceIndex,
     today: dt.date,
+    catalogs: parsing.CatalogIndex | None = None,
 ) -> ParsedRow:
     """One row read into record values (`data`), the values as the product read
     them (`shown`, dates as dd/mm/yyyy, mm/yyyy or yyyy), its cell, and every
@@ -447,11 +436,29 @@ def parse_row(
                 row.issue(key, place_issue)
             data[key] = place
             shown[key] = place
-    for key, province_key in (("birth_place", "birth_province"), ("hometown", "hometown_province")):
+    for key in parsing.CATALOG_KINDS:
+        if key in cells:
+            if catalogs is None:  # reading the values back only (the page of rows)
+                shown[key] = parsing.text(cells[key])
+                continue
+            try:
+                item = catalogs.find(key, cells[key])
+            except ValueIssue as issue:
+                row.issue(key, issue)
+                shown[key] = parsing.text(cells[key])
+                continue
+            data[key] = item
+            shown[key] = item.name if item is not None else ""
+    for key, province_key, commune_key in PLACE_UNITS:
         if data.get(key):
-            province = provinces.province_in(data[key])
-            if province is not None:
-                data[province_key] = province
+            # The text is kept as written; the units are today's.
+            match = provinces.find(data[key])
+            if match is not None:
+                data[province_key] = match.province
+                if commune_key:
+                    data[commune_key] = match.commune
+                if match.is_old:
+                    row.note(key, ValueIssue(ImportError_.PLACE_OLD_NAME, note=match.note))
     for key, typed in data.items():  # one pass over what the row holds
         if type(typed) is not str:
             continue
@@ -628,6 +635,9 @@ def check_sheet(
     headers = _headers(sheet, mapping)
     index = CellIndex(organization)
     provinces = PlaceIndex()
+    catalogs = (
+        parsing.CatalogIndex() if set(mapping.values()) & set(parsing.CATALOG_KINDS) else None
+    )
     check = Check()
     parsed: list[ParsedRow] = []
     total = len(sheet.rows)
@@ -642,6 +652,7 @@ def check_sheet(
                 cells_index=index,
                 provinces=provinces,
                 today=today,
+                catalogs=catalogs,
             )
         )
         if progress and done % 2000 == 0:
@@ -810,14 +821,31 @@ def _decide(
     else:
         # An empty cell leaves the field as it is; a typed value replaces it.
         written = {k: v for k, v in written.items() if v not in (None, "")}
-        merged = {k: getattr(member, k) for k in RECORD_KEYS}
+        merged = {k: _stored(member, k) for k in RECORD_KEYS}
         merged.update(written)
-        row.changed = [k for k, v in written.items() if getattr(member, k) != v]
+        row.changed = [k for k, v in written.items() if _stored(member, k) != _typed(v)]
         row.member = member
         row.action = Action.UPDATE if row.changed else Action.UNCHANGED
         _record_rules(collector, merged, fresh=lambda k: k in row.changed, today=today)
         if "birth_date" in row.changed and member.birth_date:
             collector.add("birth_date", MemberError.BIRTH_DATE_NEEDS_DECISION)
+
+
+# Record fields that are foreign keys: compared by their ids (no query per row).
+FOREIGN_KEYS = {
+    f.name: f.attname
+    for f in Member._meta.concrete_fields
+    if f.is_relation and f.name in RECORD_KEYS
+}
+
+
+def _stored(member: Member, key: str) -> Any:
+    """The record's value of `key` as the import compares it (an id for a foreign key)."""
+    return getattr(member, FOREIGN_KEYS.get(key, key))
+
+
+def _typed(value: Any) -> Any:
+    return value.pk if isinstance(value, models.Model) else value
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -851,7 +879,15 @@ def import_sheet(
     )
     if not check.ok:
         return check
-    return write_checked(check, parsed, headers=_headers(sheet, mapping), actor=actor, source=source)
+    done = write_checked(
+        check, parsed, headers=_headers(sheet, mapping), actor=actor, source=source
+    )
+    if done.written:
+        # The data-quality figures of the subtree, recounted by the job queue.
+        from dangvien.quality.jobs import refresh_quality_summary_of
+
+        transaction.on_commit(lambda: refresh_quality_summary_of(organization.pk))
+    return done
 
 
 def _headers(sheet: Sheet, mapping: dict[str, str]) -> dict[str, str]:
@@ -878,6 +914,14 @@ def write_checked(
         with transaction.atomic():
             _create([r for r in parsed if r.action == Action.CREATE], actor=actor, reason=reason)
             _update([r for r in parsed if r.action == Action.UPDATE], actor=actor, reason=reason)
+    except IntegrityError:
+        # A citizen ID or card number written by someone else since the check
+        # (the unique constraints refuse the row): nothing is written.
+        check.created = check.updated = check.unchanged = 0
+        check.refused = check.rows_read
+        error = ImportError_.NUMBER_TAKEN_MEANWHILE
+        check.errors.append(RowError(0, "", "", error.code, error.text()))
+        return check
     except ImportChanged as changed:
         check.created = check.updated = check.unchanged = 0
         check.refused = len(changed.rows)

@@ -41,3 +41,40 @@ class QualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.check_code} {self.date:%d/%m/%Y}: {self.count}"
+
+
+# The summary row that holds the active members of the subtree.
+MEMBERS_CODE = ""
+
+
+class QualitySummary(models.Model):
+    """The current count of each check over the subtree of every organisation
+    (maintained summary, issue 13: the console of a province reads a handful of
+    rows instead of counting its members). Derived data: rewritten whole by
+    `quality.services.quality_summary_refresh` (the job queue every
+    QUALITY_SUMMARY_MINUTES, after an import, or «Tính lại» on the console);
+    `computed_at` says how old the figures are. `check_code` "" holds the
+    active members of the subtree (the base of the coverage shares)."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # covered by the (organization, check_code) constraint
+        verbose_name="tổ chức đảng",
+    )
+    check_code = models.CharField("phép kiểm tra", max_length=40, blank=True)
+    count = models.PositiveIntegerField("số đảng viên")
+    computed_at = models.DateTimeField("tính lúc")
+
+    class Meta:
+        verbose_name = "số liệu chất lượng dữ liệu hiện tại"
+        verbose_name_plural = "số liệu chất lượng dữ liệu hiện tại"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "check_code"], name="quality_summary_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_code or 'members'}: {self.count}"

@@ -25,7 +25,7 @@ from dangvien.organizations.models import STEP_LEN, Level, Organization
 
 from . import checks as c
 from .errors import QualityError
-from .models import QualitySnapshot
+from .models import MEMBERS_CODE, QualitySnapshot, QualitySummary
 
 PAGE_SIZE = 200
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
@@ -80,7 +80,8 @@ class Console:
     """The console of `organization` on `today`: its active members (`members`,
     and per child), the citizen ID coverage (a share 0..1, None without members),
     the counts of each check the caller may open, the children one level down
-    (and `own`: whether `organization` holds members itself)."""
+    (`own_members`: the members `organization` holds itself), and when the
+    figures were counted (`computed_at`)."""
 
     organization: Organization
     today: dt.date
@@ -91,6 +92,7 @@ class Console:
     coverage: float | None
     coverage_by_child: dict[int, float | None] = field(default_factory=dict)
     own_members: int = 0
+    computed_at: dt.datetime | None = None
 
 
 def children_of(org: Organization) -> list[Organization]:
@@ -124,15 +126,39 @@ def quality_counts(
 
 
 def quality_console(scope: Scope, org: Organization, today: dt.date) -> Console:
-    """The console of `org` (already fetched through the scope) for the caller."""
+    """The console of `org` (already fetched through the scope) for the caller,
+    read from the maintained summary (QualitySummary: one query for `org` and its
+    children, whatever the size of the subtree); `computed_at` says when the
+    figures were counted (None when the subtree has no summary yet: call
+    services.quality_summary_ensure first)."""
     children = children_of(org)
     allowed = checks_for(scope, org)
-    total, members, counted = quality_counts(org, today, allowed)
-    members_by_child = _child_ids(org, children, members)
+    by_org: dict[int, dict[str, int]] = defaultdict(dict)
+    computed_at = None
+    for org_id, code, count, at in QualitySummary.objects.filter(
+        organization_id__in=[org.pk, *(child.pk for child in children)]
+    ).values_list("organization_id", "check_code", "count", "computed_at"):
+        by_org[org_id][code] = count
+        if org_id == org.pk:
+            computed_at = at
+    own = by_org.get(org.pk, {})
+    # Organisations without any (members, findings) are left out, as before.
+    members_by_child = {
+        child.pk: n for child in children if (n := by_org[child.pk].get(MEMBERS_CODE, 0))
+    }
+    # Members held by `org` itself (a cell, or a committee with members of its own).
+    own_members = own.get(MEMBERS_CODE, 0) - sum(members_by_child.values())
+    if own_members:
+        members_by_child[org.pk] = own_members
     counts = []
     for check in allowed:
-        by_path = counted[check.code]
-        counts.append(CheckCount(check, sum(by_path.values()), _child_ids(org, children, by_path)))
+        by_child = {
+            child.pk: n for child in children if (n := by_org[child.pk].get(check.code, 0))
+        }
+        own_count = own.get(check.code, 0) - sum(by_child.values())
+        if own_count:
+            by_child[org.pk] = own_count
+        counts.append(CheckCount(check, own.get(check.code, 0), by_child))
     missing = next((x for x in counts if x.check.code == "citizen_id_missing"), None)
 
     def share(n_members: int, n_missing: int) -> float | None:
@@ -143,6 +169,7 @@ def quality_console(scope: Scope, org: Organization, today: dt.date) -> Console:
         coverage_by_child = {
             pk: share(n, missing.by_child.get(pk, 0)) for pk, n in members_by_child.items()
         }
+    total = own.get(MEMBERS_CODE, 0)
     return Console(
         organization=org,
         today=today,
@@ -152,7 +179,8 @@ def quality_console(scope: Scope, org: Organization, today: dt.date) -> Console:
         children=children,
         coverage=share(total, missing.total) if missing is not None else None,
         coverage_by_child=coverage_by_child,
-        own_members=members_by_child.get(org.pk, 0),
+        own_members=own_members,
+        computed_at=computed_at,
     )
 
 

@@ -1376,6 +1376,8 @@ WEB: dict[str, Row] = {
     # (old ID duplicates, citizen-ID year) only for the board and inspection.
     "quality": Row(READ, query=org_q),
     "quality_check": Row(READ, query=org_q, extra={"kwargs": {"code": "citizen_id_missing"}}),
+    # «Tính lại ngay» recounts derived figures: whoever reads the console may.
+    "quality_refresh": Row(READ, method="POST", query=org_q, data=lambda w: {}),
     "quality_check:sensitive": Row(
         "404 404 ok ok 404 404", query=org_q, extra={"kwargs": {"code": "duplicate_old_identity"}}
     ),

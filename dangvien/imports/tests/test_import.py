@@ -254,7 +254,16 @@ def test_the_sample_sheet_dry_run_reads_each_trouble_right(tmp_path):
     assert all(not codes[first + i] for i in (0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 16, 17))
     error = next(e for e in check.errors if e.code == "cell_not_found")
     assert (error.row, error.column) == (first + 18, "Chi bộ")
-    assert (check.rows_read, check.refused, check.created) == (20, 7, 13)
+    assert codes[first + 20] == []
+    old_place = by_name[first + 20]
+    assert shown[20]["hometown"] == "Xã Yên Phong, Huyện Ý Yên, Tỉnh Nam Định"  # as written
+    assert (
+        old_place.data["hometown_province"].name,
+        old_place.data["hometown_commune"].name,
+    ) == ("Ninh Bình", "Xã Ý Yên")
+    assert [(n.code, n.column) for n in old_place.notes] == [("place_old_name", "Quê quán")]
+    assert "nay thuộc xã Ý Yên, tỉnh Ninh Bình" in old_place.notes[0].message
+    assert (check.rows_read, check.refused, check.created) == (21, 7, 14)
     assert _counts() == before  # a dry run writes nothing
 
 
@@ -542,3 +551,78 @@ def test_a_record_edited_after_the_check_refuses_its_row_and_nothing_is_written(
         "0912345678",
     )  # the sheet's change not written
     assert not Member.objects.filter(citizen_id=rows[3]["cccd"]).exists()
+
+
+def test_catalogue_columns_are_read_against_the_catalogues(tmp_path):
+    """Dân tộc, tôn giáo, trình độ, nghề nghiệp as sheets write them (name, code,
+    the part in brackets, «Không tôn giáo»); an entry not in the catalogue is
+    refused at its cell, naming the entries; a second run changes nothing."""
+    from openpyxl import Workbook
+
+    from dangvien.members.models import CatalogItem
+
+    tree = build_tree()
+    clean = bulk_rows(3)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày vào Đảng", "Chi bộ", "Số CCCD"]
+        + ["Dân tộc", "Tôn giáo", "Trình độ văn hóa", "LLCT", "Nghề nghiệp"]
+    )
+    typed = [
+        ("kinh", "Không tôn giáo", "12/12", "Trung cấp", "Nông dân"),
+        ("Tày", "03", "Trung học cơ sở (9/12)", "", "04"),
+        ("Kinh", "Phật giáo", "12/12", "Cao cấp", "Thợ săn rồng"),
+    ]
+    for row, extra in zip(clean, typed, strict=True):
+        sheet.append(
+            [row["name"], row["birth"], row["gender"], row["joining"], row["cell"], row["cccd"]]
+            + list(extra)
+        )
+    path = tmp_path / "danh-muc.xlsx"
+    book.save(path)
+    read = read_sheet(path.read_bytes(), path.name)
+    mapping = parsing.guess_mapping(read.headers)
+    assert set(mapping.values()) >= set(parsing.CATALOG_KINDS) - {"professional_qualification"}
+    before = _counts()
+    check = services.import_sheet(read, mapping=mapping, organization=tree["commune"])
+    assert not check.written and _counts() == before
+    assert [(e.row, e.column, e.code) for e in check.errors] == [
+        (4, "Nghề nghiệp", "catalog_unknown")
+    ]
+    assert "Nông dân" in check.errors[0].message
+
+    sheet.cell(row=4, column=11, value="Công nhân")
+    book.save(path)
+    read = read_sheet(path.read_bytes(), path.name)
+    done = services.import_sheet(read, mapping=mapping, organization=tree["commune"])
+    assert done.written and done.created == 3
+    first = Member.objects.get(citizen_id=clean[0]["cccd"])
+    item = {(i.kind, i.code): i for i in CatalogItem.objects.all()}
+    assert (
+        first.ethnicity.name,
+        first.religion.name,
+        first.general_education.name,
+        first.political_theory.name,
+        first.occupation.name,
+    ) == ("Kinh", "Không", "Trung học phổ thông (12/12)", "Trung cấp", "Nông dân")
+    second = Member.objects.get(citizen_id=clean[1]["cccd"])
+    assert (second.religion, second.political_theory) == (item[("religion", "03")], None)
+    again = services.import_sheet(read, mapping=mapping, organization=tree["commune"])
+    assert (again.unchanged, again.updated) == (3, 0)
+
+
+def test_a_number_taken_by_another_writer_during_the_import_writes_nothing(tmp_path):
+    tree = build_tree()
+    rows = bulk_rows(3)
+    sheet = _sheet(tmp_path, rows, notes=False)
+    mapping = parsing.guess_mapping(sheet.headers)
+    check, parsed = services.check_sheet(sheet, mapping=mapping, organization=tree["commune"])
+    assert check.created == 3
+    # Another writer records the second row's citizen ID between check and write.
+    MemberFactory(organization=tree["cell_a"], citizen_id=rows[1]["cccd"])
+    before = _counts()
+    done = services.write_checked(check, parsed, headers=services._headers(sheet, mapping))
+    assert not done.written and done.created == 0
+    assert [(e.row, e.code) for e in done.errors] == [(0, "number_taken_meanwhile")]
+    assert _counts() == before

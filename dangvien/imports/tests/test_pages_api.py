@@ -99,7 +99,7 @@ def test_api_dry_run_and_import_take_the_same_file(client, tmp_path, django_user
         )
     body = response.json()
     assert response.status_code == 200
-    assert (body["rows_read"], body["refused"]) == (20, 7)
+    assert (body["rows_read"], body["refused"]) == (21, 7)
     assert body["rows"][5]["values"]["birth_date"] == "1950"
     assert {e["code"] for e in body["errors"]} >= {"citizen_id_scientific", "cell_not_found"}
     with sample.open("rb") as handle:

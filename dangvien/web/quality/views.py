@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from dangvien.core.errors import DomainError, NotFound
-from dangvien.quality import selectors
+from dangvien.quality import selectors, services
 from dangvien.quality.checks import GROUPS
 from dangvien.web.common import request_scope
 from dangvien.web.steps import org_from_query, roots
@@ -46,6 +48,7 @@ def quality_console(request: HttpRequest) -> HttpResponse:
             request, "liaison/choose_org.html", {"roots": roots(request), "url": "quality"}
         )
     scope = request_scope(request)
+    services.quality_summary_ensure(org, _today())
     console = selectors.quality_console(scope, org, _today())
     trend = selectors.quality_trend(scope, org)
     groups = [
@@ -79,8 +82,22 @@ def quality_console(request: HttpRequest) -> HttpResponse:
             "coverage_pct": _pct(console.coverage),
             "trend_members": [trend.members.get(d) for d in trend.dates],
             "hidden_sensitive": not selectors.sees_sensitive(scope, org),
+            "refresh_minutes": services.summary_minutes(),
         },
     )
+
+
+@login_required
+@require_POST
+def quality_refresh(request: HttpRequest) -> HttpResponse:
+    """«Tính lại ngay»: recount the subtree of the console's organisation now
+    (the figures otherwise come from the queue's refresh)."""
+    org = _org(request)
+    if org is None:
+        raise NotFound
+    done = services.quality_summary_refresh(root=org, today=_today())
+    messages.success(request, f"Đã tính lại số liệu của {done.organizations} tổ chức đảng.")
+    return redirect(f"{reverse('quality')}?org={org.pk}")
 
 
 @login_required

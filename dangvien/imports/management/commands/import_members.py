@@ -93,9 +93,8 @@ class Command(BaseCommand):
         for note in check.notes[:20]:
             self.stdout.write(f"  Ghi chú dòng {note.row}, cột «{note.column}»: {note.message}")
         for error in check.errors[:20]:
-            self.stderr.write(
-                f"  Dòng {error.row}, cột «{error.column}» [{error.code}]: {error.message}"
-            )
+            where = f"Dòng {error.row}, cột «{error.column}»" if error.row else "Cả tệp"
+            self.stderr.write(f"  {where} [{error.code}]: {error.message}")
         if len(check.errors) > 20:
             self.stderr.write(f"  ... và {len(check.errors) - 20} lỗi khác.")
         if options["errors"]:

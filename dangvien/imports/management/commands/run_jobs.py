@@ -1,4 +1,5 @@
-"""`dangvien run-jobs`: the worker of the background job queue (huey; imports).
+"""`dangvien run-jobs`: the worker of the background job queue (huey): imports, and
+the data-quality summary every QUALITY_SUMMARY_MINUTES.
 Runs until stopped; needs JOBS_BACKEND "redis" or "sqlite"."""
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from dangvien.imports.jobs import huey
+        from dangvien.quality import jobs as quality_jobs  # registers its periodic task
+
+        del quality_jobs
 
         if huey.immediate:
             raise CommandError(
