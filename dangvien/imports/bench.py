@@ -84,6 +84,8 @@ def measure(path: Path, province: Any) -> dict[str, Any]:
     checked = time.perf_counter() - started
     if not check.ok:
         raise RuntimeError(f"the generated sheet was refused: {check.errors[:3]}")
+    citizen_ids = [r.data["citizen_id"] for r in _parsed]
+    del check, _parsed  # the import reads the sheet again: one parse in memory at a time
 
     with transaction.atomic():
         started = time.perf_counter()
@@ -93,7 +95,7 @@ def measure(path: Path, province: Any) -> dict[str, Any]:
         # The same member rows, as the import wrote them, for the COPY below.
         fields = writer.model_columns(Member)
         columns = [f.column for f in fields]
-        new = _rows_written(columns, _parsed)
+        new = _rows_written(columns, citizen_ids)
         transaction.set_rollback(True)
 
     with transaction.atomic():
@@ -117,7 +119,7 @@ def measure(path: Path, province: Any) -> dict[str, Any]:
     }
 
 
-def _rows_written(columns: list[str], parsed: list[Any]) -> list[tuple]:
+def _rows_written(columns: list[str], citizen_ids: list[str]) -> list[tuple]:
     """The member rows the import wrote, read back inside its transaction
     (PostgreSQL: the benchmark's database); COPY writes them again, with the
     same ids, after that transaction is rolled back."""
@@ -127,7 +129,7 @@ def _rows_written(columns: list[str], parsed: list[Any]) -> list[tuple]:
         cursor.execute(
             f"SELECT {', '.join(columns)} FROM members_member "  # noqa: S608 - model metadata
             "WHERE citizen_id = ANY(%s) ORDER BY id",
-            [[r.data["citizen_id"] for r in parsed]],
+            [citizen_ids],
         )
         rows = cursor.fetchall()
     return rows

@@ -776,9 +776,9 @@ class CatalogIndex:
             self.by_kind[kind].setdefault(key, items[0])
         for kind, synonyms in _CATALOG_SYNONYMS.items():
             for key, code in synonyms.items():
-                item = self.by_kind.get(kind, {}).get(fold(code))
-                if item is not None:
-                    self.by_kind[kind].setdefault(key, item)
+                entry = self.by_kind.get(kind, {}).get(fold(code))
+                if entry is not None:
+                    self.by_kind[kind].setdefault(key, entry)
 
     def find(self, key: str, value: Any) -> Any:
         """The CatalogItem the cell names for the column `key`; None for an empty

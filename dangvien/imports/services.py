@@ -596,7 +596,7 @@ def _lookup(field_name: str, values: set[str]) -> dict[str, Member]:
         return found
     if connection.vendor == "postgresql":
         table = Member._meta.db_table
-        column = Member._meta.get_field(field_name).column
+        column = Member._meta.get_field(field_name).column  # type: ignore[union-attr]
         query = Member.objects.raw(
             f'SELECT * FROM "{table}" WHERE "{column}" = ANY(%s)',  # noqa: S608 - names from the model
             [sorted(values)],
@@ -941,7 +941,7 @@ def _create(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
     party age, then one '+' history row each by INSERT ... SELECT, in chunks of
     WRITE_BATCH. Rows are built as column values from the fields' defaults, with
     no model instance and no save (100,000 rows in one import)."""
-    user_id = actor.pk if getattr(actor, "pk", None) else None  # type: ignore[union-attr]
+    user_id = actor.pk if getattr(actor, "pk", None) else None
     member_fields = writer.model_columns(Member)
     event_fields = [f for f in writer.model_columns(MembershipEvent) if not f.primary_key]
     member_columns = [f.column for f in member_fields]

@@ -152,9 +152,7 @@ def quality_console(scope: Scope, org: Organization, today: dt.date) -> Console:
         members_by_child[org.pk] = own_members
     counts = []
     for check in allowed:
-        by_child = {
-            child.pk: n for child in children if (n := by_org[child.pk].get(check.code, 0))
-        }
+        by_child = {child.pk: n for child in children if (n := by_org[child.pk].get(check.code, 0))}
         own_count = own.get(check.code, 0) - sum(by_child.values())
         if own_count:
             by_child[org.pk] = own_count

@@ -7,6 +7,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -114,7 +115,7 @@ def quality_summary_ensure(org: Organization, today: dt.date | None = None) -> N
         quality_summary_refresh(root=org, today=today)
 
 
-def _subtree_ids(path: str) -> QuerySet[Organization]:
+def _subtree_ids(path: str) -> Any:
     return Organization.objects.filter(path__startswith=path).values("pk")
 
 

@@ -19,7 +19,6 @@ from dangvien.quality.selectors import quality_counts
 
 from .conftest import TODAY, make_member
 
-
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
