@@ -70,3 +70,55 @@ class ExportLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.rows} dòng — {self.at:%d/%m/%Y %H:%M}"
+
+
+class ExportJobStatus(models.TextChoices):
+    RUNNING = "running", "Đang tạo tệp"
+    DONE = "done", "Đã xong"
+    FAILED = "failed", "Lỗi"
+
+
+class ExportJob(models.Model):
+    """A list export too large to make while the browser waits (more than
+    EXPORT_INLINE_MAX members): made by the job queue into `file`, downloaded
+    by the one who asked for it (while their scope still reaches the
+    organisation). The export itself is logged in ExportLog when it is made."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người yêu cầu",
+    )
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="tổ chức",
+    )
+    kind = models.CharField("loại", max_length=8)  # exports.services.BOOK or LIST
+    columns = models.JSONField("các cột", default=list, blank=True)
+    status_filter = models.CharField("tình trạng đảng viên", max_length=16, blank=True)
+    address = models.GenericIPAddressField("địa chỉ", null=True, blank=True)
+    status = models.CharField(
+        "trạng thái",
+        max_length=8,
+        choices=ExportJobStatus.choices,
+        default=ExportJobStatus.RUNNING,
+    )
+    file = models.FileField("tệp", upload_to="exports/%Y/%m/", blank=True)
+    rows = models.PositiveIntegerField("số dòng", default=0)
+    message = models.CharField("thông báo", max_length=300, blank=True)
+    log = models.ForeignKey(
+        ExportLog, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("lúc yêu cầu", auto_now_add=True)
+    finished_at = models.DateTimeField("lúc xong", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lượt tạo tệp xuất"
+        verbose_name_plural = "lượt tạo tệp xuất"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.kind} {self.get_status_display()}"

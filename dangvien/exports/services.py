@@ -11,19 +11,24 @@ single record the access log (accounts.AccessLog) as the record page does.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from typing import IO
 
+from django.conf import settings
+from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 
 from dangvien.accounts.scope import Scope, scope_for
+from dangvien.core.errors import DomainError
 from dangvien.members.models import Status
 from dangvien.organizations.models import Organization
 
 from . import books, selectors
 from .columns import LIST_COLUMNS, Column, list_columns
 from .errors import ExportError
-from .models import ExportFormat, ExportKind, ExportLog
+from .models import ExportFormat, ExportJob, ExportJobStatus, ExportKind, ExportLog
 
 BOOK, LIST = "book", "list"
 # The statuses a list may be filtered on ("" is the default of the kind).
@@ -74,20 +79,7 @@ def export_list(
     see, `unknown_column`, `unknown_kind`."""
     if scope is None:
         scope = scope_for(actor) if actor is not None else _operator()
-    if not _staff(scope) or not scope.reaches_path(org.path):
-        raise ExportError.ORGANIZATION_NOT_FOUND.not_found(code=org.code)
-    if kind == BOOK:
-        chosen = None
-        status = status or "all"
-    elif kind == LIST:
-        chosen = list_columns(columns)
-        status = status or "active"
-        allowed = {c.key for c in columns_for(scope, org)}
-        for column in chosen:
-            if column.key not in allowed:
-                raise ExportError.SENSITIVE_COLUMN.error(field="columns", column=column.label)
-    else:
-        raise ExportError.UNKNOWN_KIND.error(field="kind")
+    chosen, status = _checked(scope, org, kind, columns, status)
     members = selectors.export_members(scope, org, status)
     with_discipline = chosen is not None and any(c.key == "ky_luat" for c in chosen)
     rows = selectors.export_rows(members, org, discipline=with_discipline)
@@ -107,6 +99,106 @@ def export_list(
         address=address or None,
     )
     return ListExport(rows=written.rows, log=log)
+
+
+def _checked(
+    scope: Scope, org: Organization, kind: str, columns: list[str] | None, status: str
+) -> tuple[list[Column] | None, str]:
+    """(the chosen columns, None for the book; the status filter) of an export
+    the scope may take; the errors of `export_list`."""
+    if not _staff(scope) or not scope.reaches_path(org.path):
+        raise ExportError.ORGANIZATION_NOT_FOUND.not_found(code=org.code)
+    if kind == BOOK:
+        return None, status or "all"
+    if kind != LIST:
+        raise ExportError.UNKNOWN_KIND.error(field="kind")
+    chosen = list_columns(columns)
+    allowed = {c.key for c in columns_for(scope, org)}
+    for column in chosen:
+        if column.key not in allowed:
+            raise ExportError.SENSITIVE_COLUMN.error(field="columns", column=column.label)
+    return chosen, status or "active"
+
+
+def inline_max() -> int:
+    """Lists of more members than this (setting EXPORT_INLINE_MAX, 20,000) are
+    made by the job queue instead of while the browser waits (about 3 s per
+    20,000 members)."""
+    return int(getattr(settings, "EXPORT_INLINE_MAX", 20_000))
+
+
+def needs_job(scope: Scope, org: Organization, kind: str, status: str) -> bool:
+    """Whether the list of `org` for `scope` is larger than `inline_max()`:
+    a count that stops one past the limit (it never counts a whole province)."""
+    _chosen, status = _checked(scope, org, kind, None if kind == BOOK else [], status)
+    members = selectors.export_members(scope, org, status).order_by()
+    return members.values("pk")[: inline_max() + 1].count() > inline_max()
+
+
+@transaction.atomic
+def export_job_start(
+    *,
+    actor,
+    org: Organization,
+    kind: str = BOOK,
+    columns: list[str] | None = None,
+    status: str = "",
+    address: str | None = None,
+    scope: Scope | None = None,
+) -> ExportJob:
+    """Queue the export (checked now, with the errors of `export_list`) for the
+    job queue, which makes the file (`run_export_job`); returns the job. The
+    file is logged in ExportLog when it is made."""
+    scope = scope if scope is not None else scope_for(actor)
+    _checked(scope, org, kind, columns, status)
+    job = ExportJob.objects.create(
+        created_by=actor,
+        organization=org,
+        kind=kind,
+        columns=list(columns or []),
+        status_filter=status,
+        address=address or None,
+    )
+    from .jobs import run_export_job
+
+    transaction.on_commit(lambda: run_export_job(job.pk))
+    return job
+
+
+def export_job_run(job_id: int) -> ExportJob:
+    """Make the file of job `job_id` as its requester (their scope read again
+    now), keep it on the job and log it; a refusal (the scope no longer
+    reaches, a column no longer allowed) leaves the job FAILED with the message."""
+    job = ExportJob.objects.select_related("organization", "created_by").get(pk=job_id)
+    with tempfile.TemporaryFile() as handle:
+        try:
+            done = export_list(
+                actor=job.created_by,
+                org=job.organization,
+                out=handle,
+                kind=job.kind,
+                columns=job.columns,
+                status=job.status_filter,
+                address=job.address,
+            )
+        except DomainError as refused:
+            job.status = ExportJobStatus.FAILED
+            job.message = refused.message[:300]
+        else:
+            handle.seek(0)
+            stem = "so-danh-sach-dang-vien" if job.kind == BOOK else "danh-sach-dang-vien"
+            job.file.save(f"{stem}-{job.organization.code}.xlsx", File(handle), save=False)
+            job.status = ExportJobStatus.DONE
+            job.rows = done.rows
+            job.log = done.log
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def export_jobs_for(actor, limit: int = 10) -> list[ExportJob]:
+    """The latest export jobs `actor` asked for."""
+    return list(ExportJob.objects.filter(created_by=actor).select_related("organization")[:limit])
 
 
 def _operator() -> Scope:

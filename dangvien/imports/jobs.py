@@ -9,7 +9,7 @@ The queue is chosen by the setting JOBS_BACKEND:
 - "immediate" (the default when the setting is absent, and the tests): the task
   runs at once in the caller's process, so tests exercise the real task function.
 
-`start_job(job, dry_run=...)` marks the job running and enqueues
+`start_job(job, dry_run=..., by=user)` marks the job running and enqueues
 `run_import_job`, which reads the stored file, checks it (dry run) or imports
 it, updates the progress counts as it goes and keeps the result and the file of
 the failed rows on the job.
@@ -18,7 +18,7 @@ the failed rows on the job.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -30,6 +30,9 @@ from huey.api import Huey
 from .models import ImportJob, JobStatus
 from .output import ERRORS_KEPT, failed_rows_xlsx, refused_by_row
 from .reading import FileRefused, read_sheet
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 QUEUE_NAME = "dangvien"
 
@@ -62,12 +65,15 @@ def _progress(job_id: int) -> Any:
 def execute_job(job_id: int, *, dry_run: bool) -> ImportJob:
     """Run the dry run (or the import) of job `job_id` and keep its result on the
     job: counts, the first ERRORS_KEPT errors and notes with their totals, the
-    refused rows, a file of the failed rows. A file that cannot be read leaves
-    status FAILED with the coded message; a refused row, status REFUSED and
+    refused rows, a file of the failed rows. The dry run acts as the job's
+    uploader, the import as `imported_by` (the uploader when empty). A file
+    that cannot be read leaves status FAILED with the coded message; a refused row, status REFUSED and
     nothing written; an import that wrote, DONE."""
     from . import services
 
-    job = ImportJob.objects.select_related("organization", "created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("organization", "created_by", "imported_by").get(
+        pk=job_id
+    )
     job.file.open("rb")
     try:
         data = job.file.read()
@@ -81,7 +87,10 @@ def execute_job(job_id: int, *, dry_run: bool) -> ImportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "result", "finished_at"])
         return job
-    actor = job.created_by if job.created_by_id else services.SYSTEM
+    # The dry run checks as the uploader; the import writes as whoever pressed
+    # «Nhập» (their rights checked again, their name in the members' history).
+    user = job.imported_by if not dry_run and job.imported_by_id else job.created_by
+    actor = user if user is not None else services.SYSTEM
     kwargs = {
         "mapping": job.mapping,
         "organization": job.organization,
@@ -147,15 +156,27 @@ def run_import_job(job_id: int, dry_run: bool) -> None:
             close_old_connections()
 
 
-def start_job(job: ImportJob, *, dry_run: bool) -> None:
+def start_job(job: ImportJob, *, dry_run: bool, by: User | None = None) -> None:
     """Mark `job` running (checking or importing) and queue its task; the task
-    runs after the current transaction commits (at once in immediate mode)."""
+    runs after the current transaction commits (at once in immediate mode).
+    `by`: the user who started it; an import keeps them as `imported_by` and
+    writes as them (None: as the uploader); a dry run forgets the last one."""
     job.status = JobStatus.CHECKING if dry_run else JobStatus.IMPORTING
     job.dry_run = dry_run
+    job.imported_by = None if dry_run else by
     job.rows_done = 0
     job.started_at = timezone.now()
     job.finished_at = None
-    job.save(update_fields=["status", "dry_run", "rows_done", "started_at", "finished_at"])
+    job.save(
+        update_fields=[
+            "status",
+            "dry_run",
+            "imported_by",
+            "rows_done",
+            "started_at",
+            "finished_at",
+        ]
+    )
     if huey.immediate or not connection.in_atomic_block:
         run_import_job(job.pk, dry_run)
     else:

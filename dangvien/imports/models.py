@@ -1,6 +1,7 @@
-"""An import of a member list (issue 13): the uploaded file, who sent it, into
-which organisation, the confirmed column mapping, and the state and result of
-its dry run and import, which run as background jobs (imports.jobs)."""
+"""An import of a member list (issue 13): the uploaded file, who sent it and who
+started the import, into which organisation, the confirmed column mapping, and
+the state and result of its dry run and import, which run as background jobs
+(imports.jobs)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,17 @@ class ImportJob(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="người nhập",
+        verbose_name="người tải lên",
+    )
+    # Who pressed «Nhập» (the import runs as them); empty until then, and again
+    # when a new dry run starts.
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="người bấm nhập",
     )
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức đảng"

@@ -14,7 +14,11 @@ def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Table and column names come from our models' metadata, never from input.
-            with cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+            # The raw cursor's errors are turned into Django's (IntegrityError, ...).
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1

@@ -752,6 +752,23 @@ def _sheet_upload(w: World):
     return SimpleUploadedFile("ds.xlsx", content)
 
 
+def _export_job(w: World):
+    """The list book of cell A, made in the background for the commune's office."""
+    from django.core.files.base import ContentFile
+
+    from dangvien.exports.models import ExportJob, ExportJobStatus
+
+    job = ExportJob(
+        created_by=w.users["office"],
+        organization=w.cell_a,
+        kind="book",
+        status=ExportJobStatus.DONE,
+        rows=1,
+    )
+    job.file.save("so-danh-sach.xlsx", ContentFile(b"PK"), save=True)
+    return job
+
+
 def _import_job(w: World):
     """An import into cell A uploaded by the commune's office, its columns to map."""
     from dangvien.imports.models import ImportJob
@@ -840,6 +857,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "org_discipline_decided": _org_discipline_decided,
     "org_dissolution": _org_dissolution,
     "import_job": _import_job,
+    "export_job": _export_job,
 }
 
 
@@ -1477,6 +1495,10 @@ WEB: dict[str, Row] = {
     # A job shows the file's rows, citizen IDs among them: to its uploader (the
     # commune's office) and to the roles that see them (the board); not to the
     # cell's secretary, who writes there but may not see citizen IDs.
+    # A file made in the background: to the one who asked for it only.
+    "exports_job_file": Row("404 ok 404 404 404 404", obj="export_job"),
+    # The sample list: for whoever may import (the inspection committee does not write).
+    "import_sample": Row("ok ok ok 404 ok 404"),
     "import_mapping": Row("404 ok ok 404 404 404", obj="import_job"),
     "import_detail": Row("404 ok ok 404 404 404", obj="import_job"),
     # Not checked yet: back to the job with the message, nothing written.

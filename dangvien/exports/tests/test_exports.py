@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from dangvien.accounts.models import AccessKind, AccessLog
 from dangvien.exports import papers
 from dangvien.exports.columns import BOOK_COLUMNS
-from dangvien.exports.models import ExportKind, ExportLog
+from dangvien.exports.models import ExportJob, ExportKind, ExportLog
 from dangvien.members.models import FamilyRelation, Member
 from dangvien.members.tests.factories import MemberFactory, Role, citizen_id_for, user_with_role
 from dangvien.organizations.tests.factories import build_tree
@@ -271,3 +271,31 @@ def test_the_command_exports_a_subtree_and_logs_it(tree, members, tmp_path, caps
     with pytest.raises(CommandError, match="Không có tổ chức đảng mã"):
         call_command("export_members", organization="KHONG-CO", output=str(out))
     assert ExportLog.objects.count() == 2
+
+
+def test_a_list_larger_than_the_inline_limit_is_made_by_the_job_queue(
+    client, tree, members, people, settings, django_capture_on_commit_callbacks
+):
+    """Over EXPORT_INLINE_MAX members the page queues the file (the queue runs
+    at once in tests), lists it under «Tệp đang tạo», and serves it to the one
+    who asked only; the export is logged once, when made."""
+    settings.EXPORT_INLINE_MAX = 2
+    client.force_login(people["office"])
+    url = reverse("exports_list_xlsx") + f"?org={tree['commune'].pk}&loai=so"
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.get(url)
+    assert response.status_code == 302 and len(queued) == 1
+    job = ExportJob.objects.get()
+    assert (job.status, job.rows, job.created_by) == ("done", 3, people["office"])
+    page = client.get(response["Location"]).content.decode()
+    assert "Tệp đang tạo" in page and reverse("exports_job_file", args=[job.pk]) in page
+    download = client.get(reverse("exports_job_file", args=[job.pk]))
+    names = [r[1].split("\n")[0] for r in _data_rows(_sheet(_download(download)), 7)]
+    assert names == ["Trần Văn An", "Đỗ Văn Bình", "Vũ Văn Cúc"]
+    assert list(ExportLog.objects.values_list("user", "rows")) == [(people["office"].pk, 3)]
+    # Another user of the same subtree does not get someone else's file.
+    client.force_login(people["board"])
+    assert client.get(reverse("exports_job_file", args=[job.pk])).status_code == 404
+    # Under the limit the file comes at once, with no job.
+    settings.EXPORT_INLINE_MAX = 3
+    assert client.get(url).status_code == 200 and ExportJob.objects.count() == 1

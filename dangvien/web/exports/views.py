@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from dangvien.core.errors import DomainError
 from dangvien.exports import papers, services
 from dangvien.exports.columns import DEFAULT_LIST_COLUMNS
-from dangvien.exports.models import ExportFormat
+from dangvien.exports.models import ExportFormat, ExportJob, ExportJobStatus
 from dangvien.members import selectors as member_selectors
 from dangvien.members.models import Status
 from dangvien.organizations import selectors as org_selectors
@@ -46,6 +48,8 @@ def _context(request: HttpRequest, org, *, error: str = "") -> dict:
         "statuses": Status.choices,
         "error": error,
         "log": services.exports_log_for(scope),
+        "jobs": services.export_jobs_for(request.user),
+        "inline_max": services.inline_max(),
     }
 
 
@@ -76,6 +80,27 @@ def exports_list_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
     status = request.GET.get("tinh-trang", "")
     if kind is None or status not in ("", "all", "active", *Status.values):
         raise Http404
+    try:
+        if services.needs_job(scope, org, kind, status):
+            # Too large to make while the browser waits: the job queue makes it.
+            services.export_job_start(
+                actor=request.user,
+                org=org,
+                kind=kind,
+                columns=request.GET.getlist("cot"),
+                status=status,
+                address=request.META.get("REMOTE_ADDR"),
+                scope=scope,
+            )
+            messages.success(
+                request,
+                "Danh sách lớn: máy chủ đang tạo tệp. Khi xong, tệp có ở mục «Tệp đang tạo» "
+                "dưới đây (tải lại trang để xem).",
+            )
+            return redirect(f"{reverse('exports')}?org={org.pk}")
+    except DomainError as exc:
+        context = _context(request, org, error=exc.message)
+        return render(request, "exports/page.html", context, status=400)
     handle = tempfile.TemporaryFile()  # noqa: SIM115 - closed by FileResponse
     try:
         services.export_list(
@@ -96,6 +121,29 @@ def exports_list_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
     stem = "so-danh-sach-dang-vien" if kind == services.BOOK else "danh-sach-dang-vien"
     return FileResponse(
         handle, as_attachment=True, filename=f"{stem}-{org.code}.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+@require_GET
+def exports_job_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The file an export job made: to the one who asked for it, while their
+    scope still reaches the organisation; 404 otherwise (and while running)."""
+    scope = request_scope(request)
+    job = ExportJob.objects.select_related("organization").filter(pk=pk).first()
+    if (
+        job is None
+        or job.created_by_id != request.user.pk
+        or job.status != ExportJobStatus.DONE
+        or not job.file
+        or not scope.reaches_path(job.organization.path)
+    ):
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type=XLSX,
     )
 
 

@@ -1,5 +1,5 @@
-"""`dangvien run-jobs`: the worker of the background job queue (huey): imports, and
-the data-quality summary every QUALITY_SUMMARY_MINUTES.
+"""`dangvien run-jobs`: the worker of the background job queue (huey): imports, large
+exports, and the data-quality summary every QUALITY_SUMMARY_MINUTES.
 Runs until stopped; needs JOBS_BACKEND "redis" or "sqlite"."""
 
 from __future__ import annotations
@@ -15,9 +15,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from dangvien.imports.jobs import huey
-        from dangvien.quality import jobs as quality_jobs  # registers its periodic task
+        # Import the modules that define tasks, so that this worker knows them.
+        from dangvien.exports import jobs as export_jobs
+        from dangvien.quality import jobs as quality_jobs  # and its periodic task
 
-        del quality_jobs
+        del export_jobs, quality_jobs
 
         if huey.immediate:
             raise CommandError(
