@@ -10,6 +10,8 @@ PYTEST_ARGS ?=
 PIP_VERSION ?= 26.3
 BENCH_MEMBERS ?= 200000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangvien_bench
+# Where `make bench` writes its report (e.g. make bench OUTPUT=/tmp/bench.md).
+OUTPUT ?= BENCHMARKS.md
 
 .PHONY: install run test lint format bench clean
 
@@ -60,7 +62,7 @@ format: install
 bench: install
 	@command -v ab >/dev/null || apt-get install -y -qq apache2-utils >/dev/null 2>&1 \
 	  || echo "ApacheBench (apache2-utils) not installed: the API load test is skipped"
-	$(BIN)/python -m bench.run --members $(BENCH_MEMBERS) --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python -m bench.run --members $(BENCH_MEMBERS) --database-url $(BENCH_DATABASE_URL) --output $(OUTPUT)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var test-artifacts

@@ -40,6 +40,14 @@ def _timings(fn, repeat: int) -> list[float]:
     return out
 
 
+def _load() -> float | None:
+    """The machine's load average over the last minute (None where unknown)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return None
+
+
 def _timings_interleaved(ours, theirs, repeat: int) -> tuple[list[float], list[float]]:
     """Both forms called in turn, after one warm-up call each, so that a change in
     the machine's load during the run weighs on both alike."""
@@ -712,8 +720,12 @@ def main(argv: list[str] | None = None) -> int:
     data_io = _data_in_out(province, raw)
     cases += data_io["cases"]
     rows = []
+    loads: list[float] = []
     for label, ours, theirs in cases:
         a, b = _timings_interleaved(ours, theirs, repeat)
+        load_now = _load()
+        if load_now is not None:
+            loads.append(load_now)
         rows.append((label, _p(a, 0.5), _p(a, 0.95), _p(b, 0.5), _p(b, 0.95)))
         print(
             f"{label}: p50 {_p(a, 0.5):.1f} ms, p95 {_p(a, 0.95):.1f} ms; "
@@ -874,8 +886,17 @@ def main(argv: list[str] | None = None) -> int:
         "queue runs every 10 minutes); the console then reads it (below).",
         "",
     ]
+    load_text = (
+        f"Load average (1 min) during the reads: {min(loads):.1f} to {max(loads):.1f} on "
+        f"{os.cpu_count()} cores."
+        if loads
+        else "Load average: unknown on this system."
+    )
     lines += [
         "## Reads (milliseconds)",
+        "",
+        "Each read is called in turn with its raw SQL (ours, raw, ours, raw, ...) on the "
+        f"same connection, so a change in load weighs on both. {load_text}",
         "",
         "| read | ours p50 | ours p95 | raw SQL p50 | raw SQL p95 | ratio p95 | target |",
         "|---|---:|---:|---:|---:|---:|---|",
