@@ -152,7 +152,7 @@ def sample_rows() -> list[dict[str, Any]]:
         female=True,
     )
     add(
-        "Quê quán theo địa giới cũ (Hà Tây, trước 2008): giữ nguyên",
+        "Quê quán theo địa giới cũ (Hà Tây, trước 2008): giữ nguyên chữ, ghi Hà Nội hiện nay",
         name="Kiều Văn Toàn",
         hometown="Xã Sơn Đông, Huyện Sơn Tây, Tỉnh Hà Tây",
     )

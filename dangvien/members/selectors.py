@@ -116,8 +116,15 @@ def _search_q(text: str, scope: Scope) -> Q:
             Q(citizen_id__startswith=citizen_id) & _sensitive_q(scope)
         )
     q = Q()
-    for token in fold(text).split():
-        q &= Q(search_name__contains=token)
+    tokens = fold(text).split()
+    for i, token in enumerate(tokens):
+        # A whole word ("hung": Hùng, Hưng, not Phùng); the last word typed may
+        # be the start of one. `contains` lets the trigram index find them.
+        at_start = Q(search_name__startswith=token if i == len(tokens) - 1 else f"{token} ")
+        inside = Q(search_name__contains=f" {token}" if i == len(tokens) - 1 else f" {token} ")
+        whole = Q(search_name=token) | Q(search_name__endswith=f" {token}")
+        word = at_start | inside if i == len(tokens) - 1 else at_start | inside | whole
+        q &= Q(search_name__contains=token) & word
     return q
 
 
@@ -270,9 +277,16 @@ def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
         )
         params += [f"{_like_escape(number[0])}%", f"{number[1]}%", *allowed_params]
     elif text:
-        for token in fold(text).split():
-            where.append("m.search_name LIKE %s ESCAPE '\\'")
-            params.append(f"%{_like_escape(token)}%")
+        tokens = fold(text).split()
+        for i, token in enumerate(tokens):
+            # Whole words, the last one a prefix (see _search_q): the first LIKE
+            # is served by the trigram index, the second checks the word's edges.
+            where.append(
+                "m.search_name LIKE %s ESCAPE '\\' AND (' ' || m.search_name || ' ') LIKE %s "
+                "ESCAPE '\\'"
+            )
+            end = "%" if i == len(tokens) - 1 else " %"
+            params += [f"%{_like_escape(token)}%", f"% {_like_escape(token)}{end}"]
     if flt.gender:
         where.append("m.gender = %s")
         params.append(flt.gender)

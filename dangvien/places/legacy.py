@@ -40,6 +40,10 @@ _MAX_RUN = 8
 # Words that say a name is a district (quận, huyện, thị xã, thành phố thuộc
 # tỉnh), written out or abbreviated: “Q.1”, “H. Ý Yên”, “TX Sơn Tây”, “TP Vinh”.
 _DISTRICT_TYPES = ("quan", "huyen", "thixa", "thanhpho", "q", "h", "tx", "tp")
+# The same, written out only (abbreviations are written out before reading).
+_DISTRICT_TYPES_WRITTEN = ("quan", "huyen", "thixa", "thanhpho")
+# Words that say a name is a commune, written out.
+_WARD_TYPES_WRITTEN = ("xa", "phuong", "thitran")
 # Island districts that had no communes: they became đặc khu whole.
 _ISLAND_DISTRICTS = frozenset(
     {"huyenbachlongvi", "huyenconco", "huyenhoangsa", "huyenlyson", "huyencondao"}
@@ -120,15 +124,18 @@ def current_units(place: str | None) -> PlaceMatch | None:
     province is given. A part typed “Tỉnh” that names no province known (“Tỉnh
     Xyz”, a misspelling, a province merged before 2008 other than Hà Tây) gives
     None. A text of several parts that names no province is read only when the
-    reading is no guess: the province's name is among its words, or the last unit
-    written is a district (old) or a commune (today's) no other province has a
-    unit of that name; else None.
+    reading is no guess: one province alone had a district named as the last part
+    with a commune named as an earlier one (“Xã Sơn Đông, Huyện Sơn Tây”: Hà Nội,
+    the Sơn Tây of Quảng Ngãi has no Sơn Đông), or the province's name is among its
+    words, or the last unit written is a district (old) or a commune (today's) no
+    other province has one of that name; else None (“Xã Tân Phú, Huyện Châu
+    Thành”: three provinces had one).
     Returns None when no province can be read (empty text, garbage, a foreign
     place, an unknown province). The note (`PlaceMatch.note`) quotes the text as
     written, trimmed and with runs of spaces made one. Reads the Province and
     Commune tables (one or two queries per distinct text); results are cached per
     text (CACHE_SIZE texts, least recently used dropped). The first call loads the
-    package and its tables (about 0.6 s, 30 MB).
+    package and its tables (about 0.6 s, 40 MB).
     Raises Province.DoesNotExist only when the places tables are not loaded, and
     LookupError if the package's tables disagree with themselves (not so in 1.0.4:
     all 10,040 old communes and 3,321 new ones were run through).
@@ -153,12 +160,20 @@ def _current_units_cached(written: str) -> PlaceMatch | None:
         # The package knows the province by today's name only.
         pieces[2 * named.index] = lib.old_provinces[named.earlier]["province"]
     words = _Words.of(text, lib.key_normalize)
+    if named is None and len(words.units) > 1:
+        # No province named: the one province with a district named as the last
+        # part holding a commune named as an earlier one (“Phường Hoàng Liệt, Quận
+        # Hoàng Mai”: Hà Nội; Thị xã Hoàng Mai of Nghệ An has no such phường).
+        province_key = _province_of_pair(lib, words)
+        if province_key:
+            named = _Named(frozenset({province_key}), frozenset(), "", -1)
+            pieces.append(", " + lib.old_provinces[province_key]["province"])
     reading = _read(lib, words, "".join(pieces), written)
     if named is not None:
         if reading is None or not _in_province(lib, reading, named):
             return _province_only(lib, named, written)
         return reading.match
-    if reading is None or (words.units > 1 and not reading.sure):
+    if reading is None or (len(words.units) > 1 and not reading.sure):
         return None
     return reading.match
 
@@ -168,8 +183,9 @@ class _Named:
     """A province a text names in a part of its own: its keys in the package's
     63-province tables (old_keys) and 34-province tables (new_keys), by the name
     written; earlier: the 63-province key when the name is one from before those
-    tables (“Hà Tây”), else ""; index: the part's place in the text. No keys: a
-    part typed “Tỉnh” naming no province known."""
+    tables (“Hà Tây”), else ""; index: the part's place in the text, -1 for a
+    province found from the district and commune. No keys: a part typed “Tỉnh”
+    naming no province known."""
 
     old_keys: frozenset[str]
     new_keys: frozenset[str]
@@ -202,7 +218,8 @@ def _named_province(lib: SimpleNamespace, parts: list[list[str]]) -> _Named | No
         key = "".join(lib.key_normalize(w) for w in words)
         for type_ in ("", *_PROVINCE_TYPES):
             if key.startswith(type_) and key[len(type_) :] in lib.province_names:
-                named = _Named(*lib.province_names[key[len(type_) :]], index=index)
+                old_keys, new_keys, earlier = lib.province_names[key[len(type_) :]]
+                named = _Named(old_keys, new_keys, earlier, index)
                 break
         else:
             if len(words) > 1 and words[0].casefold() == "tỉnh" and words[1].casefold() != "lộ":
@@ -233,8 +250,8 @@ def _read(lib: SimpleNamespace, words: _Words, text: str, written: str) -> _Read
     )
     old_province = bool(old.province_key) and (old_district or old_province_named)
     # No province named: only a district that no other province has one named
-    # alike, written last (“Yên Phong, Ý Yên”; not “Xã Sơn Đông, Huyện Sơn Tây”,
-    # which the package reads as Huyện Sơn Động of Bắc Giang).
+    # alike, written last (“Yên Phong, Ý Yên”; not Huyện Sơn Động of Bắc Giang,
+    # which the package finds in “Xã Sơn Đông, Huyện Sơn Tây”).
     old_sure = old_province_named or (
         old_district
         and not district_keywords.isdisjoint(words.last)
@@ -274,7 +291,8 @@ def _read(lib: SimpleNamespace, words: _Words, text: str, written: str) -> _Read
         )
         return _Reading(match, new_sure, new=new, new_ward=new_ward)
     if old_province:  # a province that kept its name
-        province = Province.objects.get(pk=int(old.province_code))
+        code = lib.new_provinces[old.province_key]["provinceCode"]  # 7 kept the name, not the code
+        province = Province.objects.get(pk=int(code))
         match = PlaceMatch(province, None, is_old=False, ambiguous=False, note="")
         return _Reading(match, old_sure, old=old)
     return None
@@ -304,6 +322,24 @@ def _province_only(lib: SimpleNamespace, named: _Named, written: str) -> PlaceMa
     province = Province.objects.get(pk=int(code))
     note = f"Địa danh cũ “{written}” nay thuộc {_label(province.name, province.division_type)}"
     return PlaceMatch(province, None, is_old=True, ambiguous=False, note=note)
+
+
+def _province_of_pair(lib: SimpleNamespace, words: _Words) -> str:
+    """The 63-province key of the only province that had a district named as the
+    last part (its type written or not, or another type) with a commune named as
+    an earlier part; "" when no province or several had."""
+    districts: set[tuple[str, str]] = set()
+    last = words.units[-1][0]
+    for key in (last, *(last[len(t) :] for t in _DISTRICT_TYPES_WRITTEN if last.startswith(t))):
+        districts |= lib.district_places.get(key, set())
+    if not districts:
+        return ""
+    found: set[tuple[str, str]] = set()
+    for part, _ in words.units[:-1]:
+        for key in (part, *(part[len(t) :] for t in _WARD_TYPES_WRITTEN if part.startswith(t))):
+            found |= districts & lib.ward_places.get(key, set())
+    provinces = {province_key for province_key, _ in found}
+    return provinces.pop() if len(provinces) == 1 else ""
 
 
 def _unique_ward(lib: SimpleNamespace, new: Any) -> bool:
@@ -342,8 +378,10 @@ class _Words:
     runs: frozenset[str]
     parts: frozenset[str]
     part_list: tuple[str, ...]  # without tone marks, in order
-    last: frozenset[str]  # the last part with words but the country, both ways
-    units: int  # parts with words, but the country at the end
+    # The parts with words, without a country at the end (“Việt Nam”): each
+    # (without tone marks, with them).
+    units: tuple[tuple[str, str], ...]
+    last: frozenset[str]  # the last of them, both ways
 
     @classmethod
     def of(cls, text: str, key_normalize: Any) -> _Words:
@@ -368,7 +406,7 @@ class _Words:
         while len(units) > 1 and units[-1][0] in _COUNTRY:
             units.pop()
         last = frozenset(units[-1]) if units else frozenset()
-        return cls(frozenset(runs), frozenset(parts), tuple(part_list), last, len(units))
+        return cls(frozenset(runs), frozenset(parts), tuple(part_list), tuple(units), last)
 
     def has(self, keywords: set[str], *, whole_part: bool = False) -> bool:
         """One of the keywords is a run of words of the text (a whole part)."""
@@ -578,6 +616,31 @@ def _library() -> SimpleNamespace:
     }
     for key, keywords in _EARLIER_PROVINCE_NAMES.items():
         province_names.update({k: (frozenset({key}), frozenset(), key) for k in keywords})
+    # Where each old district and commune name was: (province key, district key)
+    # by keyword, a district that was divided under each of its parts.
+    district_places: dict[str, set[tuple[str, str]]] = {}
+    for province_key, districts in parser_legacy.DICT_PROVINCE_DISTRICT.items():
+        for district_key, district in districts.items():
+            for keyword in district["districtKeywords"]:
+                district_places.setdefault(keyword, set()).add((province_key, district_key))
+    for province_key, divided in parser_legacy.DICT_PROVINCE_DISTRICT_DIVIDED.items():
+        for entry in divided.values():
+            for keyword in entry["dividedDistrictKeywords"]:
+                district_places.setdefault(keyword, set()).update(
+                    (province_key, district_key) for district_key in entry["districts"]
+                )
+    ward_places: dict[str, set[tuple[str, str]]] = {}
+    for table in (
+        parser_legacy.DICT_PROVINCE_DISTRICT_WARD_NO_ACCENTED,
+        parser_legacy.DICT_PROVINCE_DISTRICT_WARD_ACCENTED,
+        parser_legacy.DICT_PROVINCE_DISTRICT_WARD_SHORT_ACCENTED,
+    ):
+        for province_key, districts in table.items():
+            for district_key, wards in districts.items():
+                for ward in wards.values():
+                    for keyword in ward["wardKeywords"]:
+                        key = keyword if keyword.isascii() else key_normalize(keyword)
+                        ward_places.setdefault(key, set()).add((province_key, district_key))
     # The old provinces each commune of today took in units of.
     ward_origins: dict[tuple[str, str], set[str]] = {}
     for province_key, wards in converter_2025.DICT_PROVINCE_WARD_NO_DIVIDED.items():
@@ -603,4 +666,6 @@ def _library() -> SimpleNamespace:
         ward_split=ward_split,
         province_names=province_names,
         ward_origins=ward_origins,
+        district_places=district_places,
+        ward_places=ward_places,
     )

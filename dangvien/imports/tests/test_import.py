@@ -247,7 +247,9 @@ def test_the_sample_sheet_dry_run_reads_each_trouble_right(tmp_path):
     assert codes[first + 15] == ["name_keyboard_residue"]
     assert shown[16]["full_name"] == "Trịnh Thị Thuỷ" and codes[first + 16] == []
     assert shown[17]["hometown"] == "Xã Sơn Đông, Huyện Sơn Tây, Tỉnh Hà Tây"
-    assert "hometown_province" not in by_name[first + 17].data
+    # Hà Tây (merged into Hà Nội in 2008): kept as written, today's Hà Nội, a note.
+    assert by_name[first + 17].data["hometown_province"].name == "Thành phố Hà Nội"
+    assert [n.code for n in by_name[first + 17].notes] == ["place_old_name"]
     assert by_name[first].data["hometown_province"].name.endswith("Hà Tĩnh")
     assert codes[first + 18] == ["cell_not_found"]
     assert codes[first + 19] == ["official_date_wrong"]

@@ -87,6 +87,40 @@ def test_search_without_diacritics(client, django_user_model, tree):
         assert "Nguyễn Văn Thước" in body and "Nguyễn Văn Thuận" not in body, query
 
 
+def test_search_matches_whole_words_and_the_start_of_the_last_one(
+    client, django_user_model, tree
+):
+    """ "hung" finds Hùng and Hưng, as a given or a middle name, not Phùng;
+    the last word typed may be unfinished ("nguyen v"); the list's SQL and
+    the API's queryset agree (tests/test_list_sql.py)."""
+    for family, middle, given in (
+        ("Nguyễn", "Văn", "Hùng"),
+        ("Lê", "Hưng", "Thịnh"),
+        ("Phùng", "Văn", "An"),
+        ("Trần", "Thị", "Phùng"),
+        ("Nguyễn", "Thị", "Hưởng"),
+    ):
+        MemberFactory(
+            organization=tree["cell_a"], family_name=family, middle_name=middle, given_name=given
+        )
+    _login(
+        client,
+        user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
+    )
+
+    def found(query: str) -> set[str]:
+        body = client.get(reverse("member_list"), {"q": query}).content.decode()
+        names = {"Nguyễn Văn Hùng", "Lê Hưng Thịnh", "Phùng Văn An", "Trần Thị Phùng"}
+        return {n for n in names | {"Nguyễn Thị Hưởng"} if n in body}
+
+    assert found("hung") == {"Nguyễn Văn Hùng", "Lê Hưng Thịnh"}
+    assert found("huo") == {"Nguyễn Thị Hưởng"}  # typing: the start of Hưởng
+    assert found("hung thinh") == {"Lê Hưng Thịnh"}
+    assert found("nguyen v") == {"Nguyễn Văn Hùng"}
+    assert found("phung") == {"Phùng Văn An", "Trần Thị Phùng"}
+    assert found("ung") == set()
+
+
 def test_list_is_in_vietnamese_name_order_with_keyset_pages(
     client, django_user_model, tree, settings
 ):

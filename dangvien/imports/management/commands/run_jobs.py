@@ -14,9 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1)
 
     def handle(self, *args, **options):
-        from dangvien.imports.jobs import huey
         # Import the modules that define tasks, so that this worker knows them.
         from dangvien.exports import jobs as export_jobs
+        from dangvien.imports.jobs import huey
         from dangvien.quality import jobs as quality_jobs  # and its periodic task
 
         del export_jobs, quality_jobs
