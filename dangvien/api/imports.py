@@ -82,7 +82,7 @@ def _run(request, upload: UploadedFile, organization: str, convert_legacy: bool,
         "notes": [n.as_dict() for n in check.notes],
         "rows": [{"row": r.number, "action": r.action, "values": r.shown} for r in parsed],
     }
-    return Status(400 if check.refused and not dry_run else 200, body)
+    return Status(400 if not check.ok and not dry_run else 200, body)
 
 
 @router.post(

@@ -47,7 +47,7 @@ class Rule:
         if not overrides:
             # The declared versions never change: the answer per day is kept
             # (imports ask for each of 100,000 rows).
-            key = (self.key, day)
+            key = (id(self), day)  # two rules may share a key (declared twice)
             found = _DECLARED_ON.get(key)
             if found is None:
                 if len(_DECLARED_ON) > 100_000:
@@ -66,7 +66,7 @@ class Rule:
         return _latest(versions, day)
 
 
-_DECLARED_ON: dict[tuple[str, dt.date], Version] = {}
+_DECLARED_ON: dict[tuple[int, dt.date], Version] = {}
 
 
 def _latest(versions: Sequence[Version], day: dt.date) -> Version:

@@ -81,8 +81,9 @@ class ExportJobStatus(models.TextChoices):
 class ExportJob(models.Model):
     """A list export too large to make while the browser waits (more than
     EXPORT_INLINE_MAX members): made by the job queue into `file`, downloaded
-    by the one who asked for it (while their scope still reaches the
-    organisation). The export itself is logged in ExportLog when it is made."""
+    by the one who asked for it while their scope still allows that export
+    (the organisation, any sensitive column). The export itself is logged in
+    ExportLog when it is made."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -79,7 +79,7 @@ def export_list(
     see, `unknown_column`, `unknown_kind`."""
     if scope is None:
         scope = scope_for(actor) if actor is not None else _operator()
-    chosen, status = _checked(scope, org, kind, columns, status)
+    chosen, status = check_export(scope, org, kind, columns, status)
     members = selectors.export_members(scope, org, status)
     with_discipline = chosen is not None and any(c.key == "ky_luat" for c in chosen)
     rows = selectors.export_rows(members, org, discipline=with_discipline)
@@ -101,11 +101,12 @@ def export_list(
     return ListExport(rows=written.rows, log=log)
 
 
-def _checked(
+def check_export(
     scope: Scope, org: Organization, kind: str, columns: list[str] | None, status: str
 ) -> tuple[list[Column] | None, str]:
     """(the chosen columns, None for the book; the status filter) of an export
-    the scope may take; the errors of `export_list`."""
+    the scope may take; the errors of `export_list` (NotFound outside the
+    scope, DomainError for a sensitive or unknown column, an unknown kind)."""
     if not _staff(scope) or not scope.reaches_path(org.path):
         raise ExportError.ORGANIZATION_NOT_FOUND.not_found(code=org.code)
     if kind == BOOK:
@@ -130,7 +131,7 @@ def inline_max() -> int:
 def needs_job(scope: Scope, org: Organization, kind: str, status: str) -> bool:
     """Whether the list of `org` for `scope` is larger than `inline_max()`:
     a count that stops one past the limit (it never counts a whole province)."""
-    _chosen, status = _checked(scope, org, kind, None if kind == BOOK else [], status)
+    _chosen, status = check_export(scope, org, kind, None if kind == BOOK else [], status)
     members = selectors.export_members(scope, org, status).order_by()
     return members.values("pk")[: inline_max() + 1].count() > inline_max()
 
@@ -147,10 +148,21 @@ def export_job_start(
     scope: Scope | None = None,
 ) -> ExportJob:
     """Queue the export (checked now, with the errors of `export_list`) for the
-    job queue, which makes the file (`run_export_job`); returns the job. The
-    file is logged in ExportLog when it is made."""
+    job queue, which makes the file (`run_export_job`); returns the job (the
+    same one while an identical request is still being made). The file is
+    logged in ExportLog when it is made."""
     scope = scope if scope is not None else scope_for(actor)
-    _checked(scope, org, kind, columns, status)
+    check_export(scope, org, kind, columns, status)
+    running = ExportJob.objects.filter(
+        created_by=actor,
+        organization=org,
+        kind=kind,
+        columns=list(columns or []),
+        status_filter=status,
+        status=ExportJobStatus.RUNNING,
+    ).first()
+    if running is not None:  # asked again (a reload) while it is being made
+        return running
     job = ExportJob.objects.create(
         created_by=actor,
         organization=org,

@@ -125,7 +125,10 @@ def execute_job(job_id: int, *, dry_run: bool) -> ImportJob:
         )
     else:
         job.failed_file = ""
-    if check.refused:
+    if check.failure is not None:
+        job.status = JobStatus.FAILED
+        job.result.update(code=check.failure[0], message=check.failure[1])
+    elif check.refused:
         job.status = JobStatus.REFUSED
     elif check.written:
         job.status = JobStatus.DONE

@@ -13,6 +13,8 @@ from .reading import Sheet
 
 ERRORS_KEPT = 5000  # errors and notes kept on a job for its page; the file has them all
 ERROR_COLUMN = "Lỗi"
+# The row's number in the uploaded file, to find it there again.
+SOURCE_ROW_COLUMN = "Dòng trong tệp gốc"
 TEXT_FIELDS = {"citizen_id", "old_identity_number", "party_card_number", "phone", "cv_number"}
 
 
@@ -26,13 +28,14 @@ def refused_by_row(errors: Iterable[Any]) -> dict[int, str]:
 
 def failed_rows_xlsx(sheet: Sheet, mapping: dict[str, str], refused: dict[int, str]) -> bytes:
     """An .xlsx of the refused rows as they were in the file, with the «Lỗi» column
-    last; numbers that must stay text (citizen ID, card) are written as text."""
+    and the row's number in the original file last (neither is read back on
+    upload); numbers that must stay text (citizen ID, card) are written as text."""
     from openpyxl import Workbook
 
     text_columns = {int(col) for col, key in mapping.items() if key in TEXT_FIELDS}
     book = Workbook(write_only=True)
     out = book.create_sheet(sheet.name[:31] or "Dong loi")
-    out.append([*sheet.headers, ERROR_COLUMN])
+    out.append([*sheet.headers, ERROR_COLUMN, SOURCE_ROW_COLUMN])
     for number, row in sheet.rows:
         if number not in refused:
             continue
@@ -45,7 +48,7 @@ def failed_rows_xlsx(sheet: Sheet, mapping: dict[str, str], refused: dict[int, s
             ):
                 value = str(value)
             cells.append(value)
-        out.append([*cells, refused[number]])
+        out.append([*cells, refused[number], number])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -173,9 +173,12 @@ class Check:
     rows: list[ParsedRow] = field(default_factory=list)
     written: bool = False
 
+    # A refusal of the whole file at the write (code, message): nothing written.
+    failure: tuple[str, str] | None = None
+
     @property
     def ok(self) -> bool:
-        return self.refused == 0
+        return self.refused == 0 and self.failure is None
 
     def refused_rows(self) -> dict[int, list[RowError]]:
         by_row: dict[int, list[RowError]] = {}
@@ -207,7 +210,7 @@ def organization_for_import(scope: Scope, organization: Organization | int | str
     else:
         value = str(organization)
         query = Q(code=value)
-        if value.isdigit():
+        if value.isascii() and value.isdigit():
             query |= Q(pk=int(value))
         org = Organization.objects.filter(query).first()
     if org is None or not org.is_active or not scope.writes_path(org.path):
@@ -246,7 +249,7 @@ class CellIndex:
                 found = issue
             self._found[value] = found
         if isinstance(found, ValueIssue):
-            raise found
+            raise ValueIssue(found.error, **found.params)  # a fresh one: no traceback grows
         return found
 
     def _find(self, value: str) -> Organization:
@@ -453,12 +456,13 @@ def parse_row(
         if data.get(key):
             # The text is kept as written; the units are today's.
             match = provinces.find(data[key])
-            if match is not None:
-                data[province_key] = match.province
-                if commune_key:
-                    data[commune_key] = match.commune
-                if match.is_old:
-                    row.note(key, ValueIssue(ImportError_.PLACE_OLD_NAME, note=match.note))
+            # The text's units replace the stored ones together (a province
+            # and a commune of another province never stay side by side).
+            data[province_key] = match.province if match is not None else None
+            if commune_key:
+                data[commune_key] = match.commune if match is not None else None
+            if match is not None and match.is_old:
+                row.note(key, ValueIssue(ImportError_.PLACE_OLD_NAME, note=match.note))
     for key, typed in data.items():  # one pass over what the row holds
         if type(typed) is not str:
             continue
@@ -764,7 +768,9 @@ def _decide(
     # are refused before they are looked up: the answer (found, where, what
     # changes) must tell nothing about who holds them.
     if scope is not None and (citizen_id or data.get("old_identity_number")):
-        at_cell = SimpleNamespace(pk=0, org_path=row.cell.path if row.cell else "")
+        if row.cell is None:
+            return  # refused for its cell already; nothing is looked up
+        at_cell = SimpleNamespace(pk=0, org_path=row.cell.path)
         if not scope.sees_sensitive(at_cell):
             for key, label in (("citizen_id", "số CCCD"), ("old_identity_number", "số CMND cũ")):
                 if data.get(key):
@@ -819,8 +825,16 @@ def _decide(
         if not written.get("joining_date") and not collector.has("joining_date"):
             collector.add("joining_date", MemberError.JOINING_REQUIRED)
     else:
-        # An empty cell leaves the field as it is; a typed value replaces it.
-        written = {k: v for k, v in written.items() if v not in (None, "")}
+        # An empty cell leaves the field as it is; a typed value replaces it
+        # (a place typed replaces its province and commune, found or not).
+        units = {
+            unit
+            for text_key, *keys in PLACE_UNITS
+            if written.get(text_key)
+            for unit in keys
+            if unit
+        }
+        written = {k: v for k, v in written.items() if v not in (None, "") or k in units}
         merged = {k: _stored(member, k) for k in RECORD_KEYS}
         merged.update(written)
         row.changed = [k for k, v in written.items() if _stored(member, k) != _typed(v)]
@@ -917,9 +931,10 @@ def write_checked(
     except IntegrityError:
         # A citizen ID or card number written by someone else since the check
         # (the unique constraints refuse the row): nothing is written.
+        # The rows are not at fault: the whole file is refused; check again.
         check.created = check.updated = check.unchanged = 0
-        check.refused = check.rows_read
         error = ImportError_.NUMBER_TAKEN_MEANWHILE
+        check.failure = (error.code, error.text())
         check.errors.append(RowError(0, "", "", error.code, error.text()))
         return check
     except ImportChanged as changed:
@@ -1048,13 +1063,20 @@ def _update(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
     the whole import: ImportChanged), then a '~' history row each."""
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start : start + WRITE_BATCH]
-        read = {row.member.pk: row.member.version for row in batch if row.member is not None}
-        now_versions = dict(
-            Member.objects.select_for_update()
+        # What the check read: the version, and where the record was (a
+        # transfer moves it without a new version).
+        read = {
+            row.member.pk: (row.member.version, row.member.organization_id, row.member.org_path)
+            for row in batch
+            if row.member is not None
+        }
+        now = {
+            pk: (version, org_id, path)
+            for pk, version, org_id, path in Member.objects.select_for_update()
             .filter(pk__in=list(read))
-            .values_list("pk", "version")
-        )
-        moved = sorted(pk for pk, version in read.items() if now_versions.get(pk) != version)
+            .values_list("pk", "version", "organization_id", "org_path")
+        }
+        moved = sorted(pk for pk, seen in read.items() if now.get(pk) != seen)
         if moved:
             numbers = [row.number for row in batch if row.member and row.member.pk in moved]
             raise ImportChanged(numbers)

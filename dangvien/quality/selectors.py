@@ -147,13 +147,13 @@ def quality_console(scope: Scope, org: Organization, today: dt.date) -> Console:
         child.pk: n for child in children if (n := by_org[child.pk].get(MEMBERS_CODE, 0))
     }
     # Members held by `org` itself (a cell, or a committee with members of its own).
-    own_members = own.get(MEMBERS_CODE, 0) - sum(members_by_child.values())
+    own_members = max(0, own.get(MEMBERS_CODE, 0) - sum(members_by_child.values()))
     if own_members:
         members_by_child[org.pk] = own_members
     counts = []
     for check in allowed:
         by_child = {child.pk: n for child in children if (n := by_org[child.pk].get(check.code, 0))}
-        own_count = own.get(check.code, 0) - sum(by_child.values())
+        own_count = max(0, own.get(check.code, 0) - sum(by_child.values()))
         if own_count:
             by_child[org.pk] = own_count
         counts.append(CheckCount(check, own.get(check.code, 0), by_child))

@@ -10,8 +10,8 @@ actor who loaded them (the system for seeding and the demo) with the reason
 
 `history_baseline(queryset)` copies the rows inside the database with one
 INSERT ... SELECT (no row passes through Python), on PostgreSQL and SQLite
-alike; `bulk_create_with_baseline(objs)` is the ORM path for imports that build
-model instances (issue 13: Excel import).
+alike (the seeder, the member import after its COPY); `bulk_create_with_baseline(objs)`
+is the ORM path for bulk writers that build model instances.
 """
 
 from __future__ import annotations

@@ -148,6 +148,10 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
                 [f'"{table}"', pk, count],
             )
             return [row[0] for row in cursor.fetchall()]
+        # Past the largest id ever given (sqlite_sequence keeps it for
+        # AUTOINCREMENT tables), not only the largest there now.
         cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')  # noqa: S608 - model metadata
-        start = cursor.fetchone()[0] + 1
+        largest = cursor.fetchone()[0]
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
+        start = max(largest, cursor.fetchone()[0]) + 1
     return list(range(start, start + count))

@@ -299,3 +299,36 @@ def test_a_list_larger_than_the_inline_limit_is_made_by_the_job_queue(
     # Under the limit the file comes at once, with no job.
     settings.EXPORT_INLINE_MAX = 3
     assert client.get(url).status_code == 200 and ExportJob.objects.count() == 1
+
+
+def test_a_file_made_in_the_background_follows_the_rights_of_the_day_it_is_fetched(
+    client, tree, members, people, settings, django_capture_on_commit_callbacks
+):
+    """A list with the citizen IDs made for the board is no longer served once
+    the requester's role no longer sees them; asking again while it is being
+    made reuses the same job."""
+    from dangvien.accounts.models import RoleGrant
+    from dangvien.exports import services as export_services
+
+    settings.EXPORT_INLINE_MAX = 1
+    board = people["board"]
+    client.force_login(board)
+    url = (
+        reverse("exports_list_xlsx")
+        + f"?org={tree['commune'].pk}&loai=danh-sach&cot=ho_ten&cot=cccd"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.get(url).status_code == 302
+    job = ExportJob.objects.get()
+    assert client.get(reverse("exports_job_file", args=[job.pk])).status_code == 200
+    RoleGrant.objects.filter(user=board).update(role=Role.GRASSROOTS_OFFICE)
+    assert client.get(reverse("exports_job_file", args=[job.pk])).status_code == 404
+    # A second request for the same list while the first is still running: no new job.
+    ExportJob.objects.filter(pk=job.pk).update(status="running")
+    again = export_services.export_job_start(
+        actor=people["office"], org=tree["commune"], kind="book"
+    )
+    same = export_services.export_job_start(
+        actor=people["office"], org=tree["commune"], kind="book"
+    )
+    assert again.pk == same.pk and ExportJob.objects.count() == 2

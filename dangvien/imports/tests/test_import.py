@@ -439,8 +439,12 @@ def test_the_job_runs_the_dry_run_then_the_import_and_keeps_the_failed_rows(
     )
     assert job.result["errors"][0]["code"] == "gender_unreadable"
     failed = read_sheet(job.failed_file.read(), "loi.xlsx")
-    assert [r[-1] for _n, r in failed.rows] == [
-        "Giới tính: Không đọc được giới tính «?»: ghi «Nam» hoặc «Nữ». (gender_unreadable)"
+    # The error, then the row's number in the uploaded file.
+    assert [r[-2:] for _n, r in failed.rows] == [
+        [
+            "Giới tính: Không đọc được giới tính «?»: ghi «Nam» hoặc «Nữ». (gender_unreadable)",
+            float(sheet.header_row + 4),
+        ]
     ]
     assert failed.rows[0][1][4] == rows[3]["cccd"]  # the citizen ID stays text
     start_job(job, dry_run=False)
@@ -627,4 +631,51 @@ def test_a_number_taken_by_another_writer_during_the_import_writes_nothing(tmp_p
     done = services.write_checked(check, parsed, headers=services._headers(sheet, mapping))
     assert not done.written and done.created == 0
     assert [(e.row, e.code) for e in done.errors] == [(0, "number_taken_meanwhile")]
+    assert _counts() == before
+
+
+def test_a_place_typed_again_replaces_its_province_and_commune_together(tmp_path):
+    tree = build_tree()
+    rows = bulk_rows(1)
+    rows[0]["hometown"] = "Xã Cẩm Xuyên, Tỉnh Hà Tĩnh"
+    sheet = _sheet(tmp_path, rows, notes=False)
+    mapping = parsing.guess_mapping(sheet.headers)
+    services.import_sheet(sheet, mapping=mapping, organization=tree["commune"])
+    member = Member.objects.get(citizen_id=rows[0]["cccd"])
+    assert (member.hometown_province.name, member.hometown_commune.name) == (
+        "Hà Tĩnh",
+        "Xã Cẩm Xuyên",
+    )
+    rows[0]["hometown"] = "Tỉnh Nghệ An"  # known only to the province
+    again = services.import_sheet(
+        _sheet(tmp_path, rows, name="b.xlsx", notes=False),
+        mapping=mapping,
+        organization=tree["commune"],
+    )
+    assert again.updated == 1
+    member.refresh_from_db()
+    assert (member.hometown, member.hometown_province.name, member.hometown_commune) == (
+        "Tỉnh Nghệ An",
+        "Nghệ An",
+        None,
+    )
+
+
+def test_a_record_transferred_after_the_check_refuses_its_row(tmp_path):
+    tree = build_tree()
+    rows = bulk_rows(2)
+    sheet = _sheet(tmp_path, rows, notes=False)
+    mapping = parsing.guess_mapping(sheet.headers)
+    services.import_sheet(sheet, mapping=mapping, organization=tree["commune"])
+    rows[0]["hometown"] = "Tỉnh Nghệ An"
+    changed = _sheet(tmp_path, rows, name="b.xlsx", notes=False)
+    check, parsed = services.check_sheet(changed, mapping=mapping, organization=tree["commune"])
+    assert check.updated == 1
+    # Moved (as a transfer does: organisation and path, the version unchanged).
+    Member.objects.filter(citizen_id=rows[0]["cccd"]).update(
+        organization=tree["cell_c"], org_path=tree["cell_c"].path
+    )
+    before = _counts()
+    done = services.write_checked(check, parsed, headers=services._headers(changed, mapping))
+    assert not done.written and [e.code for e in done.errors] == ["record_changed"]
     assert _counts() == before

@@ -84,7 +84,11 @@ def test_the_console_shows_the_figures_of_the_last_count_until_recounted(
     assert _summary() == before
 
 
-def test_a_subtree_refresh_leaves_the_other_organisations_as_they_were(tree, findings):
+def test_a_subtree_refresh_updates_it_and_the_organisations_above_only(tree, findings):
+    """Recounting the agency's subtree (an import into it) changes its rows and
+    adds the change to the province above; the commune's cells keep their
+    figures until the next whole refresh, and every figure stays equal to a
+    live count where it was recounted."""
     services.quality_summary_refresh(today=TODAY)
     make_member(tree["cell_c"], 14, citizen_id=None)
     make_member(tree["cell_a"], 15, citizen_id=None)
@@ -92,11 +96,19 @@ def test_a_subtree_refresh_leaves_the_other_organisations_as_they_were(tree, fin
     services.quality_summary_refresh(root=tree["agency"], today=TODAY)
     after = _summary()
     changed = {key for key in after if after[key] != before[key]}
-    # The new member without a citizen ID in the agency's cell counts there
-    # (missing, and a required field missing); the one in cell A waits.
+    codes = ("citizen_id_missing", "required_missing", MEMBERS_CODE)
     assert changed == {
         (org.pk, code)
-        for org in (tree["agency"], tree["cell_c"])
-        for code in ("citizen_id_missing", "required_missing", MEMBERS_CODE)
+        for org in (tree["agency"], tree["cell_c"], tree["province"])
+        for code in codes
     }
     assert set(after) == set(before)
+    for code in codes:
+        assert after[(tree["province"].pk, code)] == before[(tree["province"].pk, code)] + 1
+    # The commune waits for the whole refresh; then everything is a live count again.
+    refresh_quality_summary()
+    total, _members, counted = quality_counts(tree["province"], TODAY)
+    assert _summary()[(tree["province"].pk, MEMBERS_CODE)] == total
+    assert _summary()[(tree["province"].pk, "citizen_id_missing")] == sum(
+        counted["citizen_id_missing"].values()
+    )

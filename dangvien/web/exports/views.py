@@ -128,7 +128,8 @@ def exports_list_xlsx(request: HttpRequest) -> HttpResponse | FileResponse:
 @require_GET
 def exports_job_file(request: HttpRequest, pk: int) -> FileResponse:
     """The file an export job made: to the one who asked for it, while their
-    scope still reaches the organisation; 404 otherwise (and while running)."""
+    scope still allows that export (the organisation, a sensitive column);
+    404 otherwise (and while running)."""
     scope = request_scope(request)
     job = ExportJob.objects.select_related("organization").filter(pk=pk).first()
     if (
@@ -139,6 +140,10 @@ def exports_job_file(request: HttpRequest, pk: int) -> FileResponse:
         or not scope.reaches_path(job.organization.path)
     ):
         raise Http404
+    try:  # the columns too are checked again: a sensitive one needs the right now
+        services.check_export(scope, job.organization, job.kind, job.columns, job.status_filter)
+    except DomainError as exc:
+        raise Http404 from exc
     return FileResponse(
         job.file.open("rb"),
         as_attachment=True,

@@ -81,7 +81,7 @@ class Chooser:
             candidates.insert(0, bracketed.group(1).strip())
         by_code = {o.code: o for o in Organization.objects.filter(code__in=candidates)}
         org = next((by_code[c] for c in candidates if c in by_code), None)
-        if org is None and value.isdigit() and int(value) < 2**63:
+        if org is None and value.isascii() and value.isdigit() and int(value) < 2**63:
             org = Organization.objects.filter(pk=int(value)).first()
         if org is None:
             named = list(writable(self.scope).filter(name__iexact=value)[:2])

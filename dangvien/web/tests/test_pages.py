@@ -87,9 +87,7 @@ def test_search_without_diacritics(client, django_user_model, tree):
         assert "Nguyễn Văn Thước" in body and "Nguyễn Văn Thuận" not in body, query
 
 
-def test_search_matches_whole_words_and_the_start_of_the_last_one(
-    client, django_user_model, tree
-):
+def test_search_matches_whole_words_and_the_start_of_the_last_one(client, django_user_model, tree):
     """ "hung" finds Hùng and Hưng, as a given or a middle name, not Phùng;
     the last word typed may be unfinished ("nguyen v"); the list's SQL and
     the API's queryset agree (tests/test_list_sql.py)."""

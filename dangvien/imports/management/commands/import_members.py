@@ -100,6 +100,8 @@ class Command(BaseCommand):
         if options["errors"]:
             Path(options["errors"]).write_text(errors_csv(check.errors), encoding="utf-8-sig")
             self.stdout.write(f"Đã ghi {len(check.errors)} lỗi vào {options['errors']}")
+        if check.failure is not None:
+            raise CommandError(f"Chưa nhập gì: {check.failure[1]}", returncode=1)
         if check.refused:
             if not options["dry_run"]:
                 self.stderr.write("Có dòng lỗi: chưa nhập gì.")
