@@ -65,8 +65,8 @@ def _progress(job_id: int) -> Any:
 def execute_job(job_id: int, *, dry_run: bool) -> ImportJob:
     """Run the dry run (or the import) of job `job_id` and keep its result on the
     job: counts, the first ERRORS_KEPT errors and notes with their totals, the
-    refused rows, a file of the failed rows. The dry run acts as the job's
-    uploader, the import as `imported_by` (the uploader when empty). A file
+    refused rows, a file of the failed rows. Both act as `imported_by` (who
+    started the run; the uploader when empty). A file
     that cannot be read leaves status FAILED with the coded message; a refused row, status REFUSED and
     nothing written; an import that wrote, DONE."""
     from . import services
@@ -87,9 +87,9 @@ def execute_job(job_id: int, *, dry_run: bool) -> ImportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "result", "finished_at"])
         return job
-    # The dry run checks as the uploader; the import writes as whoever pressed
-    # «Nhập» (their rights checked again, their name in the members' history).
-    user = job.imported_by if not dry_run and job.imported_by_id else job.created_by
+    # The run checks and writes as whoever started it (their rights, their
+    # name in the members' history); the uploader when nobody is named.
+    user = job.imported_by if job.imported_by_id else job.created_by
     actor = user if user is not None else services.SYSTEM
     kwargs = {
         "mapping": job.mapping,
@@ -162,11 +162,11 @@ def run_import_job(job_id: int, dry_run: bool) -> None:
 def start_job(job: ImportJob, *, dry_run: bool, by: User | None = None) -> None:
     """Mark `job` running (checking or importing) and queue its task; the task
     runs after the current transaction commits (at once in immediate mode).
-    `by`: the user who started it; an import keeps them as `imported_by` and
-    writes as them (None: as the uploader); a dry run forgets the last one."""
+    `by`: the user who started it, kept as `imported_by`: the run checks (and
+    an import writes) as them, with their rights (None: as the uploader)."""
     job.status = JobStatus.CHECKING if dry_run else JobStatus.IMPORTING
     job.dry_run = dry_run
-    job.imported_by = None if dry_run else by
+    job.imported_by = by
     job.rows_done = 0
     job.started_at = timezone.now()
     job.finished_at = None

@@ -34,7 +34,8 @@ def test_the_import_runs_as_whoever_pressed_import(client, tmp_path, django_user
     form = {f"col_{c}": k for c, k in job.mapping.items() if k not in IDENTITY}
     client.post(reverse("import_mapping", args=[job.pk]), form)
     job.refresh_from_db()
-    assert (job.status, job.rows_created, job.imported_by) == (JobStatus.CHECKED, 3, None)
+    # The dry run ran as the office, who pressed «Chạy thử».
+    assert (job.status, job.rows_created, job.imported_by) == (JobStatus.CHECKED, 3, office)
     assert Member.objects.count() == 0
 
     client.force_login(board)
@@ -84,11 +85,11 @@ def test_the_import_checks_the_rights_of_whoever_pressed_import(tmp_path, django
     assert {e["code"] for e in job.result["errors"]} == {"field_not_writable"}
     assert Member.objects.count() == 0
 
-    # A new dry run forgets who pressed «Nhập» last; an import without a
-    # presser (the former callers) writes as the uploader.
+    # A new dry run runs as the one who starts it (the board); an import
+    # without a presser (the former callers) writes as the uploader.
     start_job(job, dry_run=True, by=board)
     job.refresh_from_db()
-    assert (job.status, job.imported_by) == (JobStatus.CHECKED, None)
+    assert (job.status, job.imported_by) == (JobStatus.CHECKED, board)
     start_job(job, dry_run=False)
     job.refresh_from_db()
     assert (job.status, job.imported_by) == (JobStatus.DONE, None)
