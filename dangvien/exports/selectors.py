@@ -203,10 +203,21 @@ def _gathered(
 
 
 def _events(ids: list[int], names: _Names) -> dict[int, dict[str, dict[str, Any]]]:
+    """The latest book event of each kind per member: its date, the place (the
+    other party as written; for a move inside the system, where the member came
+    from or went to, read from the neighbouring event), the reason."""
     from .columns import PartialDate
 
     have = {f.attname for f in MembershipEvent._meta.concrete_fields}
-    cols = ["member_id", "kind", "date", "organization_id", "other_party", "reason"]
+    cols = [
+        "member_id",
+        "kind",
+        "date",
+        "organization_id",
+        "organization_after_id",
+        "other_party",
+        "reason",
+    ]
     if "date_precision" in have:
         cols.append("date_precision")
     rows = list(
@@ -214,12 +225,25 @@ def _events(ids: list[int], names: _Names) -> dict[int, dict[str, dict[str, Any]
         .order_by("member_id", "date", "seq", "id")
         .values(*cols)
     )
-    names.orgs({r["organization_id"] for r in rows})
+    names.orgs({r["organization_id"] for r in rows} | {r["organization_after_id"] for r in rows})
     out: dict[int, dict[str, dict[str, Any]]] = {}
-    for r in rows:
+    for i, r in enumerate(rows):
+        where = r["other_party"]
+        if not where and r["kind"] == EventKind.TRANSFERRED_OUT:
+            # Gone to: where the next arrival placed the member.
+            after = rows[i + 1] if i + 1 < len(rows) else None
+            if after and after["member_id"] == r["member_id"]:
+                where = names.org.get(after["organization_after_id"], "")
+        elif not where and r["kind"] == EventKind.TRANSFERRED_IN:
+            # Came from: where the member was before (the previous departure).
+            before = rows[i - 1] if i else None
+            if before and before["member_id"] == r["member_id"]:
+                where = names.org.get(before["organization_after_id"], "")
+        elif not where:
+            where = names.org.get(r["organization_id"], "")
         out.setdefault(r["member_id"], {})[r["kind"]] = {
             "date": PartialDate(r["date"], r.get("date_precision") or "day"),
-            "where": r["other_party"] or names.org.get(r["organization_id"], ""),
+            "where": where,
             "reason": r["reason"],
             "label": names.event.get(r["kind"], ""),
         }

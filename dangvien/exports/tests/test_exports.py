@@ -332,3 +332,31 @@ def test_a_file_made_in_the_background_follows_the_rights_of_the_day_it_is_fetch
         actor=people["office"], org=tree["commune"], kind="book"
     )
     assert again.pk == same.pk and ExportJob.objects.count() == 2
+
+
+def test_a_move_inside_the_system_names_where_to_and_where_from(client, tree, members, people):
+    """Columns 10 and 11 of the book: the day the member left and where to (the
+    cell the next arrival placed them in), the day they arrived and where from."""
+    from dangvien.members.models import EventKind, MembershipEvent, Status
+
+    moved = members["cell_b"]
+    for kind, day, after in (
+        (EventKind.TRANSFERRED_OUT, dt.date(2026, 1, 5), tree["cell_a"]),
+        (EventKind.TRANSFERRED_IN, dt.date(2026, 1, 9), tree["cell_b"]),
+    ):
+        MembershipEvent.objects.create(
+            member=moved,
+            kind=kind,
+            date=day,
+            organization=after,
+            status_after=Status.OFFICIAL,
+            organization_after=after,
+        )
+    client.force_login(people["office"])
+    url = reverse("exports_list_xlsx") + f"?org={tree['commune'].pk}&loai=so"
+    rows = _data_rows(_sheet(_download(client.get(url))), 7)
+    row = next(r for r in rows if r[1].startswith("Vũ Văn Cúc"))
+    assert (row[9], row[10]) == (
+        "05/01/2026\nChi bộ thôn Tây",
+        "09/01/2026\nChi bộ thôn Đông",
+    )
