@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import NinjaAPI, Query, Schema, Swagger
 from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError
@@ -436,7 +437,7 @@ def members(request, query: Query[MemberQuery]):
         organization=org, q=query.q.replace("\x00", ""), status=status
     )
     page = member_selectors.members_page(scope, flt, query.cursor)
-    return {
+    body = {
         "items": [
             {
                 "id": r.id,
@@ -455,6 +456,15 @@ def members(request, query: Query[MemberQuery]):
         ],
         "next_cursor": page.next_cursor,
     }
+    return _as_built(request, body)
+
+
+def _as_built(request: HttpRequest, body: dict) -> HttpResponseBase:
+    """`body`, built by the view in its response schema's shape from typed rows,
+    rendered as it is: django-ninja would validate it again through pydantic,
+    about a fifth of the CPU of the hottest API call (issue 14). The JSON is the
+    renderer's own (tests compare it with the schema's)."""
+    return api.create_response(request, body, status=200)
 
 
 @api.get(

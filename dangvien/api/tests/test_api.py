@@ -92,6 +92,22 @@ def test_list_and_detail_stay_in_the_callers_subtree(client, tree, secretary):
         assert response.status_code == 404 and response.json()["code"] == "not_found", url
 
 
+def test_the_member_list_sent_unvalidated_is_what_its_schema_would_send(client, tree, secretary):
+    """The list is rendered without ninja's second validation (issue 14): its
+    JSON and headers are exactly those the response schema would give."""
+    from dangvien.api.api import MemberPage
+
+    MemberFactory(organization=tree["cell_a"], given_name="An", birth_date=dt.date(1980, 2, 29))
+    MemberFactory(organization=tree["cell_a"], given_name="Bình", is_exempt=True)
+    response = client.get(f"{API}/members", **secretary)
+    body = response.json()
+    assert len(body["items"]) == 2
+    assert MemberPage.model_validate(body).model_dump(mode="json") == body
+    assert body["items"][0]["birth_date"] == "1980-02-29"
+    detail = client.get(f"{API}/members/{body['items'][0]['id']}", **secretary)
+    assert response["Content-Type"] == detail["Content-Type"] == "application/json; charset=utf-8"
+
+
 def test_keyset_pages(client, tree, secretary):
     for name in ["An", "Bình", "Cường"]:
         MemberFactory(organization=tree["cell_a"], given_name=name)
