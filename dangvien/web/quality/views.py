@@ -60,7 +60,8 @@ def quality_console(request: HttpRequest) -> HttpResponse:
             "organization": child,
             "members": console.members_by_child.get(child.pk, 0),
             "coverage": _pct(console.coverage_by_child.get(child.pk)),
-            "counts": [x.by_child.get(child.pk, 0) for x in console.counts],
+            # (the check's label, the count): labelled cells on a phone.
+            "counts": [(x.check.label, x.by_child.get(child.pk, 0)) for x in console.counts],
         }
         for child in console.children
     ]
