@@ -261,13 +261,16 @@ def looks_like_header(row: list[Any]) -> bool:
 
 def text(value: Any) -> str:
     """A cell as text: NFC, trimmed, inner spaces collapsed; a whole float without ".0"."""
-    if value is None:
+    if type(value) is str:  # the common case first
+        typed = value
+    elif value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value:%d/%m/%Y}"
-    typed = str(value)
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, (dt.date, dt.datetime)):
+            return f"{value:%d/%m/%Y}"
+        typed = str(value)
     if not unicodedata.is_normalized("NFC", typed):
         typed = unicodedata.normalize("NFC", typed)
     # str.split() splits on the same Unicode whitespace as \s, and strips.
