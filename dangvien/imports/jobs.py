@@ -17,6 +17,8 @@ the failed rows on the job.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -139,24 +141,37 @@ def execute_job(job_id: int, *, dry_run: bool) -> ImportJob:
     return job
 
 
-@huey.task()
-def run_import_job(job_id: int, dry_run: bool) -> None:
-    """The queued task: `execute_job` in a worker, with fresh database connections
-    (in immediate mode it runs in the caller's connection and transaction)."""
+@contextmanager
+def worker_connections() -> Iterator[None]:
+    """Fresh database connections around a task run by a worker (a task must
+    not reuse one a previous task left broken); none in immediate mode, where
+    the task runs in the caller's connection and transaction."""
     if not huey.immediate:
         close_old_connections()
     try:
-        execute_job(job_id, dry_run=dry_run)
-    except Exception:
-        ImportJob.objects.filter(pk=job_id).update(
-            status=JobStatus.FAILED,
-            result={"code": "job_crashed", "message": "Lượt nhập bị lỗi hệ thống; chưa nhập gì."},
-            finished_at=timezone.now(),
-        )
-        raise
+        yield
     finally:
         if not huey.immediate:
             close_old_connections()
+
+
+@huey.task()
+def run_import_job(job_id: int, dry_run: bool) -> None:
+    """The queued task: `execute_job` in a worker; a crash leaves the job FAILED
+    with `job_crashed` (and is raised to the worker)."""
+    with worker_connections():
+        try:
+            execute_job(job_id, dry_run=dry_run)
+        except Exception:
+            ImportJob.objects.filter(pk=job_id).update(
+                status=JobStatus.FAILED,
+                result={
+                    "code": "job_crashed",
+                    "message": "Lượt nhập bị lỗi hệ thống; chưa nhập gì.",
+                },
+                finished_at=timezone.now(),
+            )
+            raise
 
 
 def start_job(job: ImportJob, *, dry_run: bool, by: User | None = None) -> None:

@@ -975,10 +975,10 @@ def _create(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
     member_defaults.update(created_at=now, updated_at=now)
     event_defaults = {f.attname: f.get_default() for f in event_fields}
     event_defaults.update(created_at=now, created_by_id=user_id)
-    prepared = {f.attname: f for f in member_fields if not isinstance(f, writer.PLAIN_FIELDS)} | {
-        f.attname: f for f in member_fields if isinstance(f, models.DateTimeField)
-    }
-    event_prepared = {f.attname for f in event_fields if isinstance(f, models.DateTimeField)}
+    # Values COPY cannot take as they are (date-times, bytes, files) go through
+    # the field's own get_db_prep_save.
+    prepared = {f.attname: f for f in member_fields if writer.needs_prep(f)}
+    event_prepared = {f.attname for f in event_fields if writer.needs_prep(f)}
     attname = {f.name: f.attname for f in member_fields}
 
     def member_row(values: dict[str, Any]) -> tuple:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from huey import crontab
 
-from dangvien.imports.jobs import huey
+from dangvien.imports.jobs import huey, worker_connections
 
 from . import services
 
@@ -14,7 +14,8 @@ from . import services
 @huey.periodic_task(crontab(minute=f"*/{services.summary_minutes()}"))
 def refresh_quality_summary() -> None:
     """Recount every check over the whole tree (QualitySummary)."""
-    services.quality_summary_refresh()
+    with worker_connections():
+        services.quality_summary_refresh()
 
 
 @huey.task()
@@ -22,6 +23,7 @@ def refresh_quality_summary_of(organization_id: int) -> None:
     """Recount the subtree of one organisation (after an import into it)."""
     from dangvien.organizations.models import Organization
 
-    org = Organization.objects.filter(pk=organization_id).first()
-    if org is not None:
-        services.quality_summary_refresh(root=org)
+    with worker_connections():
+        org = Organization.objects.filter(pk=organization_id).first()
+        if org is not None:
+            services.quality_summary_refresh(root=org)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable
 
 from django.db import connection, models
 
@@ -111,25 +110,14 @@ PLAIN_FIELDS = (
 
 
 def model_columns(model: type[models.Model]) -> list[models.Field]:
-    """The concrete fields of `model`, in table order (the columns `model_rows` fills)."""
+    """The concrete fields of `model`, in table order."""
     return list(model._meta.concrete_fields)
 
 
-def model_rows(objs: Iterable[models.Model], fields: Sequence[models.Field]) -> Iterable[tuple]:
-    """Each instance as a row of column values for `write_rows`: plain values as
-    they are, others (date-times, bytes, files) through the field's own
-    `get_db_prep_save`. Instances are not saved: callers set every value a save
-    would have set (auto_now, defaults, ids) beforehand."""
-    plain = [
-        isinstance(f, PLAIN_FIELDS) and not isinstance(f, models.DateTimeField) for f in fields
-    ]
-    names = [f.attname for f in fields]
-    for obj in objs:
-        row: list[Any] = []
-        for field, name, simple in zip(fields, names, plain, strict=True):
-            value = getattr(obj, name)
-            row.append(value if simple else field.get_db_prep_save(value, connection))
-        yield tuple(row)
+def needs_prep(field: models.Field) -> bool:
+    """Whether a value of `field` must go through its `get_db_prep_save` before
+    COPY or executemany (date-times, bytes, files); plain ones go as they are."""
+    return not isinstance(field, PLAIN_FIELDS) or isinstance(field, models.DateTimeField)
 
 
 def allocate_ids(model: type[models.Model], count: int) -> list[int]:
