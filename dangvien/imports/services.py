@@ -46,6 +46,7 @@ from dangvien.members.models import (
     Status,
 )
 from dangvien.members.services import actor_scope, refresh_party_age_starts
+from dangvien.members.summary import COUNTED_FIELDS, Counted, Tally, counted_from
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
 from dangvien.places.legacy import PlaceMatch, current_units
 from dangvien.seeding import writer
@@ -935,8 +936,20 @@ def write_checked(
     reason = f"Nhập từ tệp «{source}»" if source else "Nhập danh sách đảng viên"
     try:
         with transaction.atomic():
-            _create([r for r in parsed if r.action == Action.CREATE], actor=actor, reason=reason)
-            _update([r for r in parsed if r.action == Action.UPDATE], actor=actor, reason=reason)
+            tally = Tally()
+            _create(
+                [r for r in parsed if r.action == Action.CREATE],
+                actor=actor,
+                reason=reason,
+                tally=tally,
+            )
+            _update(
+                [r for r in parsed if r.action == Action.UPDATE],
+                actor=actor,
+                reason=reason,
+                tally=tally,
+            )
+            tally.apply()  # the organisations' figures, in the same transaction
     except IntegrityError:
         # A citizen ID or card number written by someone else since the check
         # (the unique constraints refuse the row): nothing is written.
@@ -959,7 +972,7 @@ def write_checked(
     return check
 
 
-def _create(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
+def _create(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -> None:
     """Write the new records: ids from the table's sequence, the rows and their
     events by COPY (PostgreSQL; executemany on SQLite), the stored start of
     party age, then one '+' history row each by INSERT ... SELECT, in chunks of
@@ -1024,6 +1037,7 @@ def _create(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
                 search_name=fold(" ".join(p for p in (family, middle, given) if p)),
             )
             member_rows.append(member_row(values))
+            tally.add(Counted(*(values[name] for name in COUNTED_FIELDS)))
             joining = values["joining_date"]
             event = dict(event_defaults)
             event.update(
@@ -1066,7 +1080,7 @@ def _members_with_ids(ids: list[int]) -> Any:
     return Member.objects.filter(pk__in=ids)
 
 
-def _update(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
+def _update(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -> None:
     """Write the changed records in chunks of WRITE_BATCH: each record only if
     it is still at the version the check read (an edit made in between refuses
     the whole import: ImportChanged), then a '~' history row each."""
@@ -1094,8 +1108,10 @@ def _update(rows: list[ParsedRow], *, actor: Actor, reason: str) -> None:
         for row in batch:
             member = row.member
             assert member is not None
+            before = counted_from(member)
             for key in row.changed:
                 setattr(member, key, row.data[key])
+            tally.move(before, counted_from(member))
             fields.update(row.changed)
             member.sort_key = name_sort_key(
                 member.family_name, member.middle_name, member.given_name

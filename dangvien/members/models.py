@@ -460,3 +460,59 @@ class MembershipEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class MembershipSummary(models.Model):
+    """Members in activity over the subtree of an organisation and their make-up
+    (maintained summary, issue 14): what the organisation pages, the member
+    list's total and the dashboards read instead of counting members.
+
+    Kept exact by members.summary: every write that places, ends or edits a
+    member adds its change to the rows of the member's organisation and all
+    those above, in the same transaction; bulk writers (imports, seeding)
+    recount the subtree they wrote. The age columns count ages on `ages_on`
+    (recounted daily by the job queue). `dangvien summary_check` compares the
+    rows with a recount and repairs them."""
+
+    organization = models.OneToOneField(
+        Organization,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="membership_summary",
+        verbose_name="tổ chức đảng",
+    )
+    members = models.IntegerField("đảng viên đang sinh hoạt", default=0)
+    probationary = models.IntegerField("đảng viên dự bị", default=0)
+    female = models.IntegerField("đảng viên nữ", default=0)
+    exempt = models.IntegerField("được miễn sinh hoạt", default=0)
+    age_to_30 = models.IntegerField("từ 30 tuổi trở xuống", default=0)
+    age_31_35 = models.IntegerField("từ 31 đến 35 tuổi", default=0)
+    age_36_40 = models.IntegerField("từ 36 đến 40 tuổi", default=0)
+    age_41_45 = models.IntegerField("từ 41 đến 45 tuổi", default=0)
+    age_46_50 = models.IntegerField("từ 46 đến 50 tuổi", default=0)
+    age_51_55 = models.IntegerField("từ 51 đến 55 tuổi", default=0)
+    age_56_60 = models.IntegerField("từ 56 đến 60 tuổi", default=0)
+    age_over_60 = models.IntegerField("trên 60 tuổi", default=0)
+    age_years = models.BigIntegerField("tổng tuổi đời (năm)", default=0)
+    ages_on = models.DateField("tuổi tính đến ngày", null=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "số liệu đảng viên của tổ chức"
+        verbose_name_plural = "số liệu đảng viên của tổ chức"
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.members}"
+
+    @property
+    def official(self) -> int:
+        return self.members - self.probationary
+
+    @property
+    def male(self) -> int:
+        return self.members - self.female
+
+    @property
+    def average_age(self) -> float | None:
+        """Tuổi bình quân (years, on `ages_on`), None without members."""
+        return self.age_years / self.members if self.members else None

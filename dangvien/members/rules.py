@@ -110,6 +110,48 @@ def probation_end(joining_date: dt.date) -> dt.date:
     return add_months(joining_date, PROBATION_MONTHS.on(joining_date))
 
 
+# --- Age bands of the statistical forms --------------------------------------
+
+# The age bands of forms 2-BTCTW and 3-BTCTW (HD 11-HD/BTCTW; report-forms.md):
+# 18-30, 31-35, ..., 56-60, over 60 full years on the day counted. (key, label,
+# lowest age, highest age or None). Kept in the maintained summary
+# (members.summary) and offered by the member list.
+AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
+    ("to_30", "Từ 30 tuổi trở xuống", 0, 30),
+    ("31_35", "Từ 31 đến 35", 31, 35),
+    ("36_40", "Từ 36 đến 40", 36, 40),
+    ("41_45", "Từ 41 đến 45", 41, 45),
+    ("46_50", "Từ 46 đến 50", 46, 50),
+    ("51_55", "Từ 51 đến 55", 51, 55),
+    ("56_60", "Từ 56 đến 60", 56, 60),
+    ("over_60", "Trên 60 tuổi", 61, None),
+)
+
+
+def age_years(birth_date: dt.date, on: dt.date) -> int:
+    """Full years from `birth_date` to `on`: a year is complete on the birthday
+    (a birthday of 29/02 completes on 01/03 in a year without one)."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def age_band_of(birth_date: dt.date, on: dt.date) -> str:
+    """The key in AGE_BANDS of the member's age on `on`."""
+    age = age_years(birth_date, on)
+    for key, _label, _low, high in AGE_BANDS:
+        if high is None or age <= high:
+            return key
+    raise AssertionError("the last band has no upper end")  # pragma: no cover
+
+
+def born_by(on: dt.date, years: int) -> dt.date:
+    """The latest birth date of someone `years` full years old or more on `on`:
+    age_years(b, on) >= years exactly when b <= born_by(on, years)."""
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29/02 in a year without one: 01/03 completes the year
+        return dt.date(on.year - years, 2, 28)
+
+
 # --- Citizen ID (CCCD) ------------------------------------------------------
 
 # Thông tư 59/2021/TT-BCA Điều 7: 3 digits of the province where the birth was

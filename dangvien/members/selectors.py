@@ -26,12 +26,15 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 50
 
-AGE_BANDS = {
-    "u30": ("Dưới 30", 0, 30),
-    "30_40": ("Từ 30 đến 40", 30, 41),
-    "41_50": ("Từ 41 đến 50", 41, 51),
-    "51_60": ("Từ 51 đến 60", 51, 61),
-    "o60": ("Trên 60", 61, 200),
+# The list's age filter: (label, lowest age, first age above, the
+# MembershipSummary columns that hold it). The bands of the statistical forms
+# (rules.AGE_BANDS) two by two, so the summary gives the list's total.
+AGE_BANDS: dict[str, tuple[str, int, int, tuple[str, ...]]] = {
+    "u30": ("Từ 30 tuổi trở xuống", 0, 31, ("age_to_30",)),
+    "31_40": ("Từ 31 đến 40", 31, 41, ("age_31_35", "age_36_40")),
+    "41_50": ("Từ 41 đến 50", 41, 51, ("age_41_45", "age_46_50")),
+    "51_60": ("Từ 51 đến 60", 51, 61, ("age_51_55", "age_56_60")),
+    "o60": ("Trên 60", 61, 200, ("age_over_60",)),
 }
 
 
@@ -128,6 +131,56 @@ def _search_q(text: str, scope: Scope) -> Q:
     return q
 
 
+def members_count(scope: Scope, flt: MemberFilter) -> int:
+    """How many members `members_filtered(scope, flt)` gives: read from the
+    maintained summary (members.summary) when the filter is one it keeps (members
+    in activity, dự bị or chính thức, or by gender or age band alone, over whole
+    subtrees), so that a province's or the whole party's list shows its total
+    without counting millions of rows; counted otherwise."""
+    total = _summary_total(scope, flt)
+    return members_filtered(scope, flt).count() if total is None else total
+
+
+def _summary_total(scope: Scope, flt: MemberFilter) -> int | None:
+    from .models import MembershipSummary
+
+    if flt.q or any(getattr(flt, name) for name in CATALOG_FILTERS):
+        return None
+    kept = flt.status == "active" or (
+        flt.status in (Status.PROBATIONARY, Status.OFFICIAL) and not flt.gender and not flt.age_band
+    )
+    if not kept or (flt.gender and flt.age_band):
+        return None
+    if flt.organization is not None:
+        if not scope.reaches_path(flt.organization.path):
+            return None
+        roots = [flt.organization.path]
+    elif scope.everything:
+        roots = list(
+            Organization.objects.filter(parent__isnull=True).values_list("path", flat=True)
+        )
+    else:
+        roots = [p for p in scope.paths if not any(p != q and p.startswith(q) for q in scope.paths)]
+        if scope.member_id is not None and not (
+            Member.objects.filter(pk=scope.member_id).filter(scope.org_q("org_path")).exists()
+        ):
+            return None  # the caller's own record counts too, outside the subtrees
+    rows = list(MembershipSummary.objects.filter(organization__path__in=roots))
+    if flt.age_band in AGE_BANDS:
+        if any(row.ages_on != flt.today for row in rows):
+            return None  # ages counted on another day
+        columns = AGE_BANDS[flt.age_band][3]
+        return sum(getattr(row, column) for row in rows for column in columns)
+    if flt.gender:
+        female = sum(row.female for row in rows)
+        return female if flt.gender == Gender.FEMALE else sum(r.members for r in rows) - female
+    if flt.status == Status.PROBATIONARY:
+        return sum(row.probationary for row in rows)
+    if flt.status == Status.OFFICIAL:
+        return sum(row.official for row in rows)
+    return sum(row.members for row in rows)
+
+
 def members_filtered(scope: Scope, flt: MemberFilter) -> QuerySet[Member]:
     qs = members_visible_to(scope)
     if flt.organization is not None:
@@ -141,7 +194,7 @@ def members_filtered(scope: Scope, flt: MemberFilter) -> QuerySet[Member]:
     if flt.gender:
         qs = qs.filter(gender=flt.gender)
     if flt.age_band in AGE_BANDS:
-        _, low, high = AGE_BANDS[flt.age_band]
+        _, low, high, _columns = AGE_BANDS[flt.age_band]
         # age in [low, high): born after today-high years and on/before today-low years
         qs = qs.filter(
             birth_date__gt=flt.today - relativedelta(years=high),
@@ -291,7 +344,7 @@ def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
         where.append("m.gender = %s")
         params.append(flt.gender)
     if flt.age_band in AGE_BANDS:
-        _, low, high = AGE_BANDS[flt.age_band]
+        _, low, high, _columns = AGE_BANDS[flt.age_band]
         where.append("m.birth_date > %s AND m.birth_date <= %s")
         params += [flt.today - relativedelta(years=high), flt.today - relativedelta(years=low)]
     for name in CATALOG_FILTERS:

@@ -26,6 +26,7 @@ from .display import SENSITIVE_FIELDS
 from .errors import MemberError
 from .models import DatePrecision, EventKind, Member, MembershipEvent, Status
 from .signals import membership_ended
+from .summary import counted_from, counted_of, membership_summary_shift
 
 NAME_FIELDS = ("family_name", "middle_name", "given_name")
 DERIVED_FIELDS = {
@@ -474,6 +475,7 @@ def member_create(
     _refresh_name_cache(member)
     with_history_user(member, actor)
     _save_unique(member)
+    membership_summary_shift(None, counted_from(member))  # moved by the events below
     if event_kind == EventKind.ADMITTED:
         date = event_date or data["joining_date"]
         member_add_event(
@@ -536,6 +538,7 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     if not changed:
         return member
     old_birth = (member.birth_date, member.birth_date_precision)
+    counted_before = counted_from(member)
     for key, value in data.items():
         setattr(member, key, value)
     if (member.birth_date, member.birth_date_precision) != old_birth:
@@ -552,6 +555,7 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     member.version += 1
     with_history_user(member, actor)
     _save_unique(member)
+    membership_summary_shift(counted_before, counted_from(member))  # gender, birth date
     if {"admission_decision_date", "joining_date"} & set(changed):
         # Without an admission event carrying its decision date, party age
         # counts from the record's dates (selectors.member_first_decision_date).
@@ -685,9 +689,13 @@ def member_refresh_state(member: Member) -> None:
             event.save(update_fields=["status_after", "organization_after", "exempt_after"])
     status, organization_id = _placed(state)
     org = Organization.objects.get(pk=organization_id)
+    before = counted_of(member.pk)
     Member.objects.filter(pk=member.pk).update(
         status=status, organization=org, org_path=org.path, is_exempt=state.exempt
     )
+    if before is not None:
+        placed = {"organization_id": org.pk, "org_path": org.path, "is_exempt": state.exempt}
+        membership_summary_shift(before, before._replace(status=status, **placed))
     _refresh_party_age_start(member)
 
 

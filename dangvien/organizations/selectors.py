@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from dangvien.accounts.scope import Scope
@@ -49,24 +49,13 @@ def organization_ancestors(org: Organization) -> list[Organization]:
 
 
 def organization_children_with_counts(org: Organization, *, include_dissolved: bool = False):
-    """The children of `org`, each with its active-member count over its subtree,
-    in one grouped query (no walk in Python)."""
-    from dangvien.members.models import ACTIVE_STATUSES, Member
-
-    children = list(Organization.objects.filter(parent=org).order_by("path"))
+    """The children of `org`, each with `member_count`: the members in activity
+    over its subtree, read from the maintained summary (members.summary; exact,
+    kept by every write), one query whatever the size of the subtree."""
+    children = Organization.objects.filter(parent=org).order_by("path")
     if not include_dissolved:
-        children = [c for c in children if c.is_active]
-    width = len(org.path) + 4
-    counts = dict(
-        Member.objects.filter(org_path__startswith=org.path, status__in=ACTIVE_STATUSES)
-        .annotate(branch=Substr("org_path", 1, width))
-        .values("branch")
-        .annotate(n=Count("id"))
-        .values_list("branch", "n")
-    )
-    for child in children:
-        child.member_count = counts.get(child.path, 0)  # type: ignore[attr-defined]
-    return children
+        children = children.filter(valid_to__isnull=True)
+    return list(children.annotate(member_count=Coalesce("membership_summary__members", Value(0))))
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,9 @@ def organization_move(
     if not new_parent.is_active:
         raise DomainError("Tổ chức cấp trên mới đã giải thể.", field="parent")
     before = {"parent_id": org.parent_id, "path": org.path}
+    from dangvien.members.summary import membership_summary_move
+
+    membership_summary_move(org, new_parent)
     new_path = _next_child_path(new_parent)
     _rewrite_paths(org.path, new_path, new_parent.depth + 1 - org.depth)
     org.refresh_from_db()

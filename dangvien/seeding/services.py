@@ -20,6 +20,7 @@ from dangvien.accounts.models import Role, RoleGrant
 from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
 from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, Member, MembershipEvent
+from dangvien.members.summary import membership_summary_rebuild
 from dangvien.organizations.models import Level, Organization, OrganizationEvent
 
 from . import generate
@@ -44,6 +45,7 @@ class SeedResult:
     seconds: float  # the members: organisations, members, events, their history
     meetings: meeting_seed.MeetingSeedResult | None = None  # timed on its own
     dues: DuesSeedResult | None = None  # timed on its own
+    summary_seconds: float = 0.0  # the organisations' figures, timed on their own
 
     @property
     def members_per_second(self) -> float:
@@ -191,6 +193,8 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
     result = SeedResult(
         len(built.orgs), len(built.cells), members, events, time.perf_counter() - started
     )
+    # The organisations' figures (members.summary): one recount of what was written.
+    result.summary_seconds = membership_summary_rebuild().seconds
     if plan.meetings:
         with transaction.atomic():
             result.meetings = meeting_seed.seed_meetings(seed=plan.seed, big=big)

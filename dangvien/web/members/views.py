@@ -98,7 +98,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     )
     size = member_selectors.PAGE_SIZE
     page = member_selectors.members_page(scope, flt, request.GET.get("sau"), size=size)
-    total = member_selectors.members_filtered(scope, flt).count()
+    total = member_selectors.members_count(scope, flt)
     page_count = max(1, math.ceil(total / size))
     number = min(int_or_none(request.GET.get("trang")) or 1, page_count)
     if not request.GET.get("sau"):

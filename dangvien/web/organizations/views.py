@@ -28,9 +28,9 @@ def organization_detail(request: HttpRequest, pk) -> HttpResponse:
         "children": org_selectors.organization_children_with_counts(
             org, include_dissolved=request.GET.get("giai_the") == "1"
         ),
-        "member_count": member_selectors.members_filtered(
+        "member_count": member_selectors.members_count(
             scope, member_selectors.MemberFilter(organization=org)
-        ).count(),
+        ),
         "events": org.events.order_by("-date", "-id")[:20],
         "state_day": day,
         "day_error": day_error,

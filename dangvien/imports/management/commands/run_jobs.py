@@ -1,5 +1,6 @@
 """`dangvien run-jobs`: the worker of the background job queue (huey): imports, large
-exports, and the data-quality summary every QUALITY_SUMMARY_MINUTES.
+exports, the data-quality summary every QUALITY_SUMMARY_MINUTES and the
+organisations' figures every night.
 Runs until stopped; needs JOBS_BACKEND "redis" or "sqlite"."""
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ class Command(BaseCommand):
         # Import the modules that define tasks, so that this worker knows them.
         from dangvien.exports import jobs as export_jobs
         from dangvien.imports.jobs import huey
+        from dangvien.members import jobs as member_jobs  # the nightly recount
         from dangvien.quality import jobs as quality_jobs  # and its periodic task
 
-        del export_jobs, quality_jobs
+        del export_jobs, member_jobs, quality_jobs
 
         if huey.immediate:
             raise CommandError(
