@@ -694,8 +694,10 @@ def member_refresh_state(member: Member) -> None:
         status=status, organization=org, org_path=org.path, is_exempt=state.exempt
     )
     if before is not None:
-        placed = {"organization_id": org.pk, "org_path": org.path, "is_exempt": state.exempt}
-        membership_summary_shift(before, before._replace(status=status, **placed))
+        after = before._replace(
+            status=status, organization_id=org.pk, org_path=org.path, is_exempt=state.exempt
+        )
+        membership_summary_shift(before, after)
     _refresh_party_age_start(member)
 
 
