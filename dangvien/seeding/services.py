@@ -26,6 +26,7 @@ from dangvien.organizations.models import Level, Organization, OrganizationEvent
 from . import generate
 from . import meetings as meeting_seed
 from .baseline import history_baseline
+from .cpu import CpuMeter, CpuShare
 
 if TYPE_CHECKING:
     from .dues import DuesSeedResult
@@ -46,6 +47,7 @@ class SeedResult:
     meetings: meeting_seed.MeetingSeedResult | None = None  # timed on its own
     dues: DuesSeedResult | None = None  # timed on its own
     summary_seconds: float = 0.0  # the organisations' figures, timed on their own
+    cpu: CpuShare | None = None  # of the members' part (`seconds`)
 
     @property
     def members_per_second(self) -> float:
@@ -139,6 +141,7 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
             "Cơ sở dữ liệu đã có dữ liệu; chỉ nạp dữ liệu mẫu vào cơ sở dữ liệu trống."
         )
     started = time.perf_counter()
+    meter = CpuMeter().start()
     loaded_at = timezone.now()
     catalog = {(c.kind, c.code): c.pk for c in CatalogItem.objects.all()}
     gen = generate.Generator(
@@ -190,8 +193,14 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
     if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {', '.join(tables)}")
+    cpu = meter.stop()
     result = SeedResult(
-        len(built.orgs), len(built.cells), members, events, time.perf_counter() - started
+        len(built.orgs),
+        len(built.cells),
+        members,
+        events,
+        time.perf_counter() - started,
+        cpu=cpu,
     )
     # The organisations' figures (members.summary): one recount of what was written.
     result.summary_seconds = membership_summary_rebuild().seconds

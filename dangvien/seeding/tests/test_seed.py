@@ -9,8 +9,9 @@ from django.db.models import Max, Min
 from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import DomainError
 from dangvien.members import rules
-from dangvien.members.models import Member, MembershipEvent
+from dangvien.members.models import ACTIVE_STATUSES, Member, MembershipEvent
 from dangvien.members.selectors import MemberFilter, members_filtered
+from dangvien.members.summary import membership_summary_differences, summary_of
 from dangvien.organizations.models import (
     MEMBER_HOLDING_LEVELS,
     Level,
@@ -51,7 +52,16 @@ def test_demo_province_has_the_promised_shape():
 
 
 def test_seeded_state_matches_a_replay_of_the_events():
-    services.seed(generate.Plan(members=300, seed=3, province_codes=[42]))
+    result = services.seed(generate.Plan(members=300, seed=3, province_codes=[42]))
+    # The organisations' figures are counted, and the load says what CPU it used.
+    assert membership_summary_differences() == []
+    root = Organization.objects.get(parent__isnull=True)
+    assert summary_of(root).members == Member.objects.filter(status__in=ACTIVE_STATUSES).count()
+    assert (
+        result.cpu is not None
+        and 0 < result.cpu.own_cpu <= result.cpu.seconds * result.cpu.cores + 1
+    )
+    assert "lõi" in result.cpu.describe()
     for member in Member.objects.order_by("?")[:60]:
         history = list(member.events.order_by("date", "seq", "id"))
         state = rules.EMPTY

@@ -38,3 +38,6 @@ class Command(BaseCommand):
             f"{result.members} đảng viên, {result.events} sự kiện trong {result.seconds:.1f} giây "
             f"({result.members_per_second:,.0f} đảng viên/giây)."
         )
+        if result.cpu:
+            self.stdout.write(result.cpu.describe() + ".")
+        self.stdout.write(f"Số liệu của các tổ chức: đếm trong {result.summary_seconds:.1f} giây.")
