@@ -45,6 +45,7 @@ from dangvien.members.models import (
     MembershipEvent,
     Status,
 )
+from dangvien.members.name_words import name_words_write
 from dangvien.members.services import actor_scope, refresh_party_age_starts
 from dangvien.members.summary import COUNTED_FIELDS, Counted, Tally, counted_from
 from dangvien.organizations.models import MEMBER_HOLDING_LEVELS, Organization
@@ -1069,6 +1070,7 @@ def _create(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -
         # The stored start of party age (badge lists), as member_add_event keeps
         # it, before the history row copies the record.
         refresh_party_age_starts(ids)
+        name_words_write(ids)
         history_baseline(_members_with_ids(ids), actor=actor, reason=reason, only_missing=False)
 
 
@@ -1122,6 +1124,8 @@ def _update(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -
             members.append(member)
         Member.objects.bulk_update(members, sorted(fields))
         ids = [m.pk for m in members]
+        if {"family_name", "middle_name", "given_name"} & fields:
+            name_words_write(ids)
         if {"admission_decision_date", "joining_date"} & fields:
             refresh_party_age_starts(ids)
         history_baseline(

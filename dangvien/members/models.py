@@ -516,3 +516,30 @@ class MembershipSummary(models.Model):
     def average_age(self) -> float | None:
         """Tuổi bình quân (years, on `ages_on`), None without members."""
         return self.age_years / self.members if self.members else None
+
+
+class MemberNameWord(models.Model):
+    """One word of the name of a member in activity (accents folded), with the
+    member's name order and organisation path: the search index (issue 14
+    part 2). "hung" reads the words "hung" in name order from one index and
+    stops at a page, whatever the number of Hùng, Hưng in the party. Derived
+    data, rewritten by members.name_words whenever a name, an organisation or a
+    status changes; members not in activity have no words."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=60)
+    sort_key = models.BinaryField()
+    org_path = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [
+            # Exact word: in name order, the scope checked in the index.
+            models.Index(
+                fields=["word", "sort_key", "member", "org_path"],
+                name="member_name_word",
+                opclasses=["varchar_pattern_ops", "", "", "varchar_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.word

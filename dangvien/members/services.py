@@ -25,6 +25,7 @@ from .dates import coarser, first_day, format_partial_date, truncate
 from .display import SENSITIVE_FIELDS
 from .errors import MemberError
 from .models import DatePrecision, EventKind, Member, MembershipEvent, Status
+from .name_words import name_words_write
 from .signals import membership_ended
 from .summary import counted_from, counted_of, membership_summary_shift
 
@@ -556,6 +557,8 @@ def member_update(*, actor, member_id: int, expected_version: int, data: dict[st
     with_history_user(member, actor)
     _save_unique(member)
     membership_summary_shift(counted_before, counted_from(member))  # gender, birth date
+    if set(NAME_FIELDS) & set(changed):
+        name_words_write([member.pk])
     if {"admission_decision_date", "joining_date"} & set(changed):
         # Without an admission event carrying its decision date, party age
         # counts from the record's dates (selectors.member_first_decision_date).
@@ -698,6 +701,7 @@ def member_refresh_state(member: Member) -> None:
             status=status, organization_id=org.pk, org_path=org.path, is_exempt=state.exempt
         )
         membership_summary_shift(before, after)
+    name_words_write([member.pk])  # the search index: the status or the path may have moved
     _refresh_party_age_start(member)
 
 

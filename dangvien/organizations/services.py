@@ -100,6 +100,7 @@ def organization_rename(
 def _rewrite_paths(old_prefix: str, new_prefix: str, depth_change: int) -> None:
     """Move a subtree's paths (organisations and the members' cached paths)."""
     from dangvien.members.models import Member
+    from dangvien.members.name_words import name_words_move
 
     cut = len(old_prefix) + 1
     Organization.objects.filter(path__startswith=old_prefix).update(
@@ -109,6 +110,7 @@ def _rewrite_paths(old_prefix: str, new_prefix: str, depth_change: int) -> None:
     Member.objects.filter(org_path__startswith=old_prefix).update(
         org_path=Concat(Value(new_prefix), Substr("org_path", cut))
     )
+    name_words_move(old_prefix, new_prefix)
 
 
 @transaction.atomic

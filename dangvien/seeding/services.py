@@ -19,7 +19,14 @@ from django.utils import timezone
 from dangvien.accounts.models import Role, RoleGrant
 from dangvien.core.actors import SYSTEM
 from dangvien.core.errors import DomainError
-from dangvien.members.models import ACTIVE_STATUSES, CatalogItem, Member, MembershipEvent
+from dangvien.members.models import (
+    ACTIVE_STATUSES,
+    CatalogItem,
+    Member,
+    MemberNameWord,
+    MembershipEvent,
+)
+from dangvien.members.name_words import name_words_write_all
 from dangvien.members.summary import membership_summary_rebuild
 from dangvien.organizations.models import Level, Organization, OrganizationEvent
 
@@ -190,10 +197,12 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
         reset_sequences(*tables[:4])
         if progress:
             progress(members)
+    with bulk_load_mode(MemberNameWord._meta.db_table):  # the name search's index
+        name_words_write_all()
+    cpu = meter.stop()
     if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
-    cpu = meter.stop()
+            cursor.execute(f"ANALYZE {', '.join(tables)}, {MemberNameWord._meta.db_table}")
     result = SeedResult(
         len(built.orgs),
         len(built.cells),

@@ -20,7 +20,14 @@ from dangvien.imports import services as import_services
 from dangvien.imports.reading import read_sheet
 from dangvien.imports.sample import bulk_rows, write_sheet
 from dangvien.members import rules, selectors, services
-from dangvien.members.models import EventKind, Gender, Member, MembershipSummary, Status
+from dangvien.members.models import (
+    EventKind,
+    Gender,
+    Member,
+    MemberNameWord,
+    MembershipSummary,
+    Status,
+)
 from dangvien.members.summary import (
     COLUMNS,
     membership_summary_differences,
@@ -111,6 +118,7 @@ def _replay(rng: random.Random, steps: int) -> list[str]:
         member = Member.objects.get(pk=rng.choice(members).pk)
         action = rng.choice(
             ["new", "reassign", "exempt", "return", "end", "gender", "birth", "move", "cell"]
+            + ["rename"]
         )
         try:
             if action == "new":
@@ -150,6 +158,13 @@ def _replay(rng: random.Random, steps: int) -> list[str]:
                         "citizen_id": "",
                     },
                 )
+            elif action == "rename":
+                services.member_update(
+                    actor=SYSTEM,
+                    member_id=member.pk,
+                    expected_version=member.version,
+                    data={"given_name": rng.choice(["Hùng", "Hưng", "Nguyệt", "An"])},
+                )
             elif action == "move":
                 commune = Organization.objects.get(pk=tree["commune"].pk)
                 agency = Organization.objects.get(pk=tree["agency"].pk)
@@ -169,13 +184,29 @@ def _replay(rng: random.Random, steps: int) -> list[str]:
     return done
 
 
+def _words_expected() -> set[tuple]:
+    return {
+        (m.pk, word, bytes(m.sort_key), m.org_path)
+        for m in Member.objects.filter(status__in=(Status.PROBATIONARY, Status.OFFICIAL))
+        for word in m.search_name.split()
+    }
+
+
+def _words_stored() -> set[tuple]:
+    rows = MemberNameWord.objects.values_list("member_id", "word", "sort_key", "org_path")
+    return {(pk, word, bytes(key), path) for pk, word, key, path in rows}
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_random_histories_leave_the_summary_equal_to_a_recount(seed):
+def test_random_histories_leave_the_summary_and_the_words_equal_to_a_recount(seed):
     done = _replay(random.Random(seed), steps=30)
     assert len([a for a in done if not a.startswith("(")]) >= 15  # most writes went through
     assert membership_summary_differences() == []
     for org in Organization.objects.all():
         assert _stored(org) == _recount(org), (org.name, done)
+    # The search's words: those of the names of members in activity, where they are now.
+    assert _words_stored() == _words_expected(), done
+    assert MemberNameWord.objects.count() == len(_words_expected())
 
 
 def test_an_import_adds_its_members_to_the_figures_in_the_same_transaction(
