@@ -114,7 +114,6 @@ def _captured_sql(username: str, path: str) -> list[str]:
 
 def _raw(statements: list[str]):
     import psycopg
-
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -254,10 +253,10 @@ def _write(output: str, seeded, members: int, rows, api, repeat: int) -> None:
         MARK_START,
         "## National scale (`make bench-national`)",
         "",
-        f"- Date: {dt.datetime.now():%d/%m/%Y %H:%M}; machine: {machine['cpu']}, "
+        f"- Date: {dt.datetime.now():%d/%m/%Y %H:%M} (Vietnam time); machine: {machine['cpu']}, "
         f"{machine['cores']} cores, {machine['memory']}; PostgreSQL 15; "
         "gunicorn 2 workers × 2 threads.",
-        f"- Members in activity: {members:,}".replace(",", " ") + ".",
+        f"- Members in activity: {members:,}.",
     ]
     if seeded is not None:
         lines.append(
