@@ -973,6 +973,18 @@ def write_checked(
     return check
 
 
+def _cells_moved(rows: list[ParsedRow]) -> list[int]:
+    """The rows whose cell was moved, dissolved or renumbered since the check read it."""
+    cells = {row.cell.pk: row.cell for row in rows if row.cell is not None}
+    now = dict(
+        Organization.objects.select_for_update()
+        .filter(pk__in=list(cells), valid_to__isnull=True)
+        .values_list("pk", "path")
+    )
+    moved = {pk for pk, cell in cells.items() if now.get(pk) != cell.path}
+    return [row.number for row in rows if row.cell is not None and row.cell.pk in moved]
+
+
 def _create(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -> None:
     """Write the new records: ids from the table's sequence, the rows and their
     events by COPY (PostgreSQL; executemany on SQLite), the stored start of
@@ -1011,6 +1023,8 @@ def _create(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -
             for f in event_fields
         )
 
+    if moved := _cells_moved(rows):
+        raise ImportChanged(moved)
     for start in range(0, len(rows), WRITE_BATCH):
         batch = rows[start : start + WRITE_BATCH]
         ids = writer.allocate_ids(Member, len(batch))
@@ -1095,12 +1109,15 @@ def _update(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -
             for row in batch
             if row.member is not None
         }
-        now = {
-            pk: (version, org_id, path)
-            for pk, version, org_id, path in Member.objects.select_for_update()
+        now = {}
+        placed = {}  # what an event may have changed without a new version
+        for pk, version, org_id, path, status, exempt in (
+            Member.objects.select_for_update()
             .filter(pk__in=list(read))
-            .values_list("pk", "version", "organization_id", "org_path")
-        }
+            .values_list("pk", "version", "organization_id", "org_path", "status", "is_exempt")
+        ):
+            now[pk] = (version, org_id, path)
+            placed[pk] = (status, exempt)
         moved = sorted(pk for pk, seen in read.items() if now.get(pk) != seen)
         if moved:
             numbers = [row.number for row in batch if row.member and row.member.pk in moved]
@@ -1110,6 +1127,7 @@ def _update(rows: list[ParsedRow], *, actor: Actor, reason: str, tally: Tally) -
         for row in batch:
             member = row.member
             assert member is not None
+            member.status, member.is_exempt = placed[member.pk]
             before = counted_from(member)
             for key in row.changed:
                 setattr(member, key, row.data[key])

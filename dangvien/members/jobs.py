@@ -11,7 +11,8 @@ from dangvien.imports.jobs import huey, worker_connections
 from .summary import membership_summary_rebuild
 
 
-@huey.periodic_task(crontab(hour="0", minute="5"))
+# 00:05 in Vietnam (UTC+7, no daylight saving): huey reads crontabs in UTC.
+@huey.periodic_task(crontab(hour="17", minute="5"))
 def recount_membership_summary() -> None:
     """Recount MembershipSummary for the whole tree, ages on the new day."""
     with worker_connections():

@@ -141,6 +141,25 @@ def members_count(scope: Scope, flt: MemberFilter) -> int:
     return members_filtered(scope, flt).count() if total is None else total
 
 
+# A name search's total is counted up to this many (then «hơn 1000»): the
+# commonest given name matches 200,000 members of the party.
+SEARCH_COUNT_CAP = 1000
+
+
+def members_list_total(scope: Scope, flt: MemberFilter) -> tuple[int, bool]:
+    """The list's total as (count, exact): `members_count`, except for a name
+    search, counted through the words index up to SEARCH_COUNT_CAP + 1 (exact
+    False beyond the cap)."""
+    anchor = _word_anchor(flt)
+    if anchor is None:
+        return members_count(scope, flt), True
+    sql, params = _word_page_sql(scope, flt, anchor, None, SEARCH_COUNT_CAP + 1)
+    with connection.cursor() as db:
+        db.execute(" ".join(("SELECT count(*) FROM (", sql, ") page")), params)
+        (count,) = db.fetchone()
+    return (count, True) if count <= SEARCH_COUNT_CAP else (SEARCH_COUNT_CAP, False)
+
+
 def _summary_total(scope: Scope, flt: MemberFilter) -> int | None:
     from .models import MembershipSummary
 
@@ -382,7 +401,8 @@ def _word_anchor(flt: MemberFilter) -> tuple[str, bool] | None:
     """The word of a name search that the words index reads (MemberNameWord):
     (word, whether it is a prefix), or None when the search cannot use it (no
     name typed, a number, or a status other than in activity, whose members
-    have no words). The longest whole word typed; the last word, a prefix,
+    have no words). The longest whole word typed, one of the commonest family
+    and middle names (SPREAD_WORDS) only when all are; the last word, a prefix,
     only when it is the only one."""
     text = flt.q.strip()
     if flt.status != "active" or not text or number_search(text) is not None:
@@ -391,7 +411,9 @@ def _word_anchor(flt: MemberFilter) -> tuple[str, bool] | None:
     if not tokens:
         return None
     if len(tokens) > 1:
-        return max(tokens[:-1], key=len), False
+        whole = tokens[:-1]
+        rare = [t for t in whole if t not in SPREAD_WORDS] or whole
+        return max(rare, key=len), False
     return tokens[0], True
 
 
@@ -426,11 +448,11 @@ def members_page(
     decoded = decode_cursor(cursor) if cursor else None
     anchor = _word_anchor(flt)
     if anchor is not None:
-        sql, params = _word_page_sql(scope, flt, anchor, decoded)
+        sql, params = _word_page_sql(scope, flt, anchor, decoded, size + 1)
     else:
-        sql, params = _page_sql(scope, flt, decoded)
+        sql, params = _page_sql(scope, flt, decoded, size + 1)
     with connection.cursor() as db:
-        db.execute(sql, [*params, size + 1])
+        db.execute(sql, params)
         rows = [MemberRow(*values) for values in db.fetchall()]
     for i, row in enumerate(rows):
         if not isinstance(row.sort_key, bytes):  # memoryview on PostgreSQL
@@ -440,7 +462,7 @@ def members_page(
 
 
 def _page_sql(
-    scope: Scope, flt: MemberFilter, decoded: tuple[bytes, int] | None
+    scope: Scope, flt: MemberFilter, decoded: tuple[bytes, int] | None, limit: int
 ) -> tuple[str, list]:
     where, params = _list_where(scope, flt)
     if decoded is not None:
@@ -464,11 +486,15 @@ def _page_sql(
             "LIMIT %s",
         )
     )
-    return sql, params
+    return sql, [*params, limit]
 
 
 def _word_page_sql(
-    scope: Scope, flt: MemberFilter, anchor: tuple[str, bool], decoded: tuple[bytes, int] | None
+    scope: Scope,
+    flt: MemberFilter,
+    anchor: tuple[str, bool],
+    decoded: tuple[bytes, int] | None,
+    limit: int,
 ) -> tuple[str, list]:
     word_where, word_params = _word_sql(scope, flt, anchor)
     if decoded is not None:
@@ -479,24 +505,28 @@ def _word_page_sql(
     others = (
         flt.gender or flt.age_band in AGE_BANDS or any(getattr(flt, n) for n in CATALOG_FILTERS)
     )
+    where, params = _list_where(scope, flt)
     if anchor[1] and not others:
         # One word being typed, nothing else asked: the index alone says which
-        # members (a name may hold two words with that start: grouped), in order.
-        # The page size, added by the caller, is the inner LIMIT.
+        # members (a name may hold two words with that start: grouped), in order;
+        # the page's records are checked again. The page size, added by the
+        # caller, is the inner LIMIT, so it comes before the outer conditions.
         sql = " ".join(
             (
                 "SELECT",
                 _LIST_COLUMNS,
                 "FROM (SELECT w.member_id, w.sort_key",
                 words,
-                "GROUP BY w.sort_key, w.member_id ORDER BY w.sort_key, w.member_id LIMIT %s) k",
+                "GROUP BY w.sort_key, w.member_id ORDER BY w.sort_key, w.member_id",
+                "LIMIT %s) k",
                 "JOIN members_member m ON m.id = k.member_id",
                 "JOIN organizations_organization o ON o.id = m.organization_id",
+                "WHERE",
+                " AND ".join(where),
                 "ORDER BY k.sort_key, k.member_id",
             )
         )
-        return sql, word_params
-    where, params = _list_where(scope, flt)
+        return sql, [*word_params, limit, *params]
     if anchor[1]:
         # A prefix with other filters: the records that have such a word, sorted.
         sql = " ".join(
@@ -512,7 +542,7 @@ def _word_page_sql(
                 "ORDER BY m.sort_key, m.id LIMIT %s",
             )
         )
-        return sql, [*word_params, *params]
+        return sql, [*word_params, *params, limit]
     # A whole word: its index entries in name order, each record checked for the rest.
     sql = " ".join(
         (
@@ -527,7 +557,7 @@ def _word_page_sql(
             "ORDER BY w.sort_key, w.member_id LIMIT %s",
         )
     )
-    return sql, [*word_params, *params]
+    return sql, [*word_params, *params, limit]
 
 
 _WORDS = "members_membernameword"

@@ -128,15 +128,22 @@ def membership_summary_shift(
     tally.apply()
 
 
-def membership_summary_move(org: Organization, new_parent: Organization) -> None:
-    """Carry `org`'s subtree figures from the organisations above it to those
-    above `new_parent` (call before the paths are rewritten). Those above both
-    keep theirs."""
-    row = MembershipSummary.objects.filter(organization=org).values(*COLUMNS).first()
+def membership_summary_move(org: Organization, old_path: str, new_parent: Organization) -> None:
+    """Carry `org`'s subtree figures from the organisations above its old place
+    (`old_path`) to those above it under `new_parent`; those above both keep
+    theirs. Called after the members' paths are rewritten, so the member rows
+    are locked before the summary rows, as every member write does; the moved
+    row is locked while it is read."""
+    row = (
+        MembershipSummary.objects.select_for_update()
+        .filter(organization_id=org.pk)
+        .values(*COLUMNS)
+        .first()
+    )
     if not row:
         return
     change: Change = defaultdict(lambda: defaultdict(int))
-    for sign, chain in ((-1, _chain(org.path)[:-1]), (1, _chain(new_parent.path))):
+    for sign, chain in ((-1, _chain(old_path)[:-1]), (1, _chain(new_parent.path))):
         for path in chain:
             for column in COLUMNS:
                 change[path][column] += sign * row[column]

@@ -129,12 +129,13 @@ def organization_move(
         raise DomainError("Không thể chuyển một tổ chức vào chính cấp dưới của nó.", field="parent")
     if not new_parent.is_active:
         raise DomainError("Tổ chức cấp trên mới đã giải thể.", field="parent")
-    before = {"parent_id": org.parent_id, "path": org.path}
     from dangvien.members.summary import membership_summary_move
 
-    membership_summary_move(org, new_parent)
+    old_path = org.path
+    before = {"parent_id": org.parent_id, "path": old_path}
     new_path = _next_child_path(new_parent)
-    _rewrite_paths(org.path, new_path, new_parent.depth + 1 - org.depth)
+    _rewrite_paths(old_path, new_path, new_parent.depth + 1 - org.depth)
+    membership_summary_move(org, old_path, new_parent)
     org.refresh_from_db()
     org.parent = new_parent
     with_history_user(org, actor)
@@ -173,8 +174,14 @@ def organization_merge(
         raise DomainError(
             "Không thể hợp nhất một tổ chức vào chính nó hoặc cấp dưới của nó.", field="target"
         )
-    direct_members = Member.objects.filter(organization=source, status__in=ACTIVE_STATUSES)
-    if direct_members.exists() and not target.holds_members:
+    # The source's own members are locked first (id order), as every member
+    # write locks the record before the organisations' figures.
+    direct_members = list(
+        Member.objects.select_for_update()
+        .filter(organization=source, status__in=ACTIVE_STATUSES)
+        .order_by("pk")
+    )
+    if direct_members and not target.holds_members:
         raise DomainError("Tổ chức nhận hợp nhất phải là chi bộ để nhận đảng viên.", field="target")
     for child in Organization.objects.filter(parent=source, valid_to__isnull=True):
         organization_move(

@@ -118,7 +118,7 @@ def _replay(rng: random.Random, steps: int) -> list[str]:
         member = Member.objects.get(pk=rng.choice(members).pk)
         action = rng.choice(
             ["new", "reassign", "exempt", "return", "end", "gender", "birth", "move", "cell"]
-            + ["rename"]
+            + ["rename", "move_cell", "merge"]
         )
         try:
             if action == "new":
@@ -173,6 +173,24 @@ def _replay(rng: random.Random, steps: int) -> list[str]:
                 org_services.organization_move(
                     actor=SYSTEM, organization=commune, new_parent=new_parent, date=day
                 )
+            elif action == "move_cell":
+                cell = Organization.objects.get(pk=rng.choice(cells).pk)
+                committees = [tree["commune"], tree["agency"]]
+                new_parent = Organization.objects.get(
+                    pk=rng.choice([c for c in committees if c.pk != cell.parent_id]).pk
+                )
+                org_services.organization_move(
+                    actor=SYSTEM, organization=cell, new_parent=new_parent, date=day
+                )
+            elif action == "merge":
+                source, target = rng.sample(cells, 2)
+                org_services.organization_merge(
+                    actor=SYSTEM,
+                    source=Organization.objects.get(pk=source.pk),
+                    target=Organization.objects.get(pk=target.pk),
+                    date=day,
+                )
+                cells.remove(source)
             elif action == "cell":
                 parent = Organization.objects.get(
                     pk=rng.choice([tree["commune"], tree["agency"]]).pk
@@ -233,21 +251,52 @@ def test_an_import_adds_its_members_to_the_figures_in_the_same_transaction(
     assert membership_summary_differences() == []
 
 
-def test_a_refused_write_leaves_the_figures_as_they_were():
+def _checked(tmp_path: Path, rows, org, actor, name="ds.xlsx"):
+    path = write_sheet(tmp_path / name, rows, notes=False)
+    sheet = read_sheet(path.read_bytes(), path.name)
+    mapping = parsing.guess_mapping(sheet.headers)
+    check, parsed = import_services.check_sheet(
+        sheet, mapping=mapping, organization=org, actor=actor, keep_rows=True
+    )
+    return check, parsed, import_services._headers(sheet, mapping)
+
+
+def test_an_import_counts_the_state_of_a_record_at_the_write_not_at_the_check(
+    tmp_path: Path, django_user_model
+):
     tree = build_tree()
-    member = MemberFactory(organization=tree["cell_a"])
+    board = user_with_role(django_user_model, "btc", Role.ORGANISATION_BOARD, tree["province"])
+    rows = bulk_rows(3)
+    check, parsed, headers = _checked(tmp_path, rows, tree["commune"], board, "a.xlsx")
+    assert import_services.write_checked(check, parsed, headers=headers, actor=board).written
+    # Found by the card number; the sheet corrects the gender (the CCCD, which
+    # carries it, left empty).
+    rows[1].update(gender="Nữ", cccd="")
+    check, parsed, headers = _checked(tmp_path, rows, tree["commune"], board, "b.xlsx")
+    assert check.ok and check.updated == 1
+    member = Member.objects.get(party_card_number=rows[1]["card"])
+    # Between the check and the write, the member dies (an event: no new version).
     services.member_add_event(
-        actor=SYSTEM, member=member, kind=EventKind.DECEASED, date=D(2024, 1, 1)
+        actor=SYSTEM, member=member, kind=EventKind.DECEASED, date=D(2026, 1, 5)
+    )
+    assert import_services.write_checked(check, parsed, headers=headers, actor=board).written
+    assert membership_summary_differences() == []
+
+
+def test_an_import_into_a_cell_moved_since_the_check_writes_nothing(
+    tmp_path: Path, django_user_model
+):
+    tree = build_tree()
+    board = user_with_role(django_user_model, "btc", Role.ORGANISATION_BOARD, tree["province"])
+    check, parsed, headers = _checked(tmp_path, bulk_rows(2), tree["commune"], board)
+    assert check.ok and check.created == 2
+    org_services.organization_move(
+        actor=SYSTEM, organization=tree["commune"], new_parent=tree["agency"], date=D(2026, 1, 5)
     )
     before = {org.pk: _stored(org) for org in Organization.objects.all()}
-    with pytest.raises(DomainError):
-        services.member_add_event(
-            actor=SYSTEM,
-            member=member,
-            kind=EventKind.REASSIGNED,
-            date=D(2024, 2, 1),
-            organization=tree["cell_b"],
-        )
+    done = import_services.write_checked(check, parsed, headers=headers, actor=board)
+    assert not done.written and {e.code for e in done.errors} == {"record_changed"}
+    assert Member.objects.count() == 0
     assert {org.pk: _stored(org) for org in Organization.objects.all()} == before
 
 
@@ -329,7 +378,7 @@ def test_the_list_total_comes_from_the_summary_and_equals_a_count(status, gender
     rng = random.Random(7)
     for _ in range(12):
         _new_member(rng, rng.choice([tree["cell_a"], tree["cell_b"], tree["cell_c"]]))
-    membership_summary_rebuild()
+    # The figures as the writes kept them (no recount), ages counted today.
     flt = selectors.MemberFilter(organization=tree["province"], status=status, gender=gender)
     flt.age_band = age
     scope = Scope(everything=False, paths=(tree["province"].path,), member_id=None)
@@ -337,6 +386,20 @@ def test_the_list_total_comes_from_the_summary_and_equals_a_count(status, gender
         total = selectors.members_count(scope, flt)
     assert _member_count_queries(ctx) == []
     assert total == selectors.members_filtered(scope, flt).count()
+
+
+def test_a_name_search_counts_up_to_the_cap_through_the_words(monkeypatch, client):
+    tree = build_tree()
+    for given in ("Hùng", "Hưng", "Hùng", "Phùng", "An"):
+        MemberFactory(organization=tree["cell_a"], given_name=given)
+    everything = Scope(everything=True, paths=(), member_id=None)
+    flt = selectors.MemberFilter(q="hung")
+    assert selectors.members_list_total(everything, flt) == (3, True)  # not Phùng
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 2)
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.members_list_total(everything, flt) == (2, False)
+    assert _member_count_queries(ctx) == []  # read from the words, not the records
+    assert len(selectors.members_page(everything, flt, size=2).items) == 2
 
 
 def test_a_filter_the_summary_does_not_keep_is_counted():

@@ -98,9 +98,12 @@ def member_list(request: HttpRequest) -> HttpResponse:
     )
     size = member_selectors.PAGE_SIZE
     page = member_selectors.members_page(scope, flt, request.GET.get("sau"), size=size)
-    total = member_selectors.members_count(scope, flt)
+    total, exact = member_selectors.members_list_total(scope, flt)
     page_count = max(1, math.ceil(total / size))
     number = min(int_or_none(request.GET.get("trang")) or 1, page_count)
+    if not exact:  # a name search beyond SEARCH_COUNT_CAP: pages are not counted
+        page_count = 0
+        number = max(1, int_or_none(request.GET.get("trang")) or 1)
     if not request.GET.get("sau"):
         number = 1
     params = request.GET.copy()
@@ -127,6 +130,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "flt": flt,
         "page": page,
         "total": total,
+        "total_exact": exact,
         "page_number": number,
         "page_count": page_count,
         "next_url": next_url,
