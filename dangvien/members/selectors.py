@@ -6,11 +6,13 @@ import base64
 import binascii
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from dangvien.accounts.scope import Scope
@@ -148,15 +150,18 @@ SEARCH_COUNT_CAP = 1000
 
 def members_list_total(scope: Scope, flt: MemberFilter) -> tuple[int, bool]:
     """The list's total as (count, exact): `members_count`, except for a name
-    search, counted through the words index up to SEARCH_COUNT_CAP + 1 (exact
-    False beyond the cap)."""
+    search, counted up to SEARCH_COUNT_CAP + 1 (exact False beyond the cap):
+    through the words index for one uncommon word, else the records."""
+    if not flt.q.strip():
+        return members_count(scope, flt), True
     anchor = _word_anchor(flt)
     if anchor is None:
-        return members_count(scope, flt), True
-    sql, params = _word_page_sql(scope, flt, anchor, None, SEARCH_COUNT_CAP + 1)
-    with connection.cursor() as db:
-        db.execute(" ".join(("SELECT count(*) FROM (", sql, ") page")), params)
-        (count,) = db.fetchone()
+        count = members_filtered(scope, flt)[: SEARCH_COUNT_CAP + 1].count()
+    else:
+        sql, params = _word_page_sql(scope, flt, anchor, None, SEARCH_COUNT_CAP + 1)
+        with _serial_if(True), connection.cursor() as db:
+            db.execute(" ".join(("SELECT count(*) FROM (", sql, ") page")), params)
+            (count,) = db.fetchone()
     return (count, True) if count <= SEARCH_COUNT_CAP else (SEARCH_COUNT_CAP, False)
 
 
@@ -309,8 +314,10 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
+def _list_where(scope: Scope, flt: MemberFilter, *, trigram: bool = True) -> tuple[list[str], list]:
     """The WHERE clause of `members_filtered` as SQL, for the hot list page.
+    `trigram` False leaves out the LIKE the trigram index serves (the words
+    index leads instead; the word-edge LIKE says the same).
 
     Kept equal to the queryset by a property test (tests/test_list_sql.py).
     """
@@ -353,12 +360,12 @@ def _list_where(scope: Scope, flt: MemberFilter) -> tuple[list[str], list]:
         for i, token in enumerate(tokens):
             # Whole words, the last one a prefix (see _search_q): the first LIKE
             # is served by the trigram index, the second checks the word's edges.
-            where.append(
-                "m.search_name LIKE %s ESCAPE '\\' AND (' ' || m.search_name || ' ') LIKE %s "
-                "ESCAPE '\\'"
-            )
             end = "%" if i == len(tokens) - 1 else " %"
-            params += [f"%{_like_escape(token)}%", f"% {_like_escape(token)}{end}"]
+            if trigram:
+                where.append("m.search_name LIKE %s ESCAPE '\\'")
+                params.append(f"%{_like_escape(token)}%")
+            where.append("(' ' || m.search_name || ' ') LIKE %s ESCAPE '\\'")
+            params.append(f"% {_like_escape(token)}{end}")
     if flt.gender:
         where.append("m.gender = %s")
         params.append(flt.gender)
@@ -397,31 +404,44 @@ def _gather_then_sort(scope: Scope, flt: MemberFilter) -> bool:
     return False
 
 
-def _word_anchor(flt: MemberFilter) -> tuple[str, bool] | None:
-    """The word of a name search that the words index reads (MemberNameWord):
-    (word, whether it is a prefix), or None when the search cannot use it (no
-    name typed, a number, or a status other than in activity, whose members
-    have no words). The longest whole word typed, one of the commonest family
-    and middle names (SPREAD_WORDS) only when all are; the last word, a prefix,
-    only when it is the only one."""
+@contextmanager
+def _serial_if(serial: bool) -> Iterator[None]:
+    """Run the statements inside without parallel workers (PostgreSQL, this
+    transaction only) when `serial`. A walk of the words index in name order
+    that stops at a page is slower in parallel: each worker reads its share
+    before the merge has its page (BENCHMARKS.md: 7 ms serial, 40-68 ms with
+    two workers, for "nguyen van" in a province)."""
+    if not serial or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        yield
+
+
+def _word_anchor(flt: MemberFilter) -> str | None:
+    """The word being typed when the name search reads the words index
+    (MemberNameWord), else None. Only a single word that is not one of the
+    commonest family and middle names (SPREAD_WORDS): the index then gives
+    its bearers in name order without reading a record ("hung": 120,000 in
+    the party, 27 ms). Several words keep the trigram path, whose matches of
+    every word intersect to few records; a spread word keeps the walk of the
+    name-order index, which finds a page at once. Members not in activity
+    have no words."""
     text = flt.q.strip()
     if flt.status != "active" or not text or number_search(text) is not None:
         return None
     tokens = fold(text).split()
-    if not tokens:
+    if len(tokens) != 1 or tokens[0] in SPREAD_WORDS:
         return None
-    if len(tokens) > 1:
-        whole = tokens[:-1]
-        rare = [t for t in whole if t not in SPREAD_WORDS] or whole
-        return max(rare, key=len), False
-    return tokens[0], True
+    return tokens[0]
 
 
-def _word_sql(scope: Scope, flt: MemberFilter, anchor: tuple[str, bool]) -> tuple[list[str], list]:
-    """Conditions on the words index `w`: the anchor word, the scope, the organisation."""
-    word, prefix = anchor
-    where = ["w.word LIKE %s ESCAPE '\\'" if prefix else "w.word = %s"]
-    params: list = [f"{_like_escape(word)}%" if prefix else word]
+def _word_sql(scope: Scope, flt: MemberFilter, anchor: str) -> tuple[list[str], list]:
+    """Conditions on the words index `w`: a word starting with `anchor`, the
+    scope, the organisation."""
+    where = ["w.word LIKE %s ESCAPE '\\'"]
+    params: list = [f"{_like_escape(anchor)}%"]
     if not scope.everything:
         alternatives = ["w.org_path LIKE %s"] * len(scope.paths)
         params += [f"{p}%" for p in scope.paths]
@@ -441,17 +461,17 @@ def members_page(
     """One page of the list, in Vietnamese name order (given, middle, family), then id,
     with keyset pagination. Written as one SQL statement: this is the hottest read.
 
-    A name search reads the words index (MemberNameWord) in name order: a whole
-    word typed walks its words and stops at a page; a single word being typed
-    (a prefix) sorts the index entries of the words it starts, without reading
-    the records, then reads the page's records (issue 14 part 2)."""
+    A single uncommon word typed reads the words index (MemberNameWord,
+    `_word_anchor`): the index entries of the words it starts are sorted
+    without reading the records, then the page's records are read (issue 14
+    part 2)."""
     decoded = decode_cursor(cursor) if cursor else None
     anchor = _word_anchor(flt)
     if anchor is not None:
         sql, params = _word_page_sql(scope, flt, anchor, decoded, size + 1)
     else:
         sql, params = _page_sql(scope, flt, decoded, size + 1)
-    with connection.cursor() as db:
+    with _serial_if(anchor is not None), connection.cursor() as db:
         db.execute(sql, params)
         rows = [MemberRow(*values) for values in db.fetchall()]
     for i, row in enumerate(rows):
@@ -464,7 +484,12 @@ def members_page(
 def _page_sql(
     scope: Scope, flt: MemberFilter, decoded: tuple[bytes, int] | None, limit: int
 ) -> tuple[str, list]:
-    where, params = _list_where(scope, flt)
+    tokens = fold(flt.q).split() if number_search(flt.q.strip()) is None else []
+    # One of the commonest names alone ("nguyen": a third of the party) over a
+    # large scope: without the trigram LIKE the planner walks the name-order
+    # index, where every third record matches, instead of gathering millions.
+    walk = len(tokens) == 1 and tokens[0] in SPREAD_WORDS and not _gather_then_sort(scope, flt)
+    where, params = _list_where(scope, flt, trigram=not walk)
     if decoded is not None:
         key, pk = decoded
         where.append("(m.sort_key > %s OR (m.sort_key = %s AND m.id > %s))")
@@ -492,7 +517,7 @@ def _page_sql(
 def _word_page_sql(
     scope: Scope,
     flt: MemberFilter,
-    anchor: tuple[str, bool],
+    anchor: str,
     decoded: tuple[bytes, int] | None,
     limit: int,
 ) -> tuple[str, list]:
@@ -505,12 +530,12 @@ def _word_page_sql(
     others = (
         flt.gender or flt.age_band in AGE_BANDS or any(getattr(flt, n) for n in CATALOG_FILTERS)
     )
-    where, params = _list_where(scope, flt)
-    if anchor[1] and not others:
-        # One word being typed, nothing else asked: the index alone says which
-        # members (a name may hold two words with that start: grouped), in order;
-        # the page's records are checked again. The page size, added by the
-        # caller, is the inner LIMIT, so it comes before the outer conditions.
+    where, params = _list_where(scope, flt, trigram=False)
+    if not others:
+        # Nothing else asked: the index alone says which members (a name may
+        # hold two words with that start: grouped), in name order; the page's
+        # records are checked again. The page size is the inner LIMIT, so it
+        # comes before the outer conditions' parameters.
         sql = " ".join(
             (
                 "SELECT",
@@ -527,34 +552,18 @@ def _word_page_sql(
             )
         )
         return sql, [*word_params, limit, *params]
-    if anchor[1]:
-        # A prefix with other filters: the records that have such a word, sorted.
-        sql = " ".join(
-            (
-                "SELECT",
-                _LIST_COLUMNS,
-                "FROM members_member m",
-                "JOIN organizations_organization o ON o.id = m.organization_id",
-                "WHERE m.id IN (SELECT w.member_id",
-                words,
-                ") AND",
-                " AND ".join(where),
-                "ORDER BY m.sort_key, m.id LIMIT %s",
-            )
-        )
-        return sql, [*word_params, *params, limit]
-    # A whole word: its index entries in name order, each record checked for the rest.
+    # Other filters too: the records that have such a word, checked and sorted.
     sql = " ".join(
         (
             "SELECT",
             _LIST_COLUMNS,
-            "FROM",
-            _WORDS,
-            "w JOIN members_member m ON m.id = w.member_id",
+            "FROM members_member m",
             "JOIN organizations_organization o ON o.id = m.organization_id",
-            "WHERE",
-            " AND ".join([*word_where, *where]),
-            "ORDER BY w.sort_key, w.member_id LIMIT %s",
+            "WHERE m.id IN (SELECT w.member_id",
+            words,
+            ") AND",
+            " AND ".join(where),
+            "ORDER BY m.sort_key, m.id LIMIT %s",
         )
     )
     return sql, [*word_params, *params, limit]

@@ -388,7 +388,9 @@ def test_the_list_total_comes_from_the_summary_and_equals_a_count(status, gender
     assert total == selectors.members_filtered(scope, flt).count()
 
 
-def test_a_name_search_counts_up_to_the_cap_through_the_words(monkeypatch, client):
+def test_a_name_search_counts_up_to_the_cap_through_the_words(
+    monkeypatch, client, django_user_model
+):
     tree = build_tree()
     for given in ("Hùng", "Hưng", "Hùng", "Phùng", "An"):
         MemberFactory(organization=tree["cell_a"], given_name=given)
@@ -400,6 +402,11 @@ def test_a_name_search_counts_up_to_the_cap_through_the_words(monkeypatch, clien
         assert selectors.members_list_total(everything, flt) == (2, False)
     assert _member_count_queries(ctx) == []  # read from the words, not the records
     assert len(selectors.members_page(everything, flt, size=2).items) == 2
+    # The list page says so, and numbers its pages without a last one.
+    board = user_with_role(django_user_model, "btc", Role.ORGANISATION_BOARD, tree["province"])
+    client.force_login(board)
+    page = client.get("/dang-vien/", {"q": "hung"}).content.decode()
+    assert "Tổng số: <strong>hơn 2</strong> đảng viên · Trang 1</p>" in page
 
 
 def test_a_filter_the_summary_does_not_keep_is_counted():
