@@ -117,8 +117,12 @@ def _raw(statements: list[str]):
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    conn = psycopg.connect(
-        dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or 5432
+    conn = psycopg.connect(  # with the product's own connection options (no JIT)
+        dbname=db["NAME"],
+        user=db["USER"],
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        options=db.get("OPTIONS", {}).get("options", ""),
     )
     conn.autocommit = True
 
@@ -190,7 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         pages.append((f"member list, {level}", level, f"/dang-vien/?org={org.pk}"))
     pages += [
         (f"search «{given.replace('ù', 'u')}», whole party", "centre", "/dang-vien/?q=hung"),
+        ("search «nguyen», whole party", "centre", "/dang-vien/?q=nguyen"),
+        ("search «nguyen van hung», whole party", "centre", "/dang-vien/?q=nguyen+van+hung"),
         ("search «nguyen van», province", "province", "/dang-vien/?q=nguyen+van"),
+        ("search «hung», province", "province", "/dang-vien/?q=hung"),
         ("member page", "cell", f"/dang-vien/{member.pk}/"),
         ("open cases, province", "province", "/viec-can-lam/"),
         ("open cases, cell", "cell", "/viec-can-lam/"),

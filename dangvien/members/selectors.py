@@ -150,16 +150,21 @@ SEARCH_COUNT_CAP = 1000
 
 def members_list_total(scope: Scope, flt: MemberFilter) -> tuple[int, bool]:
     """The list's total as (count, exact): `members_count`, except for a name
-    search, counted up to SEARCH_COUNT_CAP + 1 (exact False beyond the cap):
-    through the words index for one uncommon word, else the records."""
+    search, counted up to SEARCH_COUNT_CAP + 1 (exact False beyond the cap)."""
     if not flt.q.strip():
         return members_count(scope, flt), True
+    # Several words: the page's own statement with a larger page (the trigram
+    # matches intersected, as for the page); one word: the words index, or
+    # any scan that stops at the cap for one of the commonest names.
     anchor = _word_anchor(flt)
-    if anchor is None:
+    if anchor is None and len(fold(flt.q).split()) <= 1:
         count = members_filtered(scope, flt)[: SEARCH_COUNT_CAP + 1].count()
     else:
-        sql, params = _word_page_sql(scope, flt, anchor, None, SEARCH_COUNT_CAP + 1)
-        with _serial_if(True), connection.cursor() as db:
+        if anchor is None:
+            sql, params = _page_sql(scope, flt, None, SEARCH_COUNT_CAP + 1)
+        else:
+            sql, params = _word_page_sql(scope, flt, anchor, None, SEARCH_COUNT_CAP + 1)
+        with _serial_if(anchor is not None), connection.cursor() as db:
             db.execute(" ".join(("SELECT count(*) FROM (", sql, ") page")), params)
             (count,) = db.fetchone()
     return (count, True) if count <= SEARCH_COUNT_CAP else (SEARCH_COUNT_CAP, False)
