@@ -92,7 +92,14 @@ def _machine() -> dict[str, str]:
     }
 
 
-def _api_load(database_url: str, province_id: int, requests: int = 2000, clients: int = 20):
+def _api_load(
+    database_url: str,
+    province_id: int,
+    requests: int = 2000,
+    clients: int = 20,
+    workers: int = 3,
+    threads: int = 4,
+):
     """The API's member list under `clients` concurrent clients: gunicorn serving
     on 127.0.0.1, ApacheBench (Debian's apache2-utils) as the load tool."""
     import json
@@ -136,9 +143,9 @@ def _api_load(database_url: str, province_id: int, requests: int = 2000, clients
             "-b",
             f"127.0.0.1:{port}",
             "-w",
-            "3",
+            str(workers),
             "--threads",
-            "4",
+            str(threads),
             "--log-level",
             "warning",
         ],

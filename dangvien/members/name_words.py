@@ -35,6 +35,17 @@ def name_words_write(member_ids: Sequence[int]) -> None:
         writer.write_rows(TABLE, COLUMNS, rows)
 
 
+def name_words_write_range(first_id: int, last_id: int) -> None:
+    """Write the words of the members with ids first_id..last_id, just loaded
+    (a bulk load's chunk: no words yet)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT + " AND m.id BETWEEN %s AND %s", [*_ACTIVE, first_id, last_id])
+        return
+    ids = list(Member.objects.filter(pk__range=(first_id, last_id)).values_list("pk", flat=True))
+    name_words_write(ids)
+
+
 def name_words_write_all() -> int:
     """Write the words of every member in activity into an empty table (after a
     bulk load); returns the rows written."""

@@ -249,6 +249,29 @@ def _cell_meetings(
     is_agency = cell.unit_type == UnitType.AGENCY
     place = "Phòng họp cơ quan" if is_agency else "Nhà văn hóa thôn"
     number = 0
+
+    def thematic(month: dt.date, planned: dt.date, registered: dt.date) -> dict:
+        topic = THEMATIC_TOPICS[int(rng.random() * len(THEMATIC_TOPICS))]
+        day = min(planned + dt.timedelta(days=7), rules.month_end(month))
+        return {
+            "id": next_id(),
+            "cell_id": cell.pk,
+            "kind": MeetingKind.THEMATIC,
+            "month": month,
+            "topic": topic,
+            "status": MeetingStatus.HELD,
+            "planned_on": day,
+            "registered_on": registered,
+            "notified_on": day - dt.timedelta(days=3),
+            "documents_posted_on": day - dt.timedelta(days=3),
+            "held_on": day,
+            "place": place,
+            "duration_minutes": 120,
+            "votes_against": 0,
+            "created_at": created_at,
+            **_texts(cell, month, MeetingKind.THEMATIC, topic),
+        }
+
     for month in months:
         scheduled = rules.scheduled_day(
             schedule["kind"],
@@ -279,6 +302,8 @@ def _cell_meetings(
                 review_note="Yêu cầu chi bộ tổ chức sinh hoạt bù trong tháng sau.",
             )
             meetings.append(values)
+            if month.month % 3 == 0:  # the quarter's thematic meeting is held all the same
+                meetings.append(thematic(month, scheduled, values["registered_on"]))
             continue
         planned, reason = scheduled, ""
         if rng.random() < 0.05:  # put back 1-2 days, with the reason (seed 002)
@@ -320,28 +345,7 @@ def _cell_meetings(
                 {"meeting_id": values["id"], "name": name, "title": title, "leader": True}
             )
         if month.month % 3 == 0:  # the quarter's thematic meeting (R9.2), a week later
-            topic = THEMATIC_TOPICS[int(rng.random() * len(THEMATIC_TOPICS))]
-            day = min(planned + dt.timedelta(days=7), rules.month_end(month))
-            meetings.append(
-                {
-                    "id": next_id(),
-                    "cell_id": cell.pk,
-                    "kind": MeetingKind.THEMATIC,
-                    "month": month,
-                    "topic": topic,
-                    "status": MeetingStatus.HELD,
-                    "planned_on": day,
-                    "registered_on": registered,
-                    "notified_on": day - dt.timedelta(days=3),
-                    "documents_posted_on": day - dt.timedelta(days=3),
-                    "held_on": day,
-                    "place": place,
-                    "duration_minutes": 120,
-                    "votes_against": 0,
-                    "created_at": created_at,
-                    **_texts(cell, month, MeetingKind.THEMATIC, topic),
-                }
-            )
+            meetings.append(thematic(month, planned, registered))
     # The current month: on the calendar, waiting for the cell to register it.
     scheduled = rules.scheduled_day(
         schedule["kind"],

@@ -26,7 +26,7 @@ from dangvien.members.models import (
     MemberNameWord,
     MembershipEvent,
 )
-from dangvien.members.name_words import name_words_write_all
+from dangvien.members.name_words import name_words_write_range
 from dangvien.members.summary import membership_summary_rebuild
 from dangvien.organizations.models import Level, Organization, OrganizationEvent
 
@@ -102,6 +102,7 @@ def _write_members(
         if not batch:
             return members, events
         members += write_rows(Member._meta.db_table, generate.MEMBER_COLUMNS, batch)
+        name_words_write_range(batch[0][0], batch[-1][0])  # the name search's index
         history_baseline(
             Member.objects.filter(pk__range=(batch[0][0], batch[-1][0])),
             when=loaded_at,
@@ -180,7 +181,7 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
         with transaction.atomic():
             _write_organizations(gen, built, loaded_at)
         try:
-            with bulk_load_mode(*tables[1:3], tables[4]):
+            with bulk_load_mode(*tables[1:3], tables[4], MemberNameWord._meta.db_table):
                 _JOB = (gen, built.cells, loaded_at)
                 connections.close_all()  # the children open their own connections
                 with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -197,8 +198,6 @@ def seed(plan: generate.Plan, *, progress=None, workers: int | None = None) -> S
         reset_sequences(*tables[:4])
         if progress:
             progress(members)
-    with bulk_load_mode(MemberNameWord._meta.db_table):  # the name search's index
-        name_words_write_all()
     cpu = meter.stop()
     if connection.vendor == "postgresql":  # fresh statistics, or the planner guesses
         with connection.cursor() as cursor:
