@@ -6,13 +6,11 @@ import base64
 import binascii
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from dateutil.relativedelta import relativedelta
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from dangvien.accounts.scope import Scope
@@ -164,7 +162,7 @@ def members_list_total(scope: Scope, flt: MemberFilter) -> tuple[int, bool]:
             sql, params = _page_sql(scope, flt, None, SEARCH_COUNT_CAP + 1)
         else:
             sql, params = _word_page_sql(scope, flt, anchor, None, SEARCH_COUNT_CAP + 1)
-        with _serial_if(anchor is not None), connection.cursor() as db:
+        with connection.cursor() as db:
             db.execute(" ".join(("SELECT count(*) FROM (", sql, ") page")), params)
             (count,) = db.fetchone()
     return (count, True) if count <= SEARCH_COUNT_CAP else (SEARCH_COUNT_CAP, False)
@@ -409,21 +407,6 @@ def _gather_then_sort(scope: Scope, flt: MemberFilter) -> bool:
     return False
 
 
-@contextmanager
-def _serial_if(serial: bool) -> Iterator[None]:
-    """Run the statements inside without parallel workers (PostgreSQL, this
-    transaction only) when `serial`. A walk of the words index in name order
-    that stops at a page is slower in parallel: each worker reads its share
-    before the merge has its page (BENCHMARKS.md: 7 ms serial, 40-68 ms with
-    two workers, for "nguyen van" in a province)."""
-    if not serial or connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        yield
-
-
 def _word_anchor(flt: MemberFilter) -> str | None:
     """The word being typed when the name search reads the words index
     (MemberNameWord), else None. Only a single word that is not one of the
@@ -476,7 +459,7 @@ def members_page(
         sql, params = _word_page_sql(scope, flt, anchor, decoded, size + 1)
     else:
         sql, params = _page_sql(scope, flt, decoded, size + 1)
-    with _serial_if(anchor is not None), connection.cursor() as db:
+    with connection.cursor() as db:
         db.execute(sql, params)
         rows = [MemberRow(*values) for values in db.fetchall()]
     for i, row in enumerate(rows):
