@@ -319,8 +319,9 @@ def _like_escape(text: str) -> str:
 
 def _list_where(scope: Scope, flt: MemberFilter, *, trigram: bool = True) -> tuple[list[str], list]:
     """The WHERE clause of `members_filtered` as SQL, for the hot list page.
-    `trigram` False leaves out the LIKE the trigram index serves (the words
-    index leads instead; the word-edge LIKE says the same).
+    `trigram` False leaves out the LIKE the trigram index serves, so that the
+    planner leads with another index (the words, or the name order); the
+    word-edge LIKE says the same.
 
     Kept equal to the queryset by a property test (tests/test_list_sql.py).
     """
