@@ -111,9 +111,13 @@ def test_seed_refuses_a_database_with_data():
     assert Member.objects.count() == 40
 
 
-def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_model):
+def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_model, capsys):
     call_command("demo", "--no-serve")
     call_command("demo", "--no-serve")  # a second run keeps the data
+    out = capsys.readouterr().out
+    assert "Dữ liệu trình diễn đã sẵn sàng." in out and "đang chạy tại" not in out
+    # Every workflow the demo runs kept the organisations' figures exact.
+    assert membership_summary_differences() == []
     # The province's members and the data-quality console's duplicate pair.
     assert Member.objects.count() == services.DEMO_MEMBERS + quality_demo.MEMBERS_ADDED
     users = {u.username: u for u in django_user_model.objects.all()}

@@ -57,7 +57,10 @@ class Command(BaseCommand):
         call_command("collectstatic", verbosity=0, interactive=False)
         address = f"http://{host}:{port}/"
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS(f"dangvien đang chạy tại {address}"))
+        if no_serve:  # data only: nothing is served by this command
+            self.stdout.write(self.style.SUCCESS("Dữ liệu trình diễn đã sẵn sàng."))
+        else:
+            self.stdout.write(self.style.SUCCESS(f"dangvien đang chạy tại {address}"))
         self.stdout.write("Tài khoản trình diễn (mật khẩu đều là «demo»):")
         for username, _password, label in accounts:
             self.stdout.write(f"  {username:<9} {label}")
