@@ -24,7 +24,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.run import ROOT, _api_load, _load, _machine, _p, _timings_interleaved
+from bench.run import ROOT, _api_load, _load, _machine, _p, _timings_interleaved, first_of
 
 MARK_START = "<!-- national: written by make bench-national -->"
 MARK_END = "<!-- /national -->"
@@ -169,19 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     members = Member.objects.filter(status__in=ACTIVE_STATUSES).count()
 
     centre = Organization.objects.get(parent__isnull=True)
-    province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path")[:1].get()
-    commune = (
-        Organization.objects.filter(
-            level=Level.GRASSROOTS_COMMITTEE, path__startswith=province.path
-        )
-        .order_by("path")[:1]
-        .get()
-    )
-    cell = (
-        Organization.objects.filter(level=Level.CELL, path__startswith=commune.path)
-        .order_by("path")[:1]
-        .get()
-    )
+    province = first_of(Level.PROVINCIAL)
+    commune = first_of(Level.GRASSROOTS_COMMITTEE, under=province)
+    cell = first_of(Level.CELL, under=commune)
     levels = {"centre": centre, "province": province, "commune": commune, "cell": cell}
     users = _users(levels)
     member = Member.objects.filter(organization=cell, status__in=ACTIVE_STATUSES).first()

@@ -562,6 +562,16 @@ def _import_bench(database_url: str, rows: int) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def first_of(level: str, under=None):
+    """The first organisation of `level` in path order (under `under`, if given)."""
+    from dangvien.organizations.models import Organization
+
+    orgs = Organization.objects.filter(level=level)
+    if under is not None:
+        orgs = orgs.filter(path__startswith=under.path)
+    return orgs.order_by("path")[:1].get()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--members", type=int, default=200_000)
@@ -583,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
     from dangvien.accounts.scope import Scope
     from dangvien.members import selectors
     from dangvien.members.models import ACTIVE_STATUSES
-    from dangvien.organizations.models import Level, Organization
+    from dangvien.organizations.models import Level
     from dangvien.seeding import generate, services
 
     call_command("migrate", verbosity=0)
@@ -607,17 +617,9 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     everything = Scope(everything=True, paths=(), member_id=None)
-    province = Organization.objects.filter(level=Level.PROVINCIAL).order_by("path")[:1].get()
-    commune = (
-        Organization.objects.filter(level=Level.SUPERIOR, path__startswith=province.path)
-        .order_by("path")[:1]
-        .get()
-    )
-    cell = (
-        Organization.objects.filter(level=Level.CELL, path__startswith=commune.path)
-        .order_by("path")[:1]
-        .get()
-    )
+    province = first_of(Level.PROVINCIAL)
+    commune = first_of(Level.SUPERIOR, under=province)
+    cell = first_of(Level.CELL, under=commune)
     # The cost of scoping: the same cell's list as its secretary (scope = the cell)
     # and as the administrator (everything, with the cell as a filter).
     secretary = Scope(

@@ -317,6 +317,26 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def _subtree_sql(
+    scope: Scope, flt: MemberFilter, path: str, member_id: str
+) -> tuple[list[str], list]:
+    """The scope and the chosen organisation as SQL on the columns `path` (an
+    organisation path) and `member_id` (the caller's own record)."""
+    where: list[str] = []
+    params: list = []
+    if not scope.everything:
+        alternatives = [f"{path} LIKE %s"] * len(scope.paths)
+        params += [f"{p}%" for p in scope.paths]
+        if scope.member_id is not None:
+            alternatives.append(f"{member_id} = %s")
+            params.append(scope.member_id)
+        where.append(f"({' OR '.join(alternatives) or '1 = 0'})")
+    if flt.organization is not None:
+        where.append(f"{path} LIKE %s")
+        params.append(f"{flt.organization.path}%")
+    return where, params
+
+
 def _list_where(scope: Scope, flt: MemberFilter, *, trigram: bool = True) -> tuple[list[str], list]:
     """The WHERE clause of `members_filtered` as SQL, for the hot list page.
     `trigram` False leaves out the LIKE the trigram index serves, so that the
@@ -325,18 +345,7 @@ def _list_where(scope: Scope, flt: MemberFilter, *, trigram: bool = True) -> tup
 
     Kept equal to the queryset by a property test (tests/test_list_sql.py).
     """
-    where: list[str] = []
-    params: list = []
-    if not scope.everything:
-        alternatives = ["m.org_path LIKE %s"] * len(scope.paths)
-        params += [f"{p}%" for p in scope.paths]
-        if scope.member_id is not None:
-            alternatives.append("m.id = %s")
-            params.append(scope.member_id)
-        where.append(f"({' OR '.join(alternatives) or '1 = 0'})")
-    if flt.organization is not None:
-        where.append("m.org_path LIKE %s")
-        params.append(f"{flt.organization.path}%")
+    where, params = _subtree_sql(scope, flt, "m.org_path", "m.id")
     if flt.status == "active":
         where.append("m.status IN (%s, %s)")
         params += [str(s) for s in ACTIVE_STATUSES]
@@ -429,19 +438,8 @@ def _word_anchor(flt: MemberFilter) -> str | None:
 def _word_sql(scope: Scope, flt: MemberFilter, anchor: str) -> tuple[list[str], list]:
     """Conditions on the words index `w`: a word starting with `anchor`, the
     scope, the organisation."""
-    where = ["w.word LIKE %s ESCAPE '\\'"]
-    params: list = [f"{_like_escape(anchor)}%"]
-    if not scope.everything:
-        alternatives = ["w.org_path LIKE %s"] * len(scope.paths)
-        params += [f"{p}%" for p in scope.paths]
-        if scope.member_id is not None:
-            alternatives.append("w.member_id = %s")
-            params.append(scope.member_id)
-        where.append(f"({' OR '.join(alternatives) or '1 = 0'})")
-    if flt.organization is not None:
-        where.append("w.org_path LIKE %s")
-        params.append(f"{flt.organization.path}%")
-    return where, params
+    where, params = _subtree_sql(scope, flt, "w.org_path", "w.member_id")
+    return ["w.word LIKE %s ESCAPE '\\'", *where], [f"{_like_escape(anchor)}%", *params]
 
 
 def members_page(

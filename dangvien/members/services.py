@@ -24,7 +24,14 @@ from . import rules
 from .dates import coarser, first_day, format_partial_date, truncate
 from .display import SENSITIVE_FIELDS
 from .errors import MemberError
-from .models import DatePrecision, EventKind, Member, MembershipEvent, Status
+from .models import (
+    ACTIVE_STATUSES,
+    DatePrecision,
+    EventKind,
+    Member,
+    MembershipEvent,
+    Status,
+)
 from .name_words import name_words_write
 from .signals import membership_ended
 from .summary import counted_from, counted_of, membership_summary_shift
@@ -477,6 +484,7 @@ def member_create(
     with_history_user(member, actor)
     _save_unique(member)
     membership_summary_shift(None, counted_from(member))  # moved by the events below
+    name_words_write([member.pk])
     if event_kind == EventKind.ADMITTED:
         date = event_date or data["joining_date"]
         member_add_event(
@@ -701,7 +709,12 @@ def member_refresh_state(member: Member) -> None:
             status=status, organization_id=org.pk, org_path=org.path, is_exempt=state.exempt
         )
         membership_summary_shift(before, after)
-    name_words_write([member.pk])  # the search index: the status or the path may have moved
+    if (
+        before is None
+        or before.org_path != org.path
+        or (before.status in ACTIVE_STATUSES) != (status in ACTIVE_STATUSES)
+    ):
+        name_words_write([member.pk])  # the search index: in or out of activity, or moved
     _refresh_party_age_start(member)
 
 
