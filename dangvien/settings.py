@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dangvien.imports",
     "dangvien.exports",
     "dangvien.quality",
+    "dangvien.reports",
     "dangvien.seeding",
     "dangvien.web",
     "dangvien.api",
@@ -228,6 +229,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# A computed periodic report (dangvien/reports) is reused this long (seconds)
+# before the next reader computes it again from the events; "Tính lại" always does.
+REPORT_FRESH_SECONDS = env.int("REPORT_FRESH_SECONDS", default=600)
 
 # REST API bearer tokens live this long (seconds).
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=8 * 3600)
