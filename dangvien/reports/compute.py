@@ -88,6 +88,7 @@ class Computed:
 
     lists: dict[str, list[int]] = field(default_factory=dict)
     dims: dict[str, list[str]] = field(default_factory=dict)
+    average_age: float | None = None  # of D on the last day, one decimal
 
 
 def _scope_q(scope: ReportScope, prefix: str) -> Q:
@@ -134,6 +135,12 @@ def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     for ids in out.lists.values():
         ids.sort(key=lambda pk: (bytes(records[pk][1]), pk))
     out.dims = _composition(out.lists["D"], records, end_state, period.end)
+    ages = [
+        member_rules.age_years(records[pk][3], period.end)
+        for pk in out.lists["D"]
+        if records[pk][3]
+    ]
+    out.average_age = round(sum(ages) / len(ages), 1) if ages else None
     return out
 
 

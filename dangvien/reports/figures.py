@@ -68,7 +68,10 @@ def movement_checks(counts: dict[str, int]) -> list[tuple[str, bool]]:
             v("C") == v("C1") + v("C2") + v("C3") + v("C4") + v("C5a") + v("C5b") + v("C_OTHER"),
         ),
         ("D = A + B − C", v("D") == v("A") + v("B") - v("C")),
-        ("Kết nạp lại ≤ Kết nạp; dự bị bị xóa tên ≤ Xóa tên", v("B1r") <= v("B1") and v("C3p") <= v("C3")),
+        (
+            "Kết nạp lại ≤ Kết nạp; dự bị bị xóa tên ≤ Xóa tên",
+            v("B1r") <= v("B1") and v("C3p") <= v("C3"),
+        ),
     ]
 
 

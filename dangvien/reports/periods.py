@@ -36,7 +36,7 @@ class ReportPeriod:
 
     @property
     def label(self) -> str:
-        """"Quý IV năm 2026", "6 tháng đầu năm 2026", "Năm 2025", "Từ 01/03/2026 đến 31/05/2026"."""
+        """ "Quý IV năm 2026", "6 tháng đầu năm 2026", "Năm 2025", "Từ 01/03/2026 đến 31/05/2026"."""
         year = self.start.year
         if self.kind == "quarter":
             return f"Quý {'I II III IV'.split()[self.number - 1]} năm {year}"
@@ -52,7 +52,9 @@ class ReportPeriod:
 
     def same_period_last_year(self) -> ReportPeriod:
         """The same days one year earlier (29/02 becomes 28/02)."""
-        return ReportPeriod(_year_before(self.start), _year_before(self.end), self.kind, self.number)
+        return ReportPeriod(
+            _year_before(self.start), _year_before(self.end), self.kind, self.number
+        )
 
     def query(self) -> dict[str, str]:
         """The GET parameters that name this period (the page's links)."""

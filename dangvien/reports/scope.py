@@ -79,7 +79,8 @@ def report_scope(org: Organization, on: dt.date) -> ReportScope:
 
     def covered(path: str | None) -> bool:
         return path is not None and (
-            any(path.startswith(p) for p in include) and not any(path.startswith(p) for p in exclude)
+            any(path.startswith(p) for p in include)
+            and not any(path.startswith(p) for p in exclude)
         )
 
     # Predecessors: whatever was merged into an organisation of the scope (and,
@@ -110,9 +111,10 @@ def report_scope(org: Organization, on: dt.date) -> ReportScope:
         elif covered(moved.path) and not was_in:
             exclude.append(moved.path)
     earliest = (
-        Organization.objects.filter(path__in=include).order_by("valid_from").values_list(
-            "valid_from", flat=True
-        ).first()
+        Organization.objects.filter(path__in=include)
+        .order_by("valid_from")
+        .values_list("valid_from", flat=True)
+        .first()
     )
     province = ""
     if org.level != Level.CENTRAL:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
 from dangvien.accounts.scope import Scope
 from dangvien.members.models import Member
 
@@ -80,6 +78,11 @@ class FigurePage:
     page_count: int
     hidden: int
 
+    @property
+    def offset(self) -> int:
+        """The number before the first of the page (its rows count on from it)."""
+        return (self.page - 1) * PER_PAGE
+
 
 def figure_ids(result: ReportResult, figure: str) -> list[int]:
     """The member ids behind `figure` ("B1", "C5", "dim:age:31_35"), in name
@@ -118,6 +121,20 @@ def figure_page(scope: Scope, result: ReportResult, figure: str, page: int = 1) 
     }
     members = [found[pk] for pk in chunk if pk in found]
     return FigurePage(members, len(ids), page, page_count, len(chunk) - len(members))
+
+
+def figure_label(figure: str) -> str:
+    """What a figure counts, as the page names it ("Kết nạp", "Tuổi đời: Từ 31 đến 35")."""
+    if figure.startswith("dim:"):
+        _, dim, key = (figure.split(":", 2) + [""])[:3]
+        if dim not in DIMENSIONS:
+            raise ReportError.FIGURE_UNKNOWN.not_found()
+        labels = dict(figures.dimension_categories(dim))
+        return f"{figures.DIMENSION_LABELS[dim]}: {labels.get(key, key)}"
+    row = figures.ROWS_BY_CODE.get(figure)
+    if row is None:
+        raise ReportError.FIGURE_UNKNOWN.not_found()
+    return row.label
 
 
 def _row_ids(lists: dict[str, list[int]], row: figures.Row) -> list[int]:

@@ -51,9 +51,12 @@ def report_result(
     counts = {
         "movement": {code: len(ids) for code, ids in computed.lists.items()},
         "dims": {dim: dict(Counter(computed.dims[dim])) for dim in DIMENSIONS},
+        "average_age": computed.average_age,
     }
     payload = zlib.compress(
-        json.dumps({"lists": computed.lists, "dims": computed.dims}, separators=(",", ":")).encode(),
+        json.dumps(
+            {"lists": computed.lists, "dims": computed.dims}, separators=(",", ":")
+        ).encode(),
         level=1,
     )
     user = actor if getattr(actor, "pk", None) else None

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("dangvien.web.imports.urls")),
     path("", include("dangvien.web.exports.urls")),
     path("", include("dangvien.web.quality.urls")),
+    path("", include("dangvien.web.reports.urls")),
     path("", include("dangvien.web.documents.urls")),
     path("", include("dangvien.web.profile.urls")),
 ]

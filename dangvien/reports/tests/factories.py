@@ -10,6 +10,7 @@ from dangvien.organizations.models import Level
 from dangvien.organizations.tests.factories import OrganizationFactory
 
 D = dt.date
+ADMITTED_ON = D(2010, 5, 19)
 
 
 def party():
@@ -33,7 +34,7 @@ def party():
     }
 
 
-def member(cell, *, joined=D(2010, 5, 19), **data):
+def member(cell, *, joined=ADMITTED_ON, **data):
     """An official member admitted to `cell` on `joined` (recognised a year later)."""
     m = MemberFactory(
         organization=cell,

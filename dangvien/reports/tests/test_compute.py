@@ -96,7 +96,9 @@ def test_a_merged_organisation_covers_its_predecessors_before_the_merger():
     t = party()
     a = member(t["x1"])
     b = member(t["x2"])
-    org_services.organization_merge(actor=SYSTEM, source=t["x1"], target=t["x2"], date=D(2025, 7, 1))
+    org_services.organization_merge(
+        actor=SYSTEM, source=t["x1"], target=t["x2"], date=D(2025, 7, 1)
+    )
     t["x2"].refresh_from_db()
     # Before the merger, x2's report counts x1's member too.
     early = _report(t["x2"], ReportPeriod(D(2025, 4, 1), D(2025, 6, 30), "quarter", 2))
@@ -122,7 +124,9 @@ def test_a_subtree_moved_after_the_period_counts_where_it_stood():
 
 def test_the_composition_of_the_end_list_partitions_it():
     t = party()
-    member(t["x1"], gender=Gender.FEMALE, birth_date=D(1995, 3, 31), joined=D(2016, 1, 5))  # 30 on 31/03/2025
+    member(
+        t["x1"], gender=Gender.FEMALE, birth_date=D(1995, 3, 31), joined=D(2016, 1, 5)
+    )  # 30 on 31/03/2025
     member(t["x1"], birth_date=D(1994, 3, 31), joined=D(2016, 1, 5))  # 31 on the last day
     probationary(t["x1"], D(2025, 1, 15), birth_date=D(2000, 1, 1))
     x = _report(t["x"])

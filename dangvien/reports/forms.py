@@ -1,0 +1,373 @@
+"""The statistical forms (biểu thống kê) of HD 11-HD/BTCTW filled from a computed
+report: their lines with this period's figure and the same period last year's,
+and the form's own totals checked (report-forms.md lists each form's checks).
+
+Each form is a list of Line; xlsx.py writes it in the form's layout. The lines
+a member record has no field for (Đoàn viên, chủ doanh nghiệp tư nhân, hôn nhân
+với người nước ngoài) are printed blank and named in the form's notes.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from dangvien.core.vietnamese import fold
+from dangvien.members.models import CatalogItem, CatalogKind, Gender, Status
+
+from . import figures
+from .errors import ReportError
+from .models import ReportResult
+from .services import report_payload
+
+
+@dataclass
+class Line:
+    number: str
+    label: str
+    values: list[int | None]  # one per value column; None prints blank
+    level: int = 0
+    bold: bool = False
+    figure: str = ""  # the drill-down figure of this period's value, if any
+
+
+@dataclass
+class Form:
+    code: str  # "1-BTCTW"
+    title: str
+    unit: str
+    columns: list[str]  # value column headings
+    lines: list[Line]
+    checks: list[tuple[str, bool]]
+    notes: list[str] = field(default_factory=list)
+    comparative: bool = True  # layout C: this, last year, percent
+    share_column: bool = False  # form 4: a percent of the section
+
+
+FORMS = {
+    "1": "Thống kê tăng, giảm đảng viên",
+    "3": "Thống kê đội ngũ đảng viên",
+    "4": "Thống kê đảng viên chia theo dân tộc và tôn giáo",
+}
+
+
+def build_form(number: str, result: ReportResult, previous: ReportResult | None) -> Form:
+    """Form `number` ("1", "3", "4") of `result`, compared with `previous` (the
+    same period last year; None: the column is blank). Raises
+    ReportError.FORM_UNKNOWN (NotFound)."""
+    if number == "1":
+        return _form_1(result, previous)
+    if number == "3":
+        return _form_3(result, previous)
+    if number == "4":
+        return _form_4(result)
+    raise ReportError.FORM_UNKNOWN.not_found()
+
+
+def _pair(this: dict, last: dict | None, value) -> list[int | None]:
+    return [value(this), None if last is None else value(last)]
+
+
+def _form_1(result: ReportResult, previous: ReportResult | None) -> Form:
+    this = result.counts["movement"]
+    last = previous.counts["movement"] if previous else None
+    lines = []
+    for row in figures.FORM_1_ROWS:
+        values = _pair(this, last, lambda c, code=row.code: figures.movement_value(c, code))
+        if row.code.endswith("OTHER") and not any(values):
+            continue
+        lines.append(
+            Line(row.number, row.label, values, row.level, row.level == 0, figure=row.code)
+        )
+    checks = figures.movement_checks(this)
+    if last is not None:
+        checks += [
+            (f"{what} (cùng kỳ năm trước)", ok) for what, ok in figures.movement_checks(last)
+        ]
+    return Form("1-BTCTW", FORMS["1"], "Người", ["Kỳ này", "Cùng kỳ năm trước"], lines, checks)
+
+
+_RETIRED = "Nghỉ hưu"
+
+
+def _catalog(kind: str) -> list[tuple[str, str]]:
+    return list(CatalogItem.objects.filter(kind=kind).order_by("rank").values_list("code", "name"))
+
+
+def _form_3(result: ReportResult, previous: ReportResult | None) -> Form:
+    this, last = result.counts, previous.counts if previous else None
+
+    def dim(counts: dict, name: str, key: str) -> int:
+        return counts["dims"].get(name, {}).get(key, 0)
+
+    def total(c: dict) -> int:
+        return c["movement"]["D"]
+
+    def line(number, label, fn, level=1, figure="", bold=False):
+        return Line(number, label, _pair(this, last, fn), level, bold, figure)
+
+    def block(number: str, label: str, name: str, cats: list[tuple[str, str]], level=1):
+        out = [Line(number, label, [None, None], level, True)]
+        for key, cat_label in cats:
+            out.append(
+                line(
+                    "-", cat_label, lambda c, k=key: dim(c, name, k), level + 1, f"dim:{name}:{key}"
+                )
+            )
+        return out
+
+    ethnic_kinh = (
+        CatalogItem.objects.filter(kind=CatalogKind.ETHNICITY, name="Kinh")
+        .values_list("code", flat=True)
+        .first()
+    )
+    no_religion = (
+        CatalogItem.objects.filter(kind=CatalogKind.RELIGION, name="Không")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+    def minority(c):
+        return sum(n for k, n in c["dims"]["ethnicity"].items() if k and k != ethnic_kinh)
+
+    def religious(c):
+        return sum(n for k, n in c["dims"]["religion"].items() if k and k != no_religion)
+
+    occupations = _catalog(CatalogKind.OCCUPATION)
+    retired = next((code for code, name in occupations if name == _RETIRED), None)
+    working = [(code, name) for code, name in occupations if code != retired] + [("", "Chưa ghi")]
+    lines = [
+        line("I", "Đảng viên trong danh sách có đến cuối kỳ báo cáo", total, 0, "D", True),
+        line("-", "Trong đó: Nữ", lambda c: dim(c, "gender", Gender.FEMALE), 1, "dim:gender:F"),
+        line(
+            "-",
+            "Dự bị",
+            lambda c: dim(c, "status", Status.PROBATIONARY),
+            1,
+            "dim:status:probationary",
+        ),
+        line("-", "Dân tộc thiểu số", minority),
+        line("-", "Người theo tôn giáo", religious),
+        Line("-", "Đoàn viên Đoàn TNCS Hồ Chí Minh", [None, None], 1),
+        Line("-", "Chủ doanh nghiệp tư nhân", [None, None], 1),
+        Line("-", "Có quan hệ hôn nhân với người nước ngoài", [None, None], 1),
+        Line("II", "Phân tích đội ngũ đảng viên", [None, None], 0, True),
+        Line("1", "Nghề nghiệp", [None, None], 1, True),
+        line(
+            "a",
+            "Đảng viên đang làm việc và công tác",
+            lambda c: total(c) - (dim(c, "occupation", retired) if retired else 0),
+            2,
+        ),
+        *[
+            line("-", name, lambda c, k=code: dim(c, "occupation", k), 3, f"dim:occupation:{code}")
+            for code, name in working
+        ],
+        line(
+            "b",
+            "Đảng viên đã nghỉ hưu và nghỉ công tác",
+            lambda c: dim(c, "occupation", retired) if retired else 0,
+            2,
+            f"dim:occupation:{retired}" if retired else "",
+        ),
+        line(
+            "-",
+            "Trong đó: Được miễn công tác và sinh hoạt đảng",
+            lambda c: dim(c, "exempt", "yes"),
+            3,
+            "dim:exempt:yes",
+        ),
+        *block(
+            "2", "Tuổi đời", "age", figures.dimension_categories("age")[:-1] + _unknown(this, "age")
+        ),
+        line("-", "Tuổi bình quân", lambda c: c.get("average_age"), 2),
+        *block(
+            "3",
+            "Thời gian kết nạp vào Đảng",
+            "admission",
+            figures.dimension_categories("admission")[:-1] + _unknown(this, "admission"),
+        ),
+        *block(
+            "4",
+            "Trình độ giáo dục phổ thông",
+            "general_education",
+            figures.dimension_categories("general_education"),
+        ),
+        *block(
+            "5",
+            "Trình độ chuyên môn nghiệp vụ",
+            "professional",
+            figures.dimension_categories("professional"),
+        ),
+        *block(
+            "6",
+            "Chức danh khoa học",
+            "academic_title",
+            figures.dimension_categories("academic_title")[:-1],
+        ),
+        *block(
+            "7",
+            "Trình độ lý luận chính trị",
+            "political_theory",
+            figures.dimension_categories("political_theory"),
+        ),
+    ]
+    checks = []
+    for counts, when in ((this, ""), (last, " (cùng kỳ năm trước)")):
+        if counts is None:
+            continue
+        d = total(counts)
+        working_sum = sum(v for k, v in counts["dims"]["occupation"].items() if k != retired)
+        checks += [
+            (f"a + b = I{when}", working_sum + counts["dims"]["occupation"].get(retired, 0) == d),
+            (f"Các nhóm tuổi cộng lại = I{when}", sum(counts["dims"]["age"].values()) == d),
+            (
+                f"Các mốc thời gian kết nạp cộng lại = I{when}",
+                sum(counts["dims"]["admission"].values()) == d,
+            ),
+            (
+                f"Nữ, dự bị ≤ I{when}",
+                dim(counts, "gender", "F") <= d and dim(counts, "status", "probationary") <= d,
+            ),
+        ]
+    notes = [
+        "Nghề nghiệp theo danh mục nghề nghiệp của hệ thống (lý lịch đảng viên); "
+        "đảng viên đã nghỉ hưu là những người ghi nghề nghiệp «Nghỉ hưu».",
+        "Đoàn viên, chủ doanh nghiệp tư nhân, hôn nhân với người nước ngoài: hồ sơ đảng viên "
+        "trong hệ thống chưa có trường này, để trống.",
+        "Trình độ chuyên môn: mỗi người tính một lần, ở trình độ cao nhất (học vị trên trình độ).",
+    ]
+    return Form(
+        "3-BTCTW", FORMS["3"], "Người", ["Kỳ này", "Cùng kỳ năm trước"], lines, checks, notes
+    )
+
+
+def _unknown(counts: dict, dim: str) -> list[tuple[str, str]]:
+    return [("", "Chưa ghi")] if counts["dims"].get(dim, {}).get("") else []
+
+
+# The form's ethnic rows (report-forms.md, form 4), in its order, and the
+# catalogue's spelling where it differs beyond accents and punctuation.
+FORM_4_ETHNICITIES = (
+    "Kinh;Tày;Thái;Hoa;Khơ-me;Mường;Nùng;Mông;Dao;Gia Rai;Ê-đê;Ngái;Ba-Na;Xơ-Đăng;Sán Chay;"
+    "Cơ Ho;Chăm;Sán Dìu;HRê;M.Nông;Raglai;XTiêng;Bru-Vân Kiều;Thổ;Giáy;Cơ Tu;Giẻ Triêng;Mạ;"
+    "Khơ Mú;Co;Tà Ôi;Chơ-Ro;Kháng;Xinh Mun;Hà Nhì;Chu Ru;Lào;La Chí;La Ha;Phù Lá;La Hủ;Lự;"
+    "Lô Lô;Chứt;Mảng;Pà Thẻn;Cơ Lao;Cống;Bố Y;Si La;Pu Péo;Brâu;Ơ Đu;Rơ-Măm"
+).split(";")
+_ALIASES = {"khome": "khmer"}
+FORM_4_RELIGIONS = (
+    ("Phật giáo", ("Phật giáo",)),
+    ("Công giáo", ("Công giáo",)),
+    ("Phật giáo Hòa Hảo", ("Phật giáo Hòa Hảo",)),
+    ("Cao Đài", ("Cao Đài",)),
+    ("Tin Lành", ("Tin lành",)),
+    ("Hồi giáo", ("Hồi giáo",)),
+)
+
+
+def _key(name: str) -> str:
+    folded = "".join(ch for ch in fold(name) if ch.isalnum())
+    return _ALIASES.get(folded, folded)
+
+
+def _form_4(result: ReportResult) -> Form:
+    data = report_payload(result)
+    eth = Counter(data["dims"]["ethnicity"])
+    eth_f = Counter(
+        k
+        for k, g in zip(data["dims"]["ethnicity"], data["dims"]["gender"], strict=True)
+        if g == "F"
+    )
+    rel = Counter(data["dims"]["religion"])
+    rel_f = Counter(
+        k for k, g in zip(data["dims"]["religion"], data["dims"]["gender"], strict=True) if g == "F"
+    )
+    total = result.counts["movement"]["D"]
+    catalog_eth = {_key(name): code for code, name in _catalog(CatalogKind.ETHNICITY)}
+    named = set()
+    lines = [Line("I", "Đảng viên chia theo dân tộc", [total, sum(eth_f.values()), 100], 0, True)]
+
+    def share(n: int, of: int):
+        return round(n * 100 / of, 2) if of else None
+
+    for i, name in enumerate(FORM_4_ETHNICITIES, start=1):
+        code = catalog_eth.get(_key(name))
+        named.add(code)
+        n = eth.get(code, 0) if code else 0
+        lines.append(
+            Line(
+                str(i),
+                name,
+                [n, eth_f.get(code, 0) if code else 0, share(n, total)],
+                1,
+                figure=f"dim:ethnicity:{code}" if code else "",
+            )
+        )
+    other = sum(n for k, n in eth.items() if k and k not in named)
+    other_f = sum(n for k, n in eth_f.items() if k and k not in named)
+    lines.append(Line("55", "Dân tộc khác", [other, other_f, share(other, total)], 1))
+    lines.append(Line("56", "Q.tịch gốc nước ngoài", [None, None, None], 1))
+    if eth.get(""):
+        lines.append(
+            Line(
+                "",
+                "Chưa ghi dân tộc",
+                [eth[""], eth_f.get("", 0), share(eth[""], total)],
+                1,
+                figure="dim:ethnicity:",
+            )
+        )
+    catalog_rel = {name: code for code, name in _catalog(CatalogKind.RELIGION)}
+    no_religion = catalog_rel.get("Không")
+    religious = sum(n for k, n in rel.items() if k and k != no_religion)
+    religious_f = sum(n for k, n in rel_f.items() if k and k != no_religion)
+    lines.append(Line("II", "Đảng viên chia theo tôn giáo", [religious, religious_f, 100], 0, True))
+    counted = 0
+    for i, (label, ours) in enumerate(FORM_4_RELIGIONS, start=1):
+        codes = [catalog_rel[n] for n in ours if n in catalog_rel]
+        n = sum(rel.get(c, 0) for c in codes)
+        counted += n
+        lines.append(
+            Line(
+                str(i),
+                label,
+                [n, sum(rel_f.get(c, 0) for c in codes), share(n, religious)],
+                1,
+                figure=f"dim:religion:{codes[0]}" if len(codes) == 1 else "",
+            )
+        )
+    other_rel = religious - counted
+    other_rel_f = religious_f - sum(
+        rel_f.get(catalog_rel[n], 0)
+        for _l, ours in FORM_4_RELIGIONS
+        for n in ours
+        if n in catalog_rel
+    )
+    lines.append(Line("7", "Đạo khác", [other_rel, other_rel_f, share(other_rel, religious)], 1))
+    ethnic_sum = sum(
+        line.values[0] or 0
+        for line in lines[1 : lines.index(next(x for x in lines if x.number == "II"))]
+    )
+    checks = [
+        ("Các dân tộc cộng lại = tổng số đảng viên", ethnic_sum == total),
+        ("Các tôn giáo cộng lại = số đảng viên theo tôn giáo", counted + other_rel == religious),
+        ("Đảng viên theo tôn giáo ≤ tổng số đảng viên", religious <= total),
+        ("Nữ ≤ tổng số ở mọi dòng", all((x.values[1] or 0) <= (x.values[0] or 0) for x in lines)),
+    ]
+    notes = [
+        f"Đảng viên trong các tôn giáo, so với tổng số đảng viên, chiếm: "
+        f"{share(religious, total) if total else 0}%.",
+        "Tỷ lệ (%): phần của mỗi dòng trong mục của nó (dân tộc: trên tổng số đảng viên; "
+        "tôn giáo: trên số đảng viên theo tôn giáo).",
+    ]
+    return Form(
+        "4-BTCTW",
+        FORMS["4"],
+        "Người",
+        ["Tổng số", "Trong đó: nữ", "Tỷ lệ (%)"],
+        lines,
+        checks,
+        notes,
+        comparative=False,
+        share_column=True,
+    )

@@ -1,0 +1,150 @@
+"""The report pages (/bao-cao/): the figures link to their members, the forms
+download as .xlsx in the form's layout with their totals checked, a bad period
+is refused at its field, and nothing outside the caller's subtree answers."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from dangvien.members.models import EventKind
+from dangvien.members.tests.factories import Role, user_with_role
+from dangvien.reports.models import ReportResult
+
+from .factories import D, event, member, party, probationary, transfer
+
+pytestmark = pytest.mark.django_db
+YEAR_2025 = {"ky": "year", "nam": "2025", "so_sanh": "on"}
+
+
+@pytest.fixture
+def tree():
+    t = party()
+    t["admitted"] = probationary(t["x1"], D(2025, 2, 10))
+    t["stays"] = member(t["x1"])
+    t["dies"] = member(t["x2"])
+    event(t["dies"], EventKind.DECEASED, D(2025, 3, 1))
+    t["moves"] = member(t["y1"])
+    transfer(t["moves"], D(2025, 4, 1), t["x2"], D(2025, 4, 10))
+    return t
+
+
+def _client(client, django_user_model, org, role=Role.ORGANISATION_BOARD, name="ban"):
+    client.force_login(user_with_role(django_user_model, name, role, org))
+    return client
+
+
+def test_the_report_of_a_district_with_its_figures_and_their_members(
+    client, django_user_model, tree
+):
+    c = _client(client, django_user_model, tree["p"])
+    page = c.get(reverse("reports"), {"org": tree["x"].pk, **YEAR_2025})
+    html = page.content.decode()
+    assert page.status_code == 200 and "Năm 2025" in html
+    assert 'id="row-B1"' in html and "Đúng: D = A + B − C" in html
+    result = ReportResult.objects.get(organization=tree["x"], start=D(2025, 1, 1))
+    assert result.counts["movement"]["B1"] == 1 and result.counts["movement"]["B2b"] == 1
+    assert result.counts["movement"]["C1"] == 1 and result.counts["movement"]["D"] == 3
+    # Last year's report is there to compare with (the same period of 2024).
+    assert ReportResult.objects.filter(organization=tree["x"], start=D(2024, 1, 1)).exists()
+
+    listed = c.get(reverse("reports_figure"), {"org": tree["x"].pk, **YEAR_2025, "hang": "B"})
+    assert listed.status_code == 200
+    rows = listed.context["page"].members
+    assert {m.pk for m in rows} == {tree["admitted"].pk, tree["moves"].pk}
+    ages = c.get(
+        reverse("reports_figure"),
+        {"org": tree["x"].pk, **YEAR_2025, "hang": "dim:status:probationary"},
+    )
+    assert [m.pk for m in ages.context["page"].members] == [tree["admitted"].pk]
+
+
+def test_form_1_downloads_in_its_layout_with_its_totals_checked(client, django_user_model, tree):
+    c = _client(client, django_user_model, tree["p"])
+    response = c.get(reverse("reports_form_xlsx", args=["1"]), {"org": tree["x"].pk, **YEAR_2025})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[1]}
+    assert sheet["C1"].value == "Biểu số 1-BTCTW"
+    assert "THỐNG KÊ" in [r[0] for r in sheet.iter_rows(values_only=True)]
+    assert cells["Tổng số đảng viên cuối kỳ trước chuyển sang"][2:4] == (2, 2)
+    assert cells["Kết nạp"][2] == 1 and cells["Huyện khác trong tỉnh chuyển đến"][2] == 1
+    assert cells["Đảng viên trong danh sách cuối kỳ báo cáo"][2] == 3
+    checks = [
+        r[0] for r in sheet.iter_rows(values_only=True) if r[0] and r[0].startswith(("Đúng", "SAI"))
+    ]
+    assert checks and all(text.startswith("Đúng") for text in checks)
+
+
+@pytest.mark.parametrize("number", ["3", "4"])
+def test_forms_3_and_4_download_with_their_totals_checked(client, django_user_model, tree, number):
+    c = _client(client, django_user_model, tree["p"])
+    response = c.get(
+        reverse("reports_form_xlsx", args=[number]), {"org": tree["p"].pk, **YEAR_2025}
+    )
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][2] == f"Biểu số {number}-BTCTW"
+    checks = [r[0] for r in rows if r[0] and str(r[0]).startswith(("Đúng", "SAI"))]
+    assert checks and all(text.startswith("Đúng") for text in checks)
+    total = next(r for r in rows if r[0] == "I")
+    assert total[2] == 3  # the province's list at the end of 2025
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "code_text"),
+    [
+        ({"ky": "custom", "tu": "01/03/2025", "den": "28/02/2025"}, "den", "trước ngày đầu kỳ"),
+        ({"ky": "custom", "tu": "31/12/2019", "den": "28/02/2025"}, "tu", "có từ ngày 01/01/2020"),
+        ({"ky": "custom", "tu": "32/01/2025", "den": "28/02/2025"}, "tu", "dd/mm/yyyy"),
+        ({"ky": "quarter", "nam": "2025", "so": "5"}, "so", ""),
+    ],
+)
+def test_a_bad_period_is_refused_at_its_field_and_computes_nothing(
+    client, django_user_model, tree, query, field, code_text
+):
+    c = _client(client, django_user_model, tree["p"])
+    page = c.get(reverse("reports"), {"org": tree["x"].pk, **query})
+    assert page.status_code == 200
+    errors = page.context["form"].errors
+    assert field in errors and code_text in " ".join(errors[field])
+    assert ReportResult.objects.count() == 0
+    assert (
+        c.get(reverse("reports_form_xlsx", args=["1"]), {"org": tree["x"].pk, **query}).status_code
+        == 404
+    )
+
+
+def test_outside_the_subtree_or_without_a_staff_role_nothing_answers(
+    client, django_user_model, tree
+):
+    c = _client(client, django_user_model, tree["y"], Role.GRASSROOTS_OFFICE, "vp")
+    for name, args in (("reports", []), ("reports_figure", []), ("reports_form_xlsx", ["1"])):
+        response = c.get(reverse(name, args=args), {"org": tree["x"].pk, **YEAR_2025, "hang": "D"})
+        assert response.status_code == 404, name
+    assert c.get(reverse("reports"), {"org": tree["y"].pk, **YEAR_2025}).status_code == 200
+    assert (
+        c.get(
+            reverse("reports_figure"), {"org": tree["y"].pk, **YEAR_2025, "hang": "Z9"}
+        ).status_code
+        == 404
+    )
+    plain = user_with_role(django_user_model, "dv", Role.MEMBER, tree["x1"])
+    client.force_login(plain)
+    assert client.get(reverse("reports"), {"org": tree["x"].pk}).status_code == 404
+
+
+def test_the_refresh_computes_again(client, django_user_model, tree):
+    c = _client(client, django_user_model, tree["p"])
+    c.get(reverse("reports"), {"org": tree["x"].pk, **YEAR_2025})
+    first = ReportResult.objects.get(organization=tree["x"], start=D(2025, 1, 1)).computed_at
+    response = c.post(
+        reverse("reports_refresh")
+        + "?"
+        + "&".join(f"{k}={v}" for k, v in {"org": tree["x"].pk, **YEAR_2025}.items())
+    )
+    assert response.status_code == 302
+    assert ReportResult.objects.get(organization=tree["x"], start=D(2025, 1, 1)).computed_at > first

@@ -1,0 +1,13 @@
+"""Báo cáo định kỳ: the report of a subtree over a period, the members behind a
+figure, the statistical forms as .xlsx."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("bao-cao/", views.report_page, name="reports"),
+    path("bao-cao/tinh-lai/", views.report_refresh, name="reports_refresh"),
+    path("bao-cao/danh-sach/", views.report_figure, name="reports_figure"),
+    path("bao-cao/bieu-<str:number>.xlsx", views.report_form_xlsx, name="reports_form_xlsx"),
+]

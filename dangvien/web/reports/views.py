@@ -1,0 +1,250 @@
+"""Pages of the periodic reports (/bao-cao/): an organisation's report over a
+quarter, a half-year, a year or any span (?org=, the period in the query), each
+figure a link to its members; the forms 1, 3, 4-BTCTW as .xlsx.
+
+The organisation comes through the scope (?org=, 404 outside); a member
+without a staff role reaches nothing (404). A bad period is shown at its field
+and computes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from dangvien.core.errors import DomainError, NotFound
+from dangvien.core.forms import date_field
+from dangvien.organizations.models import Organization
+from dangvien.reports import figures, selectors, services
+from dangvien.reports.compute import DIMENSIONS
+from dangvien.reports.forms import FORMS, build_form
+from dangvien.reports.models import ReportResult
+from dangvien.reports.periods import PERIOD_KINDS, ReportPeriod, period_between, period_of
+from dangvien.reports.xlsx import write_form
+from dangvien.web.common import apply_errors, request_scope
+from dangvien.web.steps import org_from_query, roots
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+class PeriodForm(forms.Form):
+    """The period of a report, as the query string names it (ky, nam, so, tu, den)."""
+
+    ky = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()))
+    nam = forms.IntegerField(label="Năm", required=False)
+    so = forms.TypedChoiceField(
+        label="Quý / 6 tháng",
+        coerce=int,
+        required=False,
+        empty_value=0,
+        choices=[
+            (1, "Quý I / 6 tháng đầu"),
+            (2, "Quý II / 6 tháng cuối"),
+            (3, "Quý III"),
+            (4, "Quý IV"),
+        ],
+    )
+    tu = date_field("Từ ngày", required=False)
+    den = date_field("Đến ngày", required=False)
+    so_sanh = forms.BooleanField(label="So sánh cùng kỳ năm trước", required=False)
+
+    def __init__(self, *args, org: Organization, today: dt.date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.org, self.today = org, today
+        self.period: ReportPeriod | None = None
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "input")
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            if data["ky"] == "custom":
+                for name in ("tu", "den"):
+                    if data.get(name) is None:
+                        raise DomainError("Vui lòng nhập ngày theo dạng dd/mm/yyyy.", field=name)
+                self.period = period_between(data["tu"], data["den"], today=self.today)
+            else:
+                if data.get("nam") is None:
+                    raise DomainError("Vui lòng nhập năm báo cáo.", field="nam")
+                self.period = period_of(
+                    data["ky"], data["nam"], data.get("so") or 0, today=self.today
+                )
+            services.report_check_period(self.org, self.period)
+        except DomainError as exc:
+            self.period = None
+            apply_errors(self, exc)
+        return data
+
+
+def _initial(today: dt.date) -> QueryDict:
+    q = QueryDict(mutable=True)
+    q.update(
+        {
+            "ky": "quarter",
+            "nam": str(today.year),
+            "so": str((today.month - 1) // 3 + 1),
+            "so_sanh": "on",
+        }
+    )
+    return q
+
+
+def _org(request: HttpRequest) -> Organization | None:
+    scope = request_scope(request)
+    if not scope.everything and not scope.paths:
+        raise NotFound
+    return org_from_query(request)
+
+
+def _form(request: HttpRequest, org: Organization) -> PeriodForm:
+    data = request.GET if "ky" in request.GET else _initial(_today())
+    form = PeriodForm(data, org=org, today=_today())
+    form.is_valid()
+    return form
+
+
+def _results(
+    request: HttpRequest, org: Organization, form: PeriodForm, *, refresh: bool = False
+) -> tuple[ReportResult, ReportResult | None, str]:
+    """This period's result and the same period last year's (when asked and the
+    organisation existed then; else None and why)."""
+    assert form.period is not None
+    result = services.report_result(org, form.period, actor=request.user, refresh=refresh)
+    previous, why = None, ""
+    if form.cleaned_data.get("so_sanh") or form.period.kind != "custom":
+        before = form.period.same_period_last_year()
+        try:
+            previous = services.report_result(org, before, actor=request.user, refresh=refresh)
+        except DomainError as exc:
+            why = exc.message
+    return result, previous, why
+
+
+def _query(org: Organization, form: PeriodForm, **extra) -> str:
+    assert form.period is not None
+    params = {"org": org.pk, **form.period.query()}
+    if form.cleaned_data.get("so_sanh"):
+        params["so_sanh"] = "on"
+    params.update(extra)
+    return urlencode(params)
+
+
+@login_required
+@require_GET
+def report_page(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    if org is None:
+        return render(
+            request, "liaison/choose_org.html", {"roots": roots(request), "url": "reports"}
+        )
+    scope = request_scope(request)
+    form = _form(request, org)
+    context: dict = {
+        "org": org,
+        "form": form,
+        "up": org.parent if org.parent and scope.reaches_path(org.parent.path) else None,
+        "forms": FORMS.items(),
+    }
+    if form.period is not None:
+        result, previous, why = _results(request, org, form)
+        context.update(
+            period=form.period,
+            previous_period=form.period.same_period_last_year(),
+            result=result,
+            previous=previous,
+            previous_missing=why,
+            lines=selectors.movement_lines(result, previous),
+            checks=figures.movement_checks(result.counts["movement"]),
+            dimensions=[
+                (dim, figures.DIMENSION_LABELS[dim], selectors.composition(result, dim))
+                for dim in DIMENSIONS
+            ],
+            query=_query(org, form),
+            average_age=result.counts.get("average_age"),
+        )
+    return render(request, "reports/page.html", context)
+
+
+@login_required
+@require_POST
+def report_refresh(request: HttpRequest) -> HttpResponse:
+    """«Tính lại»: compute the report (and last year's) again from the events now."""
+    org = _org(request)
+    if org is None:
+        raise NotFound
+    form = _form(request, org)
+    if form.period is None:
+        raise NotFound
+    _results(request, org, form, refresh=True)
+    messages.success(request, "Đã tính lại báo cáo từ dữ liệu hiện có.")
+    return redirect(f"{reverse('reports')}?{_query(org, form)}")
+
+
+@login_required
+@require_GET
+def report_figure(request: HttpRequest) -> HttpResponse:
+    """The members behind one figure (?hang=B1 or dim:age:31_35), 100 a page."""
+    org = _org(request)
+    if org is None:
+        raise NotFound
+    form = _form(request, org)
+    if form.period is None:
+        raise NotFound
+    figure = request.GET.get("hang", "")
+    result, _previous, _why = _results(request, org, form)
+    try:
+        page_number = int(request.GET.get("trang", "1"))
+    except ValueError:
+        page_number = 1
+    page = selectors.figure_page(request_scope(request), result, figure, page_number)
+    return render(
+        request,
+        "reports/figure.html",
+        {
+            "org": org,
+            "period": form.period,
+            "figure": figure,
+            "label": selectors.figure_label(figure),
+            "page": page,
+            "query": _query(org, form, hang=figure),
+            "back": _query(org, form),
+            "result": result,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
+    """Form `number`-BTCTW of the report as .xlsx."""
+    org = _org(request)
+    if org is None or number not in FORMS:
+        raise NotFound
+    form = _form(request, org)
+    if form.period is None:
+        raise NotFound
+    result, previous, _why = _results(request, org, form)
+    sheet = build_form(number, result, previous)
+    out = io.BytesIO()
+    write_form(out, sheet, org, form.period, today=_today())
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    name = (
+        f"bieu-{number}-BTCTW-{org.code}-{form.period.start:%Y%m%d}-{form.period.end:%Y%m%d}.xlsx"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
