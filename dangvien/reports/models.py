@@ -44,3 +44,36 @@ class ReportResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.start:%d/%m/%Y}-{self.end:%d/%m/%Y}"
+
+
+class MonthlyFigure(models.Model):
+    """The members in activity of an organisation's subtree at the end of a past
+    month (the dashboards' "members over time"), computed once from the events
+    (reports.monthly) and kept: a past month's answer does not change unless a
+    back-dated event is entered, which `monthly_figures_ensure(..., refresh=True)`
+    recomputes. The current month is read live from MembershipSummary."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # covered by the (organization, month) constraint
+        verbose_name="tổ chức đảng",
+    )
+    month_end = models.DateField("ngày cuối tháng")
+    members = models.IntegerField("đảng viên đang sinh hoạt")
+    probationary = models.IntegerField("đảng viên dự bị")
+    female = models.IntegerField("đảng viên nữ")
+    computed_at = models.DateTimeField("tính lúc", auto_now=True)
+
+    class Meta:
+        verbose_name = "số đảng viên cuối tháng"
+        verbose_name_plural = "số đảng viên cuối tháng"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "month_end"], name="monthly_figure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.month_end:%m/%Y}: {self.members}"

@@ -3,9 +3,10 @@ figure, the statistical forms as .xlsx."""
 
 from django.urls import path
 
-from . import views
+from . import dashboard, views
 
 urlpatterns = [
+    path("tong-quan/", dashboard.dashboard, name="dashboard"),
     path("bao-cao/", views.report_page, name="reports"),
     path("bao-cao/tinh-lai/", views.report_refresh, name="reports_refresh"),
     path("bao-cao/danh-sach/", views.report_figure, name="reports_figure"),

@@ -20,8 +20,9 @@ class Command(BaseCommand):
         from dangvien.imports.jobs import huey
         from dangvien.members import jobs as member_jobs  # the nightly recount
         from dangvien.quality import jobs as quality_jobs  # and its periodic task
+        from dangvien.reports import jobs as report_jobs  # the dashboards' past months
 
-        del export_jobs, member_jobs, quality_jobs
+        del export_jobs, member_jobs, quality_jobs, report_jobs
 
         if huey.immediate:
             raise CommandError(

@@ -1,10 +1,13 @@
 """dangvien demo: migrate, load the demo province if the database is empty,
 create the demo accounts, and serve."""
 
+import datetime as dt
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from dangvien.members.models import Member
+from dangvien.organizations.models import Organization
 from dangvien.seeding import services
 
 
@@ -54,6 +57,7 @@ class Command(BaseCommand):
             )
         self._year_end()
         accounts = services.demo_accounts()
+        self._monthly_figures()
         call_command("collectstatic", verbosity=0, interactive=False)
         address = f"http://{host}:{port}/"
         self.stdout.write("")
@@ -74,6 +78,19 @@ class Command(BaseCommand):
             finally:
                 if worker is not None:
                     worker.terminate()
+
+    def _monthly_figures(self) -> None:
+        """The dashboards' past twelve months for the demo accounts' organisations
+        (the job queue would compute them on the first view; here at once)."""
+        from dangvien.accounts.models import RoleGrant
+        from dangvien.reports.monthly import monthly_figures_ensure
+
+        roots = Organization.objects.filter(
+            pk__in=RoleGrant.objects.values("organization_id")
+        ) | Organization.objects.filter(parent__isnull=True)
+        for org in roots.distinct():
+            monthly_figures_ensure(org, dt.date.today())
+        self.stdout.write("Đã tính số đảng viên cuối 12 tháng qua cho các trang tổng quan.")
 
     def _start_jobs(self):
         """The job queue's worker beside the demo server (imports run in it):

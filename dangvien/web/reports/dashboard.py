@@ -1,0 +1,125 @@
+"""The dashboard (/tong-quan/): the landing page of every staff role, the
+figures and charts of its subtree.
+
+Everything read here is bounded whatever the subtree: the organisation's
+MembershipSummary row (exact, kept by every write), its children's rows, the
+kept month-end figures (reports.monthly; missing months are queued, never
+counted in the request), and the open cases of the subtree by kind (a partial
+index of open cases by path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from dangvien.compliance.models import Case, CaseKind
+from dangvien.core.errors import NotFound
+from dangvien.members import rules as member_rules
+from dangvien.members.summary import AGE_COLUMNS, summary_of
+from dangvien.organizations import selectors as org_selectors
+from dangvien.reports.jobs import compute_monthly_figures
+from dangvien.reports.models import MonthlyFigure
+from dangvien.reports.monthly import month_ends
+from dangvien.web.common import request_scope
+from dangvien.web.steps import org_from_query, roots
+
+CHILDREN_SHOWN = 20
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = request_scope(request)
+    if not scope.everything and not scope.paths:
+        raise NotFound
+    org = org_from_query(request)
+    if org is None:
+        return render(
+            request, "liaison/choose_org.html", {"roots": roots(request), "url": "dashboard"}
+        )
+    today = dt.date.today()
+    summary = summary_of(org)
+    wanted = month_ends(today)
+    kept = {
+        f.month_end: f for f in MonthlyFigure.objects.filter(organization=org, month_end__in=wanted)
+    }
+    months_pending = len(kept) < len(wanted) and (org.valid_from <= wanted[-1])
+    if months_pending:
+        compute_monthly_figures(org.pk)  # queued; the next view shows them
+        kept = {
+            f.month_end: f
+            for f in MonthlyFigure.objects.filter(organization=org, month_end__in=wanted)
+        }
+    over_time = [
+        {"label": f"{d:%m/%Y}", "members": kept[d].members, "probationary": kept[d].probationary}
+        for d in wanted
+        if d in kept
+    ]
+    over_time.append(
+        {
+            "label": f"{today:%d/%m/%Y}",
+            "members": summary.members,
+            "probationary": summary.probationary,
+        }
+    )
+    children = sorted(
+        org_selectors.organization_children_with_counts(org),
+        key=lambda c: (-c.member_count, c.path),
+    )
+    cases = (
+        Case.objects.filter(closed_on__isnull=True, org_path__startswith=org.path)
+        .values("kind")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))
+    )
+    case_rows = sorted(
+        (
+            {
+                "kind": c["kind"],
+                "label": CaseKind(c["kind"]).label,
+                "open": c["open"],
+                "overdue": c["overdue"],
+            }
+            for c in cases
+        ),
+        key=lambda r: (-r["overdue"], -r["open"]),
+    )
+    ages = [
+        {"label": label, "count": getattr(summary, column)}
+        for (_key, label, _lo, _hi), column in zip(member_rules.AGE_BANDS, AGE_COLUMNS, strict=True)
+    ]
+    charts = {
+        "over_time": over_time,
+        "ages": ages,
+        "status": [
+            {"label": "Chính thức", "count": summary.official},
+            {"label": "Dự bị", "count": summary.probationary},
+        ],
+        "gender": [
+            {"label": "Nam", "count": summary.male},
+            {"label": "Nữ", "count": summary.female},
+        ],
+        "children": [{"label": c.name, "count": c.member_count} for c in children[:CHILDREN_SHOWN]],
+    }
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "org": org,
+            "summary": summary,
+            "up": org.parent if org.parent and scope.reaches_path(org.parent.path) else None,
+            "charts": charts,
+            "ages": ages,
+            "children": children,
+            "children_shown": CHILDREN_SHOWN,
+            "case_rows": case_rows,
+            "cases_open": sum(r["open"] for r in case_rows),
+            "cases_overdue": sum(r["overdue"] for r in case_rows),
+            "months_pending": months_pending and len(over_time) <= len(wanted),
+            "share_female": summary.female * 100 / summary.members if summary.members else 0,
+        },
+    )
