@@ -1404,6 +1404,14 @@ WEB: dict[str, Row] = {
         query=org_q,
         extra={"kwargs": {"code": "citizen_id_year_mismatch"}},
     ),
+    # --- reports and the dashboard: the staff roles of the subtree (the
+    # period defaults to this quarter); «Tính lại» recomputes derived figures.
+    "dashboard": Row(READ, query=org_q),
+    "reports": Row(READ, query=org_q),
+    "reports_figure": Row(READ, query=lambda w: f"?org={w.cell_a.pk}&hang=D"),
+    "reports_form_xlsx": Row(READ, query=org_q, extra={"kwargs": {"number": "1"}}),
+    "reports_form_xlsx:4": Row(READ, query=org_q, extra={"kwargs": {"number": "4"}}),
+    "reports_refresh": Row(READ, method="POST", query=org_q, data=lambda w: {}),
     # --- trips abroad and discipline of party organisations: a trip is seen
     # by the writers over its member and the board and inspection committee;
     # its report by those writers and the inspection committee, the violation
