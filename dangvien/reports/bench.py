@@ -36,7 +36,7 @@ def last_quarter(today: dt.date) -> ReportPeriod:
 
 def fresh(province: Organization, runs: int = 3) -> dict[str, Any]:
     """Seconds to compute the province's last quarter from the events (min and
-    max of `runs`), the members on its end list, and the payload's size."""
+    max of `runs`), the members on its end list, and the kept lists' size."""
     period = last_quarter(dt.date.today())
     seconds = []
     result = None
@@ -50,7 +50,7 @@ def fresh(province: Organization, runs: int = 3) -> dict[str, Any]:
         "min": min(seconds),
         "max": max(seconds),
         "members": result.counts["movement"]["D"],
-        "kb": len(bytes(result.payload)) / 1024,
+        "kb": sum(len(bytes(f.ids)) for f in result.figures.all()) / 1024,
     }
 
 
@@ -133,6 +133,19 @@ def bench_cases(province: Organization, raw) -> list[tuple[str, Callable, Callab
                 "JOIN organizations_organization o ON o.id = m.organization_id "
                 "WHERE m.id = ANY(%s) AND m.org_path LIKE %s",
                 [first_page, province.path + "%"],
+            ),
+        ),
+        (
+            f"Danh sách sau một số liệu (trên 60 tuổi, trang 1): {province.name}",
+            lambda: selectors.figure_page(scope, result, "dim:age:over_60", 1),
+            raw(
+                "SELECT m.id, m.family_name, m.given_name, o.name FROM members_member m "
+                "JOIN organizations_organization o ON o.id = m.organization_id "
+                "WHERE m.id = ANY(%s) AND m.org_path LIKE %s",
+                [
+                    selectors.figure_ids(result, "dim:age:over_60")[: selectors.PER_PAGE],
+                    province.path + "%",
+                ],
             ),
         ),
         (

@@ -16,8 +16,11 @@ half a million rows (BENCHMARKS.md, "Reports").
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.db.models import Q
 
 from dangvien.members import rules as member_rules
@@ -83,11 +86,12 @@ _CATALOG_DIMS = {
 
 @dataclass
 class Computed:
-    """`lists`: code of MOVEMENT_CODES -> member ids; `dims`: dimension ->
-    category key per member of `lists["D"]` (same order); "" is unknown."""
+    """`lists`: code of MOVEMENT_CODES -> member ids; `categories`: dimension
+    -> category key -> the members of `lists["D"]` in it ("" is unknown); every
+    list in Vietnamese name order."""
 
     lists: dict[str, list[int]] = field(default_factory=dict)
-    dims: dict[str, list[str]] = field(default_factory=dict)
+    categories: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     average_age: float | None = None  # of D on the last day, one decimal
 
 
@@ -102,6 +106,18 @@ def _scope_q(scope: ReportScope, prefix: str) -> Q:
 
 def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     """The lists and composition of `scope` over `period` (see the module)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # The rows are streamed through a server-side cursor, which PostgreSQL
+            # plans for the first rows (cursor_tuple_fraction 0.1: nested loops);
+            # every row is read, so plan for all of them (2.5 s -> 0.9 s for a
+            # province of 190,000 members, BENCHMARKS.md).
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        return _compute(scope, period)
+
+
+def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     candidates = (
         MembershipEvent.objects.filter(_scope_q(scope, "organization_after__path"))
         .filter(date__lte=period.end)
@@ -127,20 +143,19 @@ def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
         history.append(row[1:])
     if history:
         _walk(current, history, scope, period, covers, out.lists, end_state)
+    # The records in Vietnamese name order (the database sorts): every list is
+    # put in that order, so that a figure's members page by slices.
     records = {
         r[0]: r
-        for r in Member.objects.filter(pk__in=candidates).values_list(*_FIELDS).iterator(20000)
+        for r in Member.objects.filter(pk__in=candidates)
+        .order_by("sort_key", "id")
+        .values_list(*_FIELDS)
+        .iterator(20000)
     }
-    # Every list in Vietnamese name order: a figure's members page by slices.
+    rank = {pk: i for i, pk in enumerate(records)}
     for ids in out.lists.values():
-        ids.sort(key=lambda pk: (bytes(records[pk][1]), pk))
-    out.dims = _composition(out.lists["D"], records, end_state, period.end)
-    ages = [
-        member_rules.age_years(records[pk][3], period.end)
-        for pk in out.lists["D"]
-        if records[pk][3]
-    ]
-    out.average_age = round(sum(ages) / len(ages), 1) if ages else None
+        ids.sort(key=rank.__getitem__)
+    out.categories, out.average_age = _composition(out.lists["D"], records, end_state, period.end)
     return out
 
 
@@ -213,7 +228,6 @@ def _where(scope: ReportScope, other_path: str | None, row: str) -> str:
 
 _FIELDS = (
     "id",
-    "sort_key",
     "gender",
     "birth_date",
     "joining_date",
@@ -224,35 +238,67 @@ _FIELDS = (
 )
 
 
+def _bands(on: dt.date, bands) -> tuple[list[dt.date], list[str]]:
+    """Cut-off dates for bands of full years on `on` ((key, label, low, high)),
+    ascending, and the band keys: a date d is in keys[bisect_left(cuts, d)]
+    (d after born_by(on, high + 1) means at most `high` full years on `on`)."""
+    cuts, keys = [], []
+    for key, _label, _low, high in bands:
+        if high is not None:
+            cuts.append(member_rules.born_by(on, high + 1))
+            keys.append(key)
+    keys.append(bands[-1][0])
+    # bisect over ascending dates: the oldest cut-off first, its band last.
+    return cuts[::-1], keys[::-1]
+
+
 def _composition(
     ids: list[int],
     records: dict[int, tuple],
     end_state: dict[int, tuple[str, bool]],
     on: dt.date,
-) -> dict[str, list[str]]:
-    """Each member of `ids` by every dimension (their record, of _FIELDS; ages on `on`)."""
-    codes = dict(CatalogItem.objects.values_list("pk", "code"))
+) -> tuple[dict[str, dict[str, list[int]]], float | None]:
+    """The members of `ids` (in name order) by every dimension: dimension ->
+    category key -> ids in the same order ("" unknown); and their average age
+    on `on` (one decimal). Ages and party ages count full years on `on`."""
+    catalog = dict(CatalogItem.objects.values_list("pk", "code"))
     kinds = dict(CatalogItem.objects.values_list("pk", "kind"))
-    dims: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
-    for member_id in ids:
-        (_pk, _key, gender, born, joined, age_from, prof, degree, *catalog) = records[member_id]
-        status, exempt = end_state[member_id]
-        dims["status"].append(status)
-        dims["gender"].append(gender)
-        dims["age"].append(member_rules.age_band_of(born, on) if born else "")
-        party_from = age_from or joined
-        dims["party_age"].append(
-            rules.party_age_band_of(member_rules.age_years(party_from, on))
-            if party_from and party_from <= on
-            else ""
-        )
-        dims["admission"].append(rules.admission_period_of(joined))
-        for dim, value in zip(_CATALOG_DIMS, catalog, strict=True):
-            dims[dim].append(codes.get(value, "") if value else "")
-        # The highest qualification: a degree (thạc sĩ, tiến sĩ) above the level.
-        if degree:
-            dims["professional"].append(f"{kinds[degree][:3]}:{codes[degree]}")
+    degree_key = {pk: f"{kinds[pk][:3]}:{code}" for pk, code in catalog.items()}
+    cats: dict[str, dict[str, list[int]]] = {d: defaultdict(list) for d in DIMENSIONS}
+    age_cuts, age_keys = _bands(on, member_rules.AGE_BANDS)
+    party_cuts, party_keys = _bands(on, rules.PARTY_AGE_BANDS)
+    by_catalog = [cats[d] for d in _CATALOG_DIMS]
+    status_c, gender_c, age_c = cats["status"], cats["gender"], cats["age"]
+    party_c, admission_c, prof_c, exempt_c = (
+        cats["party_age"],
+        cats["admission"],
+        cats["professional"],
+        cats["exempt"],
+    )
+    admission_of = rules.admission_period_of
+    ages_total = ages_known = 0
+    on_ordinal = on.toordinal()
+    for pk in ids:
+        (_pk, gender, born, joined, age_from, prof, degree, *catalog_ids) = records[pk]
+        status, exempt = end_state[pk]
+        status_c[status].append(pk)
+        gender_c[gender].append(pk)
+        if born:
+            age_c[age_keys[bisect_left(age_cuts, born)]].append(pk)
+            ages_total += member_rules.age_years(born, on)
+            ages_known += 1
         else:
-            dims["professional"].append(codes.get(prof, "") if prof else "")
-        dims["exempt"].append("yes" if exempt else "no")
-    return dims
+            age_c[""].append(pk)
+        party_from = age_from or joined
+        if party_from and party_from.toordinal() <= on_ordinal:
+            party_c[party_keys[bisect_left(party_cuts, party_from)]].append(pk)
+        else:
+            party_c[""].append(pk)
+        admission_c[admission_of(joined)].append(pk)
+        for target, value in zip(by_catalog, catalog_ids, strict=True):
+            target[catalog.get(value, "") if value else ""].append(pk)
+        # The highest qualification: a degree (thạc sĩ, tiến sĩ) above the level.
+        prof_c[degree_key[degree] if degree else catalog.get(prof, "") if prof else ""].append(pk)
+        exempt_c["yes" if exempt else "no"].append(pk)
+    average = round(ages_total / ages_known, 1) if ages_known else None
+    return {d: dict(v) for d, v in cats.items()}, average

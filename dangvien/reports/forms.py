@@ -18,7 +18,7 @@ from dangvien.members.models import CatalogItem, CatalogKind, Gender, Status
 from . import figures
 from .errors import ReportError
 from .models import ReportResult
-from .services import report_payload
+from .services import dimension_index
 
 
 @dataclass
@@ -271,17 +271,16 @@ def _key(name: str) -> str:
 
 
 def _form_4(result: ReportResult) -> Form:
-    data = report_payload(result)
-    eth = Counter(data["dims"]["ethnicity"])
-    eth_f = Counter(
-        k
-        for k, g in zip(data["dims"]["ethnicity"], data["dims"]["gender"], strict=True)
-        if g == "F"
-    )
-    rel = Counter(data["dims"]["religion"])
-    rel_f = Counter(
-        k for k, g in zip(data["dims"]["religion"], data["dims"]["gender"], strict=True) if g == "F"
-    )
+    dims = result.counts["dims"]
+    gender_keys, genders = dimension_index(result, "gender")
+    female_index = gender_keys.index(Gender.FEMALE) if Gender.FEMALE in gender_keys else -1
+
+    def female(dim: str) -> Counter:
+        keys, index = dimension_index(result, dim)
+        return Counter(keys[n] for n, g in zip(index, genders, strict=True) if g == female_index)
+
+    eth, eth_f = Counter(dims["ethnicity"]), female("ethnicity")
+    rel, rel_f = Counter(dims["religion"]), female("religion")
     total = result.counts["movement"]["D"]
     catalog_eth = {_key(name): code for code, name in _catalog(CatalogKind.ETHNICITY)}
     named = set()

@@ -1,5 +1,6 @@
 """The reports' work in the job queue: the past months' figures a dashboard
-asks for (computed from the events once, then kept)."""
+asks for (computed from the events once, then kept), and the same period of
+last year that a report page compares with."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from dangvien.imports.jobs import huey, worker_connections
 from dangvien.organizations.models import Organization
 
 from .monthly import monthly_figures_ensure
+from .periods import ReportPeriod
+from .services import report_result
 
 
 @huey.task()
@@ -18,3 +21,12 @@ def compute_monthly_figures(organization_id: int) -> None:
         org = Organization.objects.filter(pk=organization_id).first()
         if org is not None:
             monthly_figures_ensure(org, dt.date.today())
+
+
+@huey.task()
+def compute_report(organization_id: int, start: dt.date, end: dt.date) -> None:
+    """Compute and keep the report of one organisation over start..end."""
+    with worker_connections():
+        org = Organization.objects.filter(pk=organization_id).first()
+        if org is not None:
+            report_result(org, ReportPeriod(start, end))

@@ -1,5 +1,6 @@
 """A computed report kept for its readers (the page, the drill-down lists, the
-forms): the counts, and the members behind each figure, compressed.
+forms): the counts, and the members behind each figure (one row a figure,
+its member ids compressed, in Vietnamese name order).
 
 A result is derived data, recomputed from the events on demand (a newer
 computation replaces the row of the same organisation and period); the events
@@ -28,10 +29,8 @@ class ReportResult(models.Model):
         db_index=False,
     )
     seconds = models.FloatField("thời gian tính (giây)", default=0)
-    # {"movement": {code: n}, "dims": {dimension: {key: n}}}
+    # {"movement": {code: n}, "dims": {dimension: {key: n}}, "average_age": years}
     counts = models.JSONField("số liệu", default=dict)
-    # zlib(JSON {"lists": {code: [ids]}, "dims": {dimension: [key per member of D]}})
-    payload = models.BinaryField("danh sách đảng viên", editable=False)
 
     class Meta:
         verbose_name = "kết quả báo cáo"
@@ -44,6 +43,27 @@ class ReportResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} {self.start:%d/%m/%Y}-{self.end:%d/%m/%Y}"
+
+
+class ReportFigure(models.Model):
+    """The members behind one figure of a kept report: `figure` a list of form 1
+    ("A", "B1", ..., "D") or a category of the end list ("dim:age:31_35");
+    `ids` the member ids as little-endian 64-bit integers, zlib-compressed,
+    in Vietnamese name order (a page of a drill-down list is a slice)."""
+
+    result = models.ForeignKey(ReportResult, on_delete=models.CASCADE, related_name="figures")
+    figure = models.CharField("số liệu", max_length=64)
+    ids = models.BinaryField("đảng viên", editable=False)
+
+    class Meta:
+        verbose_name = "danh sách sau một số liệu"
+        verbose_name_plural = "danh sách sau các số liệu"
+        constraints = [
+            models.UniqueConstraint(fields=["result", "figure"], name="report_figure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.result_id} {self.figure}"
 
 
 class MonthlyFigure(models.Model):

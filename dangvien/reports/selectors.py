@@ -12,7 +12,7 @@ from . import figures, rules
 from .compute import DIMENSIONS
 from .errors import ReportError
 from .models import ReportResult
-from .services import report_payload
+from .services import figure_member_ids
 
 
 @dataclass(frozen=True)
@@ -87,20 +87,18 @@ class FigurePage:
 def figure_ids(result: ReportResult, figure: str) -> list[int]:
     """The member ids behind `figure` ("B1", "C5", "dim:age:31_35"), in name
     order. Raises ReportError.FIGURE_UNKNOWN (NotFound)."""
-    data = report_payload(result)
     if figure.startswith("dim:"):
-        _, dim, key = (figure.split(":", 2) + [""])[:3]
+        _, dim, _key = (figure.split(":", 2) + [""])[:3]
         if dim not in DIMENSIONS:
             raise ReportError.FIGURE_UNKNOWN.not_found()
-        keys = data["dims"][dim]
-        return [m for m, k in zip(data["lists"]["D"], keys, strict=True) if k == key]
+        return figure_member_ids(result, figure)
     row = figures.ROWS_BY_CODE.get(figure)
     if row is None:
         raise ReportError.FIGURE_UNKNOWN.not_found()
     if not row.parts:
-        return data["lists"].get(row.code, [])
+        return figure_member_ids(result, row.code)
     # A sum of rows (increases, decreases: the small lists): in name order again.
-    ids = _row_ids(data["lists"], row)
+    ids = _row_ids(result, row)
     return list(
         Member.objects.filter(pk__in=ids).order_by("sort_key", "pk").values_list("pk", flat=True)
     )
@@ -137,10 +135,10 @@ def figure_label(figure: str) -> str:
     return row.label
 
 
-def _row_ids(lists: dict[str, list[int]], row: figures.Row) -> list[int]:
+def _row_ids(result: ReportResult, row: figures.Row) -> list[int]:
     if row.parts:
         out: list[int] = []
         for part in row.parts:
-            out += _row_ids(lists, figures.ROWS_BY_CODE[part])
+            out += _row_ids(result, figures.ROWS_BY_CODE[part])
         return out
-    return lists.get(row.code, [])
+    return figure_member_ids(result, row.code)

@@ -4,10 +4,10 @@ a period, keeping the result for the page, its drill-down lists and the forms.""
 from __future__ import annotations
 
 import datetime as dt
-import json
+import sys
 import time
 import zlib
-from collections import Counter
+from array import array
 
 from django.conf import settings
 from django.db import transaction
@@ -17,7 +17,7 @@ from dangvien.organizations.models import Organization
 
 from .compute import DIMENSIONS, compute
 from .errors import ReportError
-from .models import ReportResult
+from .models import ReportFigure, ReportResult
 from .periods import ReportPeriod
 from .scope import report_scope
 
@@ -32,6 +32,15 @@ def report_check_period(org: Organization, period: ReportPeriod) -> None:
         )
 
 
+def report_kept(org: Organization, period: ReportPeriod) -> ReportResult | None:
+    """The kept report of `org` over `period` if computed less than
+    settings.REPORT_FRESH_SECONDS ago; None otherwise."""
+    fresh = timezone.now() - dt.timedelta(seconds=settings.REPORT_FRESH_SECONDS)
+    return ReportResult.objects.filter(
+        organization=org, start=period.start, end=period.end, computed_at__gte=fresh
+    ).first()
+
+
 def report_result(
     org: Organization, period: ReportPeriod, *, actor=None, refresh: bool = False
 ) -> ReportResult:
@@ -39,26 +48,20 @@ def report_result(
     settings.REPORT_FRESH_SECONDS ago (and `refresh` is False), else computed now
     from the events and kept. Raises ReportError.BEFORE_ORGANIZATION."""
     report_check_period(org, period)
-    if not refresh:
-        kept = ReportResult.objects.filter(
-            organization=org, start=period.start, end=period.end
-        ).first()
-        fresh = timezone.now() - dt.timedelta(seconds=settings.REPORT_FRESH_SECONDS)
-        if kept is not None and kept.computed_at >= fresh:
-            return kept
+    if not refresh and (kept := report_kept(org, period)) is not None:
+        return kept
     began = time.perf_counter()
     computed = compute(report_scope(org, period.end), period)
     counts = {
         "movement": {code: len(ids) for code, ids in computed.lists.items()},
-        "dims": {dim: dict(Counter(computed.dims[dim])) for dim in DIMENSIONS},
+        "dims": {
+            dim: {key: len(ids) for key, ids in computed.categories[dim].items()}
+            for dim in DIMENSIONS
+        },
         "average_age": computed.average_age,
+        # The order of each dimension's categories in its kept index (below).
+        "dim_keys": {dim: list(computed.categories[dim]) for dim in DIMENSIONS},
     }
-    payload = zlib.compress(
-        json.dumps(
-            {"lists": computed.lists, "dims": computed.dims}, separators=(",", ":")
-        ).encode(),
-        level=1,
-    )
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         result, _ = ReportResult.objects.update_or_create(
@@ -70,13 +73,75 @@ def report_result(
                 "computed_by": user,
                 "seconds": time.perf_counter() - began,
                 "counts": counts,
-                "payload": payload,
             },
+        )
+        # The figures' lists are derived data: the previous computation's go.
+        ReportFigure.objects.filter(result=result).delete()
+        ReportFigure.objects.bulk_create(
+            ReportFigure(result=result, figure=figure, ids=blob)
+            for figure, blob in _kept_lists(computed, counts["dim_keys"])
         )
     return result
 
 
-def report_payload(result: ReportResult) -> dict:
-    """The kept lists: {"lists": {code: [member ids]}, "dims": {dimension: [key
-    per member of lists["D"]]}}."""
-    return json.loads(zlib.decompress(bytes(result.payload)))
+def _kept_lists(computed, dim_keys: dict[str, list[str]]) -> list[tuple[str, bytes]]:
+    """What ReportFigure keeps: each non-empty list of form 1 as member ids (name
+    order), and for each dimension "dim:<name>" the index of every member of D
+    (in D's order) into `dim_keys[name]`, one byte each: a category's members
+    are D's where the index is the category's (13 bytes a member, not 13 ids)."""
+    out = [(code, encode_ids(ids)) for code, ids in computed.lists.items() if ids]
+    end = computed.lists["D"]
+    position = {pk: i for i, pk in enumerate(end)}
+    for dim in DIMENSIONS:
+        index = bytearray(len(end))
+        for n, key in enumerate(dim_keys[dim]):
+            for pk in computed.categories[dim][key]:
+                index[position[pk]] = n
+        out.append((f"dim:{dim}", zlib.compress(bytes(index), level=1)))
+    return out
+
+
+def encode_ids(ids: list[int]) -> bytes:
+    """Member ids as ReportFigure.ids keeps them."""
+    packed = array("q", ids)
+    if sys.byteorder != "little":  # pragma: no cover
+        packed.byteswap()
+    return zlib.compress(packed.tobytes(), level=1)
+
+
+def decode_ids(blob: bytes) -> list[int]:
+    packed = array("q")
+    packed.frombytes(zlib.decompress(bytes(blob)))
+    if sys.byteorder != "little":  # pragma: no cover
+        packed.byteswap()
+    return packed.tolist()
+
+
+def _blob(result: ReportResult, figure: str) -> bytes | None:
+    return (
+        ReportFigure.objects.filter(result=result, figure=figure)
+        .values_list("ids", flat=True)
+        .first()
+    )
+
+
+def dimension_index(result: ReportResult, dim: str) -> tuple[list[str], bytes]:
+    """A dimension's category keys and, for each member of D in order, the index
+    of its category among them."""
+    blob = _blob(result, f"dim:{dim}")
+    return result.counts["dim_keys"].get(dim, []), zlib.decompress(bytes(blob)) if blob else b""
+
+
+def figure_member_ids(result: ReportResult, figure: str) -> list[int]:
+    """The kept ids of one figure, in name order: a list of form 1 ("B1") or a
+    category of the end list ("dim:age:31_35"); [] when empty."""
+    if figure.startswith("dim:"):
+        _, dim, key = (figure.split(":", 2) + [""])[:3]
+        keys, index = dimension_index(result, dim)
+        if key not in keys:
+            return []
+        wanted = keys.index(key)
+        end = figure_member_ids(result, "D")
+        return [pk for pk, n in zip(end, index, strict=True) if n == wanted]
+    blob = _blob(result, figure)
+    return decode_ids(blob) if blob is not None else []

@@ -130,12 +130,16 @@ def test_the_composition_of_the_end_list_partitions_it():
     member(t["x1"], birth_date=D(1994, 3, 31), joined=D(2016, 1, 5))  # 31 on the last day
     probationary(t["x1"], D(2025, 1, 15), birth_date=D(2000, 1, 1))
     x = _report(t["x"])
-    dims = x.dims
-    assert all(len(values) == len(x.lists["D"]) == 3 for values in dims.values())
-    assert sorted(dims["gender"]) == ["F", "M", "M"]
-    assert sorted(dims["age"]) == ["31_35", "to_30", "to_30"]
-    assert sorted(dims["status"]) == ["official", "official", "probationary"]
-    assert sorted(dims["admission"]) == ["since_1975"] * 3
+    cats = x.categories
+    assert len(x.lists["D"]) == 3
+    for dim, by_key in cats.items():  # each dimension partitions the end list
+        assert sorted(pk for ids in by_key.values() for pk in ids) == sorted(x.lists["D"]), dim
+    sizes = {dim: {key: len(ids) for key, ids in by_key.items()} for dim, by_key in cats.items()}
+    assert sizes["gender"] == {"F": 1, "M": 2}
+    assert sizes["age"] == {"to_30": 2, "31_35": 1}
+    assert sizes["status"] == {"official": 2, "probationary": 1}
+    assert sizes["admission"] == {"since_1975": 3}
+    assert x.average_age == round((30 + 31 + 25) / 3, 1)
 
 
 def test_the_start_list_is_the_day_before_the_period():

@@ -80,6 +80,7 @@ def test_form_1_downloads_in_its_layout_with_its_totals_checked(client, django_u
 
 @pytest.mark.parametrize("number", ["3", "4"])
 def test_forms_3_and_4_download_with_their_totals_checked(client, django_user_model, tree, number):
+    member(tree["y1"], gender="F")
     c = _client(client, django_user_model, tree["p"])
     response = c.get(
         reverse("reports_form_xlsx", args=[number]), {"org": tree["p"].pk, **YEAR_2025}
@@ -91,7 +92,15 @@ def test_forms_3_and_4_download_with_their_totals_checked(client, django_user_mo
     checks = [r[0] for r in rows if r[0] and str(r[0]).startswith(("Đúng", "SAI"))]
     assert checks and all(text.startswith("Đúng") for text in checks)
     total = next(r for r in rows if r[0] == "I")
-    assert total[2] == 3  # the province's list at the end of 2025
+    assert total[2] == 4  # the province's list at the end of 2025
+    if number == "3":
+        women = next(r for r in rows if r[1] == "Trong đó: Nữ")
+        assert women[2:4] == (1, 1)  # this year, last year
+    else:
+        # The factories record no ethnicity: every member on the "not recorded" row.
+        unknown = next(r for r in rows if r[1] == "Chưa ghi dân tộc")
+        assert unknown[2:5] == (4, 1, 100)
+        assert next(r for r in rows if r[1] == "Kinh")[2:5] == (0, 0, 0)
 
 
 @pytest.mark.parametrize(

@@ -103,3 +103,22 @@ def test_the_percent_column(this, last, shown):
 )
 def test_admission_periods_at_their_edges(joined, band):
     assert rules.admission_period_of(joined) == band
+
+
+@pytest.mark.parametrize("on", [D(2025, 3, 31), D(2024, 2, 29), D(2025, 2, 28)])
+def test_band_cut_offs_agree_with_the_rules_on_every_day(on):
+    """The report sorts ages and party ages into bands by cut-off dates; on every
+    day of 70 years before `on` they give the rules' band."""
+    from bisect import bisect_left
+
+    from dangvien.members import rules as member_rules
+    from dangvien.reports.compute import _bands
+
+    age_cuts, age_keys = _bands(on, member_rules.AGE_BANDS)
+    party_cuts, party_keys = _bands(on, rules.PARTY_AGE_BANDS)
+    day = on.replace(year=on.year - 70) if on.day != 29 else D(on.year - 70, 2, 28)
+    while day <= on:
+        assert age_keys[bisect_left(age_cuts, day)] == member_rules.age_band_of(day, on), day
+        years = member_rules.age_years(day, on)
+        assert party_keys[bisect_left(party_cuts, day)] == rules.party_age_band_of(years), day
+        day += dt.timedelta(days=1)

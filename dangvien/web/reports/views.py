@@ -26,6 +26,7 @@ from dangvien.organizations.models import Organization
 from dangvien.reports import figures, selectors, services
 from dangvien.reports.compute import DIMENSIONS
 from dangvien.reports.forms import FORMS, build_form
+from dangvien.reports.jobs import compute_report
 from dangvien.reports.models import ReportResult
 from dangvien.reports.periods import PERIOD_KINDS, ReportPeriod, period_between, period_of
 from dangvien.reports.xlsx import write_form
@@ -118,21 +119,38 @@ def _form(request: HttpRequest, org: Organization) -> PeriodForm:
     return form
 
 
+PREVIOUS_QUEUED = "số cùng kỳ năm trước đang được tính (việc nền); tải lại trang sau ít phút."
+
+
 def _results(
-    request: HttpRequest, org: Organization, form: PeriodForm, *, refresh: bool = False
+    request: HttpRequest,
+    org: Organization,
+    form: PeriodForm,
+    *,
+    refresh: bool = False,
+    previous: str = "now",
 ) -> tuple[ReportResult, ReportResult | None, str]:
     """This period's result and the same period last year's (when asked and the
-    organisation existed then; else None and why)."""
+    organisation existed then; else None and why). `previous`: "now" computes
+    last year's in the request, "queue" takes the kept one or queues its
+    computation (the page: one computation per view at most), "no" skips it."""
     assert form.period is not None
     result = services.report_result(org, form.period, actor=request.user, refresh=refresh)
-    previous, why = None, ""
-    if form.cleaned_data.get("so_sanh") or form.period.kind != "custom":
-        before = form.period.same_period_last_year()
-        try:
-            previous = services.report_result(org, before, actor=request.user, refresh=refresh)
-        except DomainError as exc:
-            why = exc.message
-    return result, previous, why
+    wanted = form.cleaned_data.get("so_sanh") or form.period.kind != "custom"
+    if previous == "no" or not wanted:
+        return result, None, ""
+    before = form.period.same_period_last_year()
+    try:
+        if previous == "queue" and not refresh:
+            kept = services.report_kept(org, before)
+            if kept is None:
+                services.report_check_period(org, before)
+                compute_report(org.pk, before.start, before.end)
+                kept = services.report_kept(org, before)  # at once where the queue runs inline
+            return result, kept, "" if kept is not None else PREVIOUS_QUEUED
+        return result, services.report_result(org, before, actor=request.user, refresh=refresh), ""
+    except DomainError as exc:
+        return result, None, exc.message
 
 
 def _query(org: Organization, form: PeriodForm, **extra) -> str:
@@ -161,7 +179,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "forms": FORMS.items(),
     }
     if form.period is not None:
-        result, previous, why = _results(request, org, form)
+        result, previous, why = _results(request, org, form, previous="queue")
         context.update(
             period=form.period,
             previous_period=form.period.same_period_last_year(),
@@ -206,7 +224,7 @@ def report_figure(request: HttpRequest) -> HttpResponse:
     if form.period is None:
         raise NotFound
     figure = request.GET.get("hang", "")
-    result, _previous, _why = _results(request, org, form)
+    result, _previous, _why = _results(request, org, form, previous="no")
     try:
         page_number = int(request.GET.get("trang", "1"))
     except ValueError:
