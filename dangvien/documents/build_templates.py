@@ -293,6 +293,57 @@ def build_general(doc) -> None:
     closing(doc)
 
 
+SIZE_TABLE = 12
+
+
+def _bordered(table) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), "4")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+# A report's table: TT, the criterion, three figures (this period, the same
+# period last year, percent; or a count, a share and a blank column).
+REPORT_TABLE_MM = (12, 78, 25, 25, 20)
+
+
+def build_report(doc) -> None:
+    """A report (báo cáo): the general layout, then its tables (`tables`: each
+    {title, heads: 5 strings, rows: lists of 5 strings, bold: per row}), then
+    the signature."""
+    header(doc)
+    title_block(doc)
+    addressees(doc)
+    loop_body(doc, "paragraphs", ("{{ item }}", PLAIN))
+    tag(doc, "{%p for t in tables %}")
+    line(doc, "{{ t.title }}", bold=True, before=6, after=4)
+    # Rows: the heads; "{%tr for %}" (docxtpl replaces the whole row by the
+    # tag); the row repeated; "{%tr endfor %}".
+    table = doc.add_table(rows=4, cols=len(REPORT_TABLE_MM))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _bordered(table)
+    for column, width in zip(table.columns, REPORT_TABLE_MM, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, REPORT_TABLE_MM, strict=True):
+            cell.width = Mm(width)
+    for i, cell in enumerate(table.rows[0].cells):
+        line(cell, "{{ t.heads[" + str(i) + "] }}", size=SIZE_TABLE, align=CENTER, bold=True)
+    line(table.rows[1].cells[0], "{%tr for r in t.rows %}", size=SIZE_TABLE)
+    for i, cell in enumerate(table.rows[2].cells):
+        align = LEFT if i == 1 else CENTER
+        line(cell, "{{ r.cells[" + str(i) + "] }}", size=SIZE_TABLE, align=align)
+    line(table.rows[3].cells[0], "{%tr endfor %}", size=SIZE_TABLE)
+    line(doc, "", after=4)
+    tag(doc, "{%p endfor %}")
+    closing(doc)
+
+
 def fields(doc, *, size: int = SIZE_BODY, after: int = 4) -> None:
     tag(doc, "{%p for f in fields %}")
     paragraph = _paragraph(doc, align=JUSTIFY, after=after)
@@ -398,6 +449,7 @@ BUILDERS: dict[str, Callable] = {
     "resolution.docx": build_resolution,
     "letter.docx": build_letter,
     "general.docx": build_general,
+    "report.docx": build_report,
     "transfer_letter.docx": build_transfer_letter,
     "residence_introduction.docx": build_residence_introduction,
     "minutes.docx": build_minutes,

@@ -60,7 +60,7 @@ TEMPLATE_FILES = {
     DocumentKind.DECISION: "decision.docx",
     DocumentKind.RESOLUTION: "resolution.docx",
     DocumentKind.LETTER: "letter.docx",
-    DocumentKind.REPORT: "general.docx",
+    DocumentKind.REPORT: "report.docx",  # the general layout, with tables if any
     DocumentKind.NOTICE: "general.docx",
     DocumentKind.SUBMISSION: "general.docx",
     DocumentKind.TRANSFER_LETTER: "transfer_letter.docx",
@@ -199,6 +199,22 @@ def _fields(rows: list[tuple[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
+def report_tables(value: Any) -> list[dict[str, Any]]:
+    """A report's tables from its stored context: each {title, heads (5 texts),
+    rows: [{cells: 5 texts}]}; anything else is left out."""
+    tables = []
+    for table in _dicts(value):
+        heads = [str(h) for h in (table.get("heads") or [])][:5]
+        heads += [""] * (5 - len(heads))
+        rows = []
+        for row in table.get("rows") or []:
+            if isinstance(row, list):
+                cells = ["" if c is None else str(c) for c in row][:5]
+                rows.append({"cells": cells + [""] * (5 - len(cells))})
+        tables.append({"title": str(table.get("title") or ""), "heads": heads, "rows": rows})
+    return tables
+
+
 def render_context(document: IssuedDocument) -> dict[str, Any]:
     data = context_decode(document.context or {})
     kind = document.kind
@@ -254,6 +270,8 @@ def render_context(document: IssuedDocument) -> dict[str, Any]:
         )
     elif kind == DocumentKind.RESOLUTION:
         context["tasks"] = _tasks(data.get("tasks"))
+    elif kind == DocumentKind.REPORT:
+        context["tables"] = report_tables(data.get("tables"))
     elif kind in (DocumentKind.MINUTES, DocumentKind.SELF_REVIEW):
         context["fields"] = _fields(
             [(str(f.get("label") or ""), f.get("value")) for f in _dicts(data.get("facts"))]

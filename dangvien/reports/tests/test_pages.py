@@ -157,3 +157,49 @@ def test_the_refresh_computes_again(client, django_user_model, tree):
     )
     assert response.status_code == 302
     assert ReportResult.objects.get(organization=tree["x"], start=D(2025, 1, 1)).computed_at > first
+
+
+def test_the_report_paper_is_issued_numbered_in_the_party_format(client, django_user_model, tree):
+    import docx
+
+    from dangvien.documents.models import IssuedDocument
+    from dangvien.organizations.models import CommitteePost, CommitteePostKind
+
+    CommitteePost.objects.create(
+        organization=tree["x"],
+        kind=CommitteePostKind.SECRETARY,
+        name="Trần Văn Bí",
+        starts_on=D(2020, 1, 1),
+    )
+    c = _client(client, django_user_model, tree["x"], Role.GRASSROOTS_OFFICE, "vp")
+    query = "&".join(f"{k}={v}" for k, v in {"org": tree["x"].pk, **YEAR_2025}.items())
+    response = c.post(reverse("reports_paper") + "?" + query)
+    assert response.status_code == 302
+    paper = IssuedDocument.objects.get()
+    assert paper.kind == "BC" and paper.symbol == "01-BC/ĐU"
+    assert paper.summary == "Tình hình đội ngũ đảng viên năm 2025"
+    page = c.get(reverse("reports"), {"org": tree["x"].pk, **YEAR_2025}).content.decode()
+    assert f"Báo cáo số <b>{paper.symbol}</b>" in page
+
+    word = docx.Document(io.BytesIO(c.get(reverse("document_download", args=[paper.pk])).content))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "BÁO CÁO" in text and "Đầu kỳ có 2 đảng viên. Trong kỳ tăng 2 đảng viên" in text
+    assert "Đến ngày 31/12/2025 có 3 đảng viên, trong đó 1 đảng viên dự bị" in text
+    cells = [[c.text for c in row.cells] for t in word.tables for row in t.rows]
+    assert ["B", "Đảng viên tăng trong kỳ", "2", "0", ""] in cells  # none in 2024: no percent
+    assert ["D", "Đảng viên trong danh sách cuối kỳ báo cáo", "3", "2", "150,00"] in cells
+    assert any("Trần Văn Bí" in cell for row in cells for cell in row)  # the secretary signs
+
+    pdf = c.get(reverse("reports_paper_pdf", args=[paper.pk]))
+    if pdf.status_code == 302:  # no Pango on this machine: the message, not a file
+        pytest.skip("WeasyPrint cannot load here")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_only_a_writer_of_the_organisation_issues_the_paper(client, django_user_model, tree):
+    from dangvien.documents.models import IssuedDocument
+
+    c = _client(client, django_user_model, tree["p"], Role.INSPECTION, "uyk")
+    query = "&".join(f"{k}={v}" for k, v in {"org": tree["x"].pk, **YEAR_2025}.items())
+    assert c.post(reverse("reports_paper") + "?" + query).status_code == 404
+    assert IssuedDocument.objects.count() == 0

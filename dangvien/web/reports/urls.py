@@ -11,4 +11,6 @@ urlpatterns = [
     path("bao-cao/tinh-lai/", views.report_refresh, name="reports_refresh"),
     path("bao-cao/danh-sach/", views.report_figure, name="reports_figure"),
     path("bao-cao/bieu-<str:number>.xlsx", views.report_form_xlsx, name="reports_form_xlsx"),
+    path("bao-cao/lap-van-ban/", views.report_paper, name="reports_paper"),
+    path("bao-cao/van-ban/<pk>.pdf", views.report_paper_download_pdf, name="reports_paper_pdf"),
 ]

@@ -22,12 +22,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangvien.core.errors import DomainError, NotFound
 from dangvien.core.forms import date_field
+from dangvien.documents.models import DocumentKind, IssuedDocument
+from dangvien.documents.selectors import document_get_for
 from dangvien.organizations.models import Organization
 from dangvien.reports import figures, selectors, services
 from dangvien.reports.compute import DIMENSIONS
 from dangvien.reports.forms import FORMS, build_form
 from dangvien.reports.jobs import compute_report
 from dangvien.reports.models import ReportResult
+from dangvien.reports.papers import report_paper_issue, report_paper_pdf, summary_of
 from dangvien.reports.periods import PERIOD_KINDS, ReportPeriod, period_between, period_of
 from dangvien.reports.xlsx import write_form
 from dangvien.web.common import apply_errors, request_scope
@@ -194,6 +197,13 @@ def report_page(request: HttpRequest) -> HttpResponse:
             ],
             query=_query(org, form),
             average_age=result.counts.get("average_age"),
+            papers=IssuedDocument.objects.filter(
+                organization=org,
+                kind=DocumentKind.REPORT,
+                summary=summary_of(form.period),
+                voided_on__isnull=True,
+            ).order_by("-date", "-number"),
+            can_issue=scope.writes_path(org.path),
         )
     return render(request, "reports/page.html", context)
 
@@ -265,4 +275,46 @@ def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
         f"bieu-{number}-BTCTW-{org.code}-{form.period.start:%Y%m%d}-{form.period.end:%Y%m%d}.xlsx"
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_paper(request: HttpRequest) -> HttpResponse:
+    """«Lập văn bản báo cáo»: issue the report as a numbered paper of the
+    organisation (a writer of the organisation only; 404 otherwise)."""
+    org = _org(request)
+    if org is None or not request_scope(request).writes_path(org.path):
+        raise NotFound
+    form = _form(request, org)
+    if form.period is None:
+        raise NotFound
+    result, previous, _why = _results(request, org, form)
+    document = report_paper_issue(
+        actor=request.user,
+        org=org,
+        period=form.period,
+        result=result,
+        previous=previous,
+        on=_today(),
+    )
+    messages.success(request, f"Đã lập báo cáo số {document.symbol}.")
+    return redirect(f"{reverse('reports')}?{_query(org, form)}#papers")
+
+
+@login_required
+@require_GET
+def report_paper_download_pdf(request: HttpRequest, pk) -> HttpResponse:
+    """An issued report paper as PDF (the .docx is the documents' download)."""
+    document = document_get_for(request_scope(request), pk)
+    try:
+        pdf = report_paper_pdf(document)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("document_list")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="bao-cao-{document.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
     return response
