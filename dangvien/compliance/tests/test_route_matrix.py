@@ -233,6 +233,18 @@ def _document(w: World):
     return IssuedDocument.objects.order_by("-pk").first()
 
 
+def _report_paper(w: World):
+    """Cell A's report of this quarter, issued as a numbered paper."""
+    from dangvien.reports import papers, services
+    from dangvien.reports.periods import current_quarter
+
+    period = current_quarter(dt.date.today())
+    result = services.report_result(w.cell_a, period)
+    return papers.report_paper_issue(
+        actor=SYSTEM, org=w.cell_a, period=period, result=result, previous=None, on=period.end
+    )
+
+
 def _meeting(w: World):
     """The regular meeting of cell A for November 2026, as the calendar makes it."""
     from dangvien.meetings import services as meetings
@@ -823,6 +835,7 @@ BUILDERS: dict[str, Callable[[World], Any]] = {
     "task": _task,
     "feedback": _feedback,
     "document": _document,
+    "report_paper": _report_paper,
     "dues_ledger": _dues_ledger,
     "dues_profile": _dues_profile,
     "dues_notice": _dues_notice,
@@ -1412,6 +1425,11 @@ WEB: dict[str, Row] = {
     "reports_form_xlsx": Row(READ, query=org_q, extra={"kwargs": {"number": "1"}}),
     "reports_form_xlsx:4": Row(READ, query=org_q, extra={"kwargs": {"number": "4"}}),
     "reports_refresh": Row(READ, method="POST", query=org_q, data=lambda w: {}),
+    # Issuing the report as a numbered paper: a writer of the organisation.
+    "reports_paper": Row(STEP, method="POST", query=org_q, data=lambda w: {}),
+    "reports_paper_pdf": Row(READ, obj="report_paper"),
+    # Another kind of paper has no PDF here.
+    "reports_paper_pdf:decision": Row(NOBODY, obj="document"),
     # --- trips abroad and discipline of party organisations: a trip is seen
     # by the writers over its member and the board and inspection committee;
     # its report by those writers and the inspection committee, the violation
