@@ -1420,6 +1420,7 @@ WEB: dict[str, Row] = {
     # --- reports and the dashboard: the staff roles of the subtree (the
     # period defaults to this quarter); «Tính lại» recomputes derived figures.
     "dashboard": Row(READ, query=org_q),
+    "compliance": Row(READ, query=org_q),
     "reports": Row(READ, query=org_q),
     "reports_figure": Row(READ, query=lambda w: f"?org={w.cell_a.pk}&hang=D"),
     "reports_form_xlsx": Row(READ, query=org_q, extra={"kwargs": {"number": "1"}}),

@@ -123,3 +123,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "share_female": summary.female * 100 / summary.members if summary.members else 0,
         },
     )
+
+
+@login_required
+@require_GET
+def compliance_console(request: HttpRequest) -> HttpResponse:
+    """Bảng kiểm soát (/kiem-soat/): every rule check over the subtree, who acts
+    and by when, the list behind each (compliance.console)."""
+    from dangvien.compliance.console import compliance_console as build
+
+    scope = request_scope(request)
+    if not scope.everything and not scope.paths:
+        raise NotFound
+    org = org_from_query(request)
+    if org is None:
+        return render(
+            request, "liaison/choose_org.html", {"roots": roots(request), "url": "compliance"}
+        )
+    console = build(scope, org, dt.date.today())
+    # The checks counted per child, those with something to show.
+    per_child = [r for r in console.rows if r.by_child is not None and r.count]
+    return render(
+        request,
+        "reports/compliance.html",
+        {
+            "org": org,
+            "console": console,
+            "up": org.parent if org.parent and scope.reaches_path(org.parent.path) else None,
+            "per_child": per_child,
+            "child_rows": [
+                (child, [(r.label, r.by_child.get(child.pk, 0)) for r in per_child if r.by_child])
+                for child in console.children
+            ],
+        },
+    )

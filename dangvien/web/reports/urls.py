@@ -7,6 +7,7 @@ from . import dashboard, views
 
 urlpatterns = [
     path("tong-quan/", dashboard.dashboard, name="dashboard"),
+    path("kiem-soat/", dashboard.compliance_console, name="compliance"),
     path("bao-cao/", views.report_page, name="reports"),
     path("bao-cao/tinh-lai/", views.report_refresh, name="reports_refresh"),
     path("bao-cao/danh-sach/", views.report_figure, name="reports_figure"),
