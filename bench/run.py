@@ -940,6 +940,8 @@ def main(argv: list[str] | None = None) -> int:
             target = "p95 < 200 ms"
         elif label.startswith("Tổng quan"):
             target = "p95 < 100 ms"
+        elif label.startswith("Kiểm soát"):
+            target = "p95 < 500 ms"
         lines.append(
             f"| {label} | {a50:.1f} | {a95:.1f} | {b50:.1f} | {b95:.1f} | "
             f"{a95 / b95 if b95 else 0:.2f}× | {target} |"

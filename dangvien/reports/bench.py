@@ -111,6 +111,28 @@ def bench_cases(province: Organization, raw) -> list[tuple[str, Callable, Callab
         )
         return lambda: (summary(), children(), cases(), months())
 
+    def console(client: Client, org: Organization) -> Callable[[], Any]:
+        def run():
+            response = client.get("/kiem-soat/", {"org": org.pk})
+            assert response.status_code == 200, response.status_code
+
+        return run
+
+    def raw_console(org: Organization) -> Callable[[], Any]:
+        cases = raw(
+            "SELECT kind, count(*), count(*) FILTER (WHERE due_date < CURRENT_DATE), "
+            "min(due_date) FILTER (WHERE due_date < CURRENT_DATE) FROM compliance_case "
+            "WHERE closed_on IS NULL AND org_path LIKE %s GROUP BY kind",
+            [org.path + "%"],
+        )
+        per_child = raw(
+            "SELECT kind, substr(org_path, 1, %s), count(*) FROM compliance_case "
+            "WHERE closed_on IS NULL AND org_path LIKE %s AND due_date < CURRENT_DATE "
+            "GROUP BY 1, 2",
+            [len(org.path) + 4, org.path + "%"],
+        )
+        return lambda: (cases(), per_child())
+
     def report_page():
         response = board.get("/bao-cao/", query)
         assert response.status_code == 200, response.status_code
@@ -157,5 +179,10 @@ def bench_cases(province: Organization, raw) -> list[tuple[str, Callable, Callab
             f"Tổng quan: {centre.name} (HTTP trong tiến trình)",
             dashboard(top, centre),
             raw_dashboard(centre),
+        ),
+        (
+            f"Kiểm soát: {province.name} (HTTP trong tiến trình; raw: phần việc quá hạn)",
+            console(board, province),
+            raw_console(province),
         ),
     ]
