@@ -12,6 +12,7 @@ from dangvien.organizations.models import Organization
 from .monthly import monthly_figures_ensure
 from .periods import ReportPeriod
 from .services import report_result
+from .widgets import widgets_refresh
 
 
 @huey.task()
@@ -30,3 +31,12 @@ def compute_report(organization_id: int, start: dt.date, end: dt.date) -> None:
         org = Organization.objects.filter(pk=organization_id).first()
         if org is not None:
             report_result(org, ReportPeriod(start, end))
+
+
+@huey.task()
+def refresh_widgets(organization_id: int) -> None:
+    """Compute one organisation's dashboard widgets (reports.widgets)."""
+    with worker_connections():
+        org = Organization.objects.filter(pk=organization_id).first()
+        if org is not None:
+            widgets_refresh(org, dt.date.today())

@@ -97,3 +97,30 @@ class MonthlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} {self.month_end:%m/%Y}: {self.members}"
+
+
+class DashboardFigure(models.Model):
+    """A figure of a dashboard that would count many rows (this month's
+    meetings and dues, last year's grading shares), computed by the job queue
+    (reports.widgets) and read by the page: never counted in the request."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # covered by the (organization, name) constraint
+        verbose_name="tổ chức đảng",
+    )
+    name = models.CharField("số liệu", max_length=32)
+    value = models.JSONField("giá trị", default=dict)
+    computed_at = models.DateTimeField("tính lúc")
+
+    class Meta:
+        verbose_name = "số liệu trang tổng quan"
+        verbose_name_plural = "số liệu trang tổng quan"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="dashboard_figure_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.name}"

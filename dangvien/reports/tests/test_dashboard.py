@@ -119,3 +119,32 @@ def test_outside_the_subtree_or_without_a_staff_role_the_dashboard_answers_404(
     client.force_login(plain)
     assert client.get(reverse("dashboard")).status_code == 404
     assert client.get(reverse("home"))["Location"] == reverse("member_detail", args=[m.pk])
+
+
+def test_the_widgets_are_read_kept_and_refreshed_when_older_than_a_minute(
+    client, django_user_model
+):
+    from django.utils import timezone
+
+    from dangvien.reports.models import DashboardFigure
+
+    t = party()
+    member(t["x1"])
+    client.force_login(user_with_role(django_user_model, "ban", Role.ORGANISATION_BOARD, t["p"]))
+    page = client.get(reverse("dashboard"), {"org": t["p"].pk})
+    today = dt.date.today()
+    assert page.context["meetings"].value == {"month": f"{today:%m/%Y}", "cells": 3, "held": 0}
+    assert page.context["dues"].value["members"] == 0
+    assert page.context["grading"].value["year"] == today.year - 1
+    # A kept figure younger than a minute is read as it is (not counted again)...
+    DashboardFigure.objects.filter(organization=t["p"], name="meetings").update(
+        value={"month": "01/2000", "cells": 9, "held": 9}
+    )
+    again = client.get(reverse("dashboard"), {"org": t["p"].pk})
+    assert again.context["meetings"].value["cells"] == 9
+    # ...one older is computed again (the queue runs at once in tests).
+    DashboardFigure.objects.filter(organization=t["p"]).update(
+        computed_at=timezone.now() - dt.timedelta(seconds=61)
+    )
+    later = client.get(reverse("dashboard"), {"org": t["p"].pk})
+    assert later.context["meetings"].value["cells"] == 3

@@ -22,13 +22,20 @@ from dangvien.core.errors import NotFound
 from dangvien.members import rules as member_rules
 from dangvien.members.summary import AGE_COLUMNS, summary_of
 from dangvien.organizations import selectors as org_selectors
-from dangvien.reports.jobs import compute_monthly_figures
+from dangvien.reports.jobs import compute_monthly_figures, refresh_widgets
 from dangvien.reports.models import MonthlyFigure
 from dangvien.reports.monthly import month_ends
+from dangvien.reports.widgets import widgets_read
 from dangvien.web.common import request_scope
 from dangvien.web.steps import org_from_query, roots
 
 CHILDREN_SHOWN = 20
+GRADE_LABELS = (
+    ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("good", "Hoàn thành tốt nhiệm vụ"),
+    ("completed", "Hoàn thành nhiệm vụ"),
+    ("not_completed", "Không hoàn thành nhiệm vụ"),
+)
 
 
 @login_required
@@ -67,6 +74,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "probationary": summary.probationary,
         }
     )
+    widgets, stale = widgets_read(org)
+    if stale:
+        refresh_widgets(org.pk)  # queued; where the queue runs inline, done now
+        widgets, _stale = widgets_read(org)
+    grading = widgets.get("grading")
+    grading_rows = []
+    if grading is not None:
+        graded = grading.value["graded"]
+        grading_rows = [
+            {
+                "label": label,
+                "count": grading.value["counts"].get(key, 0),
+                "share": grading.value["counts"].get(key, 0) * 100 / graded if graded else 0,
+            }
+            for key, label in GRADE_LABELS
+        ]
     children = sorted(
         org_selectors.organization_children_with_counts(org),
         key=lambda c: (-c.member_count, c.path),
@@ -121,6 +144,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "cases_overdue": sum(r["overdue"] for r in case_rows),
             "months_pending": months_pending and len(over_time) <= len(wanted),
             "share_female": summary.female * 100 / summary.members if summary.members else 0,
+            "meetings": widgets.get("meetings"),
+            "dues": widgets.get("dues"),
+            "grading": grading,
+            "grading_rows": grading_rows,
         },
     )
 

@@ -38,6 +38,11 @@
     data: { labels: labels(data.gender), datasets: [{ data: counts(data.gender), backgroundColor: [grey, red] }] },
     options: { maintainAspectRatio: false }
   });
+  if (data.grading && data.grading.length) draw("chart-grading", {
+    type: "doughnut",
+    data: { labels: labels(data.grading), datasets: [{ data: counts(data.grading), backgroundColor: ["#1b5e20", blue, "#f9a825", red] }] },
+    options: { maintainAspectRatio: false }
+  });
   draw("chart-children", {
     type: "bar",
     data: { labels: labels(data.children), datasets: [{ label: "Đảng viên", data: counts(data.children), backgroundColor: blue }] },
