@@ -148,6 +148,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "dues": widgets.get("dues"),
             "grading": grading,
             "grading_rows": grading_rows,
+            "today": today,
+            "last_year": str(today.year - 1),  # a year: no thousands separator
         },
     )
 

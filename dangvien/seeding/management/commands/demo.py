@@ -80,16 +80,19 @@ class Command(BaseCommand):
                     worker.terminate()
 
     def _monthly_figures(self) -> None:
-        """The dashboards' past twelve months for the demo accounts' organisations
-        (the job queue would compute them on the first view; here at once)."""
+        """The dashboards' past twelve months and widgets for the demo accounts'
+        organisations (the job queue would compute them on the first view; here
+        at once)."""
         from dangvien.accounts.models import RoleGrant
         from dangvien.reports.monthly import monthly_figures_ensure
+        from dangvien.reports.widgets import widgets_refresh
 
         roots = Organization.objects.filter(
             pk__in=RoleGrant.objects.values("organization_id")
         ) | Organization.objects.filter(parent__isnull=True)
         for org in roots.distinct():
             monthly_figures_ensure(org, dt.date.today())
+            widgets_refresh(org, dt.date.today())
         self.stdout.write("Đã tính số đảng viên cuối 12 tháng qua cho các trang tổng quan.")
 
     def _start_jobs(self):
