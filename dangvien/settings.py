@@ -230,6 +230,22 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 
+# E-mail (deadline notices, compliance.notifications): SMTP in production
+# (EMAIL_HOST...), printed on the console in the demo. SITE_URL starts the links.
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dangvien <khong-tra-loi@localhost>")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # A computed periodic report (dangvien/reports) is reused this long (seconds)
 # before the next reader computes it again from the events; "Tính lại" always does.
 REPORT_FRESH_SECONDS = env.int("REPORT_FRESH_SECONDS", default=600)

@@ -9,6 +9,7 @@ whatever the workflow.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -111,3 +112,54 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.subject} — {self.step}"
+
+
+class Notification(models.Model):
+    """An in-app notice to one user (the header's «Thông báo»), e-mailed too when
+    the user's preference says so. `key` makes a scan idempotent: one notice
+    per user and key (the daily deadline digest: "deadlines:2026-11-30")."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        db_index=False,  # covered by the (user, key) constraint
+    )
+    key = models.CharField(max_length=64)
+    title = models.CharField("tiêu đề", max_length=200)
+    body = models.TextField("nội dung", blank=True)
+    link = models.CharField("đường dẫn", max_length=255, blank=True)
+    created_at = models.DateTimeField("lúc", auto_now_add=True)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+    emailed_at = models.DateTimeField("đã gửi thư lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notification_user_key")
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="notification_user_recent")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NotificationPreference(models.Model):
+    """What a user wants to receive besides the in-app notices (kept per user;
+    no row: the defaults)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_deadlines = models.BooleanField(
+        "Gửi thư điện tử tóm tắt việc đến hạn, quá hạn mỗi ngày", default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "tùy chọn nhận thông báo"
+        verbose_name_plural = "tùy chọn nhận thông báo"
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'thư' if self.email_deadlines else 'không thư'}"

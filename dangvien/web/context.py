@@ -21,4 +21,12 @@ def navigation(request) -> dict:
         "show_imports": scope.everything or bool(scope.write_paths),
         # A member's own pages (their meetings) need their record.
         "has_member_record": scope.member_id is not None,
+        # The header's «Thông báo (n)».
+        "unread_notices": _unread(user),
     }
+
+
+def _unread(user) -> int:
+    from dangvien.compliance.notifications import unread_count
+
+    return unread_count(user)

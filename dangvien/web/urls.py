@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("dangvien.web.exports.urls")),
     path("", include("dangvien.web.quality.urls")),
     path("", include("dangvien.web.reports.urls")),
+    path("", include("dangvien.web.notifications.urls")),
     path("", include("dangvien.web.documents.urls")),
     path("", include("dangvien.web.profile.urls")),
 ]

@@ -1421,6 +1421,12 @@ WEB: dict[str, Row] = {
     # period defaults to this quarter); «Tính lại» recomputes derived figures.
     "dashboard": Row(READ, query=org_q),
     "compliance": Row(READ, query=org_q),
+    # Every signed-in user has their own notices and preference.
+    "notifications": Row(EVERYONE),
+    "notifications:preference": Row(
+        EVERYONE, method="POST", data=lambda w: {"email_deadlines": "on"}
+    ),
+    "notifications_read": Row(EVERYONE, method="POST", data=lambda w: {}),
     "reports": Row(READ, query=org_q),
     "reports_figure": Row(READ, query=lambda w: f"?org={w.cell_a.pk}&hang=D"),
     "reports_form_xlsx": Row(READ, query=org_q, extra={"kwargs": {"number": "1"}}),

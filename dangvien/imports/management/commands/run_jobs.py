@@ -16,13 +16,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Import the modules that define tasks, so that this worker knows them.
+        from dangvien.compliance import jobs as compliance_jobs  # the daily deadline notices
         from dangvien.exports import jobs as export_jobs
         from dangvien.imports.jobs import huey
         from dangvien.members import jobs as member_jobs  # the nightly recount
         from dangvien.quality import jobs as quality_jobs  # and its periodic task
         from dangvien.reports import jobs as report_jobs  # the dashboards' past months
 
-        del export_jobs, member_jobs, quality_jobs, report_jobs
+        del compliance_jobs, export_jobs, member_jobs, quality_jobs, report_jobs
 
         if huey.immediate:
             raise CommandError(

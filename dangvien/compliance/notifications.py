@@ -1,0 +1,175 @@
+"""Notices of deadlines to the people who must act (issue 15 part 4).
+
+Every day the job queue (compliance.jobs, 07:00 Vietnam time) reads the open
+cases due within DUE_SOON_DAYS days or overdue, grouped by the organisation
+that must act and the kind, and gives each user who acts there one digest:
+an in-app Notification ("Thông báo" in the header) and, when the user's
+preference allows and an address is known, one e-mail (Django's mail
+backend: SMTP in production, the console in the demo).
+
+Who acts: the holders of a writing role (cell secretary, grassroots office,
+organisation board) granted at the case's acting organisation; the inspection
+committee's members for its steps; the member for a member's own step. A case
+with nobody granted at its acting organisation reaches the nearest
+organisation above with a writer (someone must hear of it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from dangvien.accounts.models import Role, RoleGrant
+from dangvien.accounts.scope import WRITING_ROLES
+from dangvien.organizations.models import Organization
+
+from .models import Case, CaseKind, Notification, NotificationPreference
+from .workflow import Body
+
+DUE_SOON_DAYS = 3  # calendar days before the due date a step is announced
+
+
+@dataclass
+class Digest:
+    """What one user hears of today: (kind, overdue, due soon) counts."""
+
+    overdue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    due_soon: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def lines(self) -> list[str]:
+        labels = dict(CaseKind.choices)
+        out = []
+        for kind in sorted(set(self.overdue) | set(self.due_soon)):
+            parts = []
+            if self.overdue.get(kind):
+                parts.append(f"{self.overdue[kind]} việc quá hạn")
+            if self.due_soon.get(kind):
+                parts.append(f"{self.due_soon[kind]} việc đến hạn trong {DUE_SOON_DAYS} ngày")
+            out.append(f"- {labels.get(kind, kind)}: {', '.join(parts)}")
+        return out
+
+
+def _acting_users(org_ids: set[int], today: dt.date) -> dict[int, dict[str, set[int]]]:
+    """organisation id -> {"write": user ids, "inspection": user ids} of the
+    grants in force at that organisation."""
+    out: dict[int, dict[str, set[int]]] = defaultdict(lambda: {"write": set(), "inspection": set()})
+    for org_id, user_id, role in (
+        RoleGrant.objects.in_force(today)
+        .filter(organization_id__in=org_ids, user__is_active=True)
+        .values_list("organization_id", "user_id", "role")
+    ):
+        if role in WRITING_ROLES:
+            out[org_id]["write"].add(user_id)
+        elif role == Role.INSPECTION:
+            out[org_id]["inspection"].add(user_id)
+    return out
+
+
+def deadline_digests(today: dt.date) -> dict[int, Digest]:
+    """user id -> the digest of the open cases they must act on (see the module)."""
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    groups = (
+        Case.objects.filter(closed_on__isnull=True, due_date__lte=soon)
+        .values("acting_organization_id", "acting_body", "kind", "member__user_id")
+        .annotate(
+            overdue=Count("id", filter=Q(due_date__lt=today)),
+            due_soon=Count("id", filter=Q(due_date__gte=today)),
+        )
+    )
+    rows = list(groups)
+    # The organisations acting and those above them (for the nearest writer).
+    acting = {r["acting_organization_id"] for r in rows if r["acting_organization_id"]}
+    paths = dict(Organization.objects.filter(pk__in=acting).values_list("pk", "path"))
+    ancestors = {p[:i] for p in paths.values() for i in range(4, len(p), 4)}
+    by_path = dict(Organization.objects.filter(path__in=ancestors).values_list("path", "pk"))
+    users = _acting_users(acting | set(by_path.values()), today)
+
+    def writers(org_id: int) -> set[int]:
+        if users[org_id]["write"]:
+            return users[org_id]["write"]
+        path = paths.get(org_id, "")
+        for i in range(len(path) - 4, 0, -4):
+            above = by_path.get(path[:i])
+            if above is not None and users[above]["write"]:
+                return users[above]["write"]
+        return set()
+
+    digests: dict[int, Digest] = defaultdict(Digest)
+    for r in rows:
+        org_id = r["acting_organization_id"]
+        if r["acting_body"] == Body.MEMBER:
+            targets = {r["member__user_id"]} if r["member__user_id"] else set()
+        elif r["acting_body"] == Body.INSPECTION and org_id:
+            targets = users[org_id]["inspection"]
+        else:
+            targets = writers(org_id) if org_id else set()
+        for user_id in targets:
+            if r["overdue"]:
+                digests[user_id].overdue[r["kind"]] += r["overdue"]
+            if r["due_soon"]:
+                digests[user_id].due_soon[r["kind"]] += r["due_soon"]
+    return dict(digests)
+
+
+def notify_deadlines(today: dt.date) -> int:
+    """Give today's digests (once a day: a second run adds nothing) and send
+    their e-mails. Returns the number of notices created."""
+    from django.contrib.auth import get_user_model
+
+    digests = deadline_digests(today)
+    key = f"deadlines:{today.isoformat()}"
+    already = set(
+        Notification.objects.filter(key=key, user_id__in=digests).values_list("user_id", flat=True)
+    )
+    link = f"{reverse('case_list')}?cua_toi=1"
+    created = []
+    for user_id, digest in digests.items():
+        if user_id in already:
+            continue
+        total_overdue = sum(digest.overdue.values())
+        total_soon = sum(digest.due_soon.values())
+        created.append(
+            Notification(
+                user_id=user_id,
+                key=key,
+                title=f"Ngày {today:%d/%m/%Y}: {total_overdue} việc quá hạn, "
+                f"{total_soon} việc sắp đến hạn",
+                body="\n".join(digest.lines()),
+                link=link,
+            )
+        )
+    Notification.objects.bulk_create(created)
+    opted_out = set(
+        NotificationPreference.objects.filter(
+            user_id__in=[n.user_id for n in created], email_deadlines=False
+        ).values_list("user_id", flat=True)
+    )
+    emails = dict(
+        get_user_model()
+        .objects.filter(pk__in=[n.user_id for n in created])
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    messages = []
+    sent_to = []
+    for notice in created:
+        address = emails.get(notice.user_id)
+        if address and notice.user_id not in opted_out:
+            body = f"{notice.body}\n\nXem và xử lý: {settings.SITE_URL}{notice.link}\n"
+            messages.append(EmailMessage(f"[dangvien] {notice.title}", body, to=[address]))
+            sent_to.append(notice.user_id)
+    if messages:
+        get_connection().send_messages(messages)
+        Notification.objects.filter(key=key, user_id__in=sent_to).update(emailed_at=timezone.now())
+    return len(created)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
