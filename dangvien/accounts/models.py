@@ -139,6 +139,7 @@ class SecurityEventKind(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", "Đổi mật khẩu"
     PASSWORD_RESET = "password_reset", "Đặt lại mật khẩu"
     API_TOKEN_REVOKED = "api_token_revoked", "Thu hồi mã truy cập API"
+    ACCOUNT_CREATED = "account_created", "Tạo tài khoản"
 
 
 class SecurityEvent(models.Model):

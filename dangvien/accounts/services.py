@@ -6,6 +6,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -238,6 +239,14 @@ def _may_grant(actor, role: str, organization) -> bool:
     )
 
 
+def may_administer(actor, organization) -> bool:
+    """Whether `actor` sets up `organization` (its subtree, its accounts and
+    roles): the administrator, or the organisation board of it or above."""
+    from .models import Role
+
+    return _may_grant(actor, Role.ORGANISATION_BOARD, organization)
+
+
 @transaction.atomic
 def role_grant(*, actor, user, role: str, organization, valid_from: dt.date):
     """Give `user` a role at `organization` from a date; the grant is audited."""
@@ -255,6 +264,67 @@ def role_grant(*, actor, user, role: str, organization, valid_from: dt.date):
     with_history_user(grant, actor)
     grant.save()
     return grant
+
+
+USERNAME_RE = re.compile(r"^[a-z0-9_.-]{3,40}$")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    email: str,
+    role: str,
+    organization,
+    valid_from: dt.date,
+):
+    """A new account holding `role` at `organization` from `valid_from`, with a
+    random password shown once to the actor (who gives it to the person; they
+    change it at first use). Who may: as for role_grant. Raises DomainError
+    at the field (username taken or malformed, not allowed)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import Role
+
+    User = get_user_model()
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise DomainError(
+            "Tên đăng nhập gồm 3-40 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang, gạch dưới.",
+            field="username",
+            code="username_invalid",
+        )
+    if User.objects.filter(username=username).exists():
+        raise DomainError(
+            f"Tên đăng nhập «{username}» đã có người dùng.", field="username", code="username_taken"
+        )
+    if role not in Role.values:
+        raise DomainError("Vai trò không hợp lệ.", field="role", code="role_invalid")
+    if not _may_grant(actor, role, organization):
+        raise DomainError(
+            "Đồng chí không có thẩm quyền giao vai trò này tại tổ chức này.",
+            field="role",
+            code="not_allowed",
+        )
+    family, _, given = (full_name or "").strip().rpartition(" ")
+    password = "-".join(secrets.token_hex(3) for _ in range(4))
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        email=(email or "").strip(),
+        first_name=given[:150],
+        last_name=family[:150],
+    )
+    role_grant(actor=actor, user=user, role=role, organization=organization, valid_from=valid_from)
+    SecurityEvent.objects.create(
+        kind=SecurityEventKind.ACCOUNT_CREATED,
+        actor=actor,
+        user=user,
+        details={"role": role, "organization": organization.pk},
+    )
+    return user, password
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("dangvien.web.quality.urls")),
     path("", include("dangvien.web.reports.urls")),
     path("", include("dangvien.web.notifications.urls")),
+    path("", include("dangvien.web.administration.urls")),
     path("", include("dangvien.web.documents.urls")),
     path("", include("dangvien.web.profile.urls")),
 ]

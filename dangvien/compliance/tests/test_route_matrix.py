@@ -1421,6 +1421,15 @@ WEB: dict[str, Row] = {
     # period defaults to this quarter); «Tính lại» recomputes derived figures.
     "dashboard": Row(READ, query=org_q),
     "compliance": Row(READ, query=org_q),
+    # Administration of an organisation: its organisation board (and above).
+    "organization_admin": Row("404 404 ok 404 404 404", obj="org"),
+    # A bad date: the page again with the error, nothing written.
+    "organization_admin:dissolve": Row(
+        "404 404 200 404 404 404",
+        obj="org",
+        method="POST",
+        data=lambda w: {"action": "dissolve", "dissolve-date": "32/13/2026"},
+    ),
     # Every signed-in user has their own notices and preference.
     "notifications": Row(EVERYONE),
     "notifications:preference": Row(

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dangvien.accounts.services import may_administer
 from dangvien.members import selectors as member_selectors
 from dangvien.members.timeline import organization_timeline
 from dangvien.organizations import selectors as org_selectors
@@ -32,6 +33,7 @@ def organization_detail(request: HttpRequest, pk) -> HttpResponse:
             scope, member_selectors.MemberFilter(organization=org)
         ),
         "events": org.events.order_by("-date", "-id")[:20],
+        "can_administer": may_administer(request.user, org),
         "state_day": day,
         "day_error": day_error,
         "state": org_selectors.organization_state_on(org, day) if day else None,
