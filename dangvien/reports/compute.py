@@ -92,6 +92,8 @@ class Computed:
 
     lists: dict[str, list[int]] = field(default_factory=dict)
     categories: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # The same for the members admitted in the period (lists["B1"]; form 2).
+    admitted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
     average_age: float | None = None  # of D on the last day, one decimal
 
 
@@ -156,6 +158,9 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     for ids in out.lists.values():
         ids.sort(key=rank.__getitem__)
     out.categories, out.average_age = _composition(out.lists["D"], records, end_state, period.end)
+    # The admitted: their status and exemption as they entered (dự bị, not exempt).
+    entered = dict.fromkeys(out.lists["B1"], (Status.PROBATIONARY, False))
+    out.admitted, _ = _composition(out.lists["B1"], records, entered, period.end)
     return out
 
 

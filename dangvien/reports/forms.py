@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from dangvien.core.vietnamese import fold
 from dangvien.members.models import CatalogItem, CatalogKind, Gender, Status
+from dangvien.organizations.models import Organization
 
 from . import figures
 from .errors import ReportError
@@ -46,15 +47,26 @@ class Form:
 
 FORMS = {
     "1": "Thống kê tăng, giảm đảng viên",
+    "2": "Thống kê đảng viên mới kết nạp",
     "3": "Thống kê đội ngũ đảng viên",
     "4": "Thống kê đảng viên chia theo dân tộc và tôn giáo",
 }
 
 
+def build_forms(number: str, result: ReportResult, previous: ReportResult | None) -> list[Form]:
+    """The sheets of form `number`: form 2 has two pages (its second by
+    ethnicity and religion), the others one."""
+    if number == "2":
+        return [_form_2(result, previous), _form_4(result, "adm")]
+    return [build_form(number, result, previous)]
+
+
 def build_form(number: str, result: ReportResult, previous: ReportResult | None) -> Form:
-    """Form `number` ("1", "3", "4") of `result`, compared with `previous` (the
-    same period last year; None: the column is blank). Raises
-    ReportError.FORM_UNKNOWN (NotFound)."""
+    """Form `number` ("1", "2", "3", "4"; form 2's first page) of `result`,
+    compared with `previous` (the same period last year; None: the column is
+    blank). Raises ReportError.FORM_UNKNOWN (NotFound)."""
+    if number == "2":
+        return _form_2(result, previous)
     if number == "1":
         return _form_1(result, previous)
     if number == "3":
@@ -242,6 +254,115 @@ def _form_3(result: ReportResult, previous: ReportResult | None) -> Form:
     )
 
 
+def _form_2(result: ReportResult, previous: ReportResult | None) -> Form:
+    """Form 2-BTCTW page 1: the members admitted in the period (row B1 of
+    form 1, readmissions included) by occupation, age, education, qualification,
+    academic title; the grassroots organisations at the end of the period."""
+    from dangvien.organizations.models import Level
+
+    this, last = result.counts, previous.counts if previous else None
+
+    def adm(counts: dict, name: str, key: str) -> int:
+        return counts.get("admitted", {}).get(name, {}).get(key, 0)
+
+    def total(c: dict) -> int:
+        return c["movement"].get("B1", 0)
+
+    def line(number, label, fn, level=1, figure="", bold=False):
+        return Line(number, label, _pair(this, last, fn), level, bold, figure)
+
+    def block(number: str, label: str, name: str, cats: list[tuple[str, str]]):
+        out = [Line(number, label, [None, None], 1, True)]
+        for key, cat_label in cats:
+            out.append(
+                line("-", cat_label, lambda c, k=key: adm(c, name, k), 2, f"adm:{name}:{key}")
+            )
+        return out
+
+    def with_unknown(name: str) -> list[tuple[str, str]]:
+        cats = figures.dimension_categories(name)[:-1]
+        return cats + [("", "Chưa ghi")] if this.get("admitted", {}).get(name, {}).get("") else cats
+
+    kinh = (
+        CatalogItem.objects.filter(kind=CatalogKind.ETHNICITY, name="Kinh")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+    def minority(c):
+        return sum(
+            n for k, n in c.get("admitted", {}).get("ethnicity", {}).items() if k and k != kinh
+        )
+
+    scope_orgs = Organization.objects.filter(
+        path__startswith=result.organization.path, valid_from__lte=result.end
+    ).exclude(valid_to__lte=result.end)
+    committees = scope_orgs.filter(level=Level.GRASSROOTS_COMMITTEE).count()
+    cells = scope_orgs.filter(level=Level.GRASSROOTS_CELL).count()
+    lines = [
+        line("I", "Tổng số đảng viên mới kết nạp", total, 0, "B1", True),
+        line("-", "Trong đó: Dân tộc thiểu số", minority),
+        Line("-", "Đoàn viên Đoàn TNCS Hồ Chí Minh", [None, None], 1),
+        Line("-", "Chủ doanh nghiệp tư nhân", [None, None], 1),
+        Line("-", "Quần chúng vi phạm chính sách KHHGĐ", [None, None], 1),
+        Line("-", "Có quan hệ hôn nhân với người nước ngoài", [None, None], 1),
+        line("-", "Kết nạp lại", lambda c: c["movement"].get("B1r", 0), 1, "B1r"),
+        Line("II", "Phân tích đảng viên mới kết nạp", [None, None], 0, True),
+        *block("1", "Nghề nghiệp", "occupation", with_unknown("occupation")),
+        *block("2", "Tuổi đời", "age", with_unknown("age")),
+        *block(
+            "3",
+            "Trình độ giáo dục phổ thông",
+            "general_education",
+            with_unknown("general_education"),
+        ),
+        *block(
+            "4",
+            "Trình độ chuyên môn nghiệp vụ",
+            "professional",
+            figures.dimension_categories("professional")[:-1],
+        ),
+        *block(
+            "5",
+            "Chức danh khoa học",
+            "academic_title",
+            figures.dimension_categories("academic_title")[:-1],
+        ),
+        Line("III", "Số tổ chức cơ sở đảng có đến cuối kỳ báo cáo", [None, None], 0, True),
+        Line("1", "Đảng bộ cơ sở", [committees, None], 1),
+        Line("2", "Chi bộ cơ sở", [cells, None], 1),
+    ]
+    checks = []
+    for counts, when in ((this, ""), (last, " (cùng kỳ năm trước)")):
+        if counts is None:
+            continue
+        n = total(counts)
+        for name, label in (
+            ("occupation", "nghề nghiệp"),
+            ("age", "tuổi đời"),
+            ("general_education", "giáo dục phổ thông"),
+        ):
+            summed = sum(counts.get("admitted", {}).get(name, {}).values())
+            checks.append((f"Các dòng {label} cộng lại = I{when}", summed == n))
+        professional = sum(
+            v for k, v in counts.get("admitted", {}).get("professional", {}).items() if k
+        )
+        checks.append((f"Chuyên môn nghiệp vụ ≤ I{when}", professional <= n))
+        checks.append(
+            (f"I = dòng B1 (kết nạp) của biểu 1{when}", n == counts["movement"].get("B1", 0))
+        )
+    notes = [
+        "Đoàn viên, chủ doanh nghiệp tư nhân, vi phạm chính sách KHHGĐ, hôn nhân với người nước "
+        "ngoài: hồ sơ đảng viên trong hệ thống chưa có trường này, để trống.",
+        "Tuổi đời tính đến ngày cuối kỳ; nghề nghiệp, trình độ theo hồ sơ hiện nay.",
+        "Mục III: số tổ chức cơ sở đảng có đến ngày cuối kỳ (cột cùng kỳ để trống); "
+        "các dòng «có kết nạp đảng viên», «không còn quần chúng» chưa tính.",
+    ]
+    return Form(
+        "2-BTCTW", FORMS["2"], "Người", ["Kỳ này", "Cùng kỳ năm trước"], lines, checks, notes
+    )
+
+
 def _unknown(counts: dict, dim: str) -> list[tuple[str, str]]:
     return [("", "Chưa ghi")] if counts["dims"].get(dim, {}).get("") else []
 
@@ -270,18 +391,20 @@ def _key(name: str) -> str:
     return _ALIASES.get(folded, folded)
 
 
-def _form_4(result: ReportResult) -> Form:
-    dims = result.counts["dims"]
-    gender_keys, genders = dimension_index(result, "gender")
+def _form_4(result: ReportResult, prefix: str = "dim") -> Form:
+    """Form 4 (the end list, prefix "dim") or form 2's second page (the
+    admitted of the period, prefix "adm"): by ethnicity and by religion."""
+    dims = result.counts["dims" if prefix == "dim" else "admitted"]
+    gender_keys, genders = dimension_index(result, "gender", prefix)
     female_index = gender_keys.index(Gender.FEMALE) if Gender.FEMALE in gender_keys else -1
 
     def female(dim: str) -> Counter:
-        keys, index = dimension_index(result, dim)
+        keys, index = dimension_index(result, dim, prefix)
         return Counter(keys[n] for n, g in zip(index, genders, strict=True) if g == female_index)
 
     eth, eth_f = Counter(dims["ethnicity"]), female("ethnicity")
     rel, rel_f = Counter(dims["religion"]), female("religion")
-    total = result.counts["movement"]["D"]
+    total = result.counts["movement"]["D" if prefix == "dim" else "B1"]
     catalog_eth = {_key(name): code for code, name in _catalog(CatalogKind.ETHNICITY)}
     named = set()
     lines = [Line("I", "Đảng viên chia theo dân tộc", [total, sum(eth_f.values()), 100], 0, True)]
@@ -299,7 +422,7 @@ def _form_4(result: ReportResult) -> Form:
                 name,
                 [n, eth_f.get(code, 0) if code else 0, share(n, total)],
                 1,
-                figure=f"dim:ethnicity:{code}" if code else "",
+                figure=f"{prefix}:ethnicity:{code}" if code else "",
             )
         )
     other = sum(n for k, n in eth.items() if k and k not in named)
@@ -313,7 +436,7 @@ def _form_4(result: ReportResult) -> Form:
                 "Chưa ghi dân tộc",
                 [eth[""], eth_f.get("", 0), share(eth[""], total)],
                 1,
-                figure="dim:ethnicity:",
+                figure=f"{prefix}:ethnicity:",
             )
         )
     catalog_rel = {name: code for code, name in _catalog(CatalogKind.RELIGION)}
@@ -332,7 +455,7 @@ def _form_4(result: ReportResult) -> Form:
                 label,
                 [n, sum(rel_f.get(c, 0) for c in codes), share(n, religious)],
                 1,
-                figure=f"dim:religion:{codes[0]}" if len(codes) == 1 else "",
+                figure=f"{prefix}:religion:{codes[0]}" if len(codes) == 1 else "",
             )
         )
     other_rel = religious - counted
@@ -359,9 +482,18 @@ def _form_4(result: ReportResult) -> Form:
         "Tỷ lệ (%): phần của mỗi dòng trong mục của nó (dân tộc: trên tổng số đảng viên; "
         "tôn giáo: trên số đảng viên theo tôn giáo).",
     ]
+    if prefix == "adm":
+        lines[0].label = "Đảng viên mới kết nạp chia theo dân tộc"
+        lines[
+            lines.index(next(x for x in lines if x.number == "II"))
+        ].label = "Đảng viên mới kết nạp chia theo tôn giáo"
+        checks = [
+            (text.replace("tổng số đảng viên", "số đảng viên mới kết nạp"), ok)
+            for text, ok in checks
+        ]
     return Form(
-        "4-BTCTW",
-        FORMS["4"],
+        "4-BTCTW" if prefix == "dim" else "2-BTCTW (trang 2)",
+        FORMS["4"] if prefix == "dim" else "Đảng viên mới kết nạp chia theo dân tộc và tôn giáo",
         "Người",
         ["Tổng số", "Trong đó: nữ", "Tỷ lệ (%)"],
         lines,

@@ -87,7 +87,7 @@ class FigurePage:
 def figure_ids(result: ReportResult, figure: str) -> list[int]:
     """The member ids behind `figure` ("B1", "C5", "dim:age:31_35"), in name
     order. Raises ReportError.FIGURE_UNKNOWN (NotFound)."""
-    if figure.startswith("dim:"):
+    if figure.startswith(("dim:", "adm:")):
         _, dim, _key = (figure.split(":", 2) + [""])[:3]
         if dim not in DIMENSIONS:
             raise ReportError.FIGURE_UNKNOWN.not_found()
@@ -123,12 +123,13 @@ def figure_page(scope: Scope, result: ReportResult, figure: str, page: int = 1) 
 
 def figure_label(figure: str) -> str:
     """What a figure counts, as the page names it ("Kết nạp", "Tuổi đời: Từ 31 đến 35")."""
-    if figure.startswith("dim:"):
-        _, dim, key = (figure.split(":", 2) + [""])[:3]
+    if figure.startswith(("dim:", "adm:")):
+        prefix, dim, key = (figure.split(":", 2) + [""])[:3]
         if dim not in DIMENSIONS:
             raise ReportError.FIGURE_UNKNOWN.not_found()
         labels = dict(figures.dimension_categories(dim))
-        return f"{figures.DIMENSION_LABELS[dim]}: {labels.get(key, key)}"
+        who = "Đảng viên mới kết nạp — " if prefix == "adm" else ""
+        return f"{who}{figures.DIMENSION_LABELS[dim]}: {labels.get(key, key)}"
     row = figures.ROWS_BY_CODE.get(figure)
     if row is None:
         raise ReportError.FIGURE_UNKNOWN.not_found()

@@ -61,6 +61,12 @@ def report_result(
         "average_age": computed.average_age,
         # The order of each dimension's categories in its kept index (below).
         "dim_keys": {dim: list(computed.categories[dim]) for dim in DIMENSIONS},
+        # The admitted of the period (form 2) by the same dimensions.
+        "admitted": {
+            dim: {key: len(ids) for key, ids in computed.admitted[dim].items()}
+            for dim in DIMENSIONS
+        },
+        "adm_keys": {dim: list(computed.admitted[dim]) for dim in DIMENSIONS},
     }
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
@@ -79,25 +85,30 @@ def report_result(
         ReportFigure.objects.filter(result=result).delete()
         ReportFigure.objects.bulk_create(
             ReportFigure(result=result, figure=figure, ids=blob)
-            for figure, blob in _kept_lists(computed, counts["dim_keys"])
+            for figure, blob in _kept_lists(computed, counts["dim_keys"], counts["adm_keys"])
         )
     return result
 
 
-def _kept_lists(computed, dim_keys: dict[str, list[str]]) -> list[tuple[str, bytes]]:
+def _kept_lists(
+    computed, dim_keys: dict[str, list[str]], adm_keys: dict[str, list[str]]
+) -> list[tuple[str, bytes]]:
     """What ReportFigure keeps: each non-empty list of form 1 as member ids (name
     order), and for each dimension "dim:<name>" the index of every member of D
     (in D's order) into `dim_keys[name]`, one byte each: a category's members
     are D's where the index is the category's (13 bytes a member, not 13 ids)."""
     out = [(code, encode_ids(ids)) for code, ids in computed.lists.items() if ids]
-    end = computed.lists["D"]
-    position = {pk: i for i, pk in enumerate(end)}
-    for dim in DIMENSIONS:
-        index = bytearray(len(end))
-        for n, key in enumerate(dim_keys[dim]):
-            for pk in computed.categories[dim][key]:
-                index[position[pk]] = n
-        out.append((f"dim:{dim}", zlib.compress(bytes(index), level=1)))
+    for prefix, base, categories, keys in (
+        ("dim", computed.lists["D"], computed.categories, dim_keys),
+        ("adm", computed.lists["B1"], computed.admitted, adm_keys),
+    ):
+        position = {pk: i for i, pk in enumerate(base)}
+        for dim in DIMENSIONS:
+            index = bytearray(len(base))
+            for n, key in enumerate(keys[dim]):
+                for pk in categories[dim][key]:
+                    index[position[pk]] = n
+            out.append((f"{prefix}:{dim}", zlib.compress(bytes(index), level=1)))
     return out
 
 
@@ -125,23 +136,24 @@ def _blob(result: ReportResult, figure: str) -> bytes | None:
     )
 
 
-def dimension_index(result: ReportResult, dim: str) -> tuple[list[str], bytes]:
-    """A dimension's category keys and, for each member of D in order, the index
-    of its category among them."""
-    blob = _blob(result, f"dim:{dim}")
-    return result.counts["dim_keys"].get(dim, []), zlib.decompress(bytes(blob)) if blob else b""
+def dimension_index(result: ReportResult, dim: str, prefix: str = "dim") -> tuple[list[str], bytes]:
+    """A dimension's category keys and, for each member of D ("dim"; of the
+    admitted B1: "adm") in order, the index of its category among them."""
+    blob = _blob(result, f"{prefix}:{dim}")
+    keys = result.counts[f"{prefix}_keys"].get(dim, [])
+    return keys, zlib.decompress(bytes(blob)) if blob else b""
 
 
 def figure_member_ids(result: ReportResult, figure: str) -> list[int]:
     """The kept ids of one figure, in name order: a list of form 1 ("B1") or a
     category of the end list ("dim:age:31_35"); [] when empty."""
-    if figure.startswith("dim:"):
-        _, dim, key = (figure.split(":", 2) + [""])[:3]
-        keys, index = dimension_index(result, dim)
+    if figure.startswith(("dim:", "adm:")):
+        prefix, dim, key = (figure.split(":", 2) + [""])[:3]
+        keys, index = dimension_index(result, dim, prefix)
         if key not in keys:
             return []
         wanted = keys.index(key)
-        end = figure_member_ids(result, "D")
-        return [pk for pk, n in zip(end, index, strict=True) if n == wanted]
+        base = figure_member_ids(result, "D" if prefix == "dim" else "B1")
+        return [pk for pk, n in zip(base, index, strict=True) if n == wanted]
     blob = _blob(result, figure)
     return decode_ids(blob) if blob is not None else []

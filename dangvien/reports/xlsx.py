@@ -29,13 +29,30 @@ def _heading(org: Organization) -> tuple[str, str]:
 
 
 def write_form(
-    out: str | IO[bytes], form: Form, org: Organization, period: ReportPeriod, *, today: dt.date
+    out: str | IO[bytes],
+    forms: Form | list[Form],
+    org: Organization,
+    period: ReportPeriod,
+    *,
+    today: dt.date,
 ) -> None:
-    """Write `form` of `org` over `period` to `out` (a path or a binary file)."""
+    """Write `forms` (one sheet each) of `org` over `period` to `out` (a path
+    or a binary file)."""
+    forms = forms if isinstance(forms, list) else [forms]
     book = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties(
-        {"title": f"Biểu số {form.code}", "author": "dangvien", "comments": org.name}
+        {"title": f"Biểu số {forms[0].code}", "author": "dangvien", "comments": org.name}
     )
+    for number, form in enumerate(forms, start=1):
+        _sheet(
+            book, form, org, period, today=today, name=f"Trang {number}" if len(forms) > 1 else ""
+        )
+    book.close()
+
+
+def _sheet(
+    book, form: Form, org: Organization, period: ReportPeriod, *, today: dt.date, name: str
+) -> None:
     base = {"font_name": FONT, "font_size": 12, "valign": "vcenter"}
     box = {**base, "border": 1, "text_wrap": True}
     f = {
@@ -59,7 +76,7 @@ def write_form(
         "ok": book.add_format({**base, "font_color": "#1B5E20"}),
         "bad": book.add_format({**base, "font_color": "#B71C1C", "bold": True}),
     }
-    sheet = book.add_worksheet(f"Biểu {form.code.split('-')[0]}")
+    sheet = book.add_worksheet(name or f"Biểu {form.code.split('-')[0]}")
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
     values = len(form.columns) + (1 if form.comparative else 0)
@@ -145,7 +162,6 @@ def write_form(
     row += 1
     sheet.write_string(row, 1, "(Ký, ghi rõ họ và tên; số điện thoại liên hệ)", f["c"])
     sheet.merge_range(row, 2, row, last, "(Ký, đóng dấu, ghi rõ họ và tên)", f["c"])
-    book.close()
 
 
 def _age_chart(book, sheet, form: Form, first: int, end: int) -> None:

@@ -203,3 +203,35 @@ def test_only_a_writer_of_the_organisation_issues_the_paper(client, django_user_
     query = "&".join(f"{k}={v}" for k, v in {"org": tree["x"].pk, **YEAR_2025}.items())
     assert c.post(reverse("reports_paper") + "?" + query).status_code == 404
     assert IssuedDocument.objects.count() == 0
+
+
+def test_form_2_counts_the_admitted_on_two_pages_with_its_totals_checked(
+    client, django_user_model, tree
+):
+    readmitted = member(tree["x2"], gender="F")
+    event(readmitted, EventKind.NAME_DELETED, D(2021, 5, 1))
+    event(readmitted, EventKind.READMITTED, D(2025, 6, 1), tree["x2"])
+    c = _client(client, django_user_model, tree["p"])
+    response = c.get(reverse("reports_form_xlsx", args=["2"]), {"org": tree["x"].pk, **YEAR_2025})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Trang 1", "Trang 2"]
+    first = list(book["Trang 1"].iter_rows(values_only=True))
+    assert first[0][2] == "Biểu số 2-BTCTW"
+    lines = {r[1]: r for r in first if r[1]}
+    assert lines["Tổng số đảng viên mới kết nạp"][2:4] == (
+        2,
+        0,
+    )  # admitted and readmitted; none in 2024
+    assert lines["Kết nạp lại"][2] == 1
+    checks = [r[0] for r in first if r[0] and str(r[0]).startswith(("Đúng", "SAI"))]
+    assert checks and all(text.startswith("Đúng") for text in checks)
+    second = list(book["Trang 2"].iter_rows(values_only=True))
+    assert second[0][2] == "Biểu số 2-BTCTW (trang 2)"
+    unknown = next(r for r in second if r[1] == "Chưa ghi dân tộc")
+    assert unknown[2:5] == (2, 1, 100)  # both admitted, one a woman
+    # The figure behind a category of the admitted opens its members.
+    listed = c.get(
+        reverse("reports_figure"), {"org": tree["x"].pk, **YEAR_2025, "hang": "adm:gender:F"}
+    )
+    assert [m.pk for m in listed.context["page"].members] == [readmitted.pk]

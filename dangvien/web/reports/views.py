@@ -27,7 +27,7 @@ from dangvien.documents.selectors import document_get_for
 from dangvien.organizations.models import Organization
 from dangvien.reports import figures, selectors, services
 from dangvien.reports.compute import DIMENSIONS
-from dangvien.reports.forms import FORMS, build_form
+from dangvien.reports.forms import FORMS, build_forms
 from dangvien.reports.jobs import compute_report
 from dangvien.reports.models import ReportResult
 from dangvien.reports.papers import report_paper_issue, report_paper_pdf, summary_of
@@ -267,9 +267,9 @@ def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     if form.period is None:
         raise NotFound
     result, previous, _why = _results(request, org, form)
-    sheet = build_form(number, result, previous)
+    sheets = build_forms(number, result, previous)
     out = io.BytesIO()
-    write_form(out, sheet, org, form.period, today=_today())
+    write_form(out, sheets, org, form.period, today=_today())
     response = HttpResponse(out.getvalue(), content_type=XLSX)
     name = (
         f"bieu-{number}-BTCTW-{org.code}-{form.period.start:%Y%m%d}-{form.period.end:%Y%m%d}.xlsx"
