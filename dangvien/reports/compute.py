@@ -32,6 +32,7 @@ from dangvien.members.models import (
     MembershipEvent,
     Status,
 )
+from dangvien.organizations.models import Level, Organization
 
 from . import rules
 from .periods import ReportPeriod
@@ -73,6 +74,7 @@ DIMENSIONS = (
     "political_theory",
     "occupation",
     "exempt",
+    "unit_type",
 )
 _CATALOG_DIMS = {
     "ethnicity": "ethnicity_id",
@@ -135,16 +137,17 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     out = Computed(lists={code: [] for code in MOVEMENT_CODES})
     covers: dict[str, bool] = {}
     end_state: dict[int, tuple[str, bool]] = {}
+    end_paths: dict[int, str] = {}
     current: int | None = None
     history: list[tuple] = []
     for row in rows.iterator(chunk_size=20000):
         if row[0] != current:
             if history:
-                _walk(current, history, scope, period, covers, out.lists, end_state)
+                _walk(current, history, scope, period, covers, out.lists, end_state, end_paths)
             current, history = row[0], []
         history.append(row[1:])
     if history:
-        _walk(current, history, scope, period, covers, out.lists, end_state)
+        _walk(current, history, scope, period, covers, out.lists, end_state, end_paths)
     # The records in Vietnamese name order (the database sorts): every list is
     # put in that order, so that a figure's members page by slices.
     records = {
@@ -158,15 +161,43 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     for ids in out.lists.values():
         ids.sort(key=rank.__getitem__)
     out.categories, out.average_age = _composition(out.lists["D"], records, end_state, period.end)
+    out.categories["unit_type"] = _by_unit_type(out.lists["D"], end_paths)
     # The admitted: their status and exemption as they entered (dự bị, not exempt).
     entered = dict.fromkeys(out.lists["B1"], (Status.PROBATIONARY, False))
     out.admitted, _ = _composition(out.lists["B1"], records, entered, period.end)
     return out
 
 
-def _walk(member_id, history, scope, period, covers, lists, end_state) -> None:
+GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
+
+
+def _by_unit_type(ids: list[int], paths: dict[int, str]) -> dict[str, list[int]]:
+    """The members of `ids` by the kind of grassroots unit (UnitType) of the
+    grassroots organisation above their organisation at the end (form 5-BTCTW);
+    "" when none is above it."""
+    ancestors = {p[:i] for p in set(paths.values()) for i in range(4, len(p) + 1, 4)}
+    grassroots = dict(
+        Organization.objects.filter(path__in=ancestors, level__in=GRASSROOTS_LEVELS).values_list(
+            "path", "unit_type"
+        )
+    )
+    unit_of: dict[str, str] = {}
+    out: dict[str, list[int]] = defaultdict(list)
+    for pk in ids:
+        path = paths[pk]
+        if path not in unit_of:
+            unit_of[path] = next(
+                (grassroots[path[:i]] for i in range(len(path), 0, -4) if path[:i] in grassroots),
+                "",
+            )
+        out[unit_of[path]].append(pk)
+    return dict(out)
+
+
+def _walk(member_id, history, scope, period, covers, lists, end_state, end_paths) -> None:
     """One member's events (date, kind, status_after, path, exempt_after): the
-    lists they join; `end_state` gets (status, exempt) of those on D."""
+    lists they join; `end_state` gets (status, exempt) and `end_paths` the
+    organisation's path of those on D."""
 
     def inside(status: str, path: str) -> bool:
         if status not in ACTIVE_STATUSES:
@@ -223,6 +254,7 @@ def _walk(member_id, history, scope, period, covers, lists, end_state) -> None:
     if was_in:
         lists["D"].append(member_id)
         end_state[member_id] = (status, exempt)
+        end_paths[member_id] = path
 
 
 def _where(scope: ReportScope, other_path: str | None, row: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from dangvien.members import rules as member_rules
 from dangvien.members.models import CatalogItem, CatalogKind, Gender, Status
+from dangvien.organizations.models import UnitType
 
 from . import rules
 
@@ -89,6 +90,7 @@ DIMENSION_LABELS = {
     "political_theory": "Trình độ lý luận chính trị",
     "occupation": "Nghề nghiệp",
     "exempt": "Miễn công tác và sinh hoạt đảng",
+    "unit_type": "Loại hình tổ chức cơ sở đảng",
 }
 _CATALOG_KIND = {
     "ethnicity": CatalogKind.ETHNICITY,
@@ -103,6 +105,7 @@ UNKNOWN = {
     "academic_title": "Không có",
     "political_theory": "Chưa có, chưa ghi",
     "professional": "Chưa có, chưa ghi",
+    "unit_type": "Không thuộc tổ chức cơ sở đảng",
 }
 
 
@@ -121,6 +124,8 @@ def dimension_categories(dim: str) -> list[tuple[str, str]]:
         cats = [(k, label) for k, label, _last in rules.ADMISSION_PERIODS]
     elif dim == "exempt":
         cats = [("yes", "Được miễn"), ("no", "Không miễn")]
+    elif dim == "unit_type":
+        cats = [(u.value, str(u.label)) for u in UnitType]
     elif dim == "professional":
         items = CatalogItem.objects.filter(
             kind__in=(CatalogKind.PROFESSIONAL, CatalogKind.DEGREE)

@@ -50,6 +50,7 @@ FORMS = {
     "2": "Thống kê đảng viên mới kết nạp",
     "3": "Thống kê đội ngũ đảng viên",
     "4": "Thống kê đảng viên chia theo dân tộc và tôn giáo",
+    "5": "Thống kê tổ chức đảng và đảng viên trong các loại hình cơ sở",
 }
 
 
@@ -73,7 +74,123 @@ def build_form(number: str, result: ReportResult, previous: ReportResult | None)
         return _form_3(result, previous)
     if number == "4":
         return _form_4(result)
+    if number == "5":
+        return _form_5(result)
     raise ReportError.FORM_UNKNOWN.not_found()
+
+
+# Form 5's rows and the kinds of grassroots unit (organizations.UnitType) each
+# counts; rows the tree does not tell apart (thị trấn; Party and State bodies;
+# army and police; kinds of enterprise) are said in the notes.
+FORM_5_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("1", "Xã", ("commune",)),
+    ("2", "Phường", ("ward",)),
+    ("3", "Thị trấn", ()),
+    ("4-5", "Cơ quan Đảng, MTTQ, đoàn thể CT-XH; cơ quan Nhà nước", ("agency",)),
+    ("6", "Đơn vị sự nghiệp (trường học và đơn vị sự nghiệp khác)", ("school",)),
+    ("7-8", "Quân đội, Công an", ("armed_forces",)),
+    ("9", "Doanh nghiệp và hợp tác xã", ("enterprise",)),
+    ("10", "Tổ chức cơ sở đảng ở ngoài nước", ()),
+    ("11", "Loại hình cơ sở khác", ("other",)),
+)
+
+
+def _form_5(result: ReportResult) -> Form:
+    """Form 5-BTCTW: the party organisations (grassroots committees and cells,
+    partial committees and cells under committees) in the scope at the end of
+    the period, and the members on the end list, by kind of grassroots unit."""
+    from dangvien.organizations.models import Level
+
+    end = result.end
+    orgs = Organization.objects.filter(
+        path__startswith=result.organization.path, valid_from__lte=end
+    ).exclude(valid_to__lte=end)
+    grassroots = {
+        o.path: o
+        for o in orgs.filter(level__in=(Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL))
+    }
+    counts: dict[str, dict[str, int]] = {}
+    for o in grassroots.values():
+        c = counts.setdefault(
+            o.unit_type, dict.fromkeys(("committee", "cell", "partial", "under"), 0)
+        )
+        c["committee" if o.level == Level.GRASSROOTS_COMMITTEE else "cell"] += 1
+    for path, level in orgs.filter(level__in=(Level.PARTIAL_COMMITTEE, Level.CELL)).values_list(
+        "path", "level"
+    ):
+        above = next(
+            (grassroots[path[:i]] for i in range(len(path) - 4, 0, -4) if path[:i] in grassroots),
+            None,
+        )
+        if above is not None:
+            c = counts.setdefault(
+                above.unit_type, dict.fromkeys(("committee", "cell", "partial", "under"), 0)
+            )
+            c["partial" if level == Level.PARTIAL_COMMITTEE else "under"] += 1
+    members = result.counts["dims"].get("unit_type", {})
+    lines = []
+    totals = [0, 0, 0, 0, 0, 0]
+    for number, label, kinds in FORM_5_ROWS:
+        committee = sum(counts.get(k, {}).get("committee", 0) for k in kinds)
+        cell = sum(counts.get(k, {}).get("cell", 0) for k in kinds)
+        partial = sum(counts.get(k, {}).get("partial", 0) for k in kinds)
+        under = sum(counts.get(k, {}).get("under", 0) for k in kinds)
+        people = sum(members.get(k, 0) for k in kinds)
+        values = [committee + cell, committee, cell, partial, under, people]
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        lines.append(
+            Line(
+                number,
+                label,
+                values if kinds else [None] * 6,
+                1,
+                figure=f"dim:unit_type:{kinds[0]}" if len(kinds) == 1 else "",
+            )
+        )
+    outside = members.get("", 0)
+    lines.append(Line("", "Cộng (1+…+11)", totals, 0, True, figure="D"))
+    if outside:
+        lines.append(
+            Line("", "Đảng viên không thuộc tổ chức cơ sở đảng nào", [None] * 5 + [outside], 1)
+        )
+    checks = [
+        (
+            "Cột 2 = cột 3 + cột 4 ở mọi dòng",
+            all(
+                x.values[0] is None or x.values[0] == x.values[1] + x.values[2]
+                for x in lines[:-1]
+                if x.values[1] is not None
+            ),
+        ),
+        (
+            "Tổng cột 7 = đảng viên cuối kỳ (D của biểu 1)",
+            totals[5] + outside == result.counts["movement"]["D"],
+        ),
+    ]
+    notes = [
+        "Loại hình lấy theo loại hình của tổ chức cơ sở đảng (xã, phường, cơ quan, doanh nghiệp, "
+        "trường học, lực lượng vũ trang, khác); hệ thống chưa tách cơ quan Đảng với cơ quan Nhà "
+        "nước, Quân đội với Công an, các loại doanh nghiệp, nên các dòng đó gộp lại.",
+        "Từ 01/7/2025 không còn thị trấn (chính quyền địa phương hai cấp).",
+        "Số tổ chức tính đến ngày cuối kỳ; số đảng viên là danh sách cuối kỳ.",
+    ]
+    return Form(
+        "5-BTCTW",
+        FORMS["5"],
+        "",
+        [
+            "Tổ chức cơ sở đảng: tổng số",
+            "Đảng bộ cơ sở",
+            "Chi bộ cơ sở",
+            "Đảng bộ bộ phận",
+            "Chi bộ trực thuộc đảng ủy cơ sở",
+            "Tổng số đảng viên",
+        ],
+        lines,
+        checks,
+        notes,
+        comparative=False,
+    )
 
 
 def _pair(this: dict, last: dict | None, value) -> list[int | None]:

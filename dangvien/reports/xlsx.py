@@ -90,7 +90,8 @@ def _sheet(
     if board:
         sheet.merge_range(1, 0, 1, 1, board, f["cb"])
     sheet.merge_range(0, 2, 0, last, f"Biểu số {form.code}", f["right"])
-    sheet.merge_range(1, 2, 1, last, f"Đvt: {form.unit}", f["righti"])
+    if form.unit:
+        sheet.merge_range(1, 2, 1, last, f"Đvt: {form.unit}", f["righti"])
     sheet.merge_range(3, 0, 3, last, "THỐNG KÊ", f["title"])
     sheet.merge_range(4, 0, 4, last, form.title.upper().removeprefix("THỐNG KÊ "), f["title"])
     sheet.merge_range(5, 0, 5, last, period.label.upper(), f["cb"])

@@ -235,3 +235,32 @@ def test_form_2_counts_the_admitted_on_two_pages_with_its_totals_checked(
         reverse("reports_figure"), {"org": tree["x"].pk, **YEAR_2025, "hang": "adm:gender:F"}
     )
     assert [m.pk for m in listed.context["page"].members] == [readmitted.pk]
+
+
+def test_form_5_counts_organisations_and_members_by_kind_of_unit(client, django_user_model, tree):
+    from dangvien.organizations.models import Level, UnitType
+    from dangvien.organizations.tests.factories import OrganizationFactory
+
+    agency = OrganizationFactory(
+        parent=tree["p"],
+        name="Đảng bộ Sở Tài chính",
+        level=Level.GRASSROOTS_COMMITTEE,
+        unit_type=UnitType.AGENCY,
+    )
+    office = OrganizationFactory(
+        parent=agency, name="Chi bộ Văn phòng Sở", unit_type=UnitType.AGENCY
+    )
+    member(office)
+    c = _client(client, django_user_model, tree["p"])
+    response = c.get(reverse("reports_form_xlsx", args=["5"]), {"org": tree["p"].pk, **YEAR_2025})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    lines = {r[1]: r for r in rows if r[1]}
+    assert lines["Cơ quan Đảng, MTTQ, đoàn thể CT-XH; cơ quan Nhà nước"][2:8] == (1, 1, 0, 0, 1, 1)
+    total = lines["Cộng (1+…+11)"]
+    assert total[2] == 1 and total[7] == 1
+    # The district's cells sit under no grassroots organisation in this tree.
+    assert lines["Đảng viên không thuộc tổ chức cơ sở đảng nào"][7] == 3
+    checks = [r[0] for r in rows if r[0] and str(r[0]).startswith(("Đúng", "SAI"))]
+    assert checks and all(text.startswith("Đúng") for text in checks)
