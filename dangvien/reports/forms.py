@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db.models import Count
+
 from dangvien.core.vietnamese import fold
 from dangvien.members.models import CatalogItem, CatalogKind, Gender, Status
 from dangvien.organizations.models import Organization
@@ -51,6 +53,8 @@ FORMS = {
     "3": "Thống kê đội ngũ đảng viên",
     "4": "Thống kê đảng viên chia theo dân tộc và tôn giáo",
     "5": "Thống kê tổ chức đảng và đảng viên trong các loại hình cơ sở",
+    "7": "Thống kê về nghiệp vụ công tác đảng viên",
+    "XL": "Thống kê kết quả đánh giá, xếp loại chất lượng",
 }
 
 
@@ -76,7 +80,197 @@ def build_form(number: str, result: ReportResult, previous: ReportResult | None)
         return _form_4(result)
     if number == "5":
         return _form_5(result)
+    if number == "7":
+        return _form_7(result, previous)
+    if number == "XL":
+        return _form_grading(result, previous)
     raise ReportError.FORM_UNKNOWN.not_found()
+
+
+BADGE_MILESTONES = (30, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90)
+
+
+def _work_counts(result: ReportResult) -> dict[str, int]:
+    """Form 7's counts over the report's organisation and period: badges
+    decided (by milestone), transfers introduced out and received in (by kind)."""
+    from dangvien.badges.models import AwardStatus, BadgeAward
+    from dangvien.movements.models import Transfer
+
+    path, start, end = result.organization.path, result.start, result.end
+    out: dict[str, int] = {}
+    badges = (
+        BadgeAward.objects.filter(
+            org_path__startswith=path,
+            decided_on__gte=start,
+            decided_on__lte=end,
+            status__in=(AwardStatus.DECIDED, AwardStatus.AWARDED, AwardStatus.RETURNED),
+        )
+        .values("milestone")
+        .annotate(n=Count("pk"))
+    )
+    for row in badges:
+        out[f"badge:{row['milestone']}"] = row["n"]
+    sent = (
+        Transfer.objects.filter(from_path__startswith=path, sent_on__gte=start, sent_on__lte=end)
+        .exclude(to_path__startswith=path)
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    for row in sent:
+        out[f"out:{row['kind']}"] = row["n"]
+    received = (
+        Transfer.objects.filter(
+            to_path__startswith=path, received_on__gte=start, received_on__lte=end
+        )
+        .exclude(from_path__startswith=path)
+        .values("kind")
+        .annotate(n=Count("pk"))
+    )
+    for row in received:
+        out[f"in:{row['kind']}"] = row["n"]
+    return out
+
+
+def _form_7(result: ReportResult, previous: ReportResult | None) -> Form:
+    """Form 7-BTCTW (membership work in the period): badges by milestone (II),
+    transfers of party activity introduced out and received (IV, lượt: a
+    transfer inside the organisation's subtree is neither). Rows I (awards) and
+    III (party cards) print blank: the system does not record them yet."""
+    this = _work_counts(result)
+    last = _work_counts(previous) if previous is not None else None
+
+    def pair(key: str) -> list[int | None]:
+        return [this.get(key, 0), None if last is None else last.get(key, 0)]
+
+    def total(counts: dict | None, prefix: str) -> int | None:
+        if counts is None:
+            return None
+        return sum(n for k, n in counts.items() if k.startswith(prefix))
+
+    blank: list[int | None] = [None, None]
+    lines = [
+        Line("I", "Khen thưởng tổ chức đảng và đảng viên trong năm", blank, 0, True),
+        Line("II", "Tặng huy hiệu Đảng", [total(this, "badge:"), total(last, "badge:")], 0, True),
+        *[
+            Line("-", f"Huy hiệu {years} năm tuổi Đảng", pair(f"badge:{years}"), 1)
+            for years in BADGE_MILESTONES
+        ],
+        Line("III", "Phát thẻ đảng viên", blank, 0, True),
+        Line("IV", "Giới thiệu sinh hoạt đảng", blank, 0, True),
+        Line("1", "Số lượt chuyển sinh hoạt đảng tạm thời", blank, 1, True),
+        Line("-", "Giới thiệu chuyển đi", pair("out:temporary"), 2),
+        Line("-", "Tiếp nhận chuyển đến", pair("in:temporary"), 2),
+        Line("2", "Số lượt chuyển sinh hoạt đảng chính thức", blank, 1, True),
+        Line("-", "Giới thiệu chuyển đi", pair("out:permanent"), 2),
+        Line("-", "Tiếp nhận chuyển đến", pair("in:permanent"), 2),
+    ]
+    other_badges = sum(
+        n for k, n in this.items() if k.startswith("badge:") and int(k[6:]) not in BADGE_MILESTONES
+    )
+    checks = [("Các loại huy hiệu cộng lại = II", other_badges == 0)]
+    notes = [
+        "Dòng I (khen thưởng) và III (phát thẻ đảng viên): hệ thống chưa ghi, để trống.",
+        "Huy hiệu tính theo ngày quyết định tặng trong kỳ; chuyển sinh hoạt tính theo lượt "
+        "(ngày giới thiệu đi, ngày tiếp nhận), không tính lượt chuyển giữa hai tổ chức trong "
+        "cùng đảng bộ báo cáo.",
+    ]
+    return Form(
+        "7-BTCTW", FORMS["7"], "Lượt người", ["Kỳ này", "Cùng kỳ năm trước"], lines, checks, notes
+    )
+
+
+GRADE_ROWS = (
+    ("excellent", "Hoàn thành xuất sắc nhiệm vụ"),
+    ("good", "Hoàn thành tốt nhiệm vụ"),
+    ("completed", "Hoàn thành nhiệm vụ"),
+    ("not_completed", "Không hoàn thành nhiệm vụ"),
+)
+
+
+def _form_grading(result: ReportResult, previous: ReportResult | None) -> Form:
+    """The yearly grading results (the shares table of seed 001; Gen A's
+    7A/7B-TCTW): members and party organisations by grade, for the year of
+    the period's end, against the year before."""
+    from dangvien.grading import selectors as grading
+
+    org, year = result.organization, result.end.year
+
+    def members(y: int) -> dict[str, int]:
+        _rows, total = grading.results_table(org, y)
+        return {
+            **{g: getattr(total, g) for g, _l in GRADE_ROWS},
+            "graded": total.graded,
+            "not_graded": total.not_graded,
+            "pending": total.pending,
+        }
+
+    this_m, last_m = members(year), members(year - 1)
+    this_o, last_o = (
+        grading.organization_results(org, year),
+        grading.organization_results(org, year - 1),
+    )
+
+    def share(n: int, of: int) -> float | None:
+        return round(n * 100 / of, 2) if of else None
+
+    lines = [
+        Line(
+            "A",
+            f"Đảng viên được đánh giá, xếp loại năm {year}",
+            [this_m["graded"], last_m["graded"]],
+            0,
+            True,
+        ),
+        *[
+            Line(str(i), label, [this_m[g], last_m[g]], 1)
+            for i, (g, label) in enumerate(GRADE_ROWS, start=1)
+        ],
+        Line(
+            "-",
+            "Tỷ lệ hoàn thành xuất sắc (%)",
+            [
+                share(this_m["excellent"], this_m["graded"]),
+                share(last_m["excellent"], last_m["graded"]),
+            ],
+            1,
+        ),
+        Line(
+            "-",
+            "Không xếp loại (miễn, mới kết nạp...)",
+            [this_m["not_graded"], last_m["not_graded"]],
+            1,
+        ),
+        Line("-", "Chưa có kết quả", [this_m["pending"], last_m["pending"]], 1),
+        Line(
+            "B",
+            f"Tổ chức đảng được đánh giá, xếp loại năm {year}",
+            [sum(this_o[g] for g, _l in GRADE_ROWS), sum(last_o[g] for g, _l in GRADE_ROWS)],
+            0,
+            True,
+        ),
+        *[
+            Line(str(i), label, [this_o[g], last_o[g]], 1)
+            for i, (g, label) in enumerate(GRADE_ROWS, start=1)
+        ],
+        Line("-", "Chưa có kết quả", [this_o["pending"], last_o["pending"]], 1),
+    ]
+    checks = [
+        (f"A = 1 + 2 + 3 + 4 (năm {y})", m["graded"] == sum(m[g] for g, _l in GRADE_ROWS))
+        for y, m in ((year, this_m), (year - 1, last_m))
+    ]
+    notes = [
+        "Kết quả đã quyết định (đã công bố) của các đảng viên trong tổ chức; tỷ lệ trên số "
+        "đảng viên được xếp loại. Cột «cùng kỳ» là năm trước.",
+    ]
+    return Form(
+        "XL",
+        f"{FORMS['XL']} năm {year}",
+        "Người, tổ chức",
+        [f"Năm {year}", f"Năm {year - 1}"],
+        lines,
+        checks,
+        notes,
+    )
 
 
 # Form 5's rows and the kinds of grassroots unit (organizations.UnitType) each
