@@ -36,7 +36,7 @@ from dangvien.organizations.models import Level, Organization
 
 from . import rules
 from .periods import ReportPeriod
-from .scope import ReportScope
+from .scope import ReportScope, report_scope
 
 # Lists kept per member id: A and D (start and end), each cause of form 1, and
 # B_OTHER / C_OTHER (a change by an event no row of the form names; none is
@@ -99,6 +99,17 @@ class Computed:
     average_age: float | None = None  # of D on the last day, one decimal
 
 
+def _cached(fn):
+    memo: dict[str, bool] = {}
+
+    def covers(path: str) -> bool:
+        if path not in memo:
+            memo[path] = fn(path)
+        return memo[path]
+
+    return covers
+
+
 def _scope_q(scope: ReportScope, prefix: str) -> Q:
     q = Q(pk__in=[])
     for path in scope.include:
@@ -122,8 +133,12 @@ def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
 
 
 def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
+    start_scope = report_scope(scope.organization, period.start - dt.timedelta(days=1))
     candidates = (
-        MembershipEvent.objects.filter(_scope_q(scope, "organization_after__path"))
+        MembershipEvent.objects.filter(
+            _scope_q(scope, "organization_after__path")
+            | _scope_q(start_scope, "organization_after__path")
+        )
         .filter(date__lte=period.end)
         .values("member_id")
     )
@@ -135,7 +150,7 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
         )
     )
     out = Computed(lists={code: [] for code in MOVEMENT_CODES})
-    covers: dict[str, bool] = {}
+    scopes = (_cached(start_scope.covers), _cached(scope.covers), scope)
     end_state: dict[int, tuple[str, bool]] = {}
     end_paths: dict[int, str] = {}
     current: int | None = None
@@ -143,11 +158,11 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     for row in rows.iterator(chunk_size=20000):
         if row[0] != current:
             if history:
-                _walk(current, history, scope, period, covers, out.lists, end_state, end_paths)
+                _walk(current, history, scopes, period, out.lists, end_state, end_paths)
             current, history = row[0], []
         history.append(row[1:])
     if history:
-        _walk(current, history, scope, period, covers, out.lists, end_state, end_paths)
+        _walk(current, history, scopes, period, out.lists, end_state, end_paths)
     # The records in Vietnamese name order (the database sorts): every list is
     # put in that order, so that a figure's members page by slices.
     records = {
@@ -194,44 +209,66 @@ def _by_unit_type(ids: list[int], paths: dict[int, str]) -> dict[str, list[int]]
     return dict(out)
 
 
-def _walk(member_id, history, scope, period, covers, lists, end_state, end_paths) -> None:
+def _in_flags(history, covers) -> list[bool]:
+    """For each event of a member's history (date, kind, status_after, path,
+    exempt_after): whether the state it leads to is on the list of the scope
+    `covers` tells (path -> bool). In activity in a covered organisation; or in
+    transit between two covered organisations (sent from one, and the next
+    arrival, whenever it is, into one): a transfer inside the scope never takes
+    the member off its list."""
+    flags = []
+    for idx, (_date, _kind, status, path, _exempt) in enumerate(history):
+        if status in ACTIVE_STATUSES:
+            flags.append(covers(path))
+        elif status == Status.TRANSFERRED_OUT and covers(path):
+            arrival = next(
+                (h for h in history[idx + 1 :] if h[1] == EventKind.TRANSFERRED_IN), None
+            )
+            flags.append(
+                arrival is not None and arrival[2] in ACTIVE_STATUSES and covers(arrival[3])
+            )
+        else:
+            flags.append(False)
+    return flags
+
+
+def _walk(member_id, history, scopes, period, lists, end_state, end_paths) -> None:
     """One member's events (date, kind, status_after, path, exempt_after): the
-    lists they join; `end_state` gets (status, exempt) and `end_paths` the
-    organisation's path of those on D."""
-
-    def inside(status: str, path: str) -> bool:
-        if status not in ACTIVE_STATUSES:
-            return False
-        if path not in covers:
-            covers[path] = scope.covers(path)
-        return covers[path]
-
-    was_in, status, path, exempt = False, None, None, False
-    i, n = 0, len(history)
+    lists they join. `scopes`: (covers on the tree of the day before the
+    period, covers on the tree of its last day, that scope). A member is on A
+    by the first tree and on D by the second; an organisation moved in between
+    brings its members in or takes them out (B2 / C5) with no event of theirs.
+    `end_state` gets (status, exempt) and `end_paths` the organisation's path
+    of those on D."""
+    covers_start, covers_end, scope = scopes
+    before = _in_flags(history, covers_start)
+    flags = _in_flags(history, covers_end)
+    n = len(history)
+    i = 0
     while i < n and history[i][0] < period.start:
-        _date, _kind, status, path, exempt = history[i]
-        was_in = inside(status, path)
         i += 1
-    if was_in:
+    was_in_start = before[i - 1] if i else False
+    was_in = flags[i - 1] if i else False
+    status, path, exempt = history[i - 1][2:5] if i else (None, None, False)
+    held = status if status in ACTIVE_STATUSES else Status.OFFICIAL
+    if was_in_start:
         lists["A"].append(member_id)
-    pending_out = False  # left by a transfer; where to is told by the arrival
+    if was_in_start and not was_in:  # their organisation moved out of the scope
+        lists[_where(scope, path, "C5")].append(member_id)
+    elif was_in and not was_in_start:  # ... or into it
+        lists[_where(scope, path, "B2")].append(member_id)
     while i < n and history[i][0] <= period.end:
         _date, kind, new_status, new_path, new_exempt = history[i]
-        now_in = inside(new_status, new_path)
-        if pending_out and kind == EventKind.TRANSFERRED_IN:
-            pending_out = False
-            if not now_in:  # arrived outside the scope: a transfer out, to there
-                lists[_where(scope, new_path, "C5")].append(member_id)
-            else:  # moved between two organisations of the scope: neither
-                was_in, status, path, exempt = True, new_status, new_path, new_exempt
-                i += 1
-                continue
+        now_in = flags[i]
         if was_in and not now_in:
             code = rules.DECREASE.get(kind, "C_OTHER")
-            if kind == EventKind.TRANSFERRED_OUT:
-                pending_out = True
-            elif code == "C5":
-                lists[_where(scope, new_path, "C5")].append(member_id)
+            if code == "C5":
+                # Where to: the next arrival's organisation (none: outside the system).
+                arrival = next(
+                    (h for h in history[i + 1 :] if h[1] == EventKind.TRANSFERRED_IN), None
+                )
+                to = new_path if kind == EventKind.REASSIGNED else (arrival[3] if arrival else None)
+                lists[_where(scope, to, "C5")].append(member_id)
             else:
                 lists[code].append(member_id)
                 if code == "C3" and status == Status.PROBATIONARY:
@@ -244,16 +281,13 @@ def _walk(member_id, history, scope, period, covers, lists, end_state, end_paths
                 lists[code].append(member_id)
                 if kind == EventKind.READMITTED:
                     lists["B1r"].append(member_id)
-        was_in, status, path, exempt = now_in, new_status, new_path, new_exempt
+        was_in, status, path = now_in, new_status, new_path
+        if new_status in ACTIVE_STATUSES:
+            held, exempt = new_status, new_exempt
         i += 1
-    if pending_out:
-        # Sent within the period, received after it (or not yet, or outside the
-        # system): where the next arrival placed the member, if any.
-        arrival = next((h for h in history[i:] if h[1] == EventKind.TRANSFERRED_IN), None)
-        lists[_where(scope, arrival[3] if arrival else None, "C5")].append(member_id)
     if was_in:
         lists["D"].append(member_id)
-        end_state[member_id] = (status, exempt)
+        end_state[member_id] = (held, exempt)
         end_paths[member_id] = path
 
 

@@ -28,7 +28,7 @@ class ReportError(ErrorCode):
     BEFORE_ORGANIZATION = (
         "before_organization",
         "«%(organization)s» (kể cả các tổ chức hợp nhất vào) có từ ngày %(day)s; "
-        "kỳ báo cáo phải bắt đầu từ ngày đó trở đi.",
+        "kỳ báo cáo phải kết thúc từ ngày đó trở đi.",
     )
     FORM_UNKNOWN = ("form_unknown", "Không có biểu số này.")
     FIGURE_UNKNOWN = ("figure_unknown", "Không có chỉ tiêu này trong báo cáo.")

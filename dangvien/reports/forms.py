@@ -32,6 +32,7 @@ class Line:
     level: int = 0
     bold: bool = False
     figure: str = ""  # the drill-down figure of this period's value, if any
+    average: bool = False  # a mean or a share (decimals), not a count: no percent column
 
 
 @dataclass
@@ -233,6 +234,7 @@ def _form_grading(result: ReportResult, previous: ReportResult | None) -> Form:
                 share(last_m["excellent"], last_m["graded"]),
             ],
             1,
+            average=True,
         ),
         Line(
             "-",
@@ -503,7 +505,13 @@ def _form_3(result: ReportResult, previous: ReportResult | None) -> Form:
         *block(
             "2", "Tuổi đời", "age", figures.dimension_categories("age")[:-1] + _unknown(this, "age")
         ),
-        line("-", "Tuổi bình quân", lambda c: c.get("average_age"), 2),
+        Line(
+            "-",
+            "Tuổi bình quân",
+            _pair(this, last, lambda c: c.get("average_age")),
+            2,
+            average=True,
+        ),
         *block(
             "3",
             "Thời gian kết nạp vào Đảng",
@@ -659,9 +667,6 @@ def _form_2(result: ReportResult, previous: ReportResult | None) -> Form:
             v for k, v in counts.get("admitted", {}).get("professional", {}).items() if k
         )
         checks.append((f"Chuyên môn nghiệp vụ ≤ I{when}", professional <= n))
-        checks.append(
-            (f"I = dòng B1 (kết nạp) của biểu 1{when}", n == counts["movement"].get("B1", 0))
-        )
     notes = [
         "Đoàn viên, chủ doanh nghiệp tư nhân, vi phạm chính sách KHHGĐ, hôn nhân với người nước "
         "ngoài: hồ sơ đảng viên trong hệ thống chưa có trường này, để trống.",

@@ -80,15 +80,21 @@ def members_at(org: Organization, days: list[dt.date]) -> dict[dt.date, tuple[in
     return {d: (c[0], c[1], c[2]) for d, c in counts.items()}
 
 
+def months_wanted(org: Organization, today: dt.date) -> list[dt.date]:
+    """The month ends a dashboard shows before `today`'s month: the MONTHS last
+    ones, those before the organisation (and its predecessors) existed left out."""
+    wanted = month_ends(today)
+    earliest = report_scope(org, wanted[-1]).earliest
+    return [d for d in wanted if earliest is None or d >= earliest]
+
+
 def monthly_figures_ensure(
     org: Organization, today: dt.date, *, refresh: bool = False
 ) -> list[MonthlyFigure]:
     """The MonthlyFigure rows of `org` for the MONTHS months before `today`'s,
     computing those missing (all with `refresh`); oldest first. Months before
     the organisation (or its predecessors) existed are left out."""
-    wanted = month_ends(today)
-    earliest = report_scope(org, wanted[-1]).earliest
-    wanted = [d for d in wanted if earliest is None or d >= earliest]
+    wanted = months_wanted(org, today)
     if not wanted:
         return []
     kept = {
@@ -105,11 +111,3 @@ def monthly_figures_ensure(
                     defaults={"members": members, "probationary": probationary, "female": female},
                 )
     return [kept[d] for d in wanted]
-
-
-def monthly_figures_missing(org: Organization, today: dt.date) -> bool:
-    """Whether some of the months before `today`'s have no kept figure yet."""
-    wanted = month_ends(today)
-    return MonthlyFigure.objects.filter(organization=org, month_end__in=wanted).count() < len(
-        wanted
-    )

@@ -41,7 +41,7 @@ def _pct(value) -> str:
 
 
 def summary_of(period: ReportPeriod) -> str:
-    return f"Tình hình đội ngũ đảng viên {period.label[0].lower()}{period.label[1:]}"
+    return f"Tình hình đội ngũ đảng viên {period.label_lower}"
 
 
 def paper_context(
@@ -61,8 +61,12 @@ def paper_context(
     age = result.counts.get("average_age")
     paragraphs = [
         f"Căn cứ số liệu quản lý đảng viên, {org.name} báo cáo tình hình đội ngũ đảng viên "
-        f"{period.label[0].lower()}{period.label[1:]} "
-        f"(từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}) như sau:",
+        + (
+            f"{period.label_lower} (từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y})"
+            if period.kind != "custom"
+            else f"từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}"
+        )
+        + " như sau:",
         f"1. Đầu kỳ có {_n(v('A'))} đảng viên. Trong kỳ tăng {_n(v('B'))} đảng viên "
         f"(kết nạp {_n(v('B1'))}, chuyển đến {_n(v('B2'))}, phục hồi đảng tịch {_n(v('B3'))}); "
         f"giảm {_n(v('C'))} đảng viên (từ trần {_n(v('C1'))}, khai trừ {_n(v('C2'))}, "

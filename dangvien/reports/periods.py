@@ -47,6 +47,11 @@ class ReportPeriod:
         return f"Từ {self.start:%d/%m/%Y} đến {self.end:%d/%m/%Y}"
 
     @property
+    def label_lower(self) -> str:
+        """The label inside a sentence: "quý IV năm 2026" (the numeral kept)."""
+        return self.label[0].lower() + self.label[1:]
+
+    @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 

@@ -2,12 +2,14 @@
 as the tree stood that day, with the organisations merged into it.
 
 The tree is kept by materialised paths of today. A report of a past period
-reads the tree of the period's last day: the moves after that day (dated
-MOVED events, few) are undone, and an organisation merged into one of the
-subtree (MERGED events, whatever their date) counts with it, so that a report
-of a merged organisation covers its predecessors for the days before the
-merger (their members' events stay on the predecessors' ids). Moves inside the
-period count the moved organisation where it stood at the period's end.
+reads the tree of a day: the moves after that day (dated MOVED events, few) are
+undone, and the organisations merged into the reported one (MERGED events)
+count with it, so that a report of a merged organisation covers its
+predecessors for the days before the merger (their members' events stay on the
+predecessors' ids). A report reads two trees: the day before its period (its
+list A) and the period's last day (its list D, and the period's events); an
+organisation moved in between brings its members in or takes them out
+(reports.compute).
 
 The scope is said as path prefixes (`include`, `exclude`): one indexed prefix
 condition each, never a list of the 278,000 organisation ids of the party.
@@ -83,20 +85,24 @@ def report_scope(org: Organization, on: dt.date) -> ReportScope:
             and not any(path.startswith(p) for p in exclude)
         )
 
-    # Predecessors: whatever was merged into an organisation of the scope (and,
-    # in turn, into those).
-    merges = list(
-        OrganizationEvent.objects.filter(kind=OrganizationEventKind.MERGED).values_list(
-            "organization__path", "related__path"
+    # Predecessors: the organisations merged into the reported one (and, in
+    # turn, into those): its report covers them for the days before the
+    # merger. An organisation above it does not take them in: a cell merged
+    # into a cell of another district stays in its own district's past.
+    targets, seen = [org.pk], {org.pk}
+    while targets:
+        sources = list(
+            OrganizationEvent.objects.filter(
+                kind=OrganizationEventKind.MERGED, related_id__in=targets
+            ).values_list("organization_id", "organization__path")
         )
-    )
-    grown = True
-    while grown:
-        grown = False
-        for source, target in merges:
-            if covered(target) and not covered(source):
-                include.append(source)
-                grown = True
+        targets = []
+        for source_id, source_path in sources:
+            if source_id not in seen:
+                seen.add(source_id)
+                targets.append(source_id)
+                if not covered(source_path):
+                    include.append(source_path)
     # Moves after `on`, newest first: where the organisation stood before.
     moves = OrganizationEvent.objects.filter(
         kind=OrganizationEventKind.MOVED, date__gt=on

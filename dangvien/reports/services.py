@@ -23,22 +23,28 @@ from .scope import report_scope
 
 
 def report_check_period(org: Organization, period: ReportPeriod) -> None:
-    """Raise ReportError.BEFORE_ORGANIZATION (field "tu") when the period starts
-    before `org` (or any organisation merged into it) existed."""
+    """Raise ReportError.BEFORE_ORGANIZATION (field "tu") when the period ends
+    before `org` (or any organisation merged into it) existed. A period that
+    includes the founding day is reported (its start list is empty)."""
     scope = report_scope(org, period.end)
-    if scope.earliest and period.start < scope.earliest:
+    if scope.earliest and period.end < scope.earliest:
         raise ReportError.BEFORE_ORGANIZATION.error(
             field="tu", organization=org.name, day=f"{scope.earliest:%d/%m/%Y}"
         )
 
 
 def report_kept(org: Organization, period: ReportPeriod) -> ReportResult | None:
-    """The kept report of `org` over `period` if computed less than
-    settings.REPORT_FRESH_SECONDS ago; None otherwise."""
+    """The kept report of `org` over `period`: of a period over before the day
+    it was computed, kept until recomputed («Tính lại»: an event entered late
+    for a past date); of a period running when computed, for
+    settings.REPORT_FRESH_SECONDS. None otherwise."""
+    kept = ReportResult.objects.filter(organization=org, start=period.start, end=period.end).first()
+    if kept is None:
+        return None
+    if period.end < timezone.localdate(kept.computed_at):
+        return kept
     fresh = timezone.now() - dt.timedelta(seconds=settings.REPORT_FRESH_SECONDS)
-    return ReportResult.objects.filter(
-        organization=org, start=period.start, end=period.end, computed_at__gte=fresh
-    ).first()
+    return kept if kept.computed_at >= fresh else None
 
 
 def report_result(

@@ -22,6 +22,21 @@ from .periods import ReportPeriod
 FONT = "Times New Roman"
 
 
+def _signer(org: Organization, on: dt.date) -> tuple[str, str, str]:
+    """Who signs the form (capacity, title, name): the head of the organisation
+    board for a committee with a board (province, district level), else the
+    secretary for the committee or cell ("T/M CHI BỘ", "BÍ THƯ"): the post
+    holder of the day (organizations.posts.signer_for), the name blank when
+    nobody holds it."""
+    from dangvien.organizations.posts import signer_for
+
+    if org.level in (Level.CENTRAL, Level.PROVINCIAL, Level.SUPERIOR):
+        signer = signer_for(org, on, "BAN TỔ CHỨC")
+    else:
+        signer = signer_for(org, on)
+    return signer.capacity, signer.title, signer.name
+
+
 def _heading(org: Organization) -> tuple[str, str]:
     """The reporting body as printed at the top left."""
     board = "BAN TỔ CHỨC" if org.level in (Level.CENTRAL, Level.PROVINCIAL, Level.SUPERIOR) else ""
@@ -72,6 +87,7 @@ def _sheet(
         "n": book.add_format({**box, "align": "right", "num_format": "0"}),
         "nb": book.add_format({**box, "align": "right", "num_format": "0", "bold": True}),
         "pct": book.add_format({**box, "align": "right", "num_format": "0.00"}),
+        "avg": book.add_format({**box, "align": "right", "num_format": "0.0"}),
         "note": book.add_format({**base, "italic": True, "text_wrap": True, "valign": "top"}),
         "ok": book.add_format({**base, "font_color": "#1B5E20"}),
         "bad": book.add_format({**base, "font_color": "#B71C1C", "bold": True}),
@@ -117,12 +133,20 @@ def _sheet(
         sheet.write_string(row, 1, line.label, f[label_style])
         for col, value in enumerate(line.values, start=2):
             is_share = form.share_column and col == 1 + len(form.columns)
-            value_style = f["pct"] if is_share else f["nb" if line.bold else "n"]
+            value_style = (
+                f["pct"]
+                if is_share
+                else f["avg"]
+                if line.average
+                else f["nb" if line.bold else "n"]
+            )
             if value is None:
                 sheet.write_blank(row, col, None, value_style)
             else:
                 sheet.write_number(row, col, value, value_style)
-        if form.comparative:
+        if form.comparative and line.average:  # a mean or a share: no percent of it
+            sheet.write_blank(row, last, None, f["pct"])
+        elif form.comparative:
             this, before = line.values[0], line.values[1]
             pct = rules.percent(this, before) if this is not None and before is not None else None
             c, d = f"C{row + 1}", f"D{row + 1}"
@@ -158,11 +182,16 @@ def _sheet(
         f["righti"],
     )
     row += 1
+    capacity, title, name = _signer(org, today)
     sheet.write_string(row, 1, "NGƯỜI LẬP BIỂU", f["cb"])
-    sheet.merge_range(row, 2, row, last, "TRƯỞNG BAN", f["cb"])
+    sheet.merge_range(row, 2, row, last, "\n".join(t for t in (capacity, title) if t), f["cb"])
+    sheet.set_row(row, 32 if capacity else None)
     row += 1
     sheet.write_string(row, 1, "(Ký, ghi rõ họ và tên; số điện thoại liên hệ)", f["c"])
     sheet.merge_range(row, 2, row, last, "(Ký, đóng dấu, ghi rõ họ và tên)", f["c"])
+    if name:
+        row += 5
+        sheet.merge_range(row, 2, row, last, name, f["cb"])
 
 
 def _age_chart(book, sheet, form: Form, first: int, end: int) -> None:

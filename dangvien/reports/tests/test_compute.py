@@ -150,3 +150,55 @@ def test_the_start_list_is_the_day_before_the_period():
     event(n, EventKind.DECEASED, dt.date(2025, 1, 1))
     x = _report(t["x"])
     assert x.lists["A"] == [n.pk] and x.lists["C1"] == [n.pk] and x.lists["D"] == []
+
+
+def test_a_move_during_the_period_takes_the_members_out_of_one_district_into_the_other():
+    t = party()
+    m = member(t["x1"])
+    org_services.organization_move(
+        actor=SYSTEM, organization=t["x1"], new_parent=t["y"], date=D(2025, 5, 1)
+    )
+    for key in ("x", "y", "x1"):
+        t[key].refresh_from_db()
+    q1, q2 = Q1_2025, ReportPeriod(D(2025, 4, 1), D(2025, 6, 30), "quarter", 2)
+    x1, x2 = _report(t["x"], q1), _report(t["x"], q2)
+    assert x1.lists["D"] == x2.lists["A"] == [m.pk]  # the end of one is the start of the next
+    assert x2.lists["C5b"] == [m.pk] and x2.lists["D"] == []
+    y2 = _report(t["y"], q2)
+    assert y2.lists["A"] == [] and y2.lists["B2b"] == [m.pk] and y2.lists["D"] == [m.pk]
+    assert all(ok for _what, ok in movement_checks(_counts(x2)))
+    # The province saw nothing move.
+    p2 = _counts(_report(t["p"], q2))
+    assert movement_value(p2, "B") == movement_value(p2, "C") == 0 and p2["D"] == 1
+
+
+def test_a_merger_across_districts_changes_no_past_report_of_the_district():
+    t = party()
+    a = member(t["x1"])
+    b = member(t["y1"])
+    y_q1 = _report(t["y"]).lists["D"]
+    org_services.organization_merge(
+        actor=SYSTEM, source=t["x1"], target=t["y1"], date=D(2025, 8, 1)
+    )
+    for key in ("x", "y", "y1"):
+        t[key].refresh_from_db()
+    assert _report(t["y"]).lists["D"] == y_q1 == [b.pk]  # Y's Q1 as it was
+    assert set(_report(t["y1"]).lists["D"]) == {
+        a.pk,
+        b.pk,
+    }  # the merged cell covers its predecessor
+    q3 = ReportPeriod(D(2025, 7, 1), D(2025, 9, 30), "quarter", 3)
+    assert _report(t["y"], q3).lists["B2b"] == [a.pk]
+    assert _report(t["x"], q3).lists["C5b"] == [a.pk]
+
+
+def test_a_transfer_inside_the_district_spanning_the_quarters_end_keeps_the_member_on_its_list():
+    t = party()
+    m = member(t["x1"])
+    transfer(m, D(2025, 3, 20), t["x2"], D(2025, 4, 10))
+    x1 = _report(t["x"])
+    assert x1.lists["D"] == [m.pk] and not x1.lists["C5a"] + x1.lists["C5b"]
+    x2 = _report(t["x"], ReportPeriod(D(2025, 4, 1), D(2025, 6, 30), "quarter", 2))
+    assert x2.lists["A"] == x2.lists["D"] == [m.pk] and not x2.lists["B2a"] + x2.lists["B2b"]
+    # For the cell it left, a transfer to another cell is a decrease.
+    assert _report(t["x1"]).lists["C5b"] == [m.pk]

@@ -107,7 +107,7 @@ def test_forms_3_and_4_download_with_their_totals_checked(client, django_user_mo
     ("query", "field", "code_text"),
     [
         ({"ky": "custom", "tu": "01/03/2025", "den": "28/02/2025"}, "den", "trước ngày đầu kỳ"),
-        ({"ky": "custom", "tu": "31/12/2019", "den": "28/02/2025"}, "tu", "có từ ngày 01/01/2020"),
+        ({"ky": "custom", "tu": "01/12/2019", "den": "31/12/2019"}, "tu", "có từ ngày 01/01/2020"),
         ({"ky": "custom", "tu": "32/01/2025", "den": "28/02/2025"}, "tu", "dd/mm/yyyy"),
         ({"ky": "quarter", "nam": "2025", "so": "5"}, "so", ""),
     ],
@@ -264,3 +264,22 @@ def test_form_5_counts_organisations_and_members_by_kind_of_unit(client, django_
     assert lines["Đảng viên không thuộc tổ chức cơ sở đảng nào"][7] == 3
     checks = [r[0] for r in rows if r[0] and str(r[0]).startswith(("Đúng", "SAI"))]
     assert checks and all(text.startswith("Đúng") for text in checks)
+
+
+@pytest.mark.parametrize("number", ["7", "XL"])
+def test_forms_7_and_grading_download_with_their_checks(client, django_user_model, tree, number):
+    c = _client(client, django_user_model, tree["p"])
+    response = c.get(
+        reverse("reports_form_xlsx", args=[number]), {"org": tree["x"].pk, **YEAR_2025}
+    )
+    assert response.status_code == 200
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    checks = [r[0] for r in rows if r[0] and str(r[0]).startswith(("Đúng", "SAI"))]
+    assert checks and all(text.startswith("Đúng") for text in checks)
+    lines = {r[1]: r for r in rows if r[1]}
+    if number == "7":
+        assert lines["Tặng huy hiệu Đảng"][2] == 0
+    else:
+        assert lines["Đảng viên được đánh giá, xếp loại năm 2025"][2:4] == (0, 0)

@@ -74,11 +74,13 @@ def test_the_same_period_last_year():
 def test_a_period_before_the_organisation_existed_is_refused():
     from dangvien.organizations.tests.factories import OrganizationFactory
 
-    cell = OrganizationFactory(valid_from=D(2020, 1, 1))
-    report_check_period(cell, ReportPeriod(D(2020, 1, 1), D(2020, 3, 31)))  # the day it began
+    cell = OrganizationFactory(valid_from=D(2020, 2, 15))
+    # The quarter it was founded in is reported (from nothing); the one before is not.
+    report_check_period(cell, ReportPeriod(D(2020, 1, 1), D(2020, 3, 31)))
+    report_check_period(cell, ReportPeriod(D(2019, 12, 1), D(2020, 2, 15)))  # ends the day it began
     with pytest.raises(DomainError) as caught:
-        report_check_period(cell, ReportPeriod(D(2019, 12, 31), D(2020, 3, 31)))
-    assert caught.value.code == "before_organization" and "01/01/2020" in caught.value.args[0]
+        report_check_period(cell, ReportPeriod(D(2019, 10, 1), D(2020, 2, 14)))
+    assert caught.value.code == "before_organization" and "15/02/2020" in caught.value.args[0]
 
 
 @pytest.mark.parametrize(

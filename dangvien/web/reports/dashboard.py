@@ -24,7 +24,7 @@ from dangvien.members.summary import AGE_COLUMNS, summary_of
 from dangvien.organizations import selectors as org_selectors
 from dangvien.reports.jobs import compute_monthly_figures, refresh_widgets
 from dangvien.reports.models import MonthlyFigure
-from dangvien.reports.monthly import month_ends
+from dangvien.reports.monthly import months_wanted
 from dangvien.reports.widgets import widgets_read
 from dangvien.web.common import request_scope
 from dangvien.web.steps import org_from_query, roots
@@ -51,11 +51,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     today = dt.date.today()
     summary = summary_of(org)
-    wanted = month_ends(today)
+    wanted = months_wanted(org, today)
     kept = {
         f.month_end: f for f in MonthlyFigure.objects.filter(organization=org, month_end__in=wanted)
     }
-    months_pending = len(kept) < len(wanted) and (org.valid_from <= wanted[-1])
+    months_pending = len(kept) < len(wanted)
     if months_pending:
         compute_monthly_figures(org.pk)  # queued; the next view shows them
         kept = {

@@ -179,7 +179,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "org": org,
         "form": form,
         "up": org.parent if org.parent and scope.reaches_path(org.parent.path) else None,
-        "forms": FORMS.items(),
+        "forms": [
+            (number, f"Biểu số {number}-BTCTW" if number.isdigit() else "Kết quả xếp loại", title)
+            for number, title in FORMS.items()
+        ],
     }
     if form.period is not None:
         result, previous, why = _results(request, org, form, previous="queue")
@@ -289,7 +292,8 @@ def report_paper(request: HttpRequest) -> HttpResponse:
     form = _form(request, org)
     if form.period is None:
         raise NotFound
-    result, previous, _why = _results(request, org, form)
+    # A paper says what the events say now: computed again, not the kept figures.
+    result, previous, _why = _results(request, org, form, refresh=True)
     document = report_paper_issue(
         actor=request.user,
         org=org,
