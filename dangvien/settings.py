@@ -249,6 +249,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # A computed periodic report (dangvien/reports) is reused this long (seconds)
 # before the next reader computes it again from the events; "Tính lại" always does.
 REPORT_FRESH_SECONDS = env.int("REPORT_FRESH_SECONDS", default=600)
+# A subtree with more members in activity than this has its reports computed by
+# the job queue only (the page says so and shows them when done).
+REPORT_INLINE_MAX_MEMBERS = env.int("REPORT_INLINE_MAX_MEMBERS", default=400_000)
 
 # REST API bearer tokens live this long (seconds).
 API_TOKEN_LIFETIME_SECONDS = env.int("API_TOKEN_LIFETIME_SECONDS", default=8 * 3600)

@@ -272,6 +272,8 @@ def committee_name(organization: Organization) -> str:
     """The body that receives a paper for an organisation: its committee
     ("Đảng bộ xã Cẩm Xuyên" -> "Đảng ủy xã Cẩm Xuyên"); a cell is named as it is."""
     name = organization.name
+    if organization.level == Level.CENTRAL:
+        return "Ban Chấp hành Trung ương"  # the Party's top body receives for the centre
     if organization.level in COMMITTEE_LEVELS:
         for prefix, committee in _COMMITTEE_WORDS:
             if name.startswith(prefix):

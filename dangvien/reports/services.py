@@ -33,6 +33,19 @@ def report_check_period(org: Organization, period: ReportPeriod) -> None:
         )
 
 
+def report_too_large(org: Organization) -> bool:
+    """Whether `org`'s subtree has more members in activity than
+    settings.REPORT_INLINE_MAX_MEMBERS: its report is computed by the job queue,
+    never in a web request (a province of 190,000 takes 3.5 s; the whole party
+    minutes)."""
+    from dangvien.members.models import MembershipSummary
+
+    members = (
+        MembershipSummary.objects.filter(organization=org).values_list("members", flat=True).first()
+    )
+    return (members or 0) > settings.REPORT_INLINE_MAX_MEMBERS
+
+
 def report_kept(org: Organization, period: ReportPeriod) -> ReportResult | None:
     """The kept report of `org` over `period`: of a period over before the day
     it was computed, kept until recomputed («Tính lại»: an event entered late

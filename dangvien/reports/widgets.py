@@ -1,8 +1,8 @@
 """The dashboard's figures that count many rows (this month's meetings and
 dues, last year's grading shares): computed by the job queue and kept in
 DashboardFigure, read by the page. A figure older than WIDGET_MAX_AGE_SECONDS
-(60) is queued again when the page is viewed; the page shows the kept value
-and when it was computed."""
+(60; last year's grading a day) is queued again when the page is viewed; the
+page shows the kept value and when it was computed."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from dangvien.organizations.models import Organization
 from .models import DashboardFigure
 
 WIDGET_MAX_AGE_SECONDS = 60
+# Last year's grading hardly changes: recounted once a day, not every minute.
+MAX_AGE = {"grading": 24 * 3600}
 
 
 def _meetings(org: Organization, today: dt.date) -> dict[str, Any]:
@@ -81,6 +83,9 @@ def widgets_read(org: Organization) -> tuple[dict[str, DashboardFigure], bool]:
     """The kept widgets of `org` and whether some are missing or older than
     WIDGET_MAX_AGE_SECONDS (the caller queues a refresh)."""
     kept = {f.name: f for f in DashboardFigure.objects.filter(organization=org)}
-    fresh = timezone.now() - dt.timedelta(seconds=WIDGET_MAX_AGE_SECONDS)
-    stale = len(kept) < len(WIDGETS) or any(f.computed_at < fresh for f in kept.values())
+    now = timezone.now()
+    stale = len(kept) < len(WIDGETS) or any(
+        f.computed_at < now - dt.timedelta(seconds=MAX_AGE.get(name, WIDGET_MAX_AGE_SECONDS))
+        for name, f in kept.items()
+    )
     return kept, stale

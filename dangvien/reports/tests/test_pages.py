@@ -283,3 +283,29 @@ def test_forms_7_and_grading_download_with_their_checks(client, django_user_mode
         assert lines["Tặng huy hiệu Đảng"][2] == 0
     else:
         assert lines["Đảng viên được đánh giá, xếp loại năm 2025"][2:4] == (0, 0)
+
+
+def test_a_large_organisation_is_computed_by_the_queue_not_in_the_request(
+    client, django_user_model, tree, settings, monkeypatch
+):
+    from dangvien.reports import jobs
+
+    member(tree["y1"])
+    settings.REPORT_INLINE_MAX_MEMBERS = 3  # the province has 4 members in activity, X 3
+    queued = []
+    monkeypatch.setattr(
+        "dangvien.web.reports.views.compute_report", lambda *args: queued.append(args)
+    )
+    c = _client(client, django_user_model, tree["p"])
+    page = c.get(reverse("reports"), {"org": tree["p"].pk, **YEAR_2025})
+    assert page.status_code == 200 and 'id="pending"' in page.content.decode()
+    assert queued == [(tree["p"].pk, D(2025, 1, 1), D(2025, 12, 31))]
+    assert ReportResult.objects.count() == 0
+    jobs.compute_report(tree["p"].pk, D(2025, 1, 1), D(2025, 12, 31))  # the worker's turn
+    page = c.get(reverse("reports"), {"org": tree["p"].pk, **YEAR_2025})
+    assert 'id="row-B1"' in page.content.decode()
+    # A district below the limit is computed in the request as before.
+    assert (
+        'id="row-B1"'
+        in c.get(reverse("reports"), {"org": tree["x"].pk, **YEAR_2025}).content.decode()
+    )

@@ -122,6 +122,11 @@ def _form(request: HttpRequest, org: Organization) -> PeriodForm:
     return form
 
 
+class ReportPending(Exception):
+    """The report is being computed by the job queue (a large organisation)."""
+
+
+PENDING_TEXT = "Báo cáo của tổ chức lớn được tính bằng việc nền; tải lại trang sau ít phút để xem."
 PREVIOUS_QUEUED = "số cùng kỳ năm trước đang được tính (việc nền); tải lại trang sau ít phút."
 
 
@@ -138,6 +143,13 @@ def _results(
     last year's in the request, "queue" takes the kept one or queues its
     computation (the page: one computation per view at most), "no" skips it."""
     assert form.period is not None
+    if services.report_too_large(org) and (
+        refresh or services.report_kept(org, form.period) is None
+    ):
+        # Too many members to compute in a request: the queue computes it.
+        compute_report(org.pk, form.period.start, form.period.end)
+        if services.report_kept(org, form.period) is None or refresh:
+            raise ReportPending
     result = services.report_result(org, form.period, actor=request.user, refresh=refresh)
     wanted = form.cleaned_data.get("so_sanh") or form.period.kind != "custom"
     if previous == "no" or not wanted:
@@ -185,7 +197,11 @@ def report_page(request: HttpRequest) -> HttpResponse:
         ],
     }
     if form.period is not None:
-        result, previous, why = _results(request, org, form, previous="queue")
+        try:
+            result, previous, why = _results(request, org, form, previous="queue")
+        except ReportPending:
+            context["pending"] = True
+            return render(request, "reports/page.html", context)
         context.update(
             period=form.period,
             previous_period=form.period.same_period_last_year(),
@@ -221,8 +237,12 @@ def report_refresh(request: HttpRequest) -> HttpResponse:
     form = _form(request, org)
     if form.period is None:
         raise NotFound
-    _results(request, org, form, refresh=True)
-    messages.success(request, "Đã tính lại báo cáo từ dữ liệu hiện có.")
+    try:
+        _results(request, org, form, refresh=True)
+    except ReportPending:
+        messages.success(request, PENDING_TEXT)
+    else:
+        messages.success(request, "Đã tính lại báo cáo từ dữ liệu hiện có.")
     return redirect(f"{reverse('reports')}?{_query(org, form)}")
 
 
@@ -237,7 +257,11 @@ def report_figure(request: HttpRequest) -> HttpResponse:
     if form.period is None:
         raise NotFound
     figure = request.GET.get("hang", "")
-    result, _previous, _why = _results(request, org, form, previous="no")
+    try:
+        result, _previous, _why = _results(request, org, form, previous="no")
+    except ReportPending:
+        messages.info(request, PENDING_TEXT)
+        return redirect(f"{reverse('reports')}?{_query(org, form)}")
     try:
         page_number = int(request.GET.get("trang", "1"))
     except ValueError:
@@ -269,7 +293,11 @@ def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     form = _form(request, org)
     if form.period is None:
         raise NotFound
-    result, previous, _why = _results(request, org, form)
+    try:
+        result, previous, _why = _results(request, org, form)
+    except ReportPending:
+        messages.info(request, PENDING_TEXT)
+        return redirect(f"{reverse('reports')}?{_query(org, form)}")
     sheets = build_forms(number, result, previous)
     out = io.BytesIO()
     write_form(out, sheets, org, form.period, today=_today())
@@ -292,8 +320,15 @@ def report_paper(request: HttpRequest) -> HttpResponse:
     form = _form(request, org)
     if form.period is None:
         raise NotFound
-    # A paper says what the events say now: computed again, not the kept figures.
-    result, previous, _why = _results(request, org, form, refresh=True)
+    # A paper says what the events say now: computed again, not the kept figures
+    # (a large organisation's: what the queue computed).
+    try:
+        result, previous, _why = _results(
+            request, org, form, refresh=not services.report_too_large(org)
+        )
+    except ReportPending:
+        messages.info(request, PENDING_TEXT)
+        return redirect(f"{reverse('reports')}?{_query(org, form)}")
     document = report_paper_issue(
         actor=request.user,
         org=org,
