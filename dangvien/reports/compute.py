@@ -178,7 +178,9 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     out.categories, out.average_age = _composition(out.lists["D"], records, end_state, period.end)
     out.categories["unit_type"] = _by_unit_type(out.lists["D"], end_paths)
     # The admitted: their status and exemption as they entered (dự bị, not exempt).
-    entered = dict.fromkeys(out.lists["B1"], (Status.PROBATIONARY, False))
+    entered: dict[int, tuple[str, bool]] = dict.fromkeys(
+        out.lists["B1"], (str(Status.PROBATIONARY), False)
+    )
     out.admitted, _ = _composition(out.lists["B1"], records, entered, period.end)
     return out
 

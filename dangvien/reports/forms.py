@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count
 
@@ -28,7 +29,7 @@ from .services import dimension_index
 class Line:
     number: str
     label: str
-    values: list[int | None]  # one per value column; None prints blank
+    values: list[Any]  # one per value column (a count, or a float for a mean); None blank
     level: int = 0
     bold: bool = False
     figure: str = ""  # the drill-down figure of this period's value, if any
@@ -353,9 +354,9 @@ def _form_5(result: ReportResult) -> Form:
         (
             "Cột 2 = cột 3 + cột 4 ở mọi dòng",
             all(
-                x.values[0] is None or x.values[0] == x.values[1] + x.values[2]
+                x.values[0] == x.values[1] + x.values[2]
                 for x in lines[:-1]
-                if x.values[1] is not None
+                if None not in x.values[:3]
             ),
         ),
         (

@@ -50,7 +50,8 @@ def members_at(org: Organization, days: list[dt.date]) -> dict[dt.date, tuple[in
         .order_by("member_id", "date", "seq", "id")
         .values_list("member_id", "date", "status_after", "organization_after__path")
     )
-    current, history = None, []
+    current: int | None = None
+    history: list[tuple[dt.date, str, str]] = []
 
     def flush():
         if not history:

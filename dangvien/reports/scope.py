@@ -70,7 +70,7 @@ def report_scope(org: Organization, on: dt.date) -> ReportScope:
     """The organisations of `org`'s report on the tree of `on` (see the module)."""
     include = [org.path]
     exclude: list[str] = []
-    paths: dict[int, str] = {}
+    paths: dict[int, str | None] = {}
 
     def path_of(pk: int | None) -> str | None:
         if pk is None:

@@ -71,7 +71,9 @@ def report_result(
         return kept
     began = time.perf_counter()
     computed = compute(report_scope(org, period.end), period)
-    counts = {
+    dim_keys = {dim: list(computed.categories[dim]) for dim in DIMENSIONS}
+    adm_keys = {dim: list(computed.admitted[dim]) for dim in DIMENSIONS}
+    counts: dict[str, object] = {
         "movement": {code: len(ids) for code, ids in computed.lists.items()},
         "dims": {
             dim: {key: len(ids) for key, ids in computed.categories[dim].items()}
@@ -79,13 +81,13 @@ def report_result(
         },
         "average_age": computed.average_age,
         # The order of each dimension's categories in its kept index (below).
-        "dim_keys": {dim: list(computed.categories[dim]) for dim in DIMENSIONS},
+        "dim_keys": dim_keys,
         # The admitted of the period (form 2) by the same dimensions.
         "admitted": {
             dim: {key: len(ids) for key, ids in computed.admitted[dim].items()}
             for dim in DIMENSIONS
         },
-        "adm_keys": {dim: list(computed.admitted[dim]) for dim in DIMENSIONS},
+        "adm_keys": adm_keys,
     }
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
@@ -104,7 +106,7 @@ def report_result(
         ReportFigure.objects.filter(result=result).delete()
         ReportFigure.objects.bulk_create(
             ReportFigure(result=result, figure=figure, ids=blob)
-            for figure, blob in _kept_lists(computed, counts["dim_keys"], counts["adm_keys"])
+            for figure, blob in _kept_lists(computed, dim_keys, adm_keys)
         )
     return result
 
@@ -148,11 +150,12 @@ def decode_ids(blob: bytes) -> list[int]:
 
 
 def _blob(result: ReportResult, figure: str) -> bytes | None:
-    return (
+    blob = (
         ReportFigure.objects.filter(result=result, figure=figure)
         .values_list("ids", flat=True)
         .first()
     )
+    return None if blob is None else bytes(blob)
 
 
 def dimension_index(result: ReportResult, dim: str, prefix: str = "dim") -> tuple[list[str], bytes]:

@@ -207,7 +207,7 @@ def _age_chart(book, sheet, form: Form, first: int, end: int) -> None:
     bands = bands[
         : next((i for i, r in enumerate(bands) if form.lines[r - first].level < 2), len(bands))
     ]
-    run = []
+    run: list[int] = []
     for r in bands:
         if run and r != run[-1] + 1:
             break

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,24 +27,24 @@ class PreferenceForm(forms.ModelForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
-    preference = NotificationPreference.objects.filter(user=request.user).first()
-    preference = preference or NotificationPreference(user=request.user)
+    user = request.user
+    assert isinstance(user, get_user_model())  # login_required
+    preference = NotificationPreference.objects.filter(user=user).first()
+    preference = preference or NotificationPreference(user=user)
     # An unticked box posts nothing: bind on POST, not on a non-empty POST.
     form = PreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Đã lưu tùy chọn nhận thông báo.")
         return redirect("notifications")
-    notices = list(
-        Notification.objects.filter(user=request.user).order_by("-created_at")[:PER_PAGE]
-    )
+    notices = list(Notification.objects.filter(user=user).order_by("-created_at")[:PER_PAGE])
     return render(
         request,
         "notifications/list.html",
         {
             "notices": notices,
             "form": form,
-            "has_email": bool(request.user.email),
+            "has_email": bool(user.email),
             "unread": sum(1 for n in notices if n.read_at is None),
         },
     )
@@ -53,7 +54,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
     """Mark every unread notice of the caller read."""
-    Notification.objects.filter(user=request.user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    user = request.user
+    assert isinstance(user, get_user_model())  # login_required
+    Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications")

@@ -52,7 +52,7 @@ class PeriodForm(forms.Form):
         label="Quý / 6 tháng",
         coerce=int,
         required=False,
-        empty_value=0,
+        empty_value=None,
         choices=[
             (1, "Quý I / 6 tháng đầu"),
             (2, "Quý II / 6 tháng cuối"),
