@@ -4,13 +4,12 @@ subtree with who acts and by when, overdue steps per child, the lists behind."""
 import datetime as dt
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from dangvien.compliance.console import compliance_console
-from dangvien.compliance.models import Case, CaseKind
+from dangvien.compliance.models import CaseKind
+from dangvien.compliance.tests.factories import open_case
 from dangvien.compliance.workflow import Body
-from dangvien.members.models import Member
 from dangvien.members.tests.factories import MemberFactory, Role, user_with_role
 from dangvien.organizations.tests.factories import build_tree
 
@@ -18,33 +17,14 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 30)
 
 
-def _case(member, kind, due, body=Body.CELL, closed=None):
-    """An open case of `member` (each its own slot: one object may hold several)."""
-    return Case.objects.create(
-        slot=f"s{Case.objects.count()}",
-        kind=kind,
-        content_type=ContentType.objects.get_for_model(Member),
-        object_id=member.pk,
-        subject=member.full_name,
-        member=member,
-        organization=member.organization,
-        org_path=member.org_path,
-        step="x",
-        acting_body=body,
-        due_date=due,
-        opened_on=dt.date(2026, 10, 1),
-        closed_on=closed,
-    )
-
-
 def test_overdue_steps_by_kind_with_who_acts_and_the_count_of_each_child():
     tree = build_tree()
     a = MemberFactory(organization=tree["cell_a"])
     c = MemberFactory(organization=tree["cell_c"])
-    _case(a, CaseKind.TRANSFER, dt.date(2026, 11, 29))  # the day before: overdue
-    _case(a, CaseKind.TRANSFER, TODAY)  # due today: not yet
-    _case(c, CaseKind.TRANSFER, dt.date(2026, 10, 1), Body.GRASSROOTS)
-    _case(c, CaseKind.TRANSFER, dt.date(2026, 9, 1), closed=dt.date(2026, 9, 2))  # closed
+    open_case(a, CaseKind.TRANSFER, dt.date(2026, 11, 29))  # the day before: overdue
+    open_case(a, CaseKind.TRANSFER, TODAY)  # due today: not yet
+    open_case(c, CaseKind.TRANSFER, dt.date(2026, 10, 1), Body.GRASSROOTS)
+    open_case(c, CaseKind.TRANSFER, dt.date(2026, 9, 1), closed=dt.date(2026, 9, 2))  # closed
     console = compliance_console(_board_scope(tree), tree["province"], TODAY)
     row = next(r for r in console.rows if r.code == "case:transfer")
     assert (row.count, row.base) == (2, 3)
@@ -74,7 +54,7 @@ def _board_scope(tree):
 def test_the_console_page_answers_the_subtree_only(client, django_user_model):
     tree = build_tree()
     a = MemberFactory(organization=tree["cell_a"])
-    _case(a, CaseKind.REMOVAL, dt.date(2025, 1, 1))
+    open_case(a, CaseKind.REMOVAL, dt.date(2025, 1, 1))
     client.force_login(
         user_with_role(django_user_model, "vp", Role.GRASSROOTS_OFFICE, tree["commune"])
     )

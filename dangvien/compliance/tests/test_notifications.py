@@ -5,38 +5,18 @@ nothing; the page lists the caller's own notices only."""
 import datetime as dt
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 
-from dangvien.compliance.models import Case, CaseKind, Notification, NotificationPreference
+from dangvien.compliance.models import CaseKind, Notification, NotificationPreference
 from dangvien.compliance.notifications import deadline_digests, notify_deadlines
+from dangvien.compliance.tests.factories import open_case
 from dangvien.compliance.workflow import Body
-from dangvien.members.models import Member
 from dangvien.members.tests.factories import MemberFactory, Role, user_with_role
 from dangvien.organizations.tests.factories import build_tree
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 30)
-
-
-def _case(member, kind, due, body, acting):
-    return Case.objects.create(
-        slot=f"s{Case.objects.count()}",
-        kind=kind,
-        content_type=ContentType.objects.get_for_model(Member),
-        object_id=member.pk,
-        subject=member.full_name,
-        member=member,
-        organization=member.organization,
-        org_path=member.org_path,
-        step="x",
-        acting_body=body,
-        acting_organization=acting,
-        acting_path=acting.path,
-        due_date=due,
-        opened_on=dt.date(2026, 10, 1),
-    )
 
 
 @pytest.fixture
@@ -63,14 +43,20 @@ def world(django_user_model):
 
 def test_each_user_hears_of_the_steps_they_must_take(world):
     tree, a, users = world
-    _case(a, CaseKind.TRANSFER, TODAY - dt.timedelta(days=1), Body.CELL, tree["cell_a"])  # overdue
-    _case(a, CaseKind.MEETING, TODAY + dt.timedelta(days=3), Body.CELL, tree["cell_a"])  # due soon
-    _case(a, CaseKind.BADGE, TODAY + dt.timedelta(days=4), Body.CELL, tree["cell_a"])  # not yet
-    _case(a, CaseKind.REMOVAL, TODAY, Body.GRASSROOTS, tree["commune"])  # due today
-    _case(a, CaseKind.INSPECTION, TODAY - dt.timedelta(days=9), Body.INSPECTION, tree["commune"])
+    open_case(
+        a, CaseKind.TRANSFER, TODAY - dt.timedelta(days=1), Body.CELL, tree["cell_a"]
+    )  # overdue
+    open_case(
+        a, CaseKind.MEETING, TODAY + dt.timedelta(days=3), Body.CELL, tree["cell_a"]
+    )  # due soon
+    open_case(a, CaseKind.BADGE, TODAY + dt.timedelta(days=4), Body.CELL, tree["cell_a"])  # not yet
+    open_case(a, CaseKind.REMOVAL, TODAY, Body.GRASSROOTS, tree["commune"])  # due today
+    open_case(
+        a, CaseKind.INSPECTION, TODAY - dt.timedelta(days=9), Body.INSPECTION, tree["commune"]
+    )
     # Nobody is granted at cell B: its step reaches the nearest writer above.
     b = MemberFactory(organization=tree["cell_b"])
-    _case(b, CaseKind.ADMISSION, TODAY - dt.timedelta(days=2), Body.CELL, tree["cell_b"])
+    open_case(b, CaseKind.ADMISSION, TODAY - dt.timedelta(days=2), Body.CELL, tree["cell_b"])
     digests = deadline_digests(TODAY)
     secretary, office = digests[users["secretary"].pk], digests[users["office"].pk]
     assert dict(secretary.overdue) == {"transfer": 1} and dict(secretary.due_soon) == {"meeting": 1}
@@ -82,8 +68,8 @@ def test_each_user_hears_of_the_steps_they_must_take(world):
 def test_one_digest_a_day_by_app_and_mail_unless_opted_out(world, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     tree, a, users = world
-    _case(a, CaseKind.TRANSFER, TODAY - dt.timedelta(days=1), Body.CELL, tree["cell_a"])
-    _case(a, CaseKind.REMOVAL, TODAY, Body.GRASSROOTS, tree["commune"])
+    open_case(a, CaseKind.TRANSFER, TODAY - dt.timedelta(days=1), Body.CELL, tree["cell_a"])
+    open_case(a, CaseKind.REMOVAL, TODAY, Body.GRASSROOTS, tree["commune"])
     NotificationPreference.objects.create(user=users["office"], email_deadlines=False)
     assert notify_deadlines(TODAY) == 2
     notice = Notification.objects.get(user=users["secretary"])
@@ -97,8 +83,8 @@ def test_one_digest_a_day_by_app_and_mail_unless_opted_out(world, settings):
 
 def test_the_page_lists_the_callers_own_notices_and_marks_them_read(world, client):
     tree, a, users = world
-    _case(a, CaseKind.TRANSFER, TODAY - dt.timedelta(days=1), Body.CELL, tree["cell_a"])
-    _case(a, CaseKind.REMOVAL, TODAY, Body.GRASSROOTS, tree["commune"])
+    open_case(a, CaseKind.TRANSFER, TODAY - dt.timedelta(days=1), Body.CELL, tree["cell_a"])
+    open_case(a, CaseKind.REMOVAL, TODAY, Body.GRASSROOTS, tree["commune"])
     notify_deadlines(TODAY)
     client.force_login(users["secretary"])
     page = client.get(reverse("notifications"))

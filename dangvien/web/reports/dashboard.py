@@ -18,7 +18,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dangvien.compliance.models import Case, CaseKind
-from dangvien.core.errors import NotFound
 from dangvien.members import rules as member_rules
 from dangvien.members.summary import AGE_COLUMNS, summary_of
 from dangvien.organizations import selectors as org_selectors
@@ -27,7 +26,7 @@ from dangvien.reports.models import MonthlyFigure
 from dangvien.reports.monthly import months_wanted
 from dangvien.reports.widgets import widgets_read
 from dangvien.web.common import request_scope
-from dangvien.web.steps import org_from_query, roots
+from dangvien.web.reports.views import choose_org, staff_org
 
 CHILDREN_SHOWN = 20
 GRADE_LABELS = (
@@ -42,13 +41,9 @@ GRADE_LABELS = (
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope = request_scope(request)
-    if not scope.everything and not scope.paths:
-        raise NotFound
-    org = org_from_query(request)
+    org = staff_org(request)
     if org is None:
-        return render(
-            request, "liaison/choose_org.html", {"roots": roots(request), "url": "dashboard"}
-        )
+        return choose_org(request, "dashboard")
     today = dt.date.today()
     summary = summary_of(org)
     wanted = months_wanted(org, today)
@@ -162,13 +157,9 @@ def compliance_console(request: HttpRequest) -> HttpResponse:
     from dangvien.compliance.console import compliance_console as build
 
     scope = request_scope(request)
-    if not scope.everything and not scope.paths:
-        raise NotFound
-    org = org_from_query(request)
+    org = staff_org(request)
     if org is None:
-        return render(
-            request, "liaison/choose_org.html", {"roots": roots(request), "url": "compliance"}
-        )
+        return choose_org(request, "compliance")
     console = build(scope, org, dt.date.today())
     # The checks counted per child, those with something to show.
     per_child = [r for r in console.rows if r.by_child is not None and r.count]

@@ -108,11 +108,29 @@ def _initial(today: dt.date) -> QueryDict:
     return q
 
 
-def _org(request: HttpRequest) -> Organization | None:
+def staff_org(request: HttpRequest) -> Organization | None:
+    """The organisation of the page (?org=, or the caller's single root); None
+    when the caller must choose; NotFound for a caller without a staff role."""
     scope = request_scope(request)
     if not scope.everything and not scope.paths:
         raise NotFound
     return org_from_query(request)
+
+
+def choose_org(request: HttpRequest, url: str) -> HttpResponse:
+    """The page that asks which of the caller's organisations (then `url`)."""
+    return render(request, "liaison/choose_org.html", {"roots": roots(request), "url": url})
+
+
+def _org_and_period(request: HttpRequest) -> tuple[Organization, PeriodForm]:
+    """The organisation and a valid period of a request that needs both (NotFound otherwise)."""
+    org = staff_org(request)
+    if org is None:
+        raise NotFound
+    form = _form(request, org)
+    if form.period is None:
+        raise NotFound
+    return org, form
 
 
 def _form(request: HttpRequest, org: Organization) -> PeriodForm:
@@ -168,6 +186,12 @@ def _results(
         return result, None, exc.message
 
 
+def _pending(request: HttpRequest, org: Organization, form: PeriodForm) -> HttpResponse:
+    """Back to the report page, saying the queue is computing it."""
+    messages.info(request, PENDING_TEXT)
+    return redirect(f"{reverse('reports')}?{_query(org, form)}")
+
+
 def _query(org: Organization, form: PeriodForm, **extra) -> str:
     assert form.period is not None
     params = {"org": org.pk, **form.period.query()}
@@ -180,7 +204,7 @@ def _query(org: Organization, form: PeriodForm, **extra) -> str:
 @login_required
 @require_GET
 def report_page(request: HttpRequest) -> HttpResponse:
-    org = _org(request)
+    org = staff_org(request)
     if org is None:
         return render(
             request, "liaison/choose_org.html", {"roots": roots(request), "url": "reports"}
@@ -231,12 +255,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_refresh(request: HttpRequest) -> HttpResponse:
     """«Tính lại»: compute the report (and last year's) again from the events now."""
-    org = _org(request)
-    if org is None:
-        raise NotFound
-    form = _form(request, org)
-    if form.period is None:
-        raise NotFound
+    org, form = _org_and_period(request)
     try:
         _results(request, org, form, refresh=True)
     except ReportPending:
@@ -250,18 +269,12 @@ def report_refresh(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_figure(request: HttpRequest) -> HttpResponse:
     """The members behind one figure (?hang=B1 or dim:age:31_35), 100 a page."""
-    org = _org(request)
-    if org is None:
-        raise NotFound
-    form = _form(request, org)
-    if form.period is None:
-        raise NotFound
+    org, form = _org_and_period(request)
     figure = request.GET.get("hang", "")
     try:
         result, _previous, _why = _results(request, org, form, previous="no")
     except ReportPending:
-        messages.info(request, PENDING_TEXT)
-        return redirect(f"{reverse('reports')}?{_query(org, form)}")
+        return _pending(request, org, form)
     try:
         page_number = int(request.GET.get("trang", "1"))
     except ValueError:
@@ -287,17 +300,13 @@ def report_figure(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     """Form `number`-BTCTW of the report as .xlsx."""
-    org = _org(request)
-    if org is None or number not in FORMS:
+    if number not in FORMS:
         raise NotFound
-    form = _form(request, org)
-    if form.period is None:
-        raise NotFound
+    org, form = _org_and_period(request)
     try:
         result, previous, _why = _results(request, org, form)
     except ReportPending:
-        messages.info(request, PENDING_TEXT)
-        return redirect(f"{reverse('reports')}?{_query(org, form)}")
+        return _pending(request, org, form)
     sheets = build_forms(number, result, previous)
     out = io.BytesIO()
     write_form(out, sheets, org, form.period, today=_today())
@@ -314,11 +323,8 @@ def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
 def report_paper(request: HttpRequest) -> HttpResponse:
     """«Lập văn bản báo cáo»: issue the report as a numbered paper of the
     organisation (a writer of the organisation only; 404 otherwise)."""
-    org = _org(request)
-    if org is None or not request_scope(request).writes_path(org.path):
-        raise NotFound
-    form = _form(request, org)
-    if form.period is None:
+    org, form = _org_and_period(request)
+    if not request_scope(request).writes_path(org.path):
         raise NotFound
     # A paper says what the events say now: computed again, not the kept figures
     # (a large organisation's: what the queue computed).
@@ -327,8 +333,7 @@ def report_paper(request: HttpRequest) -> HttpResponse:
             request, org, form, refresh=not services.report_too_large(org)
         )
     except ReportPending:
-        messages.info(request, PENDING_TEXT)
-        return redirect(f"{reverse('reports')}?{_query(org, form)}")
+        return _pending(request, org, form)
     document = report_paper_issue(
         actor=request.user,
         org=org,
