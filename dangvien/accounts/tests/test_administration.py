@@ -166,3 +166,16 @@ def test_only_the_board_of_the_organisation_or_above_administers_it(client, djan
     assert client.get(reverse("organization_admin", args=[tree["cell_a"].pk])).status_code == 200
     assert client.get(reverse("organization_admin", args=[tree["agency"].pk])).status_code == 404
     assert Organization.objects.filter(valid_to__isnull=False).count() == 0
+
+
+def test_dissolving_asks_for_a_confirmation_then_dates_the_event(board):
+    tree, client = board
+    page = _post(client, tree["cell_b"], "dissolve", date="01/12/2026")
+    assert "Đánh dấu ô xác nhận" in dict(page.context["forms"])["dissolve"].errors["confirm"][0]
+    tree["cell_b"].refresh_from_db()
+    assert tree["cell_b"].valid_to is None
+    response = _post(client, tree["cell_b"], "dissolve", date="01/12/2026", confirm="on")
+    assert response.status_code == 302
+    tree["cell_b"].refresh_from_db()
+    assert tree["cell_b"].valid_to == dt.date(2026, 12, 1)
+    assert OrganizationEvent.objects.filter(organization=tree["cell_b"], kind="dissolved").exists()

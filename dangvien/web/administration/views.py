@@ -73,6 +73,10 @@ class MergeForm(_Form):
     target_code = forms.CharField(label="Mã tổ chức nhận hợp nhất", max_length=40)
     date = date_field("Ngày hiệu lực")
     decision_number = forms.CharField(label="Số quyết định", max_length=64, required=False)
+    confirm = forms.BooleanField(
+        label="Tôi xác nhận hợp nhất (không thể hoàn tác trên trang này)",
+        error_messages={"required": "Đánh dấu ô xác nhận để hợp nhất."},
+    )
 
 
 class DissolveForm(_Form):
@@ -80,6 +84,10 @@ class DissolveForm(_Form):
     button = "Giải thể"
     date = date_field("Ngày giải thể")
     decision_number = forms.CharField(label="Số quyết định", max_length=64, required=False)
+    confirm = forms.BooleanField(
+        label="Tôi xác nhận giải thể (không thể hoàn tác trên trang này)",
+        error_messages={"required": "Đánh dấu ô xác nhận để giải thể."},
+    )
 
 
 GRANTABLE = [(r.value, r.label) for r in Role if r != Role.SYSTEM_ADMIN]
@@ -197,8 +205,10 @@ def organization_admin(request: HttpRequest, pk) -> HttpResponse:
         form = form_class(request.POST, prefix=action)
         if form.is_valid():
             try:
+                data = dict(form.cleaned_data)
+                data.pop("confirm", None)
                 with transaction.atomic():
-                    text = run(dict(form.cleaned_data))
+                    text = run(data)
             except NotFound:
                 raise
             except DomainError as exc:
