@@ -94,6 +94,9 @@ class Command(BaseCommand):
             monthly_figures_ensure(org, dt.date.today())
             widgets_refresh(org, dt.date.today())
         self.stdout.write("Đã tính số đảng viên cuối 12 tháng qua cho các trang tổng quan.")
+        from dangvien.compliance.notifications import notify_deadlines
+
+        notify_deadlines(dt.date.today())  # the morning's digests, as the queue gives them
 
     def _start_jobs(self):
         """The job queue's worker beside the demo server (imports run in it):
