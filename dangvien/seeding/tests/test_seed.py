@@ -137,6 +137,15 @@ def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_mo
     kinds = set(open_cases(scope_for(users["chibo"]), CaseFilter()).values_list("kind", flat=True))
     assert {"admission", "transfer", "removal", "working_away"} <= kinds
     assert Case.objects.filter(kind="transfer", closed_on__isnull=True).count() == 2
+    # Each account lands on a dashboard with its past months and widgets, and
+    # the morning's deadline digests are there.
+    from dangvien.compliance.models import Notification
+    from dangvien.reports.models import DashboardFigure, MonthlyFigure
+
+    root = scope_for(users["tinhuy"]).paths[0]
+    assert MonthlyFigure.objects.filter(organization__path=root).count() == 12
+    assert DashboardFigure.objects.filter(organization__path=root).count() == 3
+    assert Notification.objects.filter(user=users["chibo"]).exists()
 
 
 def test_seed_command(capsys):
