@@ -794,8 +794,8 @@ def _form_4(result: ReportResult, prefix: str = "dim") -> Form:
         ("Nữ ≤ tổng số ở mọi dòng", all((x.values[1] or 0) <= (x.values[0] or 0) for x in lines)),
     ]
     notes = [
-        f"Đảng viên trong các tôn giáo, so với tổng số đảng viên, chiếm: "
-        f"{share(religious, total) if total else 0}%.",
+        "Đảng viên trong các tôn giáo, so với tổng số đảng viên, chiếm: "
+        + f"{share(religious, total) or 0:.2f}%.".replace(".", ",", 1),
         "Tỷ lệ (%): phần của mỗi dòng trong mục của nó (dân tộc: trên tổng số đảng viên; "
         "tôn giáo: trên số đảng viên theo tôn giáo).",
     ]

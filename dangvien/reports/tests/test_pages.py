@@ -109,7 +109,8 @@ def test_forms_3_and_4_download_with_their_totals_checked(client, django_user_mo
         ({"ky": "custom", "tu": "01/03/2025", "den": "28/02/2025"}, "den", "trước ngày đầu kỳ"),
         ({"ky": "custom", "tu": "01/12/2019", "den": "31/12/2019"}, "tu", "có từ ngày 01/01/2020"),
         ({"ky": "custom", "tu": "32/01/2025", "den": "28/02/2025"}, "tu", "dd/mm/yyyy"),
-        ({"ky": "quarter", "nam": "2025", "so": "5"}, "so", ""),
+        ({"ky": "quarter", "nam": "2025", "so": "5"}, "so", "quý từ 1 đến 4"),
+        ({"ky": "year", "nam": "abc"}, "nam", "Nhập năm bằng số"),
     ],
 )
 def test_a_bad_period_is_refused_at_its_field_and_computes_nothing(

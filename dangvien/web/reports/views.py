@@ -27,6 +27,7 @@ from dangvien.documents.selectors import document_get_for
 from dangvien.organizations.models import Organization
 from dangvien.reports import figures, selectors, services
 from dangvien.reports.compute import DIMENSIONS
+from dangvien.reports.errors import ReportError
 from dangvien.reports.forms import FORMS, build_forms
 from dangvien.reports.jobs import compute_report
 from dangvien.reports.models import ReportResult
@@ -46,13 +47,20 @@ def _today() -> dt.date:
 class PeriodForm(forms.Form):
     """The period of a report, as the query string names it (ky, nam, so, tu, den)."""
 
-    ky = forms.ChoiceField(label="Kỳ báo cáo", choices=list(PERIOD_KINDS.items()))
-    nam = forms.IntegerField(label="Năm", required=False)
+    ky = forms.ChoiceField(
+        label="Kỳ báo cáo",
+        choices=list(PERIOD_KINDS.items()),
+        error_messages={"invalid_choice": ReportError.PERIOD_KIND_INVALID.text()},
+    )
+    nam = forms.IntegerField(
+        label="Năm", required=False, error_messages={"invalid": "Nhập năm bằng số, ví dụ 2026."}
+    )
     so = forms.TypedChoiceField(
         label="Quý / 6 tháng",
         coerce=int,
         required=False,
         empty_value=None,
+        error_messages={"invalid_choice": ReportError.NUMBER_INVALID.text()},
         choices=[
             (1, "Quý I / 6 tháng đầu"),
             (2, "Quý II / 6 tháng cuối"),
