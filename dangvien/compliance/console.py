@@ -225,14 +225,22 @@ class Console:
     rows: list[ConsoleRow]
 
 
-def compliance_console(scope: Scope, org: Organization, today: dt.date) -> Console:
-    """Every check of the module over `org`'s subtree on `today`. `org` must
-    have been fetched through `scope` (its subtree is inside it)."""
+def slow_rows(org: Organization, today: dt.date) -> list[ConsoleRow]:
+    """The checks that read many rows (a province's meetings and dues: about a
+    second): the job queue computes them and the page reads them kept."""
+    return [*_meetings(org, today), _dues(org, today)]
+
+
+def compliance_console(
+    scope: Scope, org: Organization, today: dt.date, slow: list[ConsoleRow] | None = None
+) -> Console:
+    """Every check of the module over `org`'s subtree on `today`; `slow` the
+    kept result of slow_rows (None: computed now). `org` must have been
+    fetched through `scope` (its subtree is inside it)."""
     children = list(Organization.objects.filter(parent=org, valid_to__isnull=True).order_by("path"))
     rows = [
         *_overdue_cases(org, children, today),
-        *_meetings(org, today),
-        _dues(org, today),
+        *(slow if slow is not None else slow_rows(org, today)),
         _working_away(org),
         _quality(scope, org, today),
     ]

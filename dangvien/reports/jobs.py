@@ -34,9 +34,9 @@ def compute_report(organization_id: int, start: dt.date, end: dt.date) -> None:
 
 
 @huey.task()
-def refresh_widgets(organization_id: int) -> None:
-    """Compute one organisation's dashboard widgets (reports.widgets)."""
+def refresh_widgets(organization_id: int, page: str = "dashboard") -> None:
+    """Compute one organisation's widgets of a page (reports.widgets)."""
     with worker_connections():
         org = Organization.objects.filter(pk=organization_id).first()
         if org is not None:
-            widgets_refresh(org, dt.date.today())
+            widgets_refresh(org, dt.date.today(), page)

@@ -59,18 +59,33 @@ def _grading(org: Organization, today: dt.date) -> dict[str, Any]:
     }
 
 
+def _console(org: Organization, today: dt.date) -> dict[str, Any]:
+    """The compliance console's checks that read many rows (meetings, dues)."""
+    from dataclasses import asdict
+
+    from dangvien.compliance.console import slow_rows
+
+    return {"rows": [asdict(row) for row in slow_rows(org, today)]}
+
+
 WIDGETS: dict[str, Callable[[Organization, dt.date], dict[str, Any]]] = {
     "meetings": _meetings,
     "dues": _dues,
     "grading": _grading,
+    "console": _console,
 }
+# The widgets of each page (a dashboard does not compute the console's).
+PAGES = {"dashboard": ("meetings", "dues", "grading"), "console": ("console",)}
 
 
-def widgets_refresh(org: Organization, today: dt.date) -> dict[str, DashboardFigure]:
-    """Compute every widget of `org` now and keep it."""
+def widgets_refresh(
+    org: Organization, today: dt.date, page: str = "dashboard"
+) -> dict[str, DashboardFigure]:
+    """Compute the widgets of `page` for `org` now and keep them."""
     now = timezone.now()
     out = {}
-    for name, compute in WIDGETS.items():
+    for name in PAGES[page]:
+        compute = WIDGETS[name]
         out[name], _ = DashboardFigure.objects.update_or_create(
             organization=org,
             name=name,
@@ -79,12 +94,16 @@ def widgets_refresh(org: Organization, today: dt.date) -> dict[str, DashboardFig
     return out
 
 
-def widgets_read(org: Organization) -> tuple[dict[str, DashboardFigure], bool]:
-    """The kept widgets of `org` and whether some are missing or older than
-    WIDGET_MAX_AGE_SECONDS (the caller queues a refresh)."""
-    kept = {f.name: f for f in DashboardFigure.objects.filter(organization=org)}
+def widgets_read(
+    org: Organization, page: str = "dashboard"
+) -> tuple[dict[str, DashboardFigure], bool]:
+    """The kept widgets of `page` for `org` and whether some are missing or
+    older than WIDGET_MAX_AGE_SECONDS (the caller queues a refresh)."""
+    kept = {
+        f.name: f for f in DashboardFigure.objects.filter(organization=org, name__in=PAGES[page])
+    }
     now = timezone.now()
-    stale = len(kept) < len(WIDGETS) or any(
+    stale = len(kept) < len(PAGES[page]) or any(
         f.computed_at < now - dt.timedelta(seconds=MAX_AGE.get(name, WIDGET_MAX_AGE_SECONDS))
         for name, f in kept.items()
     )
