@@ -76,6 +76,14 @@ def bench_cases(province: Organization, raw) -> list[tuple[str, Callable, Callab
     scope = Scope(everything=False, paths=(province.path,), member_id=None)
     centre = Organization.objects.filter(parent__isnull=True).order_by("path").first()
     assert centre is not None
+    # What the job queue keeps for the pages (the bench runs no worker).
+    from .monthly import monthly_figures_ensure
+    from .widgets import widgets_refresh
+
+    for org in (province, centre):
+        monthly_figures_ensure(org, dt.date.today())
+        widgets_refresh(org, dt.date.today())
+    widgets_refresh(province, dt.date.today(), "console")
     board = _client(province, "bench-report-province")
     top = _client(centre, "bench-report-centre")
     query = {"org": province.pk, **period.query()}
