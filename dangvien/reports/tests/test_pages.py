@@ -293,6 +293,9 @@ def test_a_large_organisation_is_computed_by_the_queue_not_in_the_request(
 
     member(tree["y1"])
     settings.REPORT_INLINE_MAX_MEMBERS = 3  # the province has 4 members in activity, X 3
+    # The queue's enqueue is recorded instead of run: the worker has not taken
+    # the job yet (in tests the queue otherwise runs a task at once); the task
+    # itself is run below, as the worker runs it.
     queued = []
     monkeypatch.setattr(
         "dangvien.web.reports.views.compute_report", lambda *args: queued.append(args)
