@@ -54,13 +54,13 @@ def test_cell_secretary_reaches_only_their_cell(client, django_user_model, tree)
     assert client.get(reverse("member_detail", args=["abc"])).status_code == 404
 
 
-def test_home_opens_the_top_of_the_callers_subtree(client, django_user_model, tree):
+def test_home_opens_the_dashboard_of_the_callers_subtree(client, django_user_model, tree):
     _login(
         client,
         user_with_role(django_user_model, "tinhuy", Role.ORGANISATION_BOARD, tree["province"]),
     )
     response = client.get(reverse("home"))
-    assert response["Location"] == reverse("organization_detail", args=[tree["province"].pk])
+    assert response["Location"] == f"{reverse('dashboard')}?org={tree['province'].pk}"
 
 
 def test_member_sees_only_their_own_record(client, django_user_model, tree):
