@@ -138,7 +138,7 @@ def _org_and_period(request: HttpRequest) -> tuple[Organization, PeriodForm]:
     form = _form(request, org)
     if form.period is None:
         raise NotFound
-    return org, form
+    return org, form  # form.period is set
 
 
 def _form(request: HttpRequest, org: Organization) -> PeriodForm:
@@ -264,6 +264,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
 def report_refresh(request: HttpRequest) -> HttpResponse:
     """«Tính lại»: compute the report (and last year's) again from the events now."""
     org, form = _org_and_period(request)
+    assert form.period is not None  # _org_and_period answers 404 without one
     try:
         _results(request, org, form, refresh=True)
     except ReportPending:
@@ -278,6 +279,7 @@ def report_refresh(request: HttpRequest) -> HttpResponse:
 def report_figure(request: HttpRequest) -> HttpResponse:
     """The members behind one figure (?hang=B1 or dim:age:31_35), 100 a page."""
     org, form = _org_and_period(request)
+    assert form.period is not None  # _org_and_period answers 404 without one
     figure = request.GET.get("hang", "")
     try:
         result, _previous, _why = _results(request, org, form, previous="no")
@@ -311,6 +313,7 @@ def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     if number not in FORMS:
         raise NotFound
     org, form = _org_and_period(request)
+    assert form.period is not None  # _org_and_period answers 404 without one
     try:
         result, previous, _why = _results(request, org, form)
     except ReportPending:
@@ -332,6 +335,7 @@ def report_paper(request: HttpRequest) -> HttpResponse:
     """«Lập văn bản báo cáo»: issue the report as a numbered paper of the
     organisation (a writer of the organisation only; 404 otherwise)."""
     org, form = _org_and_period(request)
+    assert form.period is not None  # _org_and_period answers 404 without one
     if not request_scope(request).writes_path(org.path):
         raise NotFound
     # A paper says what the events say now: computed again, not the kept figures
