@@ -160,3 +160,17 @@ class AdmissionError(ErrorCode):
         "Đảng viên không còn là đảng viên dự bị.",
     )
     DELETION_REASON_REQUIRED = ("deletion_reason_required", "Vui lòng ghi lý do xóa tên.")
+    # --- yearly targets -------------------------------------------------------------
+    TARGET_COUNT_INVALID = (
+        "target_count_invalid",
+        "Chỉ tiêu kết nạp là số nguyên từ 0 đến %(most)s.",
+    )
+    TARGET_YEAR_INVALID = (
+        "target_year_invalid",
+        "Năm giao chỉ tiêu phải từ năm tổ chức được thành lập (%(first)s) đến năm sau "
+        "năm hiện tại (%(last)s).",
+    )
+    TARGET_ORGANIZATION_DISSOLVED = (
+        "target_organization_dissolved",
+        "Tổ chức «%(organization)s» đã giải thể ngày %(day)s, không giao chỉ tiêu.",
+    )

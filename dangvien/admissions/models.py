@@ -371,3 +371,35 @@ class StepLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.date:%d/%m/%Y})"
+
+
+class AdmissionTarget(models.Model):
+    """The yearly admission target (chỉ tiêu kết nạp đảng viên) of an
+    organisation: how many new members its subtree is to admit in `year`, as
+    its resolution or the committee above gave it (domain.md item 9; grading
+    of the organisation reads it). One row an organisation and year; a change
+    rewrites it and the history keeps the earlier figure, who and when."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name="tổ chức đảng"
+    )
+    year = models.PositiveSmallIntegerField("năm")
+    count = models.PositiveIntegerField("số đảng viên kết nạp theo chỉ tiêu")
+    decision = models.CharField("văn bản giao chỉ tiêu", max_length=255, blank=True)
+    set_on = models.DateField("ngày giao")
+    created_by = _user_fk()
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chỉ tiêu kết nạp đảng viên"
+        verbose_name_plural = "chỉ tiêu kết nạp đảng viên"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year"], name="admission_target_org_year"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "organization"], name="admission_target_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.year}: {self.count}"

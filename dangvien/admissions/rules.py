@@ -209,3 +209,18 @@ def extension_error(days: int, on: dt.date) -> str | None:
     if days < 0 or days > top:
         return f"Chỉ được gia hạn tối đa {top} ngày làm việc (QĐ 294-QĐ/TW)."
     return None
+
+
+# --- Yearly admission targets (domain.md item 9) ----------------------------------
+# The target itself is the organisation's (its resolution, or the committee above
+# gives it): no regulation sets a number. How far along the year it is judged is
+# a working convention, not a regulation: pro rata to the months completed.
+TARGET_MAX = 100_000  # above any organisation's yearly admissions (the whole party: ~200,000)
+
+
+def target_expected_by(target: int, on: dt.date) -> int:
+    """New members (a count) an organisation with a yearly `target` is expected
+    to have admitted by `on`: target × months of `on`'s year completed before
+    `on` ÷ 12, rounded down (0 all January; 11/12 of it all December). A working
+    convention of the compliance console, not a regulation."""
+    return target * (on.month - 1) // 12

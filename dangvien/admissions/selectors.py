@@ -5,12 +5,13 @@ API answer 404, as if the file did not exist."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from dangvien.accounts.scope import Scope
 from dangvien.compliance.models import Case, CaseKind
@@ -19,7 +20,13 @@ from dangvien.members.models import EventKind, Member, MembershipEvent, Status
 from dangvien.organizations.models import Organization
 
 from . import rules
-from .models import OPEN_STAGES, RECOGNITION_OPEN_STAGES, AdmissionFile, RecognitionFile
+from .models import (
+    OPEN_STAGES,
+    RECOGNITION_OPEN_STAGES,
+    AdmissionFile,
+    AdmissionTarget,
+    RecognitionFile,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations  # a dev dependency: for the checker only
@@ -199,3 +206,125 @@ def former_members_for_readmission(scope: Scope, org: Organization) -> QuerySet[
         scope,
         org,
     ).order_by("sort_key", "id")
+
+
+# --- Yearly admission targets ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """One organisation's admissions of `year` against its target: `admitted`
+    (admitted and readmitted, from 1 January to the day asked, in its subtree
+    of today), `target` (None: none set) and `expected` by that day
+    (rules.target_expected_by; None without a target)."""
+
+    organization: Organization
+    year: int
+    target: int | None
+    admitted: int
+    expected: int | None
+
+    @property
+    def behind(self) -> bool:
+        return self.expected is not None and self.admitted < self.expected
+
+    @property
+    def percent(self) -> float | None:
+        """Admitted as a percent of the target (None without one or with 0)."""
+        return self.admitted * 100 / self.target if self.target else None
+
+
+def _admitted_by_path(org: Organization, year: int, on: dt.date) -> tuple[list[str], list[int]]:
+    """The organisation paths under `org` where members were admitted in `year`
+    up to `on`, sorted, and the running sum of their admissions (for prefix sums)."""
+    last = min(on, dt.date(year, 12, 31))
+    rows = (
+        MembershipEvent.objects.filter(
+            kind__in=(EventKind.ADMITTED, EventKind.READMITTED),
+            date__gte=dt.date(year, 1, 1),
+            date__lte=last,
+            organization_after__path__startswith=org.path,
+        )
+        .values_list("organization_after__path")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    paths, running, total = [], [], 0
+    for path, n in sorted(rows):  # Python's order, whatever the database's collation
+        total += n
+        paths.append(path)
+        running.append(total)
+    return paths, running
+
+
+def _admitted_under(paths: list[str], running: list[int], prefix: str) -> int:
+    lo = bisect.bisect_left(paths, prefix)
+    hi = bisect.bisect_left(paths, prefix + "\uffff")
+    if hi <= lo:
+        return 0
+    return running[hi - 1] - (running[lo - 1] if lo else 0)
+
+
+def admission_progress(
+    org: Organization, year: int, on: dt.date, *, children: bool = True
+) -> list[TargetProgress]:
+    """`org`'s admissions of `year` against its target on `on`, then (when
+    `children`) each organisation directly under it in force, in path order:
+    two queries, whatever the subtree's size. Unscoped: the caller reached
+    `org` through its scope."""
+    orgs = [org]
+    if children:
+        orgs += list(
+            Organization.objects.filter(parent=org, valid_to__isnull=True).order_by("path")
+        )
+    targets = dict(
+        AdmissionTarget.objects.filter(year=year, organization__in=orgs).values_list(
+            "organization_id", "count"
+        )
+    )
+    paths, running = _admitted_by_path(org, year, on)
+    return [
+        TargetProgress(
+            o,
+            year,
+            targets.get(o.pk),
+            _admitted_under(paths, running, o.path),
+            rules.target_expected_by(targets[o.pk], on) if o.pk in targets else None,
+        )
+        for o in orgs
+    ]
+
+
+def admissions_behind(org: Organization, year: int, on: dt.date) -> list[TargetProgress]:
+    """Every organisation of `org`'s subtree (itself included) with a target for
+    `year` whose admissions by `on` are behind it (rules.target_expected_by),
+    in path order: three queries."""
+    targets = list(
+        AdmissionTarget.objects.filter(
+            year=year, organization__path__startswith=org.path, organization__valid_to__isnull=True
+        )
+        .select_related("organization")
+        .order_by("organization__path")
+    )
+    if not targets:
+        return []
+    paths, running = _admitted_by_path(org, year, on)
+    out = []
+    for t in targets:
+        progress = TargetProgress(
+            t.organization,
+            year,
+            t.count,
+            _admitted_under(paths, running, t.organization.path),
+            rules.target_expected_by(t.count, on),
+        )
+        if progress.behind:
+            out.append(progress)
+    return out
+
+
+def admission_targets_count(org: Organization, year: int) -> int:
+    """How many organisations of `org`'s subtree (in force) have a target for `year`."""
+    return AdmissionTarget.objects.filter(
+        year=year, organization__path__startswith=org.path, organization__valid_to__isnull=True
+    ).count()

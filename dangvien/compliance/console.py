@@ -11,8 +11,11 @@ one grouped count (never the records of a whole province into Python):
   open cases by path);
 - name deletion for missed meetings (meetings.selectors.name_deletion_candidates)
   and for unpaid dues (dues.selectors.name_deletion_candidates, R5.8);
+- organisations behind their yearly admission target (admissions.selectors);
 - members working away who have not declared where they work (seed 001's
   16.2%);
+- residence-liaison files without the yearly comment of the year being graded
+  (liaison.selectors.residence_comments_missing, R8.4);
 - cells that did not hold last month's regular meeting;
 - committee leaders under the yearly number of visits to other cells;
 - the data-quality findings (quality.QualitySummary, kept by the job queue).
@@ -134,6 +137,46 @@ def _working_away(org: Organization) -> ConsoleRow:
     )
 
 
+def _residence_comments(org: Organization, today: dt.date) -> ConsoleRow:
+    from dangvien.liaison import rules as liaison_rules
+    from dangvien.liaison.selectors import residence_comments_missing
+
+    year = liaison_rules.year_being_graded(today)
+    return ConsoleRow(
+        code="residence_comment_missing",
+        label=f"Đảng viên giữ mối liên hệ nơi cư trú chưa có nhận xét năm {year}",
+        source="Quy định 213-QĐ/TW: chi ủy nơi cư trú nhận xét hằng năm, gửi chi bộ nơi "
+        "công tác trước kỳ đánh giá, xếp loại (R8.4)",
+        who="Chi ủy, chi bộ nơi cư trú; chi bộ nơi công tác theo dõi",
+        due=f"trước kỳ kiểm điểm, xếp loại năm {year}",
+        count=residence_comments_missing(org, year).count(),
+        link=f"{reverse('residence_list')}?org={org.pk}",
+    )
+
+
+def _admissions(org: Organization, children: list[Organization], today: dt.date) -> ConsoleRow:
+    from dangvien.admissions.selectors import admission_targets_count, admissions_behind
+
+    behind = admissions_behind(org, today.year, today)
+    by_child = None
+    if children:
+        by_child = {
+            c.pk: sum(1 for p in behind if p.organization.path.startswith(c.path)) for c in children
+        }
+    return ConsoleRow(
+        code="admissions_behind_target",
+        label=f"Tổ chức kết nạp đảng viên chậm so với chỉ tiêu năm {today.year}",
+        source="Chỉ tiêu kết nạp đảng viên năm (hồ sơ 001, mục 9); tiến độ: chỉ tiêu × số "
+        "tháng đã qua ÷ 12 (quy ước theo dõi, không phải quy định)",
+        who="Cấp ủy, chi bộ (công tác phát triển đảng viên)",
+        due=f"31/12/{today.year}",
+        count=len(behind),
+        base=admission_targets_count(org, today.year),
+        link=f"{reverse('admission_targets')}?org={org.pk}&nam={today.year}",
+        by_child=by_child,
+    )
+
+
 def _meetings(org: Organization, today: dt.date) -> list[ConsoleRow]:
     from dangvien.meetings import rules as meeting_rules
     from dangvien.meetings import selectors as meetings
@@ -241,7 +284,9 @@ def compliance_console(
     rows = [
         *_overdue_cases(org, children, today),
         *(slow if slow is not None else slow_rows(org, today)),
+        _admissions(org, children, today),
         _working_away(org),
+        _residence_comments(org, today),
         _quality(scope, org, today),
     ]
     return Console(org, today, children, rows)

@@ -345,6 +345,39 @@ def working_members_under(org: Organization) -> QuerySet[Member]:
     )
 
 
+def _open_files_reached(org: Organization) -> QuerySet[ResidenceLiaison]:
+    """Open files (introduced or further) of `org`'s subtree from either side,
+    in the members' name order."""
+    reached = Q(member__org_path__startswith=org.path) | (
+        Q(residence_path__startswith=org.path) & ~Q(residence_path="")
+    )
+    # The residence side may be outside the installation: its committee and
+    # cell are then NULL (LEFT JOINs), and pages show the recorded names.
+    return (
+        ResidenceLiaison.objects.exclude(status=ResidenceStatus.ENDED)
+        .filter(reached)
+        .exclude(status=ResidenceStatus.NOT_INTRODUCED)
+        .select_related("member", "workplace", "residence_committee", "residential_cell", "group")
+        .order_by("member__sort_key", "id")
+    )
+
+
+def residence_comments_missing(org: Organization, year: int) -> QuerySet[ResidenceLiaison]:
+    """Files of `org`'s subtree (either side) assigned to a residential cell by
+    the end of `year` whose yearly comment of `year` is not recorded (R8.4; the
+    categories that owe none left out: HD 33 mục 1.1), in name order."""
+    return (
+        _open_files_reached(org)
+        .filter(status=ResidenceStatus.ASSIGNED, assigned_on__lte=dt.date(year, 12, 31))
+        .exclude(category__in=rules.NO_YEARLY_COMMENT_CATEGORIES)
+        .exclude(
+            member_id__in=ResidenceComment.objects.filter(
+                year=year, purpose=CommentPurpose.YEARLY
+            ).values("member_id")
+        )
+    )
+
+
 RESIDENCE_PAGE_SIZE = 100  # rows of the list of all files on one page
 RESIDENCE_SHORT_LIST = 100  # rows shown of each «to do» list (with its count)
 
@@ -401,27 +434,9 @@ def residence_lists(
     size = size or RESIDENCE_PAGE_SIZE
     open_files = ResidenceLiaison.objects.exclude(status=ResidenceStatus.ENDED)
     never_qs = working_members_under(org).exclude(pk__in=open_files.values("member_id"))
-    reached = Q(member__org_path__startswith=org.path) | (
-        Q(residence_path__startswith=org.path) & ~Q(residence_path="")
-    )
-    # The residence side may be outside the installation: its committee and
-    # cell are then NULL (LEFT JOINs), and pages show the recorded names.
-    rows = (
-        open_files.filter(reached)
-        .exclude(status=ResidenceStatus.NOT_INTRODUCED)
-        .select_related("member", "workplace", "residence_committee", "residential_cell", "group")
-        .order_by("member__sort_key", "id")
-    )
+    rows = _open_files_reached(org)
     not_received = rows.filter(status=ResidenceStatus.INTRODUCED)
-    missing = (
-        rows.filter(status=ResidenceStatus.ASSIGNED, assigned_on__lte=dt.date(year, 12, 31))
-        .exclude(category__in=rules.NO_YEARLY_COMMENT_CATEGORIES)
-        .exclude(
-            member_id__in=ResidenceComment.objects.filter(
-                year=year, purpose=CommentPurpose.YEARLY
-            ).values("member_id")
-        )
-    )
+    missing = residence_comments_missing(org, year)
     page_qs = rows
     after = _after(cursor)
     open_from = 1

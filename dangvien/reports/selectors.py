@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from dangvien.accounts.scope import Scope
 from dangvien.members.models import Member
 
 from . import figures, rules
+from .activity import DISCIPLINE, activity_label
 from .compute import DIMENSIONS
 from .errors import ReportError
 from .models import ReportResult
-from .services import figure_member_ids
+from .services import activity_ensure, figure_member_ids
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,11 @@ def figure_ids(result: ReportResult, figure: str) -> list[int]:
         if dim not in DIMENSIONS:
             raise ReportError.FIGURE_UNKNOWN.not_found()
         return figure_member_ids(result, figure)
+    if figure.startswith("act:"):
+        if activity_label(figure) is None:
+            raise ReportError.FIGURE_UNKNOWN.not_found()
+        activity_ensure(result)
+        return figure_member_ids(result, figure)
     row = figures.ROWS_BY_CODE.get(figure)
     if row is None:
         raise ReportError.FIGURE_UNKNOWN.not_found()
@@ -113,12 +121,24 @@ def figure_page(scope: Scope, result: ReportResult, figure: str, page: int = 1) 
     chunk = ids[(page - 1) * PER_PAGE : page * PER_PAGE]
     found = {
         m.pk: m
-        for m in Member.objects.filter(scope.member_q(), pk__in=chunk).select_related(
+        for m in Member.objects.filter(_reached(scope, figure), pk__in=chunk).select_related(
             "organization"
         )
     }
     members = [found[pk] for pk in chunk if pk in found]
     return FigurePage(members, len(ids), page, page_count, len(chunk) - len(members))
+
+
+def _reached(scope: Scope, figure: str) -> Q:
+    """The members of a figure's list the caller may see: those of its scope;
+    who was disciplined only where it sees the sensitive sections (the board,
+    the inspection committee: discipline.selectors.disciplines_visible_to)."""
+    if not figure.startswith(DISCIPLINE) or scope.everything:
+        return scope.member_q()
+    q = Q(pk__in=[])
+    for path in scope.sensitive_paths:
+        q |= Q(org_path__startswith=path)
+    return q
 
 
 def figure_label(figure: str) -> str:
@@ -130,6 +150,11 @@ def figure_label(figure: str) -> str:
         labels = dict(figures.dimension_categories(dim))
         who = "Đảng viên mới kết nạp — " if prefix == "adm" else ""
         return f"{who}{figures.DIMENSION_LABELS[dim]}: {labels.get(key, key)}"
+    if figure.startswith("act:"):
+        label = activity_label(figure)
+        if label is None:
+            raise ReportError.FIGURE_UNKNOWN.not_found()
+        return label
     row = figures.ROWS_BY_CODE.get(figure)
     if row is None:
         raise ReportError.FIGURE_UNKNOWN.not_found()
@@ -143,3 +168,168 @@ def _row_ids(result: ReportResult, row: figures.Row) -> list[int]:
             out += _row_ids(result, figures.ROWS_BY_CODE[part])
         return out
     return figure_member_ids(result, row.code)
+
+
+@dataclass(frozen=True)
+class ActivityLine:
+    """One figure of the period's work: `value` (a count; đồng when `unit` is
+    "dong"), over `of` when it has a base, with its `percent` of it; `figure`
+    an "act:" (or form 1) code whose members the page lists, else `link` the
+    area's own page."""
+
+    label: str
+    value: int
+    of: int | None = None
+    unit: str = ""
+    figure: str = ""
+    link: str = ""
+
+    @property
+    def percent(self) -> float | None:
+        if self.of is None:
+            return None
+        return self.value * 100 / self.of if self.of else None
+
+
+@dataclass(frozen=True)
+class ActivitySection:
+    code: str
+    title: str
+    lines: list[ActivityLine]
+    note: str = ""
+
+
+def activity_sections(result: ReportResult) -> list[ActivitySection]:
+    """The period's work (reports.activity) as the page and the paper show it:
+    admissions against the target, meetings, dues, discipline, grading."""
+    from django.urls import reverse
+
+    from dangvien.discipline.models import OrgSanction, Sanction
+    from dangvien.grading.rules import GRADE_LABELS, GRADES
+
+    from .activity import ABSENT, DUES_UNPAID, GRADE
+
+    act = activity_ensure(result)
+    org = f"?org={result.organization_id}"
+    adm, mtg, dues, disc, grd = (
+        act["admissions"],
+        act["meetings"],
+        act["dues"],
+        act["discipline"],
+        act["grading"],
+    )
+    admissions = [
+        ActivityLine("Kết nạp đảng viên trong kỳ (kể cả kết nạp lại)", adm["admitted"], figure="B1")
+    ]
+    note = "Kỳ báo cáo thuộc hai năm: không so với chỉ tiêu năm."
+    if adm["year"]:
+        year = adm["year"]
+        if adm["target"] is None:
+            note = f"Chưa giao chỉ tiêu kết nạp năm {year} cho tổ chức này."
+        else:
+            note = ""
+            admissions.append(
+                ActivityLine(
+                    f"Kết nạp từ 01/01/{year} đến cuối kỳ, so với chỉ tiêu năm {year}",
+                    adm["year_to_date"],
+                    of=adm["target"],
+                    link=f"{reverse('admission_targets')}{org}&nam={year}",
+                )
+            )
+    meetings_link = f"{reverse('meetings')}{org}"
+    dues_link = f"{reverse('dues_arrears')}{org}"
+    grading_link = f"{reverse('grading')}{org}&nam={grd['year']}"
+    return [
+        ActivitySection("admissions", "Kết nạp đảng viên", admissions, note),
+        ActivitySection(
+            "meetings",
+            "Sinh hoạt chi bộ",
+            [
+                ActivityLine(
+                    "Lượt chi bộ sinh hoạt thường kỳ (trên số chi bộ × số tháng)",
+                    mtg["regular_held"],
+                    of=mtg["cell_months"],
+                    link=meetings_link,
+                ),
+                ActivityLine("Buổi sinh hoạt chuyên đề", mtg["thematic_held"], link=meetings_link),
+                ActivityLine(
+                    "Lượt đảng viên dự sinh hoạt thường kỳ (trên số lượt phải dự)",
+                    mtg["present"],
+                    of=mtg["seats"],
+                    link=meetings_link,
+                ),
+                ActivityLine(
+                    "Đảng viên vắng sinh hoạt không có lý do", mtg["absent_members"], figure=ABSENT
+                ),
+            ],
+        ),
+        ActivitySection(
+            "dues",
+            "Thu nộp đảng phí",
+            [
+                ActivityLine(
+                    "Đảng phí đã thu (trên số phải thu)",
+                    dues["amount_paid"],
+                    of=dues["amount_due"],
+                    unit="dong",
+                    link=dues_link,
+                ),
+                ActivityLine(
+                    "Đảng viên không đóng đảng phí, không có lý do",
+                    dues["unpaid_members"],
+                    figure=DUES_UNPAID,
+                ),
+                ActivityLine(
+                    "Lượt tháng chưa đóng hoặc được đóng chậm (trên số lượt tháng phải đóng)",
+                    dues["open_months"],
+                    of=dues["member_months"],
+                    link=dues_link,
+                ),
+            ],
+        ),
+        ActivitySection(
+            "discipline",
+            "Kỷ luật",
+            [
+                *(
+                    ActivityLine(
+                        f"Đảng viên bị kỷ luật {label.lower()}",
+                        disc["members"].get(form, 0),
+                        figure=f"{DISCIPLINE}{form}",
+                    )
+                    for form, label in Sanction.choices
+                ),
+                *(
+                    ActivityLine(f"Tổ chức đảng bị kỷ luật {label.lower()}", n)
+                    for form, label in OrgSanction.choices
+                    if (n := disc["organizations"].get(form, 0))
+                ),
+            ],
+            "Theo ngày ký quyết định kỷ luật trong kỳ.",
+        ),
+        ActivitySection(
+            "grading",
+            f"Đánh giá, xếp loại năm {grd['year']}",
+            [
+                *(
+                    ActivityLine(
+                        f"Đảng viên {GRADE_LABELS[g].lower()}",
+                        grd["members"].get(g, 0),
+                        of=sum(grd["members"].values()),
+                        figure=f"{GRADE}{g}",
+                    )
+                    for g in GRADES
+                ),
+                *(
+                    ActivityLine(
+                        f"Tổ chức đảng {GRADE_LABELS[g].lower()}",
+                        grd["organizations"].get(g, 0),
+                        of=sum(grd["organizations"].get(x, 0) for x in GRADES),
+                        link=grading_link,
+                    )
+                    for g in GRADES
+                ),
+            ],
+            "Kết quả đã quyết định.",
+        ),
+    ]

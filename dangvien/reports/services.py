@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dangvien.organizations.models import Organization
 
+from .activity import activity
 from .compute import DIMENSIONS, compute
 from .errors import ReportError
 from .models import ReportFigure, ReportResult
@@ -89,6 +90,7 @@ def report_result(
         },
         "adm_keys": adm_keys,
     }
+    counts["activity"], activity_lists = activity(org, period, len(computed.lists["B1"]))
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         result, _ = ReportResult.objects.update_or_create(
@@ -106,9 +108,30 @@ def report_result(
         ReportFigure.objects.filter(result=result).delete()
         ReportFigure.objects.bulk_create(
             ReportFigure(result=result, figure=figure, ids=blob)
-            for figure, blob in _kept_lists(computed, dim_keys, adm_keys)
+            for figure, blob in [
+                *_kept_lists(computed, dim_keys, adm_keys),
+                *((code, encode_ids(ids)) for code, ids in activity_lists.items() if ids),
+            ]
         )
     return result
+
+
+def activity_ensure(result: ReportResult) -> dict:
+    """The kept result's work of the period (reports.activity), computed now and
+    kept when the result was computed before it was part of a report."""
+    if "activity" not in result.counts:
+        period = ReportPeriod(result.start, result.end)
+        counts, lists = activity(result.organization, period, result.counts["movement"]["B1"])
+        with transaction.atomic():
+            result.counts["activity"] = counts
+            result.save(update_fields=["counts"])
+            ReportFigure.objects.filter(result=result, figure__startswith="act:").delete()
+            ReportFigure.objects.bulk_create(
+                ReportFigure(result=result, figure=code, ids=encode_ids(ids))
+                for code, ids in lists.items()
+                if ids
+            )
+    return result.counts["activity"]
 
 
 def _kept_lists(

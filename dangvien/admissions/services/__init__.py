@@ -45,6 +45,7 @@ from .recognition import (
     recognition_open,
     recognition_open_due,
 )
+from .targets import admission_target_set
 
 __all__ = [
     "ADMISSION",
@@ -58,6 +59,7 @@ __all__ = [
     "admission_complete_dossier",
     "admission_decide",
     "admission_decision_deadline",
+    "admission_target_set",
     "admission_escalation_decide",
     "admission_extend",
     "admission_grassroots_resolve",

@@ -208,3 +208,24 @@ class CeremonyForm(StepForm):
 class CloseForm(StepForm):
     date = _date("Ngày đóng hồ sơ")
     reason = _text("Lý do (rút đơn, không còn đủ điều kiện...)")
+
+
+class TargetForm(StepForm):
+    """The admission target of one organisation (the page's, or one directly under it)."""
+
+    organization = forms.TypedChoiceField(label="Tổ chức", coerce=int)
+    year = forms.IntegerField(
+        label="Năm", error_messages={"invalid": "Nhập năm bằng số, ví dụ 2026."}
+    )
+    count = forms.IntegerField(
+        label="Số đảng viên kết nạp theo chỉ tiêu",
+        error_messages={"invalid": "Nhập chỉ tiêu bằng số nguyên, ví dụ 12."},
+    )
+    decision = _text("Văn bản giao chỉ tiêu (số, ngày)", required=False)
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(o.pk, o.name) for o in organizations]
+        field.error_messages["invalid_choice"] = "Chọn tổ chức trong danh sách."

@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("ket-nap/", views.admission_list, name="admission_list"),
+    path("ket-nap/chi-tieu/", views.admission_targets, name="admission_targets"),
     path("ket-nap/moi/", views.admission_create, name="admission_create"),
     path("ket-nap/ket-nap-lai/", views.readmission_create, name="readmission_create"),
     path("ket-nap/cong-nhan/den-han/", views.recognition_open_due, name="recognition_open_due"),

@@ -247,6 +247,66 @@ def recognition_open_due(request: HttpRequest) -> HttpResponse:
     return redirect(f"{_list_url()}?org={org.pk}")
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def admission_targets(request: HttpRequest) -> HttpResponse:
+    """Admissions of a year against the targets of ?org and the organisations
+    directly under it (?nam=, this year by default); a writer there sets a
+    target (admissions.services.admission_target_set)."""
+    scope = request_scope(request)
+    org = org_selectors.organization_get_for(scope, request.GET.get("org"))
+    today = dt.date.today()
+    try:
+        year = int(request.GET.get("nam") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 1930), today.year + 1)
+    rows = selectors.admission_progress(org, year, today)
+    writes = scope.writes_path(org.path) and org.is_active
+    form = None
+    if writes:
+        choices = [r.organization for r in rows]
+        form = f.TargetForm(
+            request.POST or None,
+            organizations=choices,
+            initial={"organization": org.pk, "year": year},
+        )
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            target_org = next(o for o in choices if o.pk == d["organization"])
+            try:
+                services.admission_target_set(
+                    actor=request.user,
+                    organization=target_org,
+                    year=d["year"],
+                    count=d["count"],
+                    decision=d["decision"],
+                )
+            except DomainError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Đã giao chỉ tiêu kết nạp năm {d['year']} của {target_org.name}: "
+                    f"{d['count']} đảng viên.",
+                )
+                return redirect(f"{request.path}?org={org.pk}&nam={d['year']}")
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "admissions/targets.html",
+        {
+            "org": org,
+            "year": year,
+            "rows": rows,
+            "form": form,
+            "today": today,
+            "expected_on": today if year == today.year else None,
+        },
+    )
+
+
 def _list_url() -> str:
     from django.urls import reverse
 

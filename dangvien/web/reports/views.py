@@ -246,6 +246,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 (dim, figures.DIMENSION_LABELS[dim], selectors.composition(result, dim))
                 for dim in DIMENSIONS
             ],
+            activity=selectors.activity_sections(result),
             query=_query(org, form),
             average_age=result.counts.get("average_age"),
             papers=IssuedDocument.objects.filter(
