@@ -21,6 +21,7 @@ from dangvien.organizations.models import Organization
 from . import figures, rules
 from .models import ReportResult
 from .periods import ReportPeriod
+from .selectors import ActivityLine, ActivitySection, activity_sections
 
 
 class PaperError(ErrorCode):
@@ -85,6 +86,8 @@ def paper_context(
             + (f", bằng {_pct(change)}%" if change is not None else "")
             + f"); cuối kỳ {_n(members)} đảng viên (cùng kỳ {_n(figures.movement_value(last, 'D'))})."
         )
+    sections = activity_sections(result)
+    paragraphs.append(f"{len(paragraphs)}. {_work_sentence(sections)}")
     paragraphs.append("Số liệu chi tiết tại các bảng kèm theo.")
     movement = []
     for row in figures.FORM_1_ROWS:
@@ -132,10 +135,56 @@ def paper_context(
                 "heads": ["TT", "Tiêu chí", "Số đảng viên", "Tỷ lệ (%)", ""],
                 "rows": composition,
             },
+            {
+                "title": "Bảng 3. Công tác trong kỳ",
+                "heads": ["TT", "Nội dung", "Số lượng", "Trên tổng số", "Tỷ lệ (%)"],
+                "rows": _work_rows(sections),
+            },
         ],
         "recipients": [*report_to(org), "Lưu."],
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
     }
+
+
+def _value(line: ActivityLine, value: int | None) -> str:
+    if value is None:
+        return ""
+    return f"{_n(value)} đồng" if line.unit == "dong" else _n(value)
+
+
+def _work_rows(sections: list[ActivitySection]) -> list[list[str]]:
+    """Table 3: each section's title, then its lines (value, base, percent)."""
+    rows = []
+    for number, section in enumerate(sections, 1):
+        rows.append([str(number), section.title, "", "", ""])
+        rows += [
+            ["-", line.label, _value(line, line.value), _value(line, line.of), _pct(line.percent)]
+            for line in section.lines
+        ]
+    return rows
+
+
+def _work_sentence(sections: list[ActivitySection]) -> str:
+    """The work of the period in one paragraph, from the first figures of each section."""
+    by = {s.code: s for s in sections}
+    meetings, dues = by["meetings"].lines, by["dues"].lines
+    disciplined = sum(line.value for line in by["discipline"].lines if "Đảng viên" in line.label)
+    parts = [
+        f"lượt chi bộ sinh hoạt thường kỳ {_n(meetings[0].value)}/{_n(meetings[0].of)}"
+        + (f" ({_pct(meetings[0].percent)}%)" if meetings[0].percent is not None else ""),
+        f"lượt đảng viên dự sinh hoạt {_n(meetings[2].value)}/{_n(meetings[2].of)}"
+        + (f" ({_pct(meetings[2].percent)}%)" if meetings[2].percent is not None else ""),
+        f"thu đảng phí {_n(dues[0].value)} đồng trên {_n(dues[0].of)} đồng phải thu",
+        f"{_n(dues[1].value)} đảng viên không đóng đảng phí không có lý do",
+        f"kỷ luật {_n(disciplined)} đảng viên",
+    ]
+    admissions = by["admissions"].lines
+    if len(admissions) > 1:
+        target = admissions[1]
+        parts.append(
+            f"kết nạp từ đầu năm {_n(target.value)} đảng viên trên chỉ tiêu {_n(target.of)}"
+        )
+    return "Công tác trong kỳ: " + "; ".join(parts) + "."
 
 
 def report_paper_issue(

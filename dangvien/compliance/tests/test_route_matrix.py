@@ -1018,6 +1018,14 @@ WEB: dict[str, Row] = {
     # --- admission and recognition
     "admission_list": Row(READ, query=org_q),
     "admission_create": Row(WRITE_PAGE, query=org_q),
+    "admission_targets": Row(READ, query=org_q),
+    # Setting a target: a writer at the organisation or above; the others 404.
+    "admission_targets:set": Row(
+        STEP,
+        method="POST",
+        query=org_q,
+        data=lambda w: {"organization": w.cell_a.pk, "year": "2026", "count": "3"},
+    ),
     "readmission_create": Row(WRITE_PAGE, query=org_q),
     "recognition_open_due": Row(
         "ok ok ok 404 404 404", method="POST", data=lambda w: {"org": w.cell_a.pk}

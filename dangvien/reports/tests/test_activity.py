@@ -175,3 +175,22 @@ def test_the_page_shows_the_work_and_only_the_board_sees_who_was_disciplined(
     )
     listing = client.get(reverse("reports_figure"), {**query, "hang": "act:disc:warning"})
     assert a[1].full_name in listing.content.decode()
+
+
+def test_the_paper_says_the_work_in_words_and_in_its_third_table(quarter):
+    from dangvien.reports.papers import paper_context
+
+    tree, _a = quarter
+    period = period_of("quarter", 2026, 4, today=TODAY)
+    result = services.report_result(tree["commune"], period)
+    context = paper_context(tree["commune"], period, result, None)
+    sentence = next(p for p in context["paragraphs"] if "Công tác trong kỳ" in p)
+    assert sentence.startswith("3. Công tác trong kỳ: lượt chi bộ sinh hoạt thường kỳ 1/4 (25,00%)")
+    assert "lượt đảng viên dự sinh hoạt 2/3 (66,67%)" in sentence
+    assert "1 đảng viên không đóng đảng phí không có lý do; kỷ luật 1 đảng viên" in sentence
+    assert sentence.endswith("kết nạp từ đầu năm 0 đảng viên trên chỉ tiêu 4.")
+    work = context["tables"][2]
+    assert work["title"] == "Bảng 3. Công tác trong kỳ"
+    rows = {row[1]: row for row in work["rows"]}
+    assert rows["Đảng viên bị kỷ luật cảnh cáo"][2] == "1"
+    assert rows["Sinh hoạt chi bộ"][0] == "2"
