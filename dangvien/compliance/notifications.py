@@ -2,7 +2,9 @@
 
 Every day the job queue (compliance.jobs, 07:00 Vietnam time) reads the open
 cases due within DUE_SOON_DAYS days or overdue, grouped by the organisation
-that must act and the kind, and gives each user who acts there one digest:
+that must act and the kind, and the cells that have not closed last month's
+dues book from DUE_SOON_DAYS days before its closing day (month-close
+reminders, dues.rules.close_due), and gives each user who acts there one digest:
 an in-app Notification ("Thông báo" in the header) and, when the user's
 preference allows and an address is known, one e-mail (Django's mail
 backend: SMTP in production, the console in the demo).
@@ -38,10 +40,14 @@ DUE_SOON_DAYS = 3  # calendar days before the due date a step is announced
 
 @dataclass
 class Digest:
-    """What one user hears of today: (kind, overdue, due soon) counts."""
+    """What one user hears of today: (kind, overdue, due soon) counts, and the
+    cells whose month of dues is still open (month-close reminders)."""
 
     overdue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     due_soon: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    unclosed: set[int] = field(default_factory=set)  # cells, ids
+    close_month: dt.date | None = None
+    close_due: dt.date | None = None
 
     def lines(self) -> list[str]:
         labels = dict(CaseKind.choices)
@@ -53,6 +59,11 @@ class Digest:
             if self.due_soon.get(kind):
                 parts.append(f"{self.due_soon[kind]} việc đến hạn trong {DUE_SOON_DAYS} ngày")
             out.append(f"- {labels.get(kind, kind)}: {', '.join(parts)}")
+        if self.unclosed and self.close_month and self.close_due:
+            out.append(
+                f"- Khóa sổ đảng phí tháng {self.close_month:%m/%Y}: {len(self.unclosed)} chi bộ "
+                f"chưa khóa sổ (hạn {self.close_due:%d/%m/%Y})"
+            )
         return out
 
 
@@ -72,8 +83,60 @@ def _acting_users(org_ids: set[int], today: dt.date) -> dict[int, dict[str, set[
     return out
 
 
+class _Writers:
+    """The writers who act at each of some organisations: those granted there,
+    else those of the nearest organisation above with one (someone must hear)."""
+
+    def __init__(self, org_ids: set[int], today: dt.date):
+        self.paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
+        ancestors = {p[:i] for p in self.paths.values() for i in range(4, len(p), 4)}
+        self.by_path = dict(
+            Organization.objects.filter(path__in=ancestors).values_list("path", "pk")
+        )
+        self.users = _acting_users(org_ids | set(self.by_path.values()), today)
+
+    def __call__(self, org_id: int) -> set[int]:
+        if self.users[org_id]["write"]:
+            return self.users[org_id]["write"]
+        path = self.paths.get(org_id, "")
+        for i in range(len(path) - 4, 0, -4):
+            above = self.by_path.get(path[:i])
+            if above is not None and self.users[above]["write"]:
+                return self.users[above]["write"]
+        return set()
+
+
+def cells_to_close(today: dt.date) -> tuple[dt.date, dt.date, list[int]]:
+    """The month-close reminder of `today`: (last month, the day its dues book
+    must be closed by: dues.rules.close_due, the cells with members in activity
+    that have not closed it). From DUE_SOON_DAYS before that day to the end of
+    the month it falls in; no cells outside those days."""
+    from dangvien.dues import rules as dues_rules
+    from dangvien.dues.models import DuesMonthClose
+    from dangvien.organizations.models import MEMBER_HOLDING_LEVELS
+
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    due = dues_rules.close_due(month)
+    if today < due - dt.timedelta(days=DUE_SOON_DAYS):
+        return month, due, []
+    cells = (
+        Organization.objects.filter(
+            level__in=MEMBER_HOLDING_LEVELS,
+            valid_to__isnull=True,
+            valid_from__lte=dues_rules.month_end(month),
+            membership_summary__members__gt=0,
+        )
+        .exclude(
+            pk__in=DuesMonthClose.objects.filter(month=month).values("organization_id")
+        )
+        .values_list("pk", flat=True)
+    )
+    return month, due, list(cells)
+
+
 def deadline_digests(today: dt.date) -> dict[int, Digest]:
-    """user id -> the digest of the open cases they must act on (see the module)."""
+    """user id -> the digest of the open cases they must act on, and of the
+    cells they keep whose last month of dues is not closed (see the module)."""
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     groups = (
         Case.objects.filter(closed_on__isnull=True, due_date__lte=soon)
@@ -84,24 +147,16 @@ def deadline_digests(today: dt.date) -> dict[int, Digest]:
         )
     )
     rows = list(groups)
-    # The organisations acting and those above them (for the nearest writer).
+    month, close_due, unclosed = cells_to_close(today)
     acting = {r["acting_organization_id"] for r in rows if r["acting_organization_id"]}
-    paths = dict(Organization.objects.filter(pk__in=acting).values_list("pk", "path"))
-    ancestors = {p[:i] for p in paths.values() for i in range(4, len(p), 4)}
-    by_path = dict(Organization.objects.filter(path__in=ancestors).values_list("path", "pk"))
-    users = _acting_users(acting | set(by_path.values()), today)
-
-    def writers(org_id: int) -> set[int]:
-        if users[org_id]["write"]:
-            return users[org_id]["write"]
-        path = paths.get(org_id, "")
-        for i in range(len(path) - 4, 0, -4):
-            above = by_path.get(path[:i])
-            if above is not None and users[above]["write"]:
-                return users[above]["write"]
-        return set()
-
+    writers = _Writers(acting | set(unclosed), today)
+    users = writers.users
     digests: dict[int, Digest] = defaultdict(Digest)
+    for cell_id in unclosed:
+        for user_id in writers(cell_id):
+            digest = digests[user_id]
+            digest.unclosed.add(cell_id)
+            digest.close_month, digest.close_due = month, close_due
     for r in rows:
         org_id = r["acting_organization_id"]
         if r["acting_body"] == Body.MEMBER:
@@ -135,12 +190,15 @@ def notify_deadlines(today: dt.date) -> int:
             continue
         total_overdue = sum(digest.overdue.values())
         total_soon = sum(digest.due_soon.values())
+        unclosed = (
+            f"; {len(digest.unclosed)} chi bộ chưa khóa sổ đảng phí" if digest.unclosed else ""
+        )
         created.append(
             Notification(
                 user_id=user_id,
                 key=key,
                 title=f"Ngày {today:%d/%m/%Y}: {total_overdue} việc quá hạn, "
-                f"{total_soon} việc sắp đến hạn",
+                f"{total_soon} việc sắp đến hạn{unclosed}",
                 body="\n".join(digest.lines()),
                 link=link,
             )

@@ -73,7 +73,9 @@ def test_one_digest_a_day_by_app_and_mail_unless_opted_out(world, settings):
     NotificationPreference.objects.create(user=users["office"], email_deadlines=False)
     assert notify_deadlines(TODAY) == 2
     notice = Notification.objects.get(user=users["secretary"])
-    assert notice.title == "Ngày 30/11/2026: 1 việc quá hạn, 0 việc sắp đến hạn"
+    assert notice.title == (
+        "Ngày 30/11/2026: 1 việc quá hạn, 0 việc sắp đến hạn; 1 chi bộ chưa khóa sổ đảng phí"
+    )
     assert "Chuyển sinh hoạt đảng: 1 việc quá hạn" in notice.body
     assert [m.to for m in mail.outbox] == [["bt@example.vn"]]  # the office opted out
     assert notice.emailed_at is not None
@@ -96,3 +98,31 @@ def test_the_page_lists_the_callers_own_notices_and_marks_them_read(world, clien
     assert Notification.objects.get(user=users["office"]).read_at is None
     client.post(reverse("notifications"), {})  # the box unticked: no e-mail
     assert NotificationPreference.objects.get(user=users["secretary"]).email_deadlines is False
+
+
+def test_month_close_reminders_from_three_days_before_the_closing_day(world):
+    """October's book closes by 10/11/2026 (dues.rules.close_due): the cell's
+    writers hear of it from 07/11, until it is closed; a cell without members
+    in activity owes no book."""
+    from dangvien.core.actors import SYSTEM
+    from dangvien.dues import services as dues_services
+    from dangvien.dues.rules import close_due
+
+    tree, _a, users = world
+    assert close_due(dt.date(2026, 10, 1)) == dt.date(2026, 11, 10)
+    assert users["secretary"].pk not in deadline_digests(dt.date(2026, 11, 6))
+    digest = deadline_digests(dt.date(2026, 11, 7))[users["secretary"].pk]
+    assert digest.unclosed == {tree["cell_a"].pk}
+    assert digest.lines() == [
+        "- Khóa sổ đảng phí tháng 10/2026: 1 chi bộ chưa khóa sổ (hạn 10/11/2026)"
+    ]
+    # Cells B and C have no members: nobody hears of them.
+    assert users["office"].pk not in deadline_digests(dt.date(2026, 11, 7))
+    assert deadline_digests(dt.date(2026, 11, 11))[users["secretary"].pk].unclosed  # late: still
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 11, 12, 9, 0), tick=False):
+        dues_services.month_close(
+            actor=SYSTEM, organization=tree["cell_a"], month=dt.date(2026, 10, 1)
+        )
+    assert users["secretary"].pk not in deadline_digests(dt.date(2026, 11, 12))
