@@ -126,9 +126,7 @@ def cells_to_close(today: dt.date) -> tuple[dt.date, dt.date, list[int]]:
             valid_from__lte=dues_rules.month_end(month),
             membership_summary__members__gt=0,
         )
-        .exclude(
-            pk__in=DuesMonthClose.objects.filter(month=month).values("organization_id")
-        )
+        .exclude(pk__in=DuesMonthClose.objects.filter(month=month).values("organization_id"))
         .values_list("pk", flat=True)
     )
     return month, due, list(cells)

@@ -146,6 +146,14 @@ def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_mo
     assert MonthlyFigure.objects.filter(organization__path=root).count() == 12
     assert DashboardFigure.objects.filter(organization__path=root).count() == 3
     assert Notification.objects.filter(user=users["chibo"]).exists()
+    # This year's admission targets of the province and the committees under it, once.
+    from dangvien.admissions.models import AdmissionTarget
+    from dangvien.organizations.models import Organization
+
+    root_org = Organization.objects.get(path=root)
+    targets = AdmissionTarget.objects.filter(year=dt.date.today().year)
+    assert targets.count() == 1 + Organization.objects.filter(parent=root_org).count()
+    assert targets.get(organization=root_org).count >= 1
 
 
 def test_seed_command(capsys):

@@ -141,6 +141,13 @@ class Command(BaseCommand):
 
             demo_badges(today)
             self.stdout.write("Đã nạp danh sách đề nghị tặng Huy hiệu Đảng đợt tới.")
+        from dangvien.admissions.models import AdmissionTarget
+
+        if not AdmissionTarget.objects.exists():
+            from dangvien.admissions.demo import demo_targets
+
+            demo_targets(today)
+            self.stdout.write(f"Đã giao chỉ tiêu kết nạp đảng viên năm {today.year}.")
         self._data_quality(today)
 
     def _data_quality(self, today) -> None:
