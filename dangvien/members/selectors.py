@@ -141,6 +141,73 @@ def members_count(scope: Scope, flt: MemberFilter) -> int:
     return members_filtered(scope, flt).count() if total is None else total
 
 
+# A misspelled name ("Nguyen Van Hunh") is looked for among the names of a scope
+# of at most this many members (a district's worth: read in about 50 ms); over a
+# larger one the page says to narrow it (an organisation, a second word).
+SIMILAR_MAX_MEMBERS = 30_000
+SIMILAR_CUTOFF = 0.75  # difflib's ratio: "hunh" ~ "hung" (0.75), not "hoa"
+
+
+def members_similar(scope: Scope, flt: MemberFilter, limit: int = 10) -> list[Member] | None:
+    """When a name search finds nobody: up to `limit` members of the same
+    filter (the name left out) whose every typed word is close to a word of
+    their name (accents folded; difflib ratio >= SIMILAR_CUTOFF), closest
+    first, then in name order. None when the search is not a name (a number)
+    or the scope holds more than SIMILAR_MAX_MEMBERS members (in activity, by
+    the maintained summary; or read, with another status)."""
+    import difflib
+
+    text = flt.q.strip()
+    tokens = fold(text).split()
+    if not tokens or number_search(text) is not None:
+        return None
+    base = dataclasses.replace(flt, q="")
+    # Bounded by the scope's members in activity (the maintained summary: no
+    # count over a province), the statuses beyond them by the read's own limit.
+    bound = MemberFilter(organization=flt.organization, today=flt.today)
+    if members_count(scope, bound) > SIMILAR_MAX_MEMBERS:
+        return None
+    names = list(
+        members_filtered(scope, base).values_list("pk", "search_name")[: SIMILAR_MAX_MEMBERS + 1]
+    )
+    if len(names) > SIMILAR_MAX_MEMBERS:
+        return None
+    words = {word for _, name in names for word in name.split()}
+    close: list[dict[str, float]] = []
+    for token in tokens:
+        matcher = difflib.SequenceMatcher(b=token)
+        ratios: dict[str, float] = {}
+        for word in words:
+            matcher.set_seq1(word)
+            if (
+                matcher.real_quick_ratio() >= SIMILAR_CUTOFF
+                and matcher.quick_ratio() >= SIMILAR_CUTOFF
+                and (ratio := matcher.ratio()) >= SIMILAR_CUTOFF
+            ):
+                ratios[word] = ratio
+        if not ratios:
+            return []
+        close.append(ratios)
+    scored = []
+    for pk, name in names:
+        own = name.split()
+        score = 0.0
+        for ratios in close:
+            best = max((ratios.get(word, 0.0) for word in own), default=0.0)
+            if best == 0.0:
+                break
+            score += best
+        else:
+            scored.append((-score, pk))
+    score_of = {pk: score for score, pk in scored}  # negative: the closest lowest
+    wanted = [pk for _, pk in sorted(scored)[: limit * 5]]
+    ranked = sorted(
+        Member.objects.filter(pk__in=wanted).select_related("organization"),
+        key=lambda m: (score_of[m.pk], bytes(m.sort_key or b""), m.pk),
+    )
+    return ranked[:limit]
+
+
 # A name search's total is counted up to this many (then «hơn 1000»): the
 # commonest given name matches 200,000 members of the party.
 SEARCH_COUNT_CAP = 1000

@@ -99,6 +99,11 @@ def member_list(request: HttpRequest) -> HttpResponse:
     size = member_selectors.PAGE_SIZE
     page = member_selectors.members_page(scope, flt, request.GET.get("sau"), size=size)
     total, exact = member_selectors.members_list_total(scope, flt)
+    # A name typed that finds nobody: the names closest to it (a misspelling).
+    name_search = bool(flt.q.strip()) and member_selectors.number_search(flt.q) is None
+    similar = None
+    if name_search and not page.items and not request.GET.get("sau"):
+        similar = member_selectors.members_similar(scope, flt)
     page_count = max(1, math.ceil(total / size))
     number = min(int_or_none(request.GET.get("trang")) or 1, page_count)
     if not exact:  # a name search beyond SEARCH_COUNT_CAP: pages are not counted
@@ -131,6 +136,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "total": total,
         "total_exact": exact,
+        "similar": similar,
+        "name_search": name_search and not page.items and not request.GET.get("sau"),
+        "similar_max": member_selectors.SIMILAR_MAX_MEMBERS,
         "page_number": number,
         "page_count": page_count,
         "next_url": next_url,
