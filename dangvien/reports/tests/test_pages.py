@@ -3,6 +3,7 @@ download as .xlsx in the form's layout with their totals checked, a bad period
 is refused at its field, and nothing outside the caller's subtree answers."""
 
 import io
+from urllib.parse import quote
 
 import openpyxl
 import pytest
@@ -64,7 +65,10 @@ def test_form_1_downloads_in_its_layout_with_its_totals_checked(client, django_u
     c = _client(client, django_user_model, tree["p"])
     response = c.get(reverse("reports_form_xlsx", args=["1"]), {"org": tree["x"].pk, **YEAR_2025})
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('.xlsx"')
+    code = tree["x"].code
+    assert response["Content-Disposition"].endswith(
+        quote(f"Biểu 1-BTCTW {code} từ 01-01-2025 đến 31-12-2025.xlsx")
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[1]}
     assert sheet["C1"].value == "Biểu số 1-BTCTW"
@@ -195,6 +199,10 @@ def test_the_report_paper_is_issued_numbered_in_the_party_format(client, django_
     if pdf.status_code == 302:  # no Pango on this machine: the message, not a file
         pytest.skip("WeasyPrint cannot load here")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    symbol = paper.symbol.replace("/", "-")
+    assert pdf["Content-Disposition"].endswith(
+        quote(f"Báo cáo {symbol} ngày {paper.date:%d-%m-%Y}.pdf")
+    )
 
 
 def test_only_a_writer_of_the_organisation_issues_the_paper(client, django_user_model, tree):

@@ -20,7 +20,7 @@ from dangvien.organizations.selectors import organization_get_for
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _download_name(document: IssuedDocument) -> str:
+def download_name(document: IssuedDocument) -> str:
     """'Quyết định 12-QĐ-ĐU ngày 07-03-2026.docx' (no slash in a file name)."""
     symbol = document.symbol.replace("/", "-")
     return f"{document.get_kind_display()} {symbol} ngày {document.date:%d-%m-%Y}.docx"
@@ -43,7 +43,7 @@ def content_disposition(name: str) -> str:
 def document_download(request: HttpRequest, pk) -> HttpResponse:
     document = selectors.document_get_for(scope_for(request.user), pk)
     response = HttpResponse(document_render(document), content_type=DOCX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(_download_name(document))
+    response["Content-Disposition"] = content_disposition(download_name(document))
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -35,6 +35,7 @@ from dangvien.reports.papers import report_paper_issue, report_paper_pdf, summar
 from dangvien.reports.periods import PERIOD_KINDS, ReportPeriod, period_between, period_of
 from dangvien.reports.xlsx import write_form
 from dangvien.web.common import apply_errors, request_scope
+from dangvien.web.documents.views import content_disposition, download_name
 from dangvien.web.steps import org_from_query, roots
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -323,10 +324,9 @@ def report_form_xlsx(request: HttpRequest, number: str) -> HttpResponse:
     out = io.BytesIO()
     write_form(out, sheets, org, form.period, today=_today())
     response = HttpResponse(out.getvalue(), content_type=XLSX)
-    name = (
-        f"bieu-{number}-BTCTW-{org.code}-{form.period.start:%Y%m%d}-{form.period.end:%Y%m%d}.xlsx"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    title = f"Biểu {number}-BTCTW" if number.isdigit() else "Kết quả xếp loại"
+    name = f"{title} {org.code} từ {form.period.start:%d-%m-%Y} đến {form.period.end:%d-%m-%Y}.xlsx"
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 
@@ -372,6 +372,9 @@ def report_paper_download_pdf(request: HttpRequest, pk) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("document_list")
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-{document.pk}.pdf"'
+    # The .docx's name with .pdf: "Báo cáo 3-BC-ĐU ngày 30-11-2026.pdf".
+    response["Content-Disposition"] = content_disposition(
+        download_name(document).removesuffix(".docx") + ".pdf"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
