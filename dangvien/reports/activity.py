@@ -196,7 +196,8 @@ def _discipline(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str
 
 def grading_year_of(period: ReportPeriod) -> int:
     """The year whose grading a period reports: its own year when it ends in
-    December (the grading runs in December and January), else the year before."""
+    December (the grading runs in December and January), else the year before;
+    the report falls back one year while that year's grading is not decided."""
     return period.end.year if period.end.month == 12 else period.end.year - 1
 
 
@@ -206,10 +207,13 @@ def _grading(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str, l
     from dangvien.grading.selectors import DECIDED_STATUSES, organization_results
 
     year = grading_year_of(period)
+    decided = MemberReview.objects.filter(
+        cell_path__startswith=org.path, status__in=DECIDED_STATUSES
+    )
+    if not decided.filter(year=year).exists() and decided.filter(year=year - 1).exists():
+        year -= 1  # the year's grading not decided yet (a December not over): the last one
     ids: dict[str, list[int]] = {grade: [] for grade in GRADES}
-    for grade, member_id in MemberReview.objects.filter(
-        year=year, cell_path__startswith=org.path, status__in=DECIDED_STATUSES
-    ).values_list("grade", "member_id"):
+    for grade, member_id in decided.filter(year=year).values_list("grade", "member_id"):
         if grade in ids:
             ids[grade].append(member_id)
     return {

@@ -194,3 +194,19 @@ def test_the_paper_says_the_work_in_words_and_in_its_third_table(quarter):
     rows = {row[1]: row for row in work["rows"]}
     assert rows["Đảng viên bị kỷ luật cảnh cáo"][2] == "1"
     assert rows["Sinh hoạt chi bộ"][0] == "2"
+
+
+@pytest.mark.parametrize(
+    ("end", "year"),
+    [
+        (D(2026, 11, 30), 2025),
+        (D(2026, 12, 1), 2026),
+        (D(2026, 12, 31), 2026),
+        (D(2027, 1, 1), 2026),
+    ],
+)
+def test_the_grading_year_a_period_reports(end, year):
+    from dangvien.reports.activity import grading_year_of
+    from dangvien.reports.periods import ReportPeriod
+
+    assert grading_year_of(ReportPeriod(D(2026, 1, 1), end)) == year
