@@ -185,6 +185,12 @@ def test_the_report_paper_is_issued_numbered_in_the_party_format(client, django_
     assert paper.summary == "Tình hình đội ngũ đảng viên năm 2025"
     page = c.get(reverse("reports"), {"org": tree["x"].pk, **YEAR_2025}).content.decode()
     assert f"Báo cáo số <b>{paper.symbol}</b>" in page
+    # A second paper of the period: said first, a new number only when asked.
+    again = c.post(reverse("reports_paper") + "?" + query, follow=True)
+    assert "Kỳ này đã có báo cáo số 01-BC/ĐU" in again.content.decode()
+    assert IssuedDocument.objects.count() == 1
+    c.post(reverse("reports_paper") + "?" + query, {"lap_them": "1"})
+    assert sorted(IssuedDocument.objects.values_list("number", flat=True)) == [1, 2]
 
     word = docx.Document(io.BytesIO(c.get(reverse("document_download", args=[paper.pk])).content))
     text = "\n".join(p.text for p in word.paragraphs)

@@ -339,6 +339,20 @@ def report_paper(request: HttpRequest) -> HttpResponse:
     assert form.period is not None  # _org_and_period answers 404 without one
     if not request_scope(request).writes_path(org.path):
         raise NotFound
+    issued = IssuedDocument.objects.filter(
+        organization=org,
+        kind=DocumentKind.REPORT,
+        summary=summary_of(form.period),
+        voided_on__isnull=True,
+    ).order_by("-date", "-number")
+    if issued.exists() and not request.POST.get("lap_them"):
+        # A second paper of the same period takes another number: said first.
+        messages.error(
+            request,
+            f"Kỳ này đã có báo cáo số {issued[0].symbol}; đánh dấu «Lập thêm văn bản mới» "
+            "nếu cần một văn bản khác (văn bản đã lập vẫn giữ số của nó).",
+        )
+        return redirect(f"{reverse('reports')}?{_query(org, form)}#papers")
     # A paper says what the events say now: computed again, not the kept figures
     # (a large organisation's: what the queue computed).
     try:
