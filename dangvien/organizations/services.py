@@ -21,12 +21,26 @@ def _actor_or_none(actor):  # the user for a created_by column
 
 
 def _next_child_path(parent: Organization | None) -> str:
+    """The path of a new child of `parent`: one step after every step ever used
+    under it. A child moved away frees its path in the tree, but records keep
+    the paths of their day (cases, papers, discipline, grading): a new child
+    given that path would inherit them, so the old paths of moved
+    organisations (their MOVED events) count as used."""
     siblings = Organization.objects.filter(parent=parent).order_by("-path")
     if parent is not None:
         Organization.objects.select_for_update().filter(pk=parent.pk).first()
-    last = siblings.values_list("path", flat=True).first()
-    index = rules.step_index(last[-4:]) + 1 if last else 1
-    return (parent.path if parent else "") + rules.path_step(index)
+    prefix = parent.path if parent else ""
+    width = len(prefix) + rules.STEP_LEN
+    used = [p for p in siblings.values_list("path", flat=True)[:1]]
+    used += [
+        old[:width]
+        for old in OrganizationEvent.objects.filter(
+            kind=OrganizationEventKind.MOVED, before__path__startswith=prefix
+        ).values_list("before__path", flat=True)
+        if isinstance(old, str) and len(old) >= width
+    ]
+    index = max((rules.step_index(p[-rules.STEP_LEN :]) for p in used), default=0) + 1
+    return prefix + rules.path_step(index)
 
 
 @transaction.atomic

@@ -65,6 +65,8 @@ class ReportPeriod:
         """The GET parameters that name this period (the page's links)."""
         if self.kind == "custom":
             return {"ky": "custom", "tu": f"{self.start:%d/%m/%Y}", "den": f"{self.end:%d/%m/%Y}"}
+        if self.kind == "year":  # a year has no number: "so" would be refused
+            return {"ky": "year", "nam": str(self.start.year)}
         return {"ky": self.kind, "nam": str(self.start.year), "so": str(self.number)}
 
 

@@ -84,6 +84,30 @@ def test_moving_a_subtree_carries_its_organisations_and_members():
     assert selectors.organization_state_on(commune, D(2025, 6, 30)).parent_id == t["province"].pk
 
 
+def test_a_path_freed_by_a_move_is_never_given_to_a_new_organisation():
+    """Records keep the paths of their day (cases, papers, discipline): a new
+    child on a moved one's old path would inherit them."""
+    t = build_tree()
+    old_b, old_agency = t["cell_b"].path, t["agency"].path  # the last child of each parent
+    services.organization_move(
+        actor=SYSTEM, organization=t["cell_b"], new_parent=t["agency"], date=D(2025, 7, 1)
+    )
+    services.organization_move(
+        actor=SYSTEM, organization=t["agency"], new_parent=t["commune"], date=D(2025, 7, 2)
+    )
+    new_cell = OrganizationFactory(parent=t["commune"], name="Chi bộ mới")
+    new_committee = OrganizationFactory(parent=t["province"], name="Đảng bộ mới")
+    used = {
+        old_b,
+        old_agency,
+        *Organization.objects.exclude(pk__in=(new_cell.pk, new_committee.pk)).values_list(
+            "path", flat=True
+        ),
+    }
+    assert new_cell.path not in used and new_committee.path not in used
+    assert new_committee.path == t["province"].path + rules.path_step(3)  # after the agency's 2
+
+
 def test_cannot_move_an_organisation_under_its_own_descendant():
     t = build_tree()
     with pytest.raises(DomainError):

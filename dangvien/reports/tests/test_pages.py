@@ -2,7 +2,9 @@
 download as .xlsx in the form's layout with their totals checked, a bad period
 is refused at its field, and nothing outside the caller's subtree answers."""
 
+import html as html_lib
 import io
+import re
 from urllib.parse import quote
 
 import openpyxl
@@ -49,6 +51,13 @@ def test_the_report_of_a_district_with_its_figures_and_their_members(
     assert result.counts["movement"]["C1"] == 1 and result.counts["movement"]["D"] == 3
     # Last year's report is there to compare with (the same period of 2024).
     assert ReportResult.objects.filter(organization=tree["x"], start=D(2024, 1, 1)).exists()
+    # Every link of the page that names the period opens (a year has no number).
+    links = {
+        html_lib.unescape(href)
+        for href in re.findall(r'href="(/bao-cao/[^"]+)"', html)
+        if "ky=" in href
+    }
+    assert links and all(c.get(href).status_code == 200 for href in links)
 
     listed = c.get(reverse("reports_figure"), {"org": tree["x"].pk, **YEAR_2025, "hang": "B"})
     assert listed.status_code == 200
