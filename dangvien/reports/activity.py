@@ -5,10 +5,12 @@ decided, and the grading of the year the period closes.
 
 Unlike the membership figures (reports.compute, from the dated events and the
 dated tree), these read the records of each area as they carry their
-organisation: a meeting its cell, a ledger month the cell owed, a discipline
-the member's organisation when decided, a review the cell graded in. They are
-counted over the organisation's subtree of today: a cell moved away since took
-its meetings with it, as the area's own pages show them.
+organisation: a meeting and a ledger month by their cell (as the meetings and
+dues pages count them: a cell moved since takes them along), a discipline and
+a review by the organisation path recorded on the day (a cell moved since
+leaves them with the subtree it was in). Meetings and dues count the months
+wholly within the period (months_ended): a month still running is not owed
+yet.
 
 `activity(org, period, admitted)` gives a JSON-able dict (kept in
 ReportResult.counts["activity"]) and the member ids behind its figures (kept
@@ -24,6 +26,9 @@ from django.db.models import Count, Q, Sum
 from dangvien.organizations.models import Organization
 
 from .periods import ReportPeriod
+
+# The shape of the kept dict: a result kept with another is computed again when read.
+ACTIVITY_VERSION = 2
 
 # The figures with a list of members behind them: code -> what they count.
 ABSENT = "act:absent"
@@ -50,35 +55,53 @@ def activity_label(figure: str) -> str | None:
     return None
 
 
-def _months(period: ReportPeriod) -> list[dt.date]:
+def months_ended(period: ReportPeriod) -> list[dt.date]:
+    """The first days of the months wholly within the period: begun on or after
+    its start and ended by its end. A month still running is left out (its
+    meeting and its dues may not be due yet), and so is one begun before the
+    period (its meeting may have been held before it). [] when none is."""
     out, month = [], period.start.replace(day=1)
     while month <= period.end:
-        out.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        if month >= period.start and following - dt.timedelta(days=1) <= period.end:
+            out.append(month)
+        month = following
     return out
+
+
+def in_name_order(ids: list[int]) -> list[int]:
+    """Member ids in Vietnamese name order (the drill-down pages cut by position)."""
+    from dangvien.members.models import Member
+
+    out: list[tuple[bytes, int]] = []
+    for i in range(0, len(ids), 10_000):
+        out += [
+            (bytes(key or b""), pk)
+            for pk, key in Member.objects.filter(pk__in=ids[i : i + 10_000]).values_list(
+                "pk", "sort_key"
+            )
+        ]
+    return [pk for _, pk in sorted(out)]
 
 
 def _admissions(org: Organization, period: ReportPeriod, admitted: int) -> dict:
     """The period's admitted (form 1 row B1) and, when the period lies in one
     year, that year's target and the admissions from 1 January to its end."""
-    from dangvien.admissions.models import AdmissionTarget
     from dangvien.admissions.selectors import admission_progress
 
     out: dict = {"admitted": admitted, "year": None, "target": None, "year_to_date": None}
     if period.start.year != period.end.year:
         return out
-    year = period.end.year
-    progress = admission_progress(org, year, period.end, children=False)[0]
-    target = (
-        AdmissionTarget.objects.filter(organization=org, year=year)
-        .values_list("count", flat=True)
-        .first()
-    )
-    out.update(year=year, target=target, year_to_date=progress.admitted)
+    progress = admission_progress(org, period.end.year, period.end, children=False)[0]
+    out.update(year=period.end.year, target=progress.target, year_to_date=progress.admitted)
     return out
 
 
-def _meetings(org: Organization, period: ReportPeriod) -> tuple[dict, list[int]]:
+def _meetings(org: Organization, months: list[dt.date]) -> tuple[dict, list[int]]:
+    """The cells' meetings of the months: regular meetings held over cells ×
+    months (meetings.selectors.month_summary, as the meetings pages count),
+    thematic meetings held, attendance of the regular ones, who was absent
+    without reason. By the month a meeting belongs to (Meeting.month)."""
     from dangvien.meetings.models import (
         REGULAR_KINDS,
         THEMATIC_KINDS,
@@ -89,32 +112,31 @@ def _meetings(org: Organization, period: ReportPeriod) -> tuple[dict, list[int]]
     )
     from dangvien.meetings.selectors import month_summary
 
-    months = _months(period)
     cell_months = held = 0
     for month in months:
         summary = month_summary(org, month)
         cell_months += summary.cells
         held += summary.held
     meetings = Meeting.objects.filter(
-        cell__path__startswith=org.path,
-        status=MeetingStatus.HELD,
-        held_on__gte=period.start,
-        held_on__lte=period.end,
+        cell__path__startswith=org.path, status=MeetingStatus.HELD, month__in=months
     )
     thematic = meetings.filter(kind__in=THEMATIC_KINDS).count()
-    regular = Attendance.objects.filter(meeting__in=meetings.filter(kind__in=REGULAR_KINDS))
-    seats = regular.filter(expected=True).aggregate(
+    regular = Attendance.objects.filter(
+        meeting__in=meetings.filter(kind__in=REGULAR_KINDS), expected=True
+    )
+    seats = regular.aggregate(
         expected=Count("id"),
         present=Count("id", filter=Q(presence=Presence.PRESENT)),
         unexcused=Count("id", filter=Q(presence=Presence.UNEXCUSED)),
     )
-    absent = list(
-        regular.filter(expected=True, presence=Presence.UNEXCUSED)
-        .values_list("member_id", flat=True)
-        .distinct()
+    absent = in_name_order(
+        list(
+            regular.filter(presence=Presence.UNEXCUSED)
+            .values_list("member_id", flat=True)
+            .distinct()
+        )
     )
     return {
-        "months": len(months),
         "cell_months": cell_months,
         "regular_held": held,
         "thematic_held": thematic,
@@ -125,34 +147,40 @@ def _meetings(org: Organization, period: ReportPeriod) -> tuple[dict, list[int]]
     }, absent
 
 
-def _dues(org: Organization, period: ReportPeriod) -> tuple[dict, list[int]]:
+def _dues(org: Organization, months: list[dt.date]) -> tuple[dict, list[int]]:
+    """The ledgers of the months (each owed to the cell where the member was):
+    đồng owed and paid, member-months owed (those exempt left out) and those
+    not paid (for any reason, or not yet), who did not pay without reason."""
     from dangvien.dues.models import DuesLedger, LedgerStatus
 
-    months = _months(period)
     ledger = DuesLedger.objects.filter(
-        organization__path__startswith=org.path, month__gte=months[0], month__lte=months[-1]
-    )
+        organization__path__startswith=org.path, month__in=months
+    ).exclude(status=LedgerStatus.EXEMPT)
     totals = ledger.aggregate(
         due=Sum("amount_due"),
         paid=Sum("amount_paid"),
         rows=Count("id"),
-        open=Count("id", filter=Q(status__in=(LedgerStatus.DUE, LedgerStatus.DEFERRED))),
+        not_paid=Count("id", filter=~Q(status=LedgerStatus.PAID)),
     )
-    unpaid = list(
-        ledger.filter(status=LedgerStatus.UNPAID).values_list("member_id", flat=True).distinct()
+    unpaid = in_name_order(
+        list(
+            ledger.filter(status=LedgerStatus.UNPAID).values_list("member_id", flat=True).distinct()
+        )
     )
     return {
-        "first_month": months[0].isoformat(),
-        "last_month": months[-1].isoformat(),
         "amount_due": int(totals["due"] or 0),
         "amount_paid": int(totals["paid"] or 0),
         "member_months": totals["rows"],
-        "open_months": totals["open"],
+        "not_paid_months": totals["not_paid"],
         "unpaid_members": len(unpaid),
     }, unpaid
 
 
 def _discipline(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str, list[int]]]:
+    """Disciplines whose decision was signed in the period and stand (decided
+    or in force: one annulled on a complaint or found wrongful and restored is
+    not counted), by form, members and organisations; a member counted once
+    in the total."""
     from dangvien.discipline.models import (
         Discipline,
         DisciplineStatus,
@@ -162,12 +190,12 @@ def _discipline(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str
         Sanction,
     )
 
-    undecided = (DisciplineStatus.PROPOSED, DisciplineStatus.REJECTED, DisciplineStatus.VOTED)
     decided = Discipline.objects.filter(
         org_path__startswith=org.path,
         decision_date__gte=period.start,
         decision_date__lte=period.end,
-    ).exclude(status__in=undecided)
+        status__in=(DisciplineStatus.DECIDED, DisciplineStatus.IN_FORCE),
+    )
     ids: dict[str, list[int]] = {form: [] for form in Sanction.values}
     for form, member_id in decided.values_list("form", "member_id"):
         ids.setdefault(form, []).append(member_id)
@@ -176,22 +204,22 @@ def _discipline(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str
             org_path__startswith=org.path,
             decision_date__gte=period.start,
             decision_date__lte=period.end,
-        )
-        .exclude(
             status__in=(
-                OrgDisciplineStatus.PROPOSED,
-                OrgDisciplineStatus.REJECTED,
-                OrgDisciplineStatus.VOTED,
-            )
+                OrgDisciplineStatus.DECIDED,
+                OrgDisciplineStatus.IN_FORCE,
+                OrgDisciplineStatus.DISSOLVED,
+            ),
         )
         .values_list("form")
         .annotate(n=Count("id"))
         .order_by()
     )
+    lists = {form: in_name_order(sorted(set(v))) for form, v in ids.items()}
     return {
-        "members": {form: len(set(v)) for form, v in ids.items()},
+        "members": {form: len(v) for form, v in lists.items()},
+        "members_total": len({pk for v in lists.values() for pk in v}),
         "organizations": {form: int(orgs.get(form, 0)) for form in OrgSanction.values},
-    }, {form: sorted(set(v)) for form, v in ids.items()}
+    }, lists
 
 
 def grading_year_of(period: ReportPeriod) -> int:
@@ -216,6 +244,7 @@ def _grading(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str, l
     for grade, member_id in decided.filter(year=year).values_list("grade", "member_id"):
         if grade in ids:
             ids[grade].append(member_id)
+    ids = {grade: in_name_order(v) for grade, v in ids.items()}
     return {
         "year": year,
         "members": {grade: len(v) for grade, v in ids.items()},
@@ -230,14 +259,17 @@ def activity(
     ({"admissions", "meetings", "dues", "discipline", "grading"}: counts, đồng
     for dues), and {figure code: member ids} for the figures with a list.
     `admitted` is the period's row B1 (new and readmitted members)."""
-    meetings, absent = _meetings(org, period)
-    dues, unpaid = _dues(org, period)
+    months = months_ended(period)
+    meetings, absent = _meetings(org, months)
+    dues, unpaid = _dues(org, months)
     discipline, disciplined = _discipline(org, period)
     grading, graded = _grading(org, period)
     lists = {ABSENT: absent, DUES_UNPAID: unpaid}
     lists.update({f"{DISCIPLINE}{form}": v for form, v in disciplined.items()})
     lists.update({f"{GRADE}{grade}": v for grade, v in graded.items()})
     return {
+        "version": ACTIVITY_VERSION,
+        "months": [m.isoformat() for m in months],
         "admissions": _admissions(org, period, admitted),
         "meetings": meetings,
         "dues": dues,

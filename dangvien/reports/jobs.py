@@ -11,7 +11,7 @@ from dangvien.organizations.models import Organization
 
 from .monthly import monthly_figures_ensure
 from .periods import ReportPeriod
-from .services import report_result
+from .services import activity_ensure, report_result
 from .widgets import widgets_refresh
 
 
@@ -30,7 +30,7 @@ def compute_report(organization_id: int, start: dt.date, end: dt.date) -> None:
     with worker_connections():
         org = Organization.objects.filter(pk=organization_id).first()
         if org is not None:
-            report_result(org, ReportPeriod(start, end))
+            activity_ensure(report_result(org, ReportPeriod(start, end)), in_job=True)
 
 
 @huey.task()

@@ -165,26 +165,39 @@ def _work_rows(sections: list[ActivitySection]) -> list[list[str]]:
 
 
 def _work_sentence(sections: list[ActivitySection]) -> str:
-    """The work of the period in one paragraph, from the first figures of each section."""
+    """The work of the period in one paragraph, from the main figure of each section."""
     by = {s.code: s for s in sections}
-    meetings, dues = by["meetings"].lines, by["dues"].lines
-    disciplined = sum(line.value for line in by["discipline"].lines if "Đảng viên" in line.label)
-    parts = [
-        f"lượt chi bộ sinh hoạt thường kỳ {_n(meetings[0].value)}/{_n(meetings[0].of)}"
-        + (f" ({_pct(meetings[0].percent)}%)" if meetings[0].percent is not None else ""),
-        f"lượt đảng viên dự sinh hoạt {_n(meetings[2].value)}/{_n(meetings[2].of)}"
-        + (f" ({_pct(meetings[2].percent)}%)" if meetings[2].percent is not None else ""),
-        f"thu đảng phí {_n(dues[0].value)} đồng trên {_n(dues[0].of)} đồng phải thu",
-        f"{_n(dues[1].value)} đảng viên không đóng đảng phí không có lý do",
-        f"kỷ luật {_n(disciplined)} đảng viên",
-    ]
-    admissions = by["admissions"].lines
-    if len(admissions) > 1:
-        target = admissions[1]
+
+    def share(line: ActivityLine | None, unit: str = "") -> str:
+        if line is None:
+            return ""
+        text = f"{_n(line.value)}{unit}/{_n(line.of)}{unit}"
+        return text + (f" ({_pct(line.percent)}%)" if line.percent is not None else "")
+
+    meetings, dues = by["meetings"], by["dues"]
+    parts = []
+    regular = meetings.line("regular_held")
+    if regular is not None and regular.of:
+        parts += [
+            f"lượt chi bộ sinh hoạt thường kỳ {share(regular)}",
+            f"lượt đảng viên dự sinh hoạt {share(meetings.line('present'))}",
+        ]
+    collected, unpaid = dues.line("collected"), dues.line("unpaid_members")
+    if collected is not None and collected.of:
+        parts.append(
+            f"thu đảng phí {_n(collected.value)} đồng trên {_n(collected.of)} đồng phải thu"
+        )
+    if unpaid is not None:
+        parts.append(f"{_n(unpaid.value)} đảng viên không đóng đảng phí không có lý do")
+    disciplined = by["discipline"].line("disciplined")
+    parts.append(f"kỷ luật {_n(disciplined.value if disciplined else 0)} đảng viên")
+    target = by["admissions"].line("target")
+    if target is not None:
         parts.append(
             f"kết nạp từ đầu năm {_n(target.value)} đảng viên trên chỉ tiêu {_n(target.of)}"
         )
-    return "Công tác trong kỳ: " + "; ".join(parts) + "."
+    months = f" (tính các tháng {meetings.span})" if meetings.span else ""
+    return "Công tác trong kỳ" + months + ": " + "; ".join(parts) + "."
 
 
 def report_paper_issue(

@@ -3,9 +3,11 @@ members behind one figure (the same scope rules as the member list)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 
 from dangvien.accounts.scope import Scope
 from dangvien.members.models import Member
@@ -183,6 +185,7 @@ class ActivityLine:
     unit: str = ""
     figure: str = ""
     link: str = ""
+    code: str = ""  # what the paper's sentence looks it up by
 
     @property
     def percent(self) -> float | None:
@@ -197,6 +200,10 @@ class ActivitySection:
     title: str
     lines: list[ActivityLine]
     note: str = ""
+    span: str = ""  # the months counted ("10/2026–11/2026"), for meetings and dues
+
+    def line(self, code: str) -> ActivityLine | None:
+        return next((line for line in self.lines if line.code == code), None)
 
 
 def activity_sections(result: ReportResult) -> list[ActivitySection]:
@@ -228,16 +235,28 @@ def activity_sections(result: ReportResult) -> list[ActivitySection]:
             note = f"Chưa giao chỉ tiêu kết nạp năm {year} cho tổ chức này."
         else:
             note = ""
+            running = result.end >= timezone.localdate(result.computed_at)
             admissions.append(
                 ActivityLine(
-                    f"Kết nạp từ 01/01/{year} đến cuối kỳ, so với chỉ tiêu năm {year}",
+                    f"Kết nạp từ 01/01/{year} đến {result.end:%d/%m/%Y}, so với chỉ tiêu năm {year}",
                     adm["year_to_date"],
                     of=adm["target"],
-                    link=f"{reverse('admission_targets')}{org}&nam={year}",
+                    code="target",
+                    # The targets page counts to today: linked while the period runs.
+                    link=f"{reverse('admission_targets')}{org}&nam={year}" if running else "",
                 )
             )
-    meetings_link = f"{reverse('meetings')}{org}"
-    dues_link = f"{reverse('dues_arrears')}{org}"
+    months = [dt.date.fromisoformat(m) for m in act["months"]]
+    if months:
+        span = f"{months[0]:%m/%Y}" + (f"–{months[-1]:%m/%Y}" if len(months) > 1 else "")
+        months_note = f"Các tháng trọn vẹn trong kỳ: {span} (tháng chưa hết không tính)."
+        last = f"&thang={months[-1]:%m/%Y}"
+    else:
+        span = ""
+        months_note = "Kỳ không có tháng trọn vẹn nào: không tính sinh hoạt, đảng phí."
+        last = ""
+    meetings_link = f"{reverse('meetings')}{org}{last}"
+    dues_link = f"{reverse('dues')}{org}{last}"
     grading_link = f"{reverse('grading')}{org}&nam={grd['year']}"
     return [
         ActivitySection("admissions", "Kết nạp đảng viên", admissions, note),
@@ -250,6 +269,7 @@ def activity_sections(result: ReportResult) -> list[ActivitySection]:
                     mtg["regular_held"],
                     of=mtg["cell_months"],
                     link=meetings_link,
+                    code="regular_held",
                 ),
                 ActivityLine("Buổi sinh hoạt chuyên đề", mtg["thematic_held"], link=meetings_link),
                 ActivityLine(
@@ -257,11 +277,14 @@ def activity_sections(result: ReportResult) -> list[ActivitySection]:
                     mtg["present"],
                     of=mtg["seats"],
                     link=meetings_link,
+                    code="present",
                 ),
                 ActivityLine(
                     "Đảng viên vắng sinh hoạt không có lý do", mtg["absent_members"], figure=ABSENT
                 ),
             ],
+            months_note,
+            span,
         ),
         ActivitySection(
             "dues",
@@ -273,19 +296,24 @@ def activity_sections(result: ReportResult) -> list[ActivitySection]:
                     of=dues["amount_due"],
                     unit="dong",
                     link=dues_link,
+                    code="collected",
+                ),
+                ActivityLine(
+                    "Lượt tháng chưa đóng, kể cả được đóng chậm hoặc có lý do "
+                    "(trên số lượt tháng phải đóng, trừ được miễn)",
+                    dues["not_paid_months"],
+                    of=dues["member_months"],
+                    link=dues_link,
                 ),
                 ActivityLine(
                     "Đảng viên không đóng đảng phí, không có lý do",
                     dues["unpaid_members"],
                     figure=DUES_UNPAID,
-                ),
-                ActivityLine(
-                    "Lượt tháng chưa đóng hoặc được đóng chậm (trên số lượt tháng phải đóng)",
-                    dues["open_months"],
-                    of=dues["member_months"],
-                    link=dues_link,
+                    code="unpaid_members",
                 ),
             ],
+            months_note,
+            span,
         ),
         ActivitySection(
             "discipline",
@@ -298,6 +326,11 @@ def activity_sections(result: ReportResult) -> list[ActivitySection]:
                         figure=f"{DISCIPLINE}{form}",
                     )
                     for form, label in Sanction.choices
+                ),
+                ActivityLine(
+                    "Đảng viên bị kỷ luật (mỗi người tính một lần)",
+                    disc["members_total"],
+                    code="disciplined",
                 ),
                 *(
                     ActivityLine(f"Tổ chức đảng bị kỷ luật {label.lower()}", n)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from dangvien.organizations.models import Organization
 
-from .activity import activity
+from .activity import ACTIVITY_VERSION, activity
 from .compute import DIMENSIONS, compute
 from .errors import ReportError
 from .models import ReportFigure, ReportResult
@@ -62,11 +62,18 @@ def report_kept(org: Organization, period: ReportPeriod) -> ReportResult | None:
 
 
 def report_result(
-    org: Organization, period: ReportPeriod, *, actor=None, refresh: bool = False
+    org: Organization,
+    period: ReportPeriod,
+    *,
+    actor=None,
+    refresh: bool = False,
+    with_activity: bool = True,
 ) -> ReportResult:
     """The report of `org` over `period`: the kept one when computed less than
     settings.REPORT_FRESH_SECONDS ago (and `refresh` is False), else computed now
-    from the events and kept. Raises ReportError.BEFORE_ORGANIZATION."""
+    from the events and kept. `with_activity` False leaves the work of the
+    period (reports.activity) to be computed when first read (last year's
+    report, for its comparison column only). Raises ReportError.BEFORE_ORGANIZATION."""
     report_check_period(org, period)
     if not refresh and (kept := report_kept(org, period)) is not None:
         return kept
@@ -90,7 +97,9 @@ def report_result(
         },
         "adm_keys": adm_keys,
     }
-    counts["activity"], activity_lists = activity(org, period, len(computed.lists["B1"]))
+    activity_lists: dict[str, list[int]] = {}
+    if with_activity:
+        counts["activity"], activity_lists = activity(org, period, len(computed.lists["B1"]))
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         result, _ = ReportResult.objects.update_or_create(
@@ -116,22 +125,46 @@ def report_result(
     return result
 
 
-def activity_ensure(result: ReportResult) -> dict:
+class ActivityPending(Exception):
+    """The work of the period of a large organisation is being computed by the
+    job queue (never in a web request)."""
+
+
+def activity_ensure(result: ReportResult, *, in_job: bool = False) -> dict:
     """The kept result's work of the period (reports.activity), computed now and
-    kept when the result was computed before it was part of a report."""
-    if "activity" not in result.counts:
-        period = ReportPeriod(result.start, result.end)
-        counts, lists = activity(result.organization, period, result.counts["movement"]["B1"])
-        with transaction.atomic():
-            result.counts["activity"] = counts
-            result.save(update_fields=["counts"])
-            ReportFigure.objects.filter(result=result, figure__startswith="act:").delete()
+    kept when the result has none of this version (computed before it was part
+    of the report, or for last year's comparison only). For an organisation
+    above settings.REPORT_INLINE_MAX_MEMBERS raises ActivityPending and queues
+    the whole report instead (`in_job`: the queue's own call, computed here)."""
+    kept = result.counts.get("activity")
+    if kept is not None and kept.get("version") == ACTIVITY_VERSION:
+        return kept
+    if not in_job and report_too_large(result.organization):
+        from .jobs import compute_report
+
+        compute_report(result.organization_id, result.start, result.end)
+        result.refresh_from_db()
+        kept = result.counts.get("activity")
+        if kept is None or kept.get("version") != ACTIVITY_VERSION:
+            raise ActivityPending
+        return kept
+    with transaction.atomic():
+        # One computation at a time per result: a second request waits, then reads it.
+        locked = ReportResult.objects.select_for_update().get(pk=result.pk)
+        kept = locked.counts.get("activity")
+        if kept is None or kept.get("version") != ACTIVITY_VERSION:
+            period = ReportPeriod(locked.start, locked.end)
+            kept, lists = activity(locked.organization, period, locked.counts["movement"]["B1"])
+            locked.counts["activity"] = kept
+            locked.save(update_fields=["counts"])
+            ReportFigure.objects.filter(result=locked, figure__startswith="act:").delete()
             ReportFigure.objects.bulk_create(
-                ReportFigure(result=result, figure=code, ids=encode_ids(ids))
+                ReportFigure(result=locked, figure=code, ids=encode_ids(ids))
                 for code, ids in lists.items()
                 if ids
             )
-    return result.counts["activity"]
+    result.counts = locked.counts
+    return kept
 
 
 def _kept_lists(

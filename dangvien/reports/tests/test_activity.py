@@ -115,6 +115,8 @@ def test_the_quarter_s_work_with_its_members(quarter):
         "expulsion": 0,
     }
     assert act["admissions"] == {"admitted": 0, "year": 2026, "target": 4, "year_to_date": 0}
+    assert act["months"] == ["2026-10-01", "2026-11-01"]  # the months wholly in the quarter
+    assert act["discipline"]["members_total"] == 1
     lists = {
         f.figure: f for f in ReportFigure.objects.filter(result=result, figure__startswith="act:")
     }
@@ -124,10 +126,14 @@ def test_the_quarter_s_work_with_its_members(quarter):
     assert selectors.figure_ids(result, "act:disc:warning") == [a[1].pk]
     assert selectors.figure_ids(result, "act:disc:reprimand") == []
     lines = _lines(result)
-    target = lines[("admissions", "Kết nạp từ 01/01/2026 đến cuối kỳ, so với chỉ tiêu năm 2026")]
+    target = lines[("admissions", "Kết nạp từ 01/01/2026 đến 30/11/2026, so với chỉ tiêu năm 2026")]
     assert (target.value, target.of, target.percent) == (0, 4, 0.0)
+    assert "nam=2026" in target.link  # the period runs: the targets page counts to today
+    held = lines[("meetings", "Lượt chi bộ sinh hoạt thường kỳ (trên số chi bộ × số tháng)")]
+    assert held.link.endswith("&thang=11/2026")  # the last month counted
     # The agency's report: none of the commune's work.
     other = services.report_result(tree["agency"], period).counts["activity"]
+    assert other["version"] == act["version"]
     assert other["meetings"]["regular_held"] == 0 and other["dues"]["unpaid_members"] == 0
     assert other["admissions"]["target"] is None
 
@@ -139,6 +145,44 @@ def test_the_quarter_before_counts_the_september_discipline_only(quarter):
     assert act["discipline"]["members"]["reprimand"] == 1
     assert act["discipline"]["members"]["warning"] == 0
     assert act["meetings"]["regular_held"] == 0 and act["dues"]["member_months"] == 0
+
+
+def test_a_month_not_over_is_not_counted(quarter):
+    tree, _a = quarter
+    from dangvien.reports.periods import period_between
+
+    period = period_between(D(2026, 10, 1), D(2026, 11, 29), today=TODAY)
+    act = services.report_result(tree["commune"], period).counts["activity"]
+    assert act["months"] == ["2026-10-01"]  # November ends on the 30th
+    assert act["meetings"]["cell_months"] == 2
+    span = period_between(D(2026, 10, 2), D(2026, 11, 30), today=TODAY)  # October begun before
+    assert services.report_result(tree["commune"], span).counts["activity"]["months"] == [
+        "2026-11-01"
+    ]
+
+
+def test_an_annulled_discipline_is_not_counted(quarter):
+    from dangvien.discipline.models import Discipline, DisciplineStatus
+
+    tree, _a = quarter
+    Discipline.objects.filter(form="warning").update(status=DisciplineStatus.ANNULLED)
+    period = period_of("quarter", 2026, 4, today=TODAY)
+    act = services.report_result(tree["commune"], period).counts["activity"]
+    assert act["discipline"]["members"]["warning"] == 0 and act["discipline"]["members_total"] == 0
+
+
+def test_a_large_organisation_s_work_is_left_to_the_queue(quarter, settings):
+    """Above REPORT_INLINE_MAX_MEMBERS the work is computed by the job queue
+    (inline in tests: huey immediate), never in the request's own call."""
+    tree, a = quarter
+    period = period_of("quarter", 2026, 4, today=TODAY)
+    result = services.report_result(tree["commune"], period, with_activity=False)
+    assert "activity" not in result.counts
+    settings.REPORT_INLINE_MAX_MEMBERS = 1
+    act = services.activity_ensure(result)  # the queue ran it (immediate mode)
+    assert act["meetings"]["regular_held"] == 1
+    result.refresh_from_db()
+    assert result.counts["activity"]["version"] == act["version"]
 
 
 def test_a_result_kept_before_the_work_section_gets_it_when_read(quarter):
@@ -185,7 +229,10 @@ def test_the_paper_says_the_work_in_words_and_in_its_third_table(quarter):
     result = services.report_result(tree["commune"], period)
     context = paper_context(tree["commune"], period, result, None)
     sentence = next(p for p in context["paragraphs"] if "Công tác trong kỳ" in p)
-    assert sentence.startswith("3. Công tác trong kỳ: lượt chi bộ sinh hoạt thường kỳ 1/4 (25,00%)")
+    assert sentence.startswith(
+        "3. Công tác trong kỳ (tính các tháng 10/2026–11/2026): lượt chi bộ sinh hoạt "
+        "thường kỳ 1/4 (25,00%)"
+    )
     assert "lượt đảng viên dự sinh hoạt 2/3 (66,67%)" in sentence
     assert "1 đảng viên không đóng đảng phí không có lý do; kỷ luật 1 đảng viên" in sentence
     assert sentence.endswith("kết nạp từ đầu năm 0 đảng viên trên chỉ tiêu 4.")

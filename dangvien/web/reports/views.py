@@ -190,7 +190,13 @@ def _results(
                 compute_report(org.pk, before.start, before.end)
                 kept = services.report_kept(org, before)  # at once where the queue runs inline
             return result, kept, "" if kept is not None else PREVIOUS_QUEUED
-        return result, services.report_result(org, before, actor=request.user, refresh=refresh), ""
+        return (
+            result,
+            services.report_result(
+                org, before, actor=request.user, refresh=refresh, with_activity=False
+            ),
+            "",
+        )
     except DomainError as exc:
         return result, None, exc.message
 
@@ -247,7 +253,7 @@ def report_page(request: HttpRequest) -> HttpResponse:
                 (dim, figures.DIMENSION_LABELS[dim], selectors.composition(result, dim))
                 for dim in DIMENSIONS
             ],
-            activity=selectors.activity_sections(result),
+            activity=_activity(result),
             query=_query(org, form),
             average_age=result.counts.get("average_age"),
             papers=IssuedDocument.objects.filter(
@@ -259,6 +265,14 @@ def report_page(request: HttpRequest) -> HttpResponse:
             can_issue=scope.writes_path(org.path),
         )
     return render(request, "reports/page.html", context)
+
+
+def _activity(result: ReportResult) -> list[selectors.ActivitySection] | None:
+    """The work of the period for the page; None while the queue computes it."""
+    try:
+        return selectors.activity_sections(result)
+    except services.ActivityPending:
+        return None
 
 
 @login_required
@@ -291,7 +305,10 @@ def report_figure(request: HttpRequest) -> HttpResponse:
         page_number = int(request.GET.get("trang", "1"))
     except ValueError:
         page_number = 1
-    page = selectors.figure_page(request_scope(request), result, figure, page_number)
+    try:
+        page = selectors.figure_page(request_scope(request), result, figure, page_number)
+    except services.ActivityPending:
+        return _pending(request, org, form)
     return render(
         request,
         "reports/figure.html",
@@ -360,6 +377,10 @@ def report_paper(request: HttpRequest) -> HttpResponse:
             request, org, form, refresh=not services.report_too_large(org)
         )
     except ReportPending:
+        return _pending(request, org, form)
+    try:
+        selectors.activity_sections(result)  # the paper says the work: computed first
+    except services.ActivityPending:
         return _pending(request, org, form)
     document = report_paper_issue(
         actor=request.user,
