@@ -167,8 +167,8 @@ class AdmissionError(ErrorCode):
     )
     TARGET_YEAR_INVALID = (
         "target_year_invalid",
-        "Năm giao chỉ tiêu phải từ năm tổ chức được thành lập (%(first)s) đến năm sau "
-        "năm hiện tại (%(last)s).",
+        "Chỉ giao chỉ tiêu cho năm từ %(first)s đến %(last)s (năm trước, năm nay, năm sau; "
+        "không trước năm tổ chức được thành lập).",
     )
     TARGET_ORGANIZATION_DISSOLVED = (
         "target_organization_dissolved",

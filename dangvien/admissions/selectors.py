@@ -223,6 +223,7 @@ class TargetProgress:
     target: int | None
     admitted: int
     expected: int | None
+    decision: str = ""  # the paper that gave the target
 
     @property
     def behind(self) -> bool:
@@ -270,26 +271,28 @@ def admission_progress(
 ) -> list[TargetProgress]:
     """`org`'s admissions of `year` against its target on `on`, then (when
     `children`) each organisation directly under it in force, in path order:
-    two queries, whatever the subtree's size. Unscoped: the caller reached
-    `org` through its scope."""
+    three queries (two without children), whatever the subtree's size.
+    Unscoped: the caller reached `org` through its scope."""
     orgs = [org]
     if children:
         orgs += list(
             Organization.objects.filter(parent=org, valid_to__isnull=True).order_by("path")
         )
-    targets = dict(
-        AdmissionTarget.objects.filter(year=year, organization__in=orgs).values_list(
-            "organization_id", "count"
-        )
-    )
+    targets = {
+        org_id: (count, decision)
+        for org_id, count, decision in AdmissionTarget.objects.filter(
+            year=year, organization__in=orgs
+        ).values_list("organization_id", "count", "decision")
+    }
     paths, running = _admitted_by_path(org, year, on)
     return [
         TargetProgress(
             o,
             year,
-            targets.get(o.pk),
+            targets[o.pk][0] if o.pk in targets else None,
             _admitted_under(paths, running, o.path),
-            rules.target_expected_by(targets[o.pk], on) if o.pk in targets else None,
+            rules.target_expected_by(targets[o.pk][0], on) if o.pk in targets else None,
+            targets[o.pk][1] if o.pk in targets else "",
         )
         for o in orgs
     ]
@@ -298,7 +301,7 @@ def admission_progress(
 def admissions_behind(org: Organization, year: int, on: dt.date) -> list[TargetProgress]:
     """Every organisation of `org`'s subtree (itself included) with a target for
     `year` whose admissions by `on` are behind it (rules.target_expected_by),
-    in path order: three queries."""
+    in path order: two queries."""
     targets = list(
         AdmissionTarget.objects.filter(
             year=year, organization__path__startswith=org.path, organization__valid_to__isnull=True

@@ -55,6 +55,14 @@ class ConsoleRow:
     base: int | None = None
     by_child: dict[int, int] | None = field(default=None)
 
+    @classmethod
+    def from_kept(cls, kept: dict) -> ConsoleRow:
+        """A row as the job queue kept it (JSON: the children's ids became text)."""
+        by_child = kept.get("by_child")
+        if by_child is not None:
+            by_child = {int(pk): n for pk, n in by_child.items()}
+        return cls(**{**kept, "by_child": by_child})
+
 
 def _month_before(today: dt.date) -> dt.date:
     first = today.replace(day=1)
@@ -138,18 +146,27 @@ def _working_away(org: Organization) -> ConsoleRow:
 
 
 def _residence_comments(org: Organization, today: dt.date) -> ConsoleRow:
+    """The yearly comments of the residence cells (R8.4), a finding from 1
+    December to the end of the grading (liaison.rules.GRADING_ENDS_MONTH): they
+    are written for the year's grading, so earlier in the year they are being
+    gathered, not late."""
     from dangvien.liaison import rules as liaison_rules
-    from dangvien.liaison.selectors import residence_comments_missing
+    from dangvien.liaison.selectors import residence_comments_missing, residence_comments_owed
 
     year = liaison_rules.year_being_graded(today)
+    due = today.month == 12 or today.month <= liaison_rules.GRADING_ENDS_MONTH.on(today)
+    owed = residence_comments_owed(org, year).count()
     return ConsoleRow(
         code="residence_comment_missing",
         label=f"Đảng viên giữ mối liên hệ nơi cư trú chưa có nhận xét năm {year}",
         source="Quy định 213-QĐ/TW: chi ủy nơi cư trú nhận xét hằng năm, gửi chi bộ nơi "
         "công tác trước kỳ đánh giá, xếp loại (R8.4)",
         who="Chi ủy, chi bộ nơi cư trú; chi bộ nơi công tác theo dõi",
-        due=f"trước kỳ kiểm điểm, xếp loại năm {year}",
-        count=residence_comments_missing(org, year).count(),
+        due=f"trước kỳ kiểm điểm, xếp loại năm {year}"
+        if due
+        else f"chưa đến hạn: nhận xét năm {year} thu từ 01/12/{year}",
+        count=residence_comments_missing(org, year).count() if due and owed else 0,
+        base=owed,
         link=f"{reverse('residence_list')}?org={org.pk}",
     )
 
@@ -270,8 +287,15 @@ class Console:
 
 def slow_rows(org: Organization, today: dt.date) -> list[ConsoleRow]:
     """The checks that read many rows (a province's meetings and dues: about a
-    second): the job queue computes them and the page reads them kept."""
-    return [*_meetings(org, today), _dues(org, today)]
+    second; the admissions of the year by organisation; the residence files of
+    either side): the job queue computes them and the page reads them kept."""
+    children = list(Organization.objects.filter(parent=org, valid_to__isnull=True).order_by("path"))
+    return [
+        *_meetings(org, today),
+        _dues(org, today),
+        _admissions(org, children, today),
+        _residence_comments(org, today),
+    ]
 
 
 def compliance_console(
@@ -284,9 +308,7 @@ def compliance_console(
     rows = [
         *_overdue_cases(org, children, today),
         *(slow if slow is not None else slow_rows(org, today)),
-        _admissions(org, children, today),
         _working_away(org),
-        _residence_comments(org, today),
         _quality(scope, org, today),
     ]
     return Console(org, today, children, rows)

@@ -362,19 +362,23 @@ def _open_files_reached(org: Organization) -> QuerySet[ResidenceLiaison]:
     )
 
 
-def residence_comments_missing(org: Organization, year: int) -> QuerySet[ResidenceLiaison]:
+def residence_comments_owed(org: Organization, year: int) -> QuerySet[ResidenceLiaison]:
     """Files of `org`'s subtree (either side) assigned to a residential cell by
-    the end of `year` whose yearly comment of `year` is not recorded (R8.4; the
+    the end of `year` that owe the yearly comment of `year` (R8.4; the
     categories that owe none left out: HD 33 mục 1.1), in name order."""
     return (
         _open_files_reached(org)
         .filter(status=ResidenceStatus.ASSIGNED, assigned_on__lte=dt.date(year, 12, 31))
         .exclude(category__in=rules.NO_YEARLY_COMMENT_CATEGORIES)
-        .exclude(
-            member_id__in=ResidenceComment.objects.filter(
-                year=year, purpose=CommentPurpose.YEARLY
-            ).values("member_id")
-        )
+    )
+
+
+def residence_comments_missing(org: Organization, year: int) -> QuerySet[ResidenceLiaison]:
+    """Those of residence_comments_owed whose comment of `year` is not recorded."""
+    return residence_comments_owed(org, year).exclude(
+        member_id__in=ResidenceComment.objects.filter(
+            year=year, purpose=CommentPurpose.YEARLY
+        ).values("member_id")
     )
 
 

@@ -23,18 +23,20 @@ def admission_target_set(
     """Set `organization`'s admission target for `year` (`count` new members,
     0..rules.TARGET_MAX; `decision` the resolution or letter that gives it).
     A second call for the same year rewrites the figure; the history keeps
-    the earlier one, who and when. A writer at the organisation or above sets it.
+    the earlier one, who and when. The committee above gives it: a writer at
+    the parent or higher (at the organisation itself for one without a parent).
 
     Raises DomainError `not_acting_body`, `target_organization_dissolved`,
-    `target_year_invalid` (before the organisation's founding year or after
-    next year), `target_count_invalid`."""
-    require_act_at(actor, organization, TARGET_LABEL, Body.SUPERIOR)
+    `target_year_invalid` (other than last year, this year and next year, or
+    before the organisation's founding year), `target_count_invalid`."""
+    require_act_at(actor, organization.parent or organization, TARGET_LABEL, Body.SUPERIOR)
     today = _today()
     if organization.valid_to is not None:
         raise AdmissionError.TARGET_ORGANIZATION_DISSOLVED.error(
             field="year", organization=organization.name, day=f"{organization.valid_to:%d/%m/%Y}"
         )
-    first, last = organization.valid_from.year, today.year + 1
+    first = max(organization.valid_from.year, today.year - 1)
+    last = today.year + 1
     if not isinstance(year, int) or not first <= year <= last:
         raise AdmissionError.TARGET_YEAR_INVALID.error(field="year", first=first, last=last)
     if not isinstance(count, int) or not 0 <= count <= rules.TARGET_MAX:

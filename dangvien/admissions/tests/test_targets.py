@@ -92,7 +92,7 @@ def test_setting_again_rewrites_the_figure_and_keeps_the_history(django_user_mod
 @pytest.mark.parametrize(
     ("year", "count", "code", "field"),
     [
-        (2019, 5, "target_year_invalid", "year"),  # before the organisation (2020)
+        (2024, 5, "target_year_invalid", "year"),  # before last year
         (2028, 5, "target_year_invalid", "year"),  # after next year
         (2026, -1, "target_count_invalid", "count"),
         (2026, rules.TARGET_MAX + 1, "target_count_invalid", "count"),
@@ -111,22 +111,58 @@ def test_bad_targets_are_refused_at_their_field(year, count, code, field):
 @time_machine.travel(dt.datetime(2026, 11, 30, 9, 0), tick=False)
 def test_the_edges_of_the_accepted_years_and_counts():
     tree = build_tree()
-    for year, count in ((2020, 0), (2027, rules.TARGET_MAX)):
+    for year, count in ((2025, 0), (2027, rules.TARGET_MAX)):
         services.admission_target_set(
             actor=SYSTEM, organization=tree["commune"], year=year, count=count
         )
     assert AdmissionTarget.objects.count() == 2
 
 
-def test_only_a_writer_at_the_organisation_or_above_sets_it(django_user_model):
+@time_machine.travel(dt.datetime(2026, 11, 30, 9, 0), tick=False)
+def test_the_committee_above_gives_the_target(django_user_model):
     tree = build_tree()
     secretary = user_with_role(django_user_model, "cb", Role.CELL_SECRETARY, tree["cell_a"])
-    with pytest.raises(DomainError) as exc:
+    office = user_with_role(django_user_model, "vp", Role.GRASSROOTS_OFFICE, tree["commune"])
+    for actor, org in ((secretary, tree["cell_a"]), (secretary, tree["commune"])):
+        with pytest.raises(DomainError) as exc:
+            services.admission_target_set(actor=actor, organization=org, year=2026, count=3)
+        assert exc.value.code == "not_acting_body"
+    with pytest.raises(DomainError):  # the commune's own target: the province gives it
         services.admission_target_set(
-            actor=secretary, organization=tree["commune"], year=2026, count=3
+            actor=office, organization=tree["commune"], year=2026, count=3
         )
-    assert exc.value.code == "not_acting_body"
     assert not AdmissionTarget.objects.exists()
+    services.admission_target_set(actor=office, organization=tree["cell_a"], year=2026, count=3)
+    assert AdmissionTarget.objects.get().organization == tree["cell_a"]
+
+
+@time_machine.travel(dt.datetime(2026, 11, 30, 9, 0), tick=False)
+def test_the_residence_row_is_a_finding_only_in_the_grading_season():
+    from dangvien.compliance.console import slow_rows
+
+    tree = build_tree()
+    row = next(r for r in slow_rows(tree["province"], TODAY) if r.code.startswith("residence"))
+    assert row.count == 0 and row.due == "chưa đến hạn: nhận xét năm 2026 thu từ 01/12/2026"
+    december = next(
+        r for r in slow_rows(tree["province"], dt.date(2026, 12, 1)) if r.code.startswith("resi")
+    )
+    assert december.due == "trước kỳ kiểm điểm, xếp loại năm 2026"
+
+
+@time_machine.travel(dt.datetime(2026, 11, 30, 9, 0), tick=False)
+def test_the_console_page_reads_the_kept_count_per_child(client, django_user_model):
+    tree = build_tree()
+    services.admission_target_set(actor=SYSTEM, organization=tree["cell_c"], year=2026, count=2)
+    client.force_login(
+        user_with_role(django_user_model, "btc", Role.ORGANISATION_BOARD, tree["province"])
+    )
+    page = client.get(reverse("compliance"), {"org": tree["province"].pk})
+    rows = {r.code: r for r in page.context["console"].rows}
+    row = rows["admissions_behind_target"]  # kept by the queue as JSON, read back
+    assert (row.count, row.base) == (1, 1)
+    assert row.by_child == {tree["commune"].pk: 0, tree["agency"].pk: 1}
+    children = dict(page.context["child_rows"])
+    assert dict(children[tree["agency"]])[row.label] == 1
 
 
 @time_machine.travel(dt.datetime(2026, 11, 30, 9, 0), tick=False)
@@ -140,7 +176,7 @@ def test_the_console_counts_the_organisations_behind_per_child():
     from dangvien.accounts.scope import Scope
 
     scope = Scope(everything=False, paths=(tree["province"].path,), member_id=None)
-    console = compliance_console(scope, tree["province"], TODAY, slow=[])
+    console = compliance_console(scope, tree["province"], TODAY)  # slow rows computed now
     row = next(r for r in console.rows if r.code == "admissions_behind_target")
     assert (row.count, row.base) == (1, 2)
     assert row.by_child == {tree["commune"].pk: 0, tree["agency"].pk: 1}

@@ -1019,9 +1019,9 @@ WEB: dict[str, Row] = {
     "admission_list": Row(READ, query=org_q),
     "admission_create": Row(WRITE_PAGE, query=org_q),
     "admission_targets": Row(READ, query=org_q),
-    # Setting a target: a writer at the organisation or above; the others 404.
+    # Setting a target: the committee above (a writer at the parent or higher); the others 404.
     "admission_targets:set": Row(
-        STEP,
+        "404 w w 404 404 404",
         method="POST",
         query=org_q,
         data=lambda w: {"organization": w.cell_a.pk, "year": "2026", "count": "3"},

@@ -262,14 +262,21 @@ def admission_targets(request: HttpRequest) -> HttpResponse:
         year = today.year
     year = min(max(year, 1930), today.year + 1)
     rows = selectors.admission_progress(org, year, today)
-    writes = scope.writes_path(org.path) and org.is_active
+    # The committee above gives a target: the organisations directly under one
+    # the caller writes at, and the page's own when it writes at its parent.
+    choices = [r.organization for r in rows[1:]] if scope.writes_path(org.path) else []
+    if (
+        org.parent is not None
+        and scope.writes_path(org.parent.path)
+        or (org.parent is None and scope.writes_path(org.path))
+    ):
+        choices.insert(0, org)
     form = None
-    if writes:
-        choices = [r.organization for r in rows]
+    if choices and org.is_active:
         form = f.TargetForm(
             request.POST or None,
             organizations=choices,
-            initial={"organization": org.pk, "year": year},
+            initial={"organization": choices[0].pk, "year": year},
         )
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
@@ -293,6 +300,7 @@ def admission_targets(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?org={org.pk}&nam={d['year']}")
     elif request.method == "POST":
         raise Http404
+    current = year == today.year
     return render(
         request,
         "admissions/targets.html",
@@ -302,7 +310,16 @@ def admission_targets(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "form": form,
             "today": today,
-            "expected_on": today if year == today.year else None,
+            "until": today if current else dt.date(year, 12, 31),
+            "expected_on": today if current else None,
+            # Behind anywhere below, not only one level down (the console counts them all).
+            "behind": [
+                p
+                for p in selectors.admissions_behind(org, year, today)
+                if p.organization.pk not in {r.organization.pk for r in rows}
+            ]
+            if current
+            else [],
         },
     )
 

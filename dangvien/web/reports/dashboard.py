@@ -168,7 +168,7 @@ def compliance_console(request: HttpRequest) -> HttpResponse:
         refresh_widgets(org.pk, "console")  # where the queue runs inline, done now
         kept, _stale = widgets_read(org, "console")
     slow = kept.get("console")
-    rows = [ConsoleRow(**row) for row in slow.value["rows"]] if slow is not None else None
+    rows = [ConsoleRow.from_kept(row) for row in slow.value["rows"]] if slow is not None else None
     console = build(scope, org, dt.date.today(), slow=rows if rows is not None else [])
     # The checks counted per child, those with something to show.
     per_child = [r for r in console.rows if r.by_child is not None and r.count]
