@@ -4,7 +4,8 @@ Every day the job queue (compliance.jobs, 07:00 Vietnam time) reads the open
 cases due within DUE_SOON_DAYS days or overdue, grouped by the organisation
 that must act and the kind, and the cells that have not closed last month's
 dues book from DUE_SOON_DAYS days before its closing day (month-close
-reminders, dues.rules.close_due), and gives each user who acts there one digest:
+reminders, dues.rules.close_due; the last CLOSE_MONTHS_BACK months' books still
+open too), and gives each user who acts there one digest:
 an in-app Notification ("Thông báo" in the header) and, when the user's
 preference allows and an address is known, one e-mail (Django's mail
 backend: SMTP in production, the console in the demo).
@@ -20,7 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -45,9 +48,8 @@ class Digest:
 
     overdue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     due_soon: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    unclosed: set[int] = field(default_factory=set)  # cells, ids
-    close_month: dt.date | None = None
-    close_due: dt.date | None = None
+    # Month-close reminders: month -> (its closing day, the cells' ids not closed).
+    unclosed: dict[dt.date, tuple[dt.date, set[int]]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         labels = dict(CaseKind.choices)
@@ -59,22 +61,38 @@ class Digest:
             if self.due_soon.get(kind):
                 parts.append(f"{self.due_soon[kind]} việc đến hạn trong {DUE_SOON_DAYS} ngày")
             out.append(f"- {labels.get(kind, kind)}: {', '.join(parts)}")
-        if self.unclosed and self.close_month and self.close_due:
+        for month, (due, cells) in sorted(self.unclosed.items()):
             out.append(
-                f"- Khóa sổ đảng phí tháng {self.close_month:%m/%Y}: {len(self.unclosed)} chi bộ "
-                f"chưa khóa sổ (hạn {self.close_due:%d/%m/%Y})"
+                f"- Khóa sổ đảng phí tháng {month:%m/%Y}: {len(cells)} chi bộ "
+                f"chưa khóa sổ (hạn {due:%d/%m/%Y})"
             )
         return out
+
+    @property
+    def unclosed_cells(self) -> int:
+        return sum(len(cells) for _due, cells in self.unclosed.values())
+
+
+_Key = TypeVar("_Key", int, str)
+CHUNK = 5_000  # ids in one IN list (SQLite allows 32,766 parameters)
+
+
+def _chunks(ids: Iterable[_Key]) -> list[list[_Key]]:
+    ordered = sorted(ids)
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
 def _acting_users(org_ids: set[int], today: dt.date) -> dict[int, dict[str, set[int]]]:
     """organisation id -> {"write": user ids, "inspection": user ids} of the
     grants in force at that organisation."""
     out: dict[int, dict[str, set[int]]] = defaultdict(lambda: {"write": set(), "inspection": set()})
+    grants = RoleGrant.objects.in_force(today).filter(user__is_active=True)
     for org_id, user_id, role in (
-        RoleGrant.objects.in_force(today)
-        .filter(organization_id__in=org_ids, user__is_active=True)
-        .values_list("organization_id", "user_id", "role")
+        row
+        for chunk in _chunks(org_ids)
+        for row in grants.filter(organization_id__in=chunk).values_list(
+            "organization_id", "user_id", "role"
+        )
     ):
         if role in WRITING_ROLES:
             out[org_id]["write"].add(user_id)
@@ -88,11 +106,17 @@ class _Writers:
     else those of the nearest organisation above with one (someone must hear)."""
 
     def __init__(self, org_ids: set[int], today: dt.date):
-        self.paths = dict(Organization.objects.filter(pk__in=org_ids).values_list("pk", "path"))
+        self.paths = {
+            pk: path
+            for chunk in _chunks(org_ids)
+            for pk, path in Organization.objects.filter(pk__in=chunk).values_list("pk", "path")
+        }
         ancestors = {p[:i] for p in self.paths.values() for i in range(4, len(p), 4)}
-        self.by_path = dict(
-            Organization.objects.filter(path__in=ancestors).values_list("path", "pk")
-        )
+        self.by_path = {
+            path: pk
+            for chunk in _chunks(ancestors)
+            for path, pk in Organization.objects.filter(path__in=chunk).values_list("path", "pk")
+        }
         self.users = _acting_users(org_ids | set(self.by_path.values()), today)
 
     def __call__(self, org_id: int) -> set[int]:
@@ -106,30 +130,37 @@ class _Writers:
         return set()
 
 
-def cells_to_close(today: dt.date) -> tuple[dt.date, dt.date, list[int]]:
-    """The month-close reminder of `today`: (last month, the day its dues book
-    must be closed by: dues.rules.close_due, the cells with members in activity
-    that have not closed it). From DUE_SOON_DAYS before that day to the end of
-    the month it falls in; no cells outside those days."""
+CLOSE_MONTHS_BACK = 3  # how many past months' open books are reminded of
+
+
+def cells_to_close(today: dt.date) -> list[tuple[dt.date, dt.date, list[int]]]:
+    """The month-close reminders of `today`: for each of the last
+    CLOSE_MONTHS_BACK months whose closing day (dues.rules.close_due) is at
+    most DUE_SOON_DAYS days away or past, (month, closing day, the cells with
+    members in activity that existed that month and have not closed it)."""
     from dangvien.dues import rules as dues_rules
     from dangvien.dues.models import DuesMonthClose
     from dangvien.organizations.models import MEMBER_HOLDING_LEVELS
 
-    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    due = dues_rules.close_due(month)
-    if today < due - dt.timedelta(days=DUE_SOON_DAYS):
-        return month, due, []
-    cells = (
-        Organization.objects.filter(
-            level__in=MEMBER_HOLDING_LEVELS,
-            valid_to__isnull=True,
-            valid_from__lte=dues_rules.month_end(month),
-            membership_summary__members__gt=0,
+    out = []
+    month = today.replace(day=1)
+    for _ in range(CLOSE_MONTHS_BACK):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        due = dues_rules.close_due(month)
+        if today < due - dt.timedelta(days=DUE_SOON_DAYS):
+            continue
+        cells = (
+            Organization.objects.filter(
+                level__in=MEMBER_HOLDING_LEVELS,
+                valid_to__isnull=True,
+                valid_from__lte=dues_rules.month_end(month),
+                membership_summary__members__gt=0,
+            )
+            .exclude(pk__in=DuesMonthClose.objects.filter(month=month).values("organization_id"))
+            .values_list("pk", flat=True)
         )
-        .exclude(pk__in=DuesMonthClose.objects.filter(month=month).values("organization_id"))
-        .values_list("pk", flat=True)
-    )
-    return month, due, list(cells)
+        out.append((month, due, list(cells)))
+    return out
 
 
 def deadline_digests(today: dt.date) -> dict[int, Digest]:
@@ -145,16 +176,15 @@ def deadline_digests(today: dt.date) -> dict[int, Digest]:
         )
     )
     rows = list(groups)
-    month, close_due, unclosed = cells_to_close(today)
+    closes = cells_to_close(today)
     acting = {r["acting_organization_id"] for r in rows if r["acting_organization_id"]}
-    writers = _Writers(acting | set(unclosed), today)
+    writers = _Writers(acting | {pk for _m, _d, cells in closes for pk in cells}, today)
     users = writers.users
     digests: dict[int, Digest] = defaultdict(Digest)
-    for cell_id in unclosed:
-        for user_id in writers(cell_id):
-            digest = digests[user_id]
-            digest.unclosed.add(cell_id)
-            digest.close_month, digest.close_due = month, close_due
+    for month, due, cells in closes:
+        for cell_id in cells:
+            for user_id in writers(cell_id):
+                digests[user_id].unclosed.setdefault(month, (due, set()))[1].add(cell_id)
     for r in rows:
         org_id = r["acting_organization_id"]
         if r["acting_body"] == Body.MEMBER:
@@ -182,6 +212,7 @@ def notify_deadlines(today: dt.date) -> int:
         Notification.objects.filter(key=key, user_id__in=digests).values_list("user_id", flat=True)
     )
     link = f"{reverse('case_list')}?cua_toi=1"
+    dues_link = reverse("dues")
     created = []
     for user_id, digest in digests.items():
         if user_id in already:
@@ -189,7 +220,9 @@ def notify_deadlines(today: dt.date) -> int:
         total_overdue = sum(digest.overdue.values())
         total_soon = sum(digest.due_soon.values())
         unclosed = (
-            f"; {len(digest.unclosed)} chi bộ chưa khóa sổ đảng phí" if digest.unclosed else ""
+            f"; {digest.unclosed_cells} lượt chi bộ chưa khóa sổ đảng phí"
+            if digest.unclosed
+            else ""
         )
         created.append(
             Notification(
@@ -198,7 +231,8 @@ def notify_deadlines(today: dt.date) -> int:
                 title=f"Ngày {today:%d/%m/%Y}: {total_overdue} việc quá hạn, "
                 f"{total_soon} việc sắp đến hạn{unclosed}",
                 body="\n".join(digest.lines()),
-                link=link,
+                # Only books to close: the dues page (the case list shows none of them).
+                link=dues_link if not total_overdue and not total_soon else link,
             )
         )
     Notification.objects.bulk_create(created)

@@ -74,7 +74,7 @@ def test_one_digest_a_day_by_app_and_mail_unless_opted_out(world, settings):
     assert notify_deadlines(TODAY) == 2
     notice = Notification.objects.get(user=users["secretary"])
     assert notice.title == (
-        "Ngày 30/11/2026: 1 việc quá hạn, 0 việc sắp đến hạn; 1 chi bộ chưa khóa sổ đảng phí"
+        "Ngày 30/11/2026: 1 việc quá hạn, 0 việc sắp đến hạn; 3 lượt chi bộ chưa khóa sổ đảng phí"
     )
     assert "Chuyển sinh hoạt đảng: 1 việc quá hạn" in notice.body
     assert [m.to for m in mail.outbox] == [["bt@example.vn"]]  # the office opted out
@@ -102,27 +102,44 @@ def test_the_page_lists_the_callers_own_notices_and_marks_them_read(world, clien
 
 def test_month_close_reminders_from_three_days_before_the_closing_day(world):
     """October's book closes by 10/11/2026 (dues.rules.close_due): the cell's
-    writers hear of it from 07/11, until it is closed; a cell without members
-    in activity owes no book."""
+    writers hear of it from 07/11, and of September's too while it is open
+    (three months back); a cell without members in activity owes no book."""
     from dangvien.core.actors import SYSTEM
     from dangvien.dues import services as dues_services
     from dangvien.dues.rules import close_due
 
     tree, _a, users = world
+    cell = tree["cell_a"].pk
     assert close_due(dt.date(2026, 10, 1)) == dt.date(2026, 11, 10)
-    assert users["secretary"].pk not in deadline_digests(dt.date(2026, 11, 6))
+    early = deadline_digests(dt.date(2026, 11, 6))[users["secretary"].pk]
+    assert list(early.unclosed) == [dt.date(2026, 9, 1), dt.date(2026, 8, 1)]  # not October yet
     digest = deadline_digests(dt.date(2026, 11, 7))[users["secretary"].pk]
-    assert digest.unclosed == {tree["cell_a"].pk}
-    assert digest.lines() == [
+    assert digest.unclosed[dt.date(2026, 10, 1)] == (dt.date(2026, 11, 10), {cell})
+    assert digest.lines()[-1] == (
         "- Khóa sổ đảng phí tháng 10/2026: 1 chi bộ chưa khóa sổ (hạn 10/11/2026)"
-    ]
+    )
     # Cells B and C have no members: nobody hears of them.
     assert users["office"].pk not in deadline_digests(dt.date(2026, 11, 7))
-    assert deadline_digests(dt.date(2026, 11, 11))[users["secretary"].pk].unclosed  # late: still
     import time_machine
 
     with time_machine.travel(dt.datetime(2026, 11, 12, 9, 0), tick=False):
-        dues_services.month_close(
-            actor=SYSTEM, organization=tree["cell_a"], month=dt.date(2026, 10, 1)
-        )
+        for month in (8, 9, 10):
+            dues_services.month_close(
+                actor=SYSTEM, organization=tree["cell_a"], month=dt.date(2026, month, 1)
+            )
     assert users["secretary"].pk not in deadline_digests(dt.date(2026, 11, 12))
+
+
+def test_a_cell_without_a_writer_reaches_the_writer_above_and_a_dues_only_notice_links_dues(
+    world, django_user_model
+):
+    from dangvien.compliance.models import Notification
+
+    tree, _a, users = world
+    b = MemberFactory(organization=tree["cell_b"])
+    assert b.organization_id == tree["cell_b"].pk
+    digest = deadline_digests(dt.date(2026, 11, 7))[users["office"].pk]
+    assert digest.unclosed[dt.date(2026, 10, 1)][1] == {tree["cell_b"].pk}
+    notify_deadlines(dt.date(2026, 11, 7))
+    notice = Notification.objects.get(user=users["office"])
+    assert notice.link == reverse("dues")
