@@ -66,13 +66,14 @@ bench: install
 
 NATIONAL_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangvien_national
 NATIONAL_MEMBERS ?= 5600000
+NATIONAL_ARGS ?=  # e.g. --members-only (no year of meetings and dues: minutes, not hours)
 
 # The whole party over full HTTP; seeds NATIONAL_MEMBERS into an empty database
 # (about a quarter of an hour at 5.6 million) or reuses one already seeded.
 bench-national: install
 	@command -v ab >/dev/null || apt-get install -y -qq apache2-utils >/dev/null 2>&1 \
 	  || echo "ApacheBench (apache2-utils) not installed: the API load test is skipped"
-	$(BIN)/python -m bench.national --members $(NATIONAL_MEMBERS) --database-url $(NATIONAL_DATABASE_URL) --output $(OUTPUT)
+	$(BIN)/python -m bench.national --members $(NATIONAL_MEMBERS) --database-url $(NATIONAL_DATABASE_URL) --output $(OUTPUT) $(NATIONAL_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var test-artifacts

@@ -144,6 +144,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--api-requests", type=int, default=3000)
+    parser.add_argument(
+        "--members-only",
+        action="store_true",
+        help="seed members without a year of meetings and dues (minutes, not hours)",
+    )
     args = parser.parse_args(argv)
 
     _ensure_database(args.database_url)
@@ -164,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     call_command("migrate", verbosity=0)
     seeded = None
     if not Member.objects.exists():
-        seeded = services.seed(generate.Plan(members=args.members, seed=1))
+        plan = generate.Plan(
+            members=args.members, seed=1, meetings=not args.members_only, dues=not args.members_only
+        )
+        seeded = services.seed(plan)
         print(f"seeded {seeded.members:,} members in {seeded.seconds:.0f} s")
     members = Member.objects.filter(status__in=ACTIVE_STATUSES).count()
 
@@ -191,6 +199,18 @@ def main(argv: list[str] | None = None) -> int:
         ("member page", "cell", f"/dang-vien/{member.pk}/"),
         ("open cases, province", "province", "/viec-can-lam/"),
         ("open cases, cell", "cell", "/viec-can-lam/"),
+    ]
+    oversight, report_query = _oversight_ready(centre, province)
+    pages += [
+        ("dashboard, centre", "centre", f"/tong-quan/?org={centre.pk}"),
+        ("dashboard, province", "province", f"/tong-quan/?org={province.pk}"),
+        ("compliance console, province", "province", f"/kiem-soat/?org={province.pk}"),
+        ("quarterly report read back, province", "province", f"/bao-cao/?{report_query}"),
+        (
+            "members behind a figure (end list), province",
+            "province",
+            f"/bao-cao/danh-sach/?{report_query}&hang=D",
+        ),
     ]
 
     import socket
@@ -243,11 +263,52 @@ def main(argv: list[str] | None = None) -> int:
     api = _api_load(
         args.database_url, province.pk, requests=args.api_requests, clients=50, workers=2, threads=1
     )
-    _write(args.output, seeded, members, rows, api, args.repeat)
+    _write(args.output, seeded, members, rows, api, args.repeat, oversight)
     return 0
 
 
-def _write(output: str, seeded, members: int, rows, api, repeat: int) -> None:
+def _oversight_ready(centre, province) -> tuple[list[str], str]:
+    """What the job queue keeps for the oversight pages, computed as the worker
+    would (the dashboards' past months and widgets, the console's slow checks,
+    last year's quarter), and the province's last full quarter computed fresh
+    and timed. Returns the lines to report and the report page's query."""
+    from urllib.parse import urlencode
+
+    from dangvien.reports.monthly import monthly_figures_ensure
+    from dangvien.reports.periods import period_of
+    from dangvien.reports.services import activity_ensure, report_result
+    from dangvien.reports.widgets import widgets_refresh
+
+    today = dt.date.today()
+    began = time.perf_counter()
+    for org in (centre, province):
+        monthly_figures_ensure(org, today)
+        widgets_refresh(org, today, "dashboard")
+    widgets_refresh(province, today, "console")
+    kept = time.perf_counter() - began
+    quarter = (today.month - 1) // 3  # the last full quarter (0: last year's fourth)
+    year, number = (today.year, quarter) if quarter else (today.year - 1, 4)
+    period = period_of("quarter", year, number, today=today)
+    began = time.perf_counter()
+    result = report_result(province, period, refresh=True, with_activity=False)
+    membership = time.perf_counter() - began
+    began = time.perf_counter()
+    activity_ensure(result, in_job=True)
+    work = time.perf_counter() - began
+    report_result(province, period.same_period_last_year(), with_activity=False)
+    lines = [
+        f"- The province's quarterly report ({period.label}) computed fresh: the membership "
+        f"figures {membership:.1f} s, the work of the period {work:.1f} s "
+        f"(kept as {len(str(result.counts))} characters of counts and the lists).",
+        f"- What the job queue keeps for these pages (the dashboards' twelve months and "
+        f"widgets of the centre and the province, the province's console checks), computed "
+        f"first as the worker would: {kept:.1f} s.",
+    ]
+    query = urlencode({"org": province.pk, **period.query(), "so_sanh": "on"})
+    return lines, query
+
+
+def _write(output: str, seeded, members: int, rows, api, repeat: int, oversight: list[str]) -> None:
     machine = _machine()
     lines = [
         MARK_START,
@@ -266,6 +327,7 @@ def _write(output: str, seeded, members: int, rows, api, repeat: int) -> None:
         )
     else:
         lines.append("- Seeding: the database was reused (see the seeding line of its run).")
+    lines += oversight
     lines += [
         "",
         f"Each page over HTTP as a logged-in user at that level, and the SQL the page "
