@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from dangvien.core.history import IdIndexedHistory
 from dangvien.organizations.models import Organization
 from dangvien.places.models import Commune, Province
 
@@ -247,7 +248,7 @@ class Member(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(
+    history = IdIndexedHistory(
         # Status and organisation come from the events (their own log); the
         # caches are recomputed. History keeps what people typed.
         excluded_fields=[
