@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -134,19 +135,19 @@ def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
 
 def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     start_scope = report_scope(scope.organization, period.start - dt.timedelta(days=1))
-    candidates = (
-        MembershipEvent.objects.filter(
-            _scope_q(scope, "organization_after__path")
-            | _scope_q(start_scope, "organization_after__path")
-        )
-        .filter(date__lte=period.end)
-        .values("member_id")
-    )
-    rows = (
-        MembershipEvent.objects.filter(member_id__in=candidates)
-        .order_by("member_id", "date", "seq", "id")
-        .values_list(
-            "member_id", "date", "kind", "status_after", "organization_after__path", "exempt_after"
+    # The members with an event in either scope, then their whole histories and
+    # records by those ids, a chunk at a time: a province is a few percent of
+    # the party, and a join over the candidates' subquery made the planner read
+    # every event and every record (18.8 s for a province at 5.6 million
+    # members against 4 s by ids; BENCHMARKS.md).
+    ids = sorted(
+        set(
+            MembershipEvent.objects.filter(
+                _scope_q(scope, "organization_after__path")
+                | _scope_q(start_scope, "organization_after__path")
+            )
+            .filter(date__lte=period.end)
+            .values_list("member_id", flat=True)
         )
     )
     out = Computed(lists={code: [] for code in MOVEMENT_CODES})
@@ -155,7 +156,7 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     end_paths: dict[int, str] = {}
     current: int | None = None
     history: list[tuple] = []
-    for row in rows.iterator(chunk_size=20000):
+    for row in _events_of(ids):  # by member id, each member's in order
         if row[0] != current:
             if history:
                 _walk(current, history, scopes, period, out.lists, end_state, end_paths)
@@ -163,18 +164,21 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
         history.append(row[1:])
     if history:
         _walk(current, history, scopes, period, out.lists, end_state, end_paths)
-    # The records in Vietnamese name order (the database sorts): every list is
-    # put in that order, so that a figure's members page by slices.
-    records = {
-        r[0]: r
-        for r in Member.objects.filter(pk__in=candidates)
-        .order_by("sort_key", "id")
-        .values_list(*_FIELDS)
-        .iterator(20000)
-    }
+    # The records in Vietnamese name order (sort_key, the bytes the database
+    # sorts by, then id): every list is put in that order, so that a figure's
+    # members page by slices.
+    fetched = [
+        row
+        for start in range(0, len(ids), ID_CHUNK)
+        for row in Member.objects.filter(pk__in=ids[start : start + ID_CHUNK]).values_list(
+            "sort_key", *_FIELDS
+        )
+    ]
+    fetched.sort(key=lambda r: (bytes(r[0]), r[1]))
+    records = {r[1]: r[1:] for r in fetched}
     rank = {pk: i for i, pk in enumerate(records)}
-    for ids in out.lists.values():
-        ids.sort(key=rank.__getitem__)
+    for id_list in out.lists.values():
+        id_list.sort(key=rank.__getitem__)
     out.categories, out.average_age = _composition(out.lists["D"], records, end_state, period.end)
     out.categories["unit_type"] = _by_unit_type(out.lists["D"], end_paths)
     # The admitted: their status and exemption as they entered (dự bị, not exempt).
@@ -183,6 +187,30 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     )
     out.admitted, _ = _composition(out.lists["B1"], records, entered, period.end)
     return out
+
+
+# Member ids per query of the report's reads (under SQLite's limit of bound
+# parameters; on PostgreSQL each chunk is an index scan).
+ID_CHUNK = 10_000
+
+
+def _events_of(ids: list[int]) -> Iterator[tuple]:
+    """(member id, date, kind, status after, organisation path after, exempt
+    after) of every event of `ids` (ascending), by member id, then date, seq
+    and id."""
+    for start in range(0, len(ids), ID_CHUNK):
+        yield from (
+            MembershipEvent.objects.filter(member_id__in=ids[start : start + ID_CHUNK])
+            .order_by("member_id", "date", "seq", "id")
+            .values_list(
+                "member_id",
+                "date",
+                "kind",
+                "status_after",
+                "organization_after__path",
+                "exempt_after",
+            )
+        )
 
 
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)

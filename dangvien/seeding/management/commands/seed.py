@@ -41,3 +41,5 @@ class Command(BaseCommand):
         if result.cpu:
             self.stdout.write(result.cpu.describe() + ".")
         self.stdout.write(f"Số liệu của các tổ chức: đếm trong {result.summary_seconds:.1f} giây.")
+        if result.vacuum_seconds:
+            self.stdout.write(f"Dọn bảng sau khi nạp (VACUUM): {result.vacuum_seconds:.1f} giây.")
