@@ -21,8 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from dangvien.members import rules as member_rules
 from dangvien.members.models import (
@@ -122,15 +122,7 @@ def _scope_q(scope: ReportScope, prefix: str) -> Q:
 
 def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     """The lists and composition of `scope` over `period` (see the module)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The rows are streamed through a server-side cursor, which PostgreSQL
-            # plans for the first rows (cursor_tuple_fraction 0.1: nested loops);
-            # every row is read, so plan for all of them (2.5 s -> 0.9 s for a
-            # province of 190,000 members, BENCHMARKS.md).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-        return _compute(scope, period)
+    return _compute(scope, period)
 
 
 def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
@@ -167,13 +159,7 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     # The records in Vietnamese name order (sort_key, the bytes the database
     # sorts by, then id): every list is put in that order, so that a figure's
     # members page by slices.
-    fetched = [
-        row
-        for start in range(0, len(ids), ID_CHUNK)
-        for row in Member.objects.filter(pk__in=ids[start : start + ID_CHUNK]).values_list(
-            "sort_key", *_FIELDS
-        )
-    ]
+    fetched = list(_by_ids(Member.objects.values_list("sort_key", *_FIELDS), "pk", ids))
     fetched.sort(key=lambda r: (bytes(r[0]), r[1]))
     records = {r[1]: r[1:] for r in fetched}
     rank = {pk: i for i, pk in enumerate(records)}
@@ -189,28 +175,38 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     return out
 
 
-# Member ids per query of the report's reads (under SQLite's limit of bound
-# parameters; on PostgreSQL each chunk is an index scan).
+# Member ids per query of the report's reads (on SQLite, under its limit of
+# bound parameters; on PostgreSQL one array each, an index scan).
 ID_CHUNK = 10_000
+
+
+def _by_ids(rows: QuerySet, field: str, ids: list[int]) -> Iterator[tuple]:
+    """The rows of the values_list queryset `rows` whose `field` is in `ids`
+    (ascending), a chunk of ids at a time, each chunk in the queryset's order.
+    On PostgreSQL a chunk is one array (`__any`, dangvien.core.lookups): `__in`
+    binds every id on its own, which cost more than the index scan (0.25 s
+    against 0.13 s for 10,000 members' events)."""
+    lookup = f"{field}__any" if connection.vendor == "postgresql" else f"{field}__in"
+    for start in range(0, len(ids), ID_CHUNK):
+        yield from rows.filter(**{lookup: ids[start : start + ID_CHUNK]})
 
 
 def _events_of(ids: list[int]) -> Iterator[tuple]:
     """(member id, date, kind, status after, organisation path after, exempt
     after) of every event of `ids` (ascending), by member id, then date, seq
     and id."""
-    for start in range(0, len(ids), ID_CHUNK):
-        yield from (
-            MembershipEvent.objects.filter(member_id__in=ids[start : start + ID_CHUNK])
-            .order_by("member_id", "date", "seq", "id")
-            .values_list(
-                "member_id",
-                "date",
-                "kind",
-                "status_after",
-                "organization_after__path",
-                "exempt_after",
-            )
-        )
+    return _by_ids(
+        MembershipEvent.objects.order_by("member_id", "date", "seq", "id").values_list(
+            "member_id",
+            "date",
+            "kind",
+            "status_after",
+            "organization_after__path",
+            "exempt_after",
+        ),
+        "member_id",
+        ids,
+    )
 
 
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)

@@ -1,0 +1,29 @@
+"""`field__any`: one array parameter on PostgreSQL, the same rows as `__in`."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dangvien.members.models import Member, MembershipEvent
+from dangvien.members.tests.factories import MemberFactory
+from dangvien.organizations.tests.factories import OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_any_finds_what_in_finds_with_one_parameter():
+    if connection.vendor != "postgresql":
+        pytest.skip("= ANY(array) is PostgreSQL's")
+    cell = OrganizationFactory()
+    members = [MemberFactory(organization=cell) for _ in range(4)]
+    wanted = [members[0].pk, members[2].pk, 10**9]  # one id that does not exist
+    with CaptureQueriesContext(connection) as ctx:
+        found = list(
+            Member.objects.filter(pk__any=wanted).order_by("pk").values_list("pk", flat=True)
+        )
+    assert found == [members[0].pk, members[2].pk]
+    assert "= ANY(" in ctx.captured_queries[0]["sql"]
+    # On a foreign key too, in the queryset's order, and nothing for none.
+    events = MembershipEvent.objects.order_by("member_id", "id").values_list("member_id", flat=True)
+    assert list(events.filter(member_id__any=wanted)) == list(events.filter(member_id__in=wanted))
+    assert list(Member.objects.filter(pk__any=[])) == []
