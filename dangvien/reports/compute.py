@@ -175,20 +175,23 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     return out
 
 
-# Member ids per query of the report's reads (on SQLite, under its limit of
-# bound parameters; on PostgreSQL one array each, an index scan).
-ID_CHUNK = 10_000
+# Member ids per query of the report's reads: on PostgreSQL one array each
+# (fewer round trips: a whole province of 190,000 members as fast as one
+# streamed join); on SQLite under its limit of bound parameters.
+ID_CHUNK = {"postgresql": 50_000}
+ID_CHUNK_ELSEWHERE = 10_000
 
 
 def _by_ids(rows: QuerySet, field: str, ids: list[int]) -> Iterator[tuple]:
     """The rows of the values_list queryset `rows` whose `field` is in `ids`
-    (ascending), a chunk of ids at a time, each chunk in the queryset's order.
+    (ascending), a chunk of ids at a time (ID_CHUNK), each chunk in the queryset's order.
     On PostgreSQL a chunk is one array (`__any`, dangvien.core.lookups): `__in`
     binds every id on its own, which cost more than the index scan (0.25 s
     against 0.13 s for 10,000 members' events)."""
     lookup = f"{field}__any" if connection.vendor == "postgresql" else f"{field}__in"
-    for start in range(0, len(ids), ID_CHUNK):
-        yield from rows.filter(**{lookup: ids[start : start + ID_CHUNK]})
+    chunk = ID_CHUNK.get(connection.vendor, ID_CHUNK_ELSEWHERE)
+    for start in range(0, len(ids), chunk):
+        yield from rows.filter(**{lookup: ids[start : start + chunk]})
 
 
 def _events_of(ids: list[int]) -> Iterator[tuple]:
