@@ -291,7 +291,8 @@ def data_rows(alias: str = "default") -> int:
 
 def restore(path: Path, *, force: bool = False, alias: str = "default") -> list[Comparison]:
     """Replace the database `alias` with the backup at `path`, then compare it
-    with the backup's manifest table by table. Raises DomainError
+    with the backup's manifest table by table; on PostgreSQL the restored
+    database is vacuumed and analysed. Raises DomainError
     `backup_file_not_found`, `backup_wrong_file`, `restore_target_not_empty`
     (data present and not `force`; nothing written), `backup_tool_failed`."""
     vendor = _vendor(alias)
@@ -329,6 +330,11 @@ def restore(path: Path, *, force: bool = False, alias: str = "default") -> list[
             + [str(path)],
             env,
         )
+        # pg_restore writes no statistics and no visibility map: without them
+        # the planner guesses and index-only scans read the heap (a search
+        # over the whole party: 0.85 s instead of 56 ms until autovacuum).
+        with connections[alias].cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE)")
     connections[alias].close()
     restored = database_sums(alias)
     saved = manifest[1] if manifest else {}
