@@ -16,8 +16,14 @@ class AnyOf(models.Lookup):
     def as_sql(self, compiler, connection):
         if connection.vendor != "postgresql":
             raise NotImplementedError("__any is PostgreSQL's = ANY(array); use __in elsewhere")
+        if hasattr(self.rhs, "resolve_expression"):
+            raise TypeError("__any takes a list of values, not a queryset or expression")
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+        # Each value prepared as __in prepares it; None dropped, as __in does
+        # (NULL in the array would make NOT (x = ANY(...)) unknown).
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(v, connection) for v in self.rhs if v is not None]
+        return f"{lhs} = ANY(%s)", [*lhs_params, values]
 
 
 models.Field.register_lookup(AnyOf)

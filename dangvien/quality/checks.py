@@ -253,6 +253,7 @@ def dates_before_birth(path: str, today: dt.date) -> QuerySet[Member]:
                 "date", "date_precision", "member__birth_date", "member__birth_date_precision"
             )
         )
+        .order_by()  # not the events' own ordering, which DISTINCT would select
         .values_list("member_id", flat=True)
         .distinct()
     )

@@ -139,7 +139,9 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
                 | _scope_q(start_scope, "organization_after__path")
             )
             .filter(date__lte=period.end)
+            .order_by()  # the set takes no order: no sort of the events
             .values_list("member_id", flat=True)
+            .distinct()
         )
     )
     out = Computed(lists={code: [] for code in MOVEMENT_CODES})

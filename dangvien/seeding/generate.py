@@ -514,6 +514,9 @@ class Generator:
         # set by slots(): citizen IDs are numbered within the province.
         self.province_first_id: dict[int | None, int] = {}
         self.catalog = catalog
+        # The rules' answers cached per process: read the rules in force now.
+        _probation_end.cache_clear()
+        _past_retirement_age.cache_clear()
         self.root = root
         self.created_at = dt.datetime(2026, 11, 1, 8, 0, tzinfo=dt.UTC)
 

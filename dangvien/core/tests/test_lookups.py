@@ -27,3 +27,17 @@ def test_any_finds_what_in_finds_with_one_parameter():
     events = MembershipEvent.objects.order_by("member_id", "id").values_list("member_id", flat=True)
     assert list(events.filter(member_id__any=wanted)) == list(events.filter(member_id__in=wanted))
     assert list(Member.objects.filter(pk__any=[])) == []
+
+
+def test_any_prepares_values_as_in_does():
+    if connection.vendor != "postgresql":
+        pytest.skip("= ANY(array) is PostgreSQL's")
+    cell = OrganizationFactory()
+    first, *others = [MemberFactory(organization=cell) for _ in range(3)]
+    # A number as text is converted; None is dropped (NULL in the array would
+    # make NOT (x = ANY(...)) unknown and exclude() would lose every row).
+    assert list(Member.objects.filter(pk__any=[str(first.pk), None])) == [first]
+    kept = Member.objects.exclude(pk__any=[first.pk, None]).order_by("pk")
+    assert list(kept) == others
+    with pytest.raises(TypeError):
+        list(Member.objects.filter(pk__any=Member.objects.values("pk")))
