@@ -122,27 +122,21 @@ def _scope_q(scope: ReportScope, prefix: str) -> Q:
 
 def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     """The lists and composition of `scope` over `period` (see the module)."""
-    return _compute(scope, period)
-
-
-def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     start_scope = report_scope(scope.organization, period.start - dt.timedelta(days=1))
     # The members with an event in either scope, then their whole histories and
     # records by those ids, a chunk at a time: a province is a few percent of
     # the party, and a join over the candidates' subquery made the planner read
-    # every event and every record (18.8 s for a province at 5.6 million
-    # members against 4 s by ids; BENCHMARKS.md).
+    # every event and every record (a province at 5.6 million members: 18.8 s
+    # computed fresh, 7.5 s by ids; BENCHMARKS.md).
     ids = sorted(
-        set(
-            MembershipEvent.objects.filter(
-                _scope_q(scope, "organization_after__path")
-                | _scope_q(start_scope, "organization_after__path")
-            )
-            .filter(date__lte=period.end)
-            .order_by()  # the set takes no order: no sort of the events
-            .values_list("member_id", flat=True)
-            .distinct()
+        MembershipEvent.objects.filter(
+            _scope_q(scope, "organization_after__path")
+            | _scope_q(start_scope, "organization_after__path")
         )
+        .filter(date__lte=period.end)
+        .order_by()  # sorted here: the database only drops the repeats
+        .values_list("member_id", flat=True)
+        .distinct()
     )
     out = Computed(lists={code: [] for code in MOVEMENT_CODES})
     scopes = (_cached(start_scope.covers), _cached(scope.covers), scope)
