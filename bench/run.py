@@ -905,8 +905,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"- {report_fresh['period']}: {report_fresh['members']:,} members on the end list; "
         f"computed from the events in {report_fresh['min']:.1f}–{report_fresh['max']:.1f} s "
-        f"(`reports.services.report_result(refresh=True)`, target < 5 s; of which the work "
-        f"of the period, meetings, dues, discipline and grading, {report_fresh['work_min']:.1f} s), "
+        f"(`reports.services.report_result(refresh=True)` as the job queue runs it, target "
+        f"< 5 s; the work of the period, meetings, dues, discipline and grading, read beside "
+        f"the lists, takes {report_fresh['work_min']:.1f} s alone), "
         f"kept as "
         f"{report_fresh['kb']:,.0f} KB; read back kept below (target < 200 ms).",
         "",

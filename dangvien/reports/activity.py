@@ -84,7 +84,7 @@ def in_name_order(ids: list[int]) -> list[int]:
     return [pk for _, pk in sorted(out)]
 
 
-def _admissions(org: Organization, period: ReportPeriod, admitted: int) -> dict:
+def _admissions(org: Organization, period: ReportPeriod, admitted: int | None) -> dict:
     """The period's admitted (form 1 row B1) and, when the period lies in one
     year, that year's target and the admissions from 1 January to its end."""
     from dangvien.admissions.selectors import admission_progress
@@ -253,12 +253,13 @@ def _grading(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str, l
 
 
 def activity(
-    org: Organization, period: ReportPeriod, admitted: int
+    org: Organization, period: ReportPeriod, admitted: int | None
 ) -> tuple[dict, dict[str, list[int]]]:
     """The period's work over `org`'s subtree of today (see the module):
     ({"admissions", "meetings", "dues", "discipline", "grading"}: counts, đồng
     for dues), and {figure code: member ids} for the figures with a list.
-    `admitted` is the period's row B1 (new and readmitted members)."""
+    `admitted` is the period's row B1 (new and readmitted members); None when
+    the caller fills it in afterwards (computed at the same time)."""
     months = months_ended(period)
     meetings, absent = _meetings(org, months)
     dues, unpaid = _dues(org, months)

@@ -16,14 +16,22 @@ half a million rows (BENCHMARKS.md, "Reports").
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from array import array
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
+from dangvien.core.alongside import alongside
 from dangvien.members import rules as member_rules
 from dangvien.members.models import (
     ACTIVE_STATUSES,
@@ -88,16 +96,54 @@ _CATALOG_DIMS = {
 
 
 @dataclass
+class Composition:
+    """A list of members by every dimension, as the report keeps it: `members`
+    the ids in name order; `keys[dimension]` its category keys in the order they
+    first occur ("" is unknown); `index[dimension]` one byte a member, the
+    position of the member's category in `keys[dimension]` (at most 256
+    categories a dimension)."""
+
+    members: list[int] = field(default_factory=list)
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    index: dict[str, bytes] = field(default_factory=dict)
+
+    def counts(self, dimension: str) -> dict[str, int]:
+        """Category key -> members in it, in the keys' order."""
+        index = self.index[dimension]
+        return {key: index.count(n) for n, key in enumerate(self.keys[dimension])}
+
+    def categories(self) -> dict[str, dict[str, list[int]]]:
+        """Dimension -> category key -> its members, in name order."""
+        out: dict[str, dict[str, list[int]]] = {}
+        for dimension, keys in self.keys.items():
+            index = self.index[dimension]
+            out[dimension] = {
+                key: [pk for pk, i in zip(self.members, index, strict=True) if i == n]
+                for n, key in enumerate(keys)
+            }
+        return out
+
+
+@dataclass
 class Computed:
-    """`lists`: code of MOVEMENT_CODES -> member ids; `categories`: dimension
-    -> category key -> the members of `lists["D"]` in it ("" is unknown); every
-    list in Vietnamese name order."""
+    """`lists`: code of MOVEMENT_CODES -> member ids, in Vietnamese name order;
+    `end`: the composition of `lists["D"]`; `entered`: of the members admitted
+    in the period (`lists["B1"]`, form 2)."""
 
     lists: dict[str, list[int]] = field(default_factory=dict)
-    categories: dict[str, dict[str, list[int]]] = field(default_factory=dict)
-    # The same for the members admitted in the period (lists["B1"]; form 2).
-    admitted: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    end: Composition = field(default_factory=Composition)
+    entered: Composition = field(default_factory=Composition)
     average_age: float | None = None  # of D on the last day, one decimal
+
+    @property
+    def categories(self) -> dict[str, dict[str, list[int]]]:
+        """Dimension -> category key -> the members of D in it."""
+        return self.end.categories()
+
+    @property
+    def admitted(self) -> dict[str, dict[str, list[int]]]:
+        """The same for the admitted."""
+        return self.entered.categories()
 
 
 def _cached(fn):
@@ -120,15 +166,34 @@ def _scope_q(scope: ReportScope, prefix: str) -> Q:
     return q
 
 
+@contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """Python's cycle collector paused: the report makes millions of tuples and
+    none of them in a cycle, and each full collection walks all of them (a
+    province of 190,000: 0.5 s of the computation)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     """The lists and composition of `scope` over `period` (see the module)."""
+    with _without_cycle_collector():
+        return _compute(scope, period)
+
+
+def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     start_scope = report_scope(scope.organization, period.start - dt.timedelta(days=1))
     # The members with an event in either scope, then their whole histories and
     # records by those ids, a chunk at a time: a province is a few percent of
     # the party, and a join over the candidates' subquery made the planner read
     # every event and every record (a province at 5.6 million members: 18.8 s
     # computed fresh, 7.5 s by ids; BENCHMARKS.md).
-    ids = sorted(
+    candidates = (
         MembershipEvent.objects.filter(
             _scope_q(scope, "organization_after__path")
             | _scope_q(start_scope, "organization_after__path")
@@ -138,36 +203,34 @@ def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
         .values_list("member_id", flat=True)
         .distinct()
     )
+    with _index_reads():  # by organisation (event_org_date), not all the events
+        ids = sorted(candidates)
     out = Computed(lists={code: [] for code in MOVEMENT_CODES})
     scopes = (_cached(start_scope.covers), _cached(scope.covers), scope)
     end_state: dict[int, tuple[str, bool]] = {}
     end_paths: dict[int, str] = {}
-    current: int | None = None
-    history: list[tuple] = []
-    for row in _events_of(ids):  # by member id, each member's in order
-        if row[0] != current:
-            if history:
-                _walk(current, history, scopes, period, out.lists, end_state, end_paths)
-            current, history = row[0], []
-        history.append(row[1:])
-    if history:
-        _walk(current, history, scopes, period, out.lists, end_state, end_paths)
-    # The records in Vietnamese name order (sort_key, the bytes the database
-    # sorts by, then id): every list is put in that order, so that a figure's
-    # members page by slices.
-    fetched = list(_by_ids(Member.objects.values_list("sort_key", *_FIELDS), "pk", ids))
-    fetched.sort(key=lambda r: (bytes(r[0]), r[1]))
-    records = {r[1]: r[1:] for r in fetched}
+    # The records read by a second connection while the histories are walked,
+    # for a large scope (core.alongside: the database and Python at once).
+    reading = alongside(_records, ids, worth=len(ids) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS)
+    # Each member's events in order (the rows come by member id).
+    for member_id, rows in groupby(_events_of(ids), key=itemgetter(0)):
+        history = [row[1:] for row in rows]
+        _walk(member_id, history, scopes, period, out.lists, end_state, end_paths)
+    # Every list in the records' order, so that a figure's members page by slices.
+    records = reading.result()
     rank = {pk: i for i, pk in enumerate(records)}
     for id_list in out.lists.values():
         id_list.sort(key=rank.__getitem__)
-    out.categories, out.average_age = _composition(out.lists["D"], records, end_state, period.end)
-    out.categories["unit_type"] = _by_unit_type(out.lists["D"], end_paths)
+    end = out.lists["D"]
+    out.end, out.average_age = _composition(end, records, end_state, period.end)
+    out.end.keys["unit_type"], out.end.index["unit_type"] = _by_unit_type(end, end_paths)
     # The admitted: their status and exemption as they entered (dự bị, not exempt).
     entered: dict[int, tuple[str, bool]] = dict.fromkeys(
         out.lists["B1"], (str(Status.PROBATIONARY), False)
     )
-    out.admitted, _ = _composition(out.lists["B1"], records, entered, period.end)
+    out.entered, _ = _composition(out.lists["B1"], records, entered, period.end)
+    out.entered.keys["unit_type"] = []  # form 2 has no such column
+    out.entered.index["unit_type"] = bytes(len(out.lists["B1"]))
     return out
 
 
@@ -176,18 +239,63 @@ def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
 # streamed join); on SQLite under its limit of bound parameters.
 ID_CHUNK = {"postgresql": 50_000}
 ID_CHUNK_ELSEWHERE = 10_000
+# PostgreSQL settings while a chunk is read (restored after): the planner's
+# default cost of a random page (4, a spinning disk) made it scan all 12 million
+# events for 50,000 members' 110,000 (1.5-2 s a chunk; by the index 0.5 s,
+# BENCHMARKS.md), and the sort of a chunk's events spilled to disk.
+INDEX_READ_SETTINGS = {"random_page_cost": "1.1", "work_mem": "64MB"}
+
+
+@contextmanager
+def _index_reads() -> Iterator[None]:
+    """INDEX_READ_SETTINGS for the queries inside (PostgreSQL; elsewhere
+    nothing), in a transaction, each put back as it was after them."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        before = {}
+        for name, value in INDEX_READ_SETTINGS.items():
+            cursor.execute(
+                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
+            )
+            before[name] = cursor.fetchone()[0]
+        try:
+            yield
+        finally:
+            for name, value in before.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _by_ids(rows: QuerySet, field: str, ids: list[int]) -> Iterator[tuple]:
     """The rows of the values_list queryset `rows` whose `field` is in `ids`
-    (ascending), a chunk of ids at a time (ID_CHUNK), each chunk in the queryset's order.
-    On PostgreSQL a chunk is one array (`__any`, dangvien.core.lookups): `__in`
-    binds every id on its own, which cost more than the index scan (0.25 s
-    against 0.13 s for 10,000 members' events)."""
-    lookup = f"{field}__any" if connection.vendor == "postgresql" else f"{field}__in"
+    (ascending), a chunk of ids at a time (ID_CHUNK), each chunk in the
+    queryset's order, the next chunk read while this one is used. On
+    PostgreSQL a chunk is one array (`__any`, dangvien.core.lookups: `__in`
+    binds every id on its own, which cost more than the index scan) read by
+    the index (_index_reads)."""
     chunk = ID_CHUNK.get(connection.vendor, ID_CHUNK_ELSEWHERE)
-    for start in range(0, len(ids), chunk):
-        yield from rows.filter(**{lookup: ids[start : start + chunk]})
+
+    def read(start: int) -> list[tuple]:
+        part = ids[start : start + chunk]
+        if connection.vendor == "postgresql":  # an array: not resolved id by id
+            found = rows.filter(**{f"{field}__any": array("q", part)})
+        else:
+            found = rows.filter(**{f"{field}__in": part})
+        with _index_reads():
+            return list(found)
+
+    # Each next chunk read by a second connection while the caller uses this
+    # one, when there are several (core.alongside; in a transaction, in turn).
+    starts = range(0, len(ids), chunk)
+    if not starts:
+        return
+    pending = alongside(read, starts[0], worth=len(starts) > 1)
+    for start in starts[1:]:
+        batch = pending.result()
+        pending = alongside(read, start, worth=True)
+        yield from batch
+    yield from pending.result()
 
 
 def _events_of(ids: list[int]) -> Iterator[tuple]:
@@ -208,30 +316,45 @@ def _events_of(ids: list[int]) -> Iterator[tuple]:
     )
 
 
+def _records(ids: list[int]) -> dict[int, tuple]:
+    """Member id -> its record's _FIELDS (id first), for `ids` (ascending), in
+    Vietnamese name order: sort_key (the bytes the database sorts by), then id.
+    On PostgreSQL one query sorted by the database; elsewhere by chunks
+    (_by_ids), sorted here."""
+    if connection.vendor == "postgresql":
+        with _index_reads():
+            found = list(
+                Member.objects.filter(pk__any=array("q", ids))
+                .order_by("sort_key", "id")
+                .values_list(*_FIELDS)
+            )
+        return {row[0]: row for row in found}
+    fetched = list(_by_ids(Member.objects.values_list("sort_key", *_FIELDS), "pk", ids))
+    fetched.sort(key=lambda r: (bytes(r[0]), r[1]))
+    return {row[1]: row[1:] for row in fetched}
+
+
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)
 
 
-def _by_unit_type(ids: list[int], paths: dict[int, str]) -> dict[str, list[int]]:
+def _by_unit_type(ids: list[int], paths: dict[int, str]) -> tuple[list[str], bytes]:
     """The members of `ids` by the kind of grassroots unit (UnitType) of the
-    grassroots organisation above their organisation at the end (form 5-BTCTW);
-    "" when none is above it."""
-    ancestors = {p[:i] for p in set(paths.values()) for i in range(4, len(p) + 1, 4)}
+    grassroots organisation above their organisation at the end (form 5-BTCTW),
+    as Composition keeps a dimension; "" when none is above it."""
+    column = list(map(paths.__getitem__, ids))
+    ancestors = {p[:i] for p in set(column) for i in range(4, len(p) + 1, 4)}
     grassroots = dict(
         Organization.objects.filter(path__in=ancestors, level__in=GRASSROOTS_LEVELS).values_list(
             "path", "unit_type"
         )
     )
-    unit_of: dict[str, str] = {}
-    out: dict[str, list[int]] = defaultdict(list)
-    for pk in ids:
-        path = paths[pk]
-        if path not in unit_of:
-            unit_of[path] = next(
-                (grassroots[path[:i]] for i in range(len(path), 0, -4) if path[:i] in grassroots),
-                "",
-            )
-        out[unit_of[path]].append(pk)
-    return dict(out)
+
+    def unit_of(path: str) -> str:
+        return next(
+            (grassroots[path[:i]] for i in range(len(path), 0, -4) if path[:i] in grassroots), ""
+        )
+
+    return _indexed(column, unit_of)
 
 
 def _in_flags(history, covers) -> list[bool]:
@@ -266,6 +389,26 @@ def _walk(member_id, history, scopes, period, lists, end_state, end_paths) -> No
     `end_state` gets (status, exempt) and `end_paths` the organisation's path
     of those on D."""
     covers_start, covers_end, scope = scopes
+    last = history[-1]
+    if last[0] < period.start:
+        # Nothing happened to them since: where the last event left them (most
+        # members). Out of activity they are on no list: a transfer out with no
+        # arrival after it is not in transit inside the scope.
+        _date, _kind, status, path, exempt = last
+        active = status in ACTIVE_STATUSES
+        was_in_start = active and covers_start(path)
+        was_in = active and covers_end(path)
+        if was_in_start:
+            lists["A"].append(member_id)
+            if not was_in:
+                lists[_where(scope, path, "C5")].append(member_id)
+        if was_in:
+            if not was_in_start:
+                lists[_where(scope, path, "B2")].append(member_id)
+            lists["D"].append(member_id)
+            end_state[member_id] = (status, exempt)
+            end_paths[member_id] = path
+        return
     before = _in_flags(history, covers_start)
     flags = _in_flags(history, covers_end)
     n = len(history)
@@ -348,53 +491,80 @@ def _bands(on: dt.date, bands) -> tuple[list[dt.date], list[str]]:
     return cuts[::-1], keys[::-1]
 
 
+def _indexed(values: Sequence[Hashable], key_of: Callable[[Any], str]) -> tuple[list[str], bytes]:
+    """A dimension as Composition keeps it: the category keys in the order they
+    first occur, and for each of `values` the position of `key_of(value)` among
+    them. `key_of` is asked once a distinct value."""
+    keys: dict[str, int] = {}
+    position = {value: keys.setdefault(key_of(value), len(keys)) for value in dict.fromkeys(values)}
+    return list(keys), bytes(map(position.__getitem__, values))
+
+
 def _composition(
     ids: list[int],
     records: dict[int, tuple],
     end_state: dict[int, tuple[str, bool]],
     on: dt.date,
-) -> tuple[dict[str, dict[str, list[int]]], float | None]:
-    """The members of `ids` (in name order) by every dimension: dimension ->
-    category key -> ids in the same order ("" unknown); and their average age
-    on `on` (one decimal). Ages and party ages count full years on `on`."""
+) -> tuple[Composition, float | None]:
+    """The members of `ids` (in name order) by every dimension but unit_type
+    (_by_unit_type), and their average age on `on` (one decimal). Ages and
+    party ages count full years on `on`. Computed a column at a time: each
+    distinct value (a birth date, a catalog item) is classified once."""
     catalog = dict(CatalogItem.objects.values_list("pk", "code"))
     kinds = dict(CatalogItem.objects.values_list("pk", "kind"))
     degree_key = {pk: f"{kinds[pk][:3]}:{code}" for pk, code in catalog.items()}
-    cats: dict[str, dict[str, list[int]]] = {d: defaultdict(list) for d in DIMENSIONS}
     age_cuts, age_keys = _bands(on, member_rules.AGE_BANDS)
     party_cuts, party_keys = _bands(on, rules.PARTY_AGE_BANDS)
-    by_catalog = [cats[d] for d in _CATALOG_DIMS]
-    status_c, gender_c, age_c = cats["status"], cats["gender"], cats["age"]
-    party_c, admission_c, prof_c, exempt_c = (
-        cats["party_age"],
-        cats["admission"],
-        cats["professional"],
-        cats["exempt"],
-    )
-    admission_of = rules.admission_period_of
-    ages_total = ages_known = 0
-    on_ordinal = on.toordinal()
-    for pk in ids:
-        (_pk, gender, born, joined, age_from, prof, degree, *catalog_ids) = records[pk]
-        status, exempt = end_state[pk]
-        status_c[status].append(pk)
-        gender_c[gender].append(pk)
-        if born:
-            age_c[age_keys[bisect_left(age_cuts, born)]].append(pk)
-            ages_total += member_rules.age_years(born, on)
-            ages_known += 1
-        else:
-            age_c[""].append(pk)
-        party_from = age_from or joined
-        if party_from and party_from.toordinal() <= on_ordinal:
-            party_c[party_keys[bisect_left(party_cuts, party_from)]].append(pk)
-        else:
-            party_c[""].append(pk)
-        admission_c[admission_of(joined)].append(pk)
-        for target, value in zip(by_catalog, catalog_ids, strict=True):
-            target[catalog.get(value, "") if value else ""].append(pk)
+    rows = [records[pk] for pk in ids]
+    columns = dict(zip(_FIELDS, zip(*rows, strict=True), strict=True)) if rows else {}
+    states = list(map(end_state.__getitem__, ids))
+    empty: tuple = ()
+    born = columns.get("birth_date", empty)
+    joined = columns.get("joining_date", empty)
+    party_from = [
+        age_from or joined_on
+        for age_from, joined_on in zip(columns.get("party_age_start", empty), joined, strict=True)
+    ]
+
+    def catalog_key(value) -> str:
+        return catalog.get(value, "") if value else ""
+
+    def age_key(value) -> str:
+        return age_keys[bisect_left(age_cuts, value)] if value else ""
+
+    def party_age_key(value) -> str:
+        if value and value <= on:
+            return party_keys[bisect_left(party_cuts, value)]
+        return ""
+
+    def professional_key(value) -> str:
         # The highest qualification: a degree (thạc sĩ, tiến sĩ) above the level.
-        prof_c[degree_key[degree] if degree else catalog.get(prof, "") if prof else ""].append(pk)
-        exempt_c["yes" if exempt else "no"].append(pk)
-    average = round(ages_total / ages_known, 1) if ages_known else None
-    return {d: dict(v) for d, v in cats.items()}, average
+        prof, degree = value
+        return degree_key[degree] if degree else catalog_key(prof)
+
+    qualification = list(
+        zip(
+            columns.get("professional_qualification_id", empty),
+            columns.get("degree_id", empty),
+            strict=True,
+        )
+    )
+    dimensions: dict[str, tuple[Sequence[Hashable], Callable[[Any], str]]] = {
+        "status": ([state[0] for state in states], str),
+        "gender": (columns.get("gender", empty), str),
+        "age": (born, age_key),
+        "party_age": (party_from, party_age_key),
+        "admission": (joined, rules.admission_period_of),
+        **{dim: (columns.get(name, empty), catalog_key) for dim, name in _CATALOG_DIMS.items()},
+        "professional": (qualification, professional_key),
+        "exempt": ([state[1] for state in states], lambda exempt: "yes" if exempt else "no"),
+    }
+    out = Composition(members=ids)
+    for dimension in DIMENSIONS:
+        if dimension in dimensions:
+            values, key_of = dimensions[dimension]
+            out.keys[dimension], out.index[dimension] = _indexed(values, key_of)
+    ages = Counter(born)
+    known = sum(n for day, n in ages.items() if day)
+    total = sum(member_rules.age_years(day, on) * n for day, n in ages.items() if day)
+    return out, (round(total / known, 1) if known else None)

@@ -13,10 +13,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from dangvien.core.alongside import alongside
 from dangvien.organizations.models import Organization
 
 from .activity import ACTIVITY_VERSION, activity
-from .compute import DIMENSIONS, compute
+from .compute import DIMENSIONS, Computed, compute
 from .errors import ReportError
 from .models import ReportFigure, ReportResult
 from .periods import ReportPeriod
@@ -39,12 +40,17 @@ def report_too_large(org: Organization) -> bool:
     settings.REPORT_INLINE_MAX_MEMBERS: its report is computed by the job queue,
     never in a web request (a province of 190,000 takes 3.5 s; the whole party
     minutes)."""
+    return _members(org) > settings.REPORT_INLINE_MAX_MEMBERS
+
+
+def _members(org: Organization) -> int:
+    """`org`'s members in activity, from its kept summary (0 when none is kept)."""
     from dangvien.members.models import MembershipSummary
 
     members = (
         MembershipSummary.objects.filter(organization=org).values_list("members", flat=True).first()
     )
-    return (members or 0) > settings.REPORT_INLINE_MAX_MEMBERS
+    return members or 0
 
 
 def report_kept(org: Organization, period: ReportPeriod) -> ReportResult | None:
@@ -78,28 +84,35 @@ def report_result(
     if not refresh and (kept := report_kept(org, period)) is not None:
         return kept
     began = time.perf_counter()
+    # The work of the period read by a second connection while the members'
+    # histories are walked here, for a large subtree (core.alongside).
+    work = (
+        alongside(
+            activity,
+            org,
+            period,
+            None,
+            worth=_members(org) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS,
+        )
+        if with_activity
+        else None
+    )
     computed = compute(report_scope(org, period.end), period)
-    dim_keys = {dim: list(computed.categories[dim]) for dim in DIMENSIONS}
-    adm_keys = {dim: list(computed.admitted[dim]) for dim in DIMENSIONS}
     counts: dict[str, object] = {
         "movement": {code: len(ids) for code, ids in computed.lists.items()},
-        "dims": {
-            dim: {key: len(ids) for key, ids in computed.categories[dim].items()}
-            for dim in DIMENSIONS
-        },
+        "dims": {dim: computed.end.counts(dim) for dim in DIMENSIONS},
         "average_age": computed.average_age,
         # The order of each dimension's categories in its kept index (below).
-        "dim_keys": dim_keys,
+        "dim_keys": computed.end.keys,
         # The admitted of the period (form 2) by the same dimensions.
-        "admitted": {
-            dim: {key: len(ids) for key, ids in computed.admitted[dim].items()}
-            for dim in DIMENSIONS
-        },
-        "adm_keys": adm_keys,
+        "admitted": {dim: computed.entered.counts(dim) for dim in DIMENSIONS},
+        "adm_keys": computed.entered.keys,
     }
     activity_lists: dict[str, list[int]] = {}
-    if with_activity:
-        counts["activity"], activity_lists = activity(org, period, len(computed.lists["B1"]))
+    if work is not None:
+        done, activity_lists = work.result()
+        done["admissions"]["admitted"] = len(computed.lists["B1"])
+        counts["activity"] = done
     user = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         result, _ = ReportResult.objects.update_or_create(
@@ -118,7 +131,7 @@ def report_result(
         ReportFigure.objects.bulk_create(
             ReportFigure(result=result, figure=figure, ids=blob)
             for figure, blob in [
-                *_kept_lists(computed, dim_keys, adm_keys),
+                *_kept_lists(computed),
                 *((code, encode_ids(ids)) for code, ids in activity_lists.items() if ids),
             ]
         )
@@ -167,25 +180,15 @@ def activity_ensure(result: ReportResult, *, in_job: bool = False) -> dict:
     return kept
 
 
-def _kept_lists(
-    computed, dim_keys: dict[str, list[str]], adm_keys: dict[str, list[str]]
-) -> list[tuple[str, bytes]]:
+def _kept_lists(computed: Computed) -> list[tuple[str, bytes]]:
     """What ReportFigure keeps: each non-empty list of form 1 as member ids (name
-    order), and for each dimension "dim:<name>" the index of every member of D
-    (in D's order) into `dim_keys[name]`, one byte each: a category's members
-    are D's where the index is the category's (13 bytes a member, not 13 ids)."""
+    order), and for each dimension "dim:<name>" (of D) and "adm:<name>" (of the
+    admitted, B1) the composition's index, one byte a member (13 bytes a
+    member, not 13 ids)."""
     out = [(code, encode_ids(ids)) for code, ids in computed.lists.items() if ids]
-    for prefix, base, categories, keys in (
-        ("dim", computed.lists["D"], computed.categories, dim_keys),
-        ("adm", computed.lists["B1"], computed.admitted, adm_keys),
-    ):
-        position = {pk: i for i, pk in enumerate(base)}
+    for prefix, composition in (("dim", computed.end), ("adm", computed.entered)):
         for dim in DIMENSIONS:
-            index = bytearray(len(base))
-            for n, key in enumerate(keys[dim]):
-                for pk in categories[dim][key]:
-                    index[position[pk]] = n
-            out.append((f"{prefix}:{dim}", zlib.compress(bytes(index), level=1)))
+            out.append((f"{prefix}:{dim}", zlib.compress(composition.index[dim], level=1)))
     return out
 
 

@@ -41,3 +41,25 @@ def test_any_prepares_values_as_in_does():
     assert list(kept) == others
     with pytest.raises(TypeError):
         list(Member.objects.filter(pk__any=Member.objects.values("pk")))
+
+
+def test_any_sends_integers_as_one_array_literal():
+    """An integer field's values go as one text literal cast to bigint[]; an
+    array("q") is not resolved value by value by Django; what is not a
+    number is refused before the query is sent."""
+    from array import array
+
+    if connection.vendor != "postgresql":
+        pytest.skip("= ANY(array) is PostgreSQL's")
+    cell = OrganizationFactory()
+    members = [MemberFactory(organization=cell) for _ in range(3)]
+    wanted = array("q", [members[2].pk, members[0].pk])
+    with CaptureQueriesContext(connection) as ctx:
+        found = list(Member.objects.filter(pk__any=wanted).order_by("pk"))
+    assert found == [members[0], members[2]]
+    assert "::bigint[]" in ctx.captured_queries[0]["sql"]
+    # A queryset compiled twice reads the array twice (a generator would be empty).
+    again = MembershipEvent.objects.filter(member_id__any=wanted)
+    assert again.count() == again.count() > 0
+    with pytest.raises(ValueError):
+        list(Member.objects.filter(pk__any=["một"]))

@@ -257,3 +257,49 @@ def test_the_grading_year_a_period_reports(end, year):
     from dangvien.reports.periods import ReportPeriod
 
     assert grading_year_of(ReportPeriod(D(2026, 1, 1), end)) == year
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_work_read_beside_the_lists_is_the_work_read_after_them(quarter, settings):
+    """From REPORT_ALONGSIDE_MIN_MEMBERS the work of the period is read on a
+    second connection while the lists are computed: the same counts and lists,
+    none of its queries on the caller's connection."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    tree, a = quarter
+    period = period_of("quarter", 2026, 4, today=TODAY)
+
+    def computed(min_members):
+        settings.REPORT_ALONGSIDE_MIN_MEMBERS = min_members
+        with CaptureQueriesContext(connection) as ctx:
+            result = services.report_result(tree["commune"], period, refresh=True)
+        figures = {
+            f: selectors.figure_ids(result, f) for f in ("act:absent", "act:dues_unpaid", "B1")
+        }
+        here = any("meetings_attendance" in q["sql"] for q in ctx.captured_queries)
+        return result.counts["activity"], figures, here
+
+    after, after_lists, after_here = computed(10**9)
+    beside, beside_lists, beside_here = computed(1)
+    assert (after_here, beside_here) == (True, False)
+    assert beside == after and beside_lists == after_lists
+    assert beside["admissions"]["admitted"] == 0 and beside["meetings"]["regular_held"] == 1
+
+
+def test_the_work_beside_raises_its_error_in_the_caller(quarter, settings):
+    """Inside a transaction (every test of this module but the one above) the
+    work is read after the lists, on the same connection; an error of the
+    thread reaches the caller."""
+    from dangvien.core.alongside import Alongside
+
+    def fails():
+        raise ValueError("hỏng")
+
+    with pytest.raises(ValueError, match="hỏng"):
+        Alongside(fails).result()
+    assert Alongside(sum, [1, 2]).result() == 3
+    tree, a = quarter
+    settings.REPORT_ALONGSIDE_MIN_MEMBERS = 1
+    result = services.report_result(tree["commune"], period_of("quarter", 2026, 4, today=TODAY))
+    assert result.counts["activity"]["meetings"]["regular_held"] == 1  # in the transaction

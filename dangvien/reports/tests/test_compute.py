@@ -225,3 +225,23 @@ def test_members_read_by_chunks_of_ids_give_the_same_report(monkeypatch):
     assert chunked.lists == whole.lists and len(whole.lists["D"]) == 7
     assert chunked.categories == whole.categories
     assert chunked.admitted == whole.admitted and chunked.average_age == whole.average_age
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_records_read_beside_the_walk_give_the_same_report(settings):
+    """From REPORT_ALONGSIDE_MIN_MEMBERS (outside a transaction) the records
+    are read on a second connection while the histories are walked: the same
+    lists in the same name order, the same composition."""
+    t = party()
+    for cell in ("x1", "x2", "y1"):
+        member(t[cell])
+        probationary(t[cell], D(2025, 2, 10))
+    dies = member(t["x1"])
+    event(dies, EventKind.DECEASED, D(2025, 3, 1))
+    settings.REPORT_ALONGSIDE_MIN_MEMBERS = 10**9
+    inline = _report(t["p"])
+    settings.REPORT_ALONGSIDE_MIN_MEMBERS = 1
+    beside = _report(t["p"])
+    assert beside.lists == inline.lists and len(inline.lists["D"]) == 6
+    assert beside.categories == inline.categories and beside.admitted == inline.admitted
+    assert beside.average_age == inline.average_age
