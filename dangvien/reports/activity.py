@@ -25,6 +25,7 @@ from django.db.models import Count, Q, Sum
 
 from dangvien.organizations.models import Organization
 
+from .compute import in_name_order
 from .periods import ReportPeriod
 
 # The shape of the kept dict: a result kept with another is computed again when read.
@@ -67,21 +68,6 @@ def months_ended(period: ReportPeriod) -> list[dt.date]:
             out.append(month)
         month = following
     return out
-
-
-def in_name_order(ids: list[int]) -> list[int]:
-    """Member ids in Vietnamese name order (the drill-down pages cut by position)."""
-    from dangvien.members.models import Member
-
-    out: list[tuple[bytes, int]] = []
-    for i in range(0, len(ids), 10_000):
-        out += [
-            (bytes(key or b""), pk)
-            for pk, key in Member.objects.filter(pk__in=ids[i : i + 10_000]).values_list(
-                "pk", "sort_key"
-            )
-        ]
-    return [pk for _, pk in sorted(out)]
 
 
 def _admissions(org: Organization, period: ReportPeriod, admitted: int | None) -> dict:
@@ -214,7 +200,7 @@ def _discipline(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str
         .annotate(n=Count("id"))
         .order_by()
     )
-    lists = {form: in_name_order(sorted(set(v))) for form, v in ids.items()}
+    lists = {form: in_name_order(v) for form, v in ids.items()}
     return {
         "members": {form: len(v) for form, v in lists.items()},
         "members_total": len({pk for v in lists.values() for pk in v}),

@@ -20,7 +20,7 @@ import gc
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -168,7 +168,8 @@ def _scope_q(scope: ReportScope, prefix: str) -> Q:
 
 @contextmanager
 def _without_cycle_collector() -> Iterator[None]:
-    """Python's cycle collector paused: the report makes millions of tuples and
+    """Python's cycle collector paused (for the whole process, as Python has
+    it; it ends enabled as it was): the report makes millions of tuples and
     none of them in a cycle, and each full collection walks all of them (a
     province of 190,000: 0.5 s of the computation)."""
     was_enabled = gc.isenabled()
@@ -332,6 +333,24 @@ def _records(ids: list[int]) -> dict[int, tuple]:
     fetched = list(_by_ids(Member.objects.values_list("sort_key", *_FIELDS), "pk", ids))
     fetched.sort(key=lambda r: (bytes(r[0]), r[1]))
     return {row[1]: row[1:] for row in fetched}
+
+
+def in_name_order(ids: Iterable[int]) -> list[int]:
+    """The members of `ids`, each once, in Vietnamese name order (sort_key,
+    then id); ids of no member are left out. On PostgreSQL one query sorted by
+    the database (the 176,811 graded members of a province's year: one array,
+    not 18 queries of 10,000 bound ids sorted here); elsewhere by chunks."""
+    wanted = sorted(set(ids))
+    if connection.vendor == "postgresql":
+        with _index_reads():
+            return list(
+                Member.objects.filter(pk__any=array("q", wanted))
+                .order_by("sort_key", "id")
+                .values_list("pk", flat=True)
+            )
+    found = list(_by_ids(Member.objects.values_list("sort_key", "pk"), "pk", wanted))
+    found.sort(key=lambda r: (bytes(r[0]), r[1]))
+    return [pk for _, pk in found]
 
 
 GRASSROOTS_LEVELS = (Level.GRASSROOTS_COMMITTEE, Level.GRASSROOTS_CELL)

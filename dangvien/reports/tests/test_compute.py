@@ -245,3 +245,18 @@ def test_records_read_beside_the_walk_give_the_same_report(settings):
     assert beside.lists == inline.lists and len(inline.lists["D"]) == 6
     assert beside.categories == inline.categories and beside.admitted == inline.admitted
     assert beside.average_age == inline.average_age
+
+
+def test_members_in_name_order_each_once():
+    """Vietnamese name order is the given name first (Ánh before Bình before
+    Hùng), then the family name; repeats and ids of no member are left out."""
+    from dangvien.reports.compute import in_name_order
+
+    t = party()
+    hung = member(t["x1"], family_name="Lê", middle_name="Văn", given_name="Hùng")
+    anh = member(t["x1"], family_name="Trần", middle_name="Thị", given_name="Ánh")
+    binh_le = member(t["x2"], family_name="Lê", middle_name="Văn", given_name="Bình")
+    binh_an = member(t["y1"], family_name="An", middle_name="Văn", given_name="Bình")
+    wanted = [hung.pk, anh.pk, binh_le.pk, binh_an.pk, hung.pk, 10**9]
+    assert in_name_order(wanted) == [anh.pk, binh_an.pk, binh_le.pk, hung.pk]
+    assert in_name_order([]) == []
