@@ -23,6 +23,7 @@ import datetime as dt
 
 from django.db.models import Count, Q, Sum
 
+from dangvien.core.alongside import alongside
 from dangvien.organizations.models import Organization
 
 from .compute import in_name_order
@@ -239,18 +240,24 @@ def _grading(org: Organization, period: ReportPeriod) -> tuple[dict, dict[str, l
 
 
 def activity(
-    org: Organization, period: ReportPeriod, admitted: int | None
+    org: Organization, period: ReportPeriod, admitted: int | None, parallel: bool = False
 ) -> tuple[dict, dict[str, list[int]]]:
     """The period's work over `org`'s subtree of today (see the module):
     ({"admissions", "meetings", "dues", "discipline", "grading"}: counts, đồng
     for dues), and {figure code: member ids} for the figures with a list.
     `admitted` is the period's row B1 (new and readmitted members); None when
-    the caller fills it in afterwards (computed at the same time)."""
+    the caller fills it in afterwards (computed at the same time). `parallel`:
+    the meetings, the dues and the discipline each read on their own
+    connection while the grading is read here (core.alongside; a large
+    subtree, outside a transaction)."""
     months = months_ended(period)
-    meetings, absent = _meetings(org, months)
-    dues, unpaid = _dues(org, months)
-    discipline, disciplined = _discipline(org, period)
+    meetings_read = alongside(_meetings, org, months, worth=parallel)
+    dues_read = alongside(_dues, org, months, worth=parallel)
+    discipline_read = alongside(_discipline, org, period, worth=parallel)
     grading, graded = _grading(org, period)
+    meetings, absent = meetings_read.result()
+    dues, unpaid = dues_read.result()
+    discipline, disciplined = discipline_read.result()
     lists = {ABSENT: absent, DUES_UNPAID: unpaid}
     lists.update({f"{DISCIPLINE}{form}": v for form, v in disciplined.items()})
     lists.update({f"{GRADE}{grade}": v for grade, v in graded.items()})

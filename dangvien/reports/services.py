@@ -86,17 +86,8 @@ def report_result(
     began = time.perf_counter()
     # The work of the period read by a second connection while the members'
     # histories are walked here, for a large subtree (core.alongside).
-    work = (
-        alongside(
-            activity,
-            org,
-            period,
-            None,
-            worth=_members(org) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS,
-        )
-        if with_activity
-        else None
-    )
+    large = with_activity and _members(org) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS
+    work = alongside(activity, org, period, None, large, worth=large) if with_activity else None
     computed = compute(report_scope(org, period.end), period)
     counts: dict[str, object] = {
         "movement": {code: len(ids) for code, ids in computed.lists.items()},
