@@ -252,8 +252,9 @@ REPORT_FRESH_SECONDS = env.int("REPORT_FRESH_SECONDS", default=600)
 # A subtree with more members in activity than this has its reports computed by
 # the job queue only (the page says so and shows them when done).
 REPORT_INLINE_MAX_MEMBERS = env.int("REPORT_INLINE_MAX_MEMBERS", default=400_000)
-# From this many members a report's work of the period (meetings, dues...) is read
-# by a second database connection while the members' lists are computed.
+# From this many members a report's work of the period (meetings, dues...) and its
+# records are read on further database connections while the members' lists are
+# computed (reports.services, reports.compute; up to five connections more).
 REPORT_ALONGSIDE_MIN_MEMBERS = env.int("REPORT_ALONGSIDE_MIN_MEMBERS", default=20_000)
 
 # REST API bearer tokens live this long (seconds).
