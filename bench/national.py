@@ -277,9 +277,9 @@ def _oversight_ready(centre, province) -> tuple[list[str], str]:
     from urllib.parse import urlencode
 
     from dangvien.quality.services import quality_summary_refresh
+    from dangvien.reports.activity import activity
     from dangvien.reports.monthly import monthly_figures_ensure
     from dangvien.reports.periods import period_of
-    from dangvien.reports.activity import activity
     from dangvien.reports.services import report_result
     from dangvien.reports.widgets import widgets_refresh
 

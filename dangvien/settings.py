@@ -254,7 +254,7 @@ REPORT_FRESH_SECONDS = env.int("REPORT_FRESH_SECONDS", default=600)
 REPORT_INLINE_MAX_MEMBERS = env.int("REPORT_INLINE_MAX_MEMBERS", default=400_000)
 # From this many members a report's work of the period (meetings, dues...) and its
 # records are read on further database connections while the members' lists are
-# computed (reports.services, reports.compute; up to five connections more).
+# computed (reports.services, reports.compute; up to six connections more).
 REPORT_ALONGSIDE_MIN_MEMBERS = env.int("REPORT_ALONGSIDE_MIN_MEMBERS", default=20_000)
 
 # REST API bearer tokens live this long (seconds).

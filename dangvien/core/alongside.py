@@ -41,6 +41,11 @@ class Alongside(Generic[T]):
             raise self._error
         return self._value  # type: ignore[return-value]
 
+    def settle(self) -> None:
+        """Wait for the thread to end, whatever it returns or raises: a caller
+        that failed or stopped early leaves no query running behind it."""
+        self._thread.join()
+
 
 class Inline(Generic[T]):
     """`fn(*args)` run when its result is first asked for, in the caller's
@@ -52,12 +57,16 @@ class Inline(Generic[T]):
     def result(self) -> T:
         return self._fn(*self._args)
 
+    def settle(self) -> None:
+        """Nothing runs until asked for."""
+
 
 def alongside(fn: Callable[..., T], *args, worth: bool) -> Alongside[T] | Inline[T]:
     """`fn(*args)` started in a thread now (Alongside) when `worth` it and the
-    caller is outside any transaction: the thread's connection would not see
-    what a transaction wrote (a test's, a request's). Otherwise run in the
+    caller is outside any transaction (atomic or autocommit turned off): the
+    thread's connection would not see what a transaction wrote (a test's, a
+    request's). Otherwise run in the
     caller's thread when `.result()` is called."""
-    if worth and not connection.in_atomic_block:
+    if worth and not connection.in_atomic_block and connection.get_autocommit():
         return Alongside(fn, *args)
     return Inline(fn, *args)

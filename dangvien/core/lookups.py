@@ -28,6 +28,7 @@ _INTEGER_TYPES = {
     "PositiveSmallIntegerField",
 }
 _not_none = partial(is_not, None)
+_BIGINT_MIN, _BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 class AnyOf(models.Lookup):
@@ -47,9 +48,13 @@ class AnyOf(models.Lookup):
         field = self.lhs.output_field
         target = getattr(field, "target_field", field)  # a foreign key: the key it holds
         if target.get_internal_type() in _INTEGER_TYPES:
-            # int() refuses what is not a number as the field would; the text
-            # "{1,2,3}" is parsed by PostgreSQL in one go.
-            literal = ",".join(map(str, map(int, filter(_not_none, self.rhs))))
+            # int() refuses what is not a number; a number outside bigint's
+            # range matches no row and is dropped (PostgreSQL would refuse the
+            # literal); the text "{1,2,3}" is parsed by PostgreSQL in one go.
+            numbers = [
+                n for n in map(int, filter(_not_none, self.rhs)) if _BIGINT_MIN <= n <= _BIGINT_MAX
+            ]
+            literal = ",".join(map(str, numbers))
             return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, f"{{{literal}}}"]
         # Each value prepared as __in prepares it.
         values = [field.get_db_prep_value(v, connection) for v in self.rhs if v is not None]

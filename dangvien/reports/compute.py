@@ -214,9 +214,12 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     # for a large scope (core.alongside: the database and Python at once).
     reading = alongside(_records, ids, worth=len(ids) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS)
     # Each member's events in order (the rows come by member id).
-    for member_id, rows in groupby(_events_of(ids), key=itemgetter(0)):
-        history = [row[1:] for row in rows]
-        _walk(member_id, history, scopes, period, out.lists, end_state, end_paths)
+    try:
+        for member_id, rows in groupby(_events_of(ids), key=itemgetter(0)):
+            history = [row[1:] for row in rows]
+            _walk(member_id, history, scopes, period, out.lists, end_state, end_paths)
+    finally:
+        reading.settle()
     # Every list in the records' order, so that a figure's members page by slices.
     records = reading.result()
     rank = {pk: i for i, pk in enumerate(records)}
@@ -250,22 +253,20 @@ INDEX_READ_SETTINGS = {"random_page_cost": "1.1", "work_mem": "64MB"}
 @contextmanager
 def _index_reads() -> Iterator[None]:
     """INDEX_READ_SETTINGS for the queries inside (PostgreSQL; elsewhere
-    nothing), in a transaction, each put back as it was after them."""
+    nothing), in a transaction: each put back as it was after them, or undone
+    with the transaction when one of them fails (its error is what is raised)."""
     if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic(), connection.cursor() as cursor:
         before = {}
         for name, value in INDEX_READ_SETTINGS.items():
-            cursor.execute(
-                "SELECT current_setting(%s), set_config(%s, %s, true)", [name, name, value]
-            )
+            cursor.execute("SELECT current_setting(%s)", [name])
             before[name] = cursor.fetchone()[0]
-        try:
-            yield
-        finally:
-            for name, value in before.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        yield
+        for name, value in before.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def _by_ids(rows: QuerySet, field: str, ids: list[int]) -> Iterator[tuple]:
@@ -287,16 +288,21 @@ def _by_ids(rows: QuerySet, field: str, ids: list[int]) -> Iterator[tuple]:
             return list(found)
 
     # Each next chunk read by a second connection while the caller uses this
-    # one, when there are several (core.alongside; in a transaction, in turn).
+    # one, when there are several for a large scope (core.alongside; in a
+    # transaction, in turn).
     starts = range(0, len(ids), chunk)
     if not starts:
         return
-    pending = alongside(read, starts[0], worth=len(starts) > 1)
-    for start in starts[1:]:
-        batch = pending.result()
-        pending = alongside(read, start, worth=True)
-        yield from batch
-    yield from pending.result()
+    worth = len(starts) > 1 and len(ids) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS
+    pending = alongside(read, starts[0], worth=worth)
+    try:
+        for start in starts[1:]:
+            batch = pending.result()
+            pending = alongside(read, start, worth=worth)
+            yield from batch
+        yield from pending.result()
+    finally:
+        pending.settle()  # the caller stopped early or failed: no read left running
 
 
 def _events_of(ids: list[int]) -> Iterator[tuple]:

@@ -88,7 +88,12 @@ def report_result(
     # histories are walked here, for a large subtree (core.alongside).
     large = with_activity and _members(org) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS
     work = alongside(activity, org, period, None, large, worth=large) if with_activity else None
-    computed = compute(report_scope(org, period.end), period)
+    try:
+        computed = compute(report_scope(org, period.end), period)
+    except BaseException:
+        if work is not None:
+            work.settle()  # no read of the work left running behind the error
+        raise
     counts: dict[str, object] = {
         "movement": {code: len(ids) for code, ids in computed.lists.items()},
         "dims": {dim: computed.end.counts(dim) for dim in DIMENSIONS},

@@ -298,6 +298,7 @@ def test_the_work_beside_raises_its_error_in_the_caller(quarter, settings):
 
     with pytest.raises(ValueError, match="hỏng"):
         Alongside(fails).result()
+    Alongside(fails).settle()  # waited for, its error dropped: the caller's own is raised
     assert Alongside(sum, [1, 2]).result() == 3
     tree, a = quarter
     settings.REPORT_ALONGSIDE_MIN_MEMBERS = 1
