@@ -1,7 +1,8 @@
 """Work run in a thread beside the caller's, on its own database connection:
-on a machine of two cores a report's database-bound part (the work of the
-period: meetings, dues) runs while its Python part (the members' histories)
-runs, instead of after it (reports.services)."""
+on a machine of two cores a report's database-bound parts (the work of the
+period: meetings, dues; its records; the next chunk of events) run while its
+Python part (the members' histories) runs, instead of after it
+(reports.services, reports.compute)."""
 
 from __future__ import annotations
 
@@ -65,8 +66,8 @@ def alongside(fn: Callable[..., T], *args, worth: bool) -> Alongside[T] | Inline
     """`fn(*args)` started in a thread now (Alongside) when `worth` it and the
     caller is outside any transaction (atomic or autocommit turned off): the
     thread's connection would not see what a transaction wrote (a test's, a
-    request's). Otherwise run in the
-    caller's thread when `.result()` is called."""
+    request's). Otherwise run in the caller's thread when `.result()` is
+    called."""
     if worth and not connection.in_atomic_block and connection.get_autocommit():
         return Alongside(fn, *args)
     return Inline(fn, *args)
