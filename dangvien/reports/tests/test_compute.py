@@ -204,15 +204,21 @@ def test_a_transfer_inside_the_district_spanning_the_quarters_end_keeps_the_memb
     assert _report(t["x1"]).lists["C5b"] == [m.pk]
 
 
-def test_members_read_by_chunks_of_ids_give_the_same_report(monkeypatch):
-    from dangvien.reports import compute as compute_module
-
+def _three_cells_with_a_death():
+    """Province P with an official and an admitted member in each cell, and
+    one member of x1 dead in the first quarter of 2025."""
     t = party()
     for cell in ("x1", "x2", "y1"):
         member(t[cell])
         probationary(t[cell], D(2025, 2, 10))
-    dies = member(t["x1"])
-    event(dies, EventKind.DECEASED, D(2025, 3, 1))
+    event(member(t["x1"]), EventKind.DECEASED, D(2025, 3, 1))
+    return t
+
+
+def test_members_read_by_chunks_of_ids_give_the_same_report(monkeypatch):
+    from dangvien.reports import compute as compute_module
+
+    t = _three_cells_with_a_death()
     moves = member(t["y1"])
     transfer(moves, D(2025, 1, 10), t["x2"], D(2025, 1, 20))
     whole = _report(t["p"])
@@ -232,12 +238,7 @@ def test_records_read_beside_the_walk_give_the_same_report(settings):
     """From REPORT_ALONGSIDE_MIN_MEMBERS (outside a transaction) the records
     are read on a second connection while the histories are walked: the same
     lists in the same name order, the same composition."""
-    t = party()
-    for cell in ("x1", "x2", "y1"):
-        member(t[cell])
-        probationary(t[cell], D(2025, 2, 10))
-    dies = member(t["x1"])
-    event(dies, EventKind.DECEASED, D(2025, 3, 1))
+    t = _three_cells_with_a_death()
     settings.REPORT_ALONGSIDE_MIN_MEMBERS = 10**9
     inline = _report(t["p"])
     settings.REPORT_ALONGSIDE_MIN_MEMBERS = 1
