@@ -216,15 +216,18 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     # Each member's events in order (the rows come by member id).
     try:
         for member_id, rows in groupby(_events_of(ids), key=itemgetter(0)):
-            history = [row[1:] for row in rows]
-            _walk(member_id, history, scopes, period, out.lists, end_state, end_paths)
+            _walk(member_id, list(rows), scopes, period, out.lists, end_state, end_paths)
     finally:
         reading.settle()
     # Every list in the records' order, so that a figure's members page by slices.
     records = reading.result()
     rank = {pk: i for i, pk in enumerate(records)}
-    for id_list in out.lists.values():
-        id_list.sort(key=rank.__getitem__)
+    for code, id_list in out.lists.items():
+        if code in ("A", "D"):  # each member once, most of them: a pass over the records
+            on_list = set(id_list)
+            out.lists[code] = [pk for pk in records if pk in on_list]
+        else:
+            id_list.sort(key=rank.__getitem__)
     end = out.lists["D"]
     out.end, out.average_age = _composition(end, records, end_state, period.end)
     out.end.keys["unit_type"], out.end.index["unit_type"] = _by_unit_type(end, end_paths)
@@ -383,22 +386,22 @@ def _by_unit_type(ids: list[int], paths: dict[int, str]) -> tuple[list[str], byt
 
 
 def _in_flags(history, covers) -> list[bool]:
-    """For each event of a member's history (date, kind, status_after, path,
-    exempt_after): whether the state it leads to is on the list of the scope
+    """For each event of a member's history (member id, date, kind,
+    status_after, path, exempt_after): whether the state it leads to is on the list of the scope
     `covers` tells (path -> bool). In activity in a covered organisation; or in
     transit between two covered organisations (sent from one, and the next
     arrival, whenever it is, into one): a transfer inside the scope never takes
     the member off its list."""
     flags = []
-    for idx, (_date, _kind, status, path, _exempt) in enumerate(history):
+    for idx, (_member, _date, _kind, status, path, _exempt) in enumerate(history):
         if status in ACTIVE_STATUSES:
             flags.append(covers(path))
         elif status == Status.TRANSFERRED_OUT and covers(path):
             arrival = next(
-                (h for h in history[idx + 1 :] if h[1] == EventKind.TRANSFERRED_IN), None
+                (h for h in history[idx + 1 :] if h[2] == EventKind.TRANSFERRED_IN), None
             )
             flags.append(
-                arrival is not None and arrival[2] in ACTIVE_STATUSES and covers(arrival[3])
+                arrival is not None and arrival[3] in ACTIVE_STATUSES and covers(arrival[4])
             )
         else:
             flags.append(False)
@@ -406,8 +409,8 @@ def _in_flags(history, covers) -> list[bool]:
 
 
 def _walk(member_id, history, scopes, period, lists, end_state, end_paths) -> None:
-    """One member's events (date, kind, status_after, path, exempt_after): the
-    lists they join. `scopes`: (covers on the tree of the day before the
+    """One member's events (member id, date, kind, status_after, path,
+    exempt_after; the rows of _events_of): the lists they join. `scopes`: (covers on the tree of the day before the
     period, covers on the tree of its last day, that scope). A member is on A
     by the first tree and on D by the second; an organisation moved in between
     brings its members in or takes them out (B2 / C5) with no event of theirs.
@@ -415,11 +418,11 @@ def _walk(member_id, history, scopes, period, lists, end_state, end_paths) -> No
     of those on D."""
     covers_start, covers_end, scope = scopes
     last = history[-1]
-    if last[0] < period.start:
+    if last[1] < period.start:
         # Nothing happened to them since: where the last event left them (most
         # members). Out of activity they are on no list: a transfer out with no
         # arrival after it is not in transit inside the scope.
-        _date, _kind, status, path, exempt = last
+        _member, _date, _kind, status, path, exempt = last
         active = status in ACTIVE_STATUSES
         was_in_start = active and covers_start(path)
         was_in = active and covers_end(path)
@@ -438,11 +441,11 @@ def _walk(member_id, history, scopes, period, lists, end_state, end_paths) -> No
     flags = _in_flags(history, covers_end)
     n = len(history)
     i = 0
-    while i < n and history[i][0] < period.start:
+    while i < n and history[i][1] < period.start:
         i += 1
     was_in_start = before[i - 1] if i else False
     was_in = flags[i - 1] if i else False
-    status, path, exempt = history[i - 1][2:5] if i else (None, None, False)
+    status, path, exempt = history[i - 1][3:6] if i else (None, None, False)
     held = status if status in ACTIVE_STATUSES else Status.OFFICIAL
     if was_in_start:
         lists["A"].append(member_id)
@@ -450,17 +453,17 @@ def _walk(member_id, history, scopes, period, lists, end_state, end_paths) -> No
         lists[_where(scope, path, "C5")].append(member_id)
     elif was_in and not was_in_start:  # ... or into it
         lists[_where(scope, path, "B2")].append(member_id)
-    while i < n and history[i][0] <= period.end:
-        _date, kind, new_status, new_path, new_exempt = history[i]
+    while i < n and history[i][1] <= period.end:
+        _member, _date, kind, new_status, new_path, new_exempt = history[i]
         now_in = flags[i]
         if was_in and not now_in:
             code = rules.DECREASE.get(kind, "C_OTHER")
             if code == "C5":
                 # Where to: the next arrival's organisation (none: outside the system).
                 arrival = next(
-                    (h for h in history[i + 1 :] if h[1] == EventKind.TRANSFERRED_IN), None
+                    (h for h in history[i + 1 :] if h[2] == EventKind.TRANSFERRED_IN), None
                 )
-                to = new_path if kind == EventKind.REASSIGNED else (arrival[3] if arrival else None)
+                to = new_path if kind == EventKind.REASSIGNED else (arrival[4] if arrival else None)
                 lists[_where(scope, to, "C5")].append(member_id)
             else:
                 lists[code].append(member_id)
