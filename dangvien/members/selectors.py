@@ -585,6 +585,8 @@ def _word_page_sql(
         flt.gender or flt.age_band in AGE_BANDS or any(getattr(flt, n) for n in CATALOG_FILTERS)
     )
     where, params = _list_where(scope, flt, trigram=False)
+    if not others and connection.vendor == "postgresql":
+        return _word_merge_sql(scope, flt, anchor, decoded, limit, where, params)
     if not others:
         # Nothing else asked: the index alone says which members (a name may
         # hold two words with that start: grouped), in name order; the page's
@@ -624,6 +626,58 @@ def _word_page_sql(
 
 
 _WORDS = "members_membernameword"
+
+
+def _word_merge_sql(
+    scope: Scope,
+    flt: MemberFilter,
+    anchor: str,
+    decoded: tuple[bytes, int] | None,
+    limit: int,
+    where: list[str],
+    params: list,
+) -> tuple[str, list]:
+    """The word search's page on PostgreSQL when nothing but the word is asked:
+    the distinct words that start with `anchor` found one index probe each (a
+    recursive walk over the index, as PostgreSQL 15 has no skip scan), then
+    each word's bearers read from the index in name order up to a page, and
+    the pages merged. Reading every entry of the words with that start and
+    sorting them cost as many entries as bearers ("hung", 120,000 in the
+    party: 121 ms); this reads about a page a word. `where` / `params`: the
+    records' conditions (_list_where), checked again on the page's records."""
+    like = f"{_like_escape(anchor)}%"
+    inner, inner_params = _subtree_sql(scope, flt, "w.org_path", "w.member_id")
+    if decoded is not None:
+        key, pk = decoded
+        inner.append("(w.sort_key, w.member_id) > (%s, %s)")
+        inner_params += [key, pk]
+    next_word = (
+        f"SELECT w.word FROM {_WORDS} w WHERE w.word LIKE %s ESCAPE '\\' {{after}}"
+        "ORDER BY w.word USING ~<~ LIMIT 1"
+    )
+    sql = " ".join(
+        (
+            "WITH RECURSIVE starts(word) AS (",
+            f"({next_word.format(after='')})",
+            "UNION ALL",
+            f"SELECT ({next_word.format(after='AND w.word ~>~ s.word ')})",
+            "FROM starts s WHERE s.word IS NOT NULL)",
+            "SELECT",
+            _LIST_COLUMNS,
+            "FROM (SELECT k.member_id, k.sort_key FROM starts s CROSS JOIN LATERAL",
+            f"(SELECT w.member_id, w.sort_key FROM {_WORDS} w WHERE",
+            " AND ".join(["w.word = s.word", *inner]),
+            "ORDER BY w.sort_key, w.member_id LIMIT %s) k",
+            # A name may hold two words with that start: once.
+            "GROUP BY k.sort_key, k.member_id ORDER BY k.sort_key, k.member_id LIMIT %s) k",
+            "JOIN members_member m ON m.id = k.member_id",
+            "JOIN organizations_organization o ON o.id = m.organization_id",
+            "WHERE",
+            " AND ".join(where),
+            "ORDER BY k.sort_key, k.member_id",
+        )
+    )
+    return sql, [like, like, *inner_params, limit, limit, *params]
 
 
 def member_events(member: Member) -> QuerySet[MembershipEvent]:

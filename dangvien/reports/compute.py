@@ -134,6 +134,18 @@ class Computed:
     end: Composition = field(default_factory=Composition)
     entered: Composition = field(default_factory=Composition)
     average_age: float | None = None  # of D on the last day, one decimal
+    # Member id -> its place in Vietnamese name order, for every member whose
+    # record the computation read (not kept).
+    rank: dict[int, int] = field(default_factory=dict)
+
+    def in_name_order(self, ids: list[int]) -> list[int]:
+        """`ids`, each once, in Vietnamese name order: by `rank` (no query),
+        or by the database (compute.in_name_order) when one of them is not
+        ranked."""
+        distinct = set(ids)
+        if all(pk in self.rank for pk in distinct):
+            return sorted(distinct, key=self.rank.__getitem__)
+        return in_name_order(distinct)
 
     @property
     def categories(self) -> dict[str, dict[str, list[int]]]:
@@ -221,7 +233,7 @@ def _compute(scope: ReportScope, period: ReportPeriod) -> Computed:
         reading.settle()
     # Every list in the records' order, so that a figure's members page by slices.
     records = reading.result()
-    rank = {pk: i for i, pk in enumerate(records)}
+    rank = out.rank = {pk: i for i, pk in enumerate(records)}
     for code, id_list in out.lists.items():
         if code in ("A", "D"):  # each member once, most of them: a pass over the records
             on_list = set(id_list)

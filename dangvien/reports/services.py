@@ -87,7 +87,10 @@ def report_result(
     # The work of the period read by a second connection while the members'
     # histories are walked here, for a large subtree (core.alongside).
     large = with_activity and _members(org) >= settings.REPORT_ALONGSIDE_MIN_MEMBERS
-    work = alongside(activity, org, period, None, large, worth=large) if with_activity else None
+    # Its lists are put in name order by the computation's own (no query).
+    work = (
+        alongside(activity, org, period, None, large, None, worth=large) if with_activity else None
+    )
     try:
         computed = compute(report_scope(org, period.end), period)
     except BaseException:
@@ -106,7 +109,8 @@ def report_result(
     }
     activity_lists: dict[str, list[int]] = {}
     if work is not None:
-        done, activity_lists = work.result()
+        done, found = work.result()
+        activity_lists = {code: computed.in_name_order(ids) for code, ids in found.items()}
         done["admissions"]["admitted"] = len(computed.lists["B1"])
         counts["activity"] = done
     user = actor if getattr(actor, "pk", None) else None
