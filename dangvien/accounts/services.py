@@ -187,11 +187,13 @@ def api_token_user(token: str):
     """The user a bearer token stands for, or None if it is unknown, expired or revoked."""
     if not token or len(token) > 200:
         return None
-    found = (
+    # One row by its unique digest: no ORDER BY (first() would sort by id).
+    rows = (
         ApiToken.objects.select_related("user")
         .filter(digest=_digest(token), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
+        .order_by()[:1]
     )
+    found = next(iter(rows), None)
     if found is None or not found.user.is_active:
         return None
     return found.user

@@ -431,7 +431,11 @@ def token_logout(request):
 )
 def members(request, query: Query[MemberQuery]):
     scope = scope_for(request.auth)
-    org = org_selectors.organization_get_for(scope, query.org) if query.org is not None else None
+    org = (
+        org_selectors.organization_get_for(scope, query.org, with_parent=False)
+        if query.org is not None
+        else None
+    )
     status = query.status if query.status in ("active", "all", *Status.values) else "active"
     flt = member_selectors.MemberFilter(
         organization=org, q=query.q.replace("\x00", ""), status=status

@@ -651,21 +651,24 @@ def _word_merge_sql(
         key, pk = decoded
         inner.append("(w.sort_key, w.member_id) > (%s, %s)")
         inner_params += [key, pk]
-    next_word = (
-        f"SELECT w.word FROM {_WORDS} w WHERE w.word LIKE %s ESCAPE '\\' {{after}}"
-        "ORDER BY w.word USING ~<~ LIMIT 1"
-    )
+    first_word = " ".join(("SELECT w.word FROM", _WORDS, "w WHERE w.word LIKE %s ESCAPE '\\'"))
+    in_order = "ORDER BY w.word USING ~<~ LIMIT 1"
     sql = " ".join(
         (
-            "WITH RECURSIVE starts(word) AS (",
-            f"({next_word.format(after='')})",
-            "UNION ALL",
-            f"SELECT ({next_word.format(after='AND w.word ~>~ s.word ')})",
-            "FROM starts s WHERE s.word IS NOT NULL)",
+            "WITH RECURSIVE starts(word) AS ((",
+            first_word,
+            in_order,
+            ") UNION ALL SELECT (",
+            first_word,
+            "AND w.word ~>~ s.word",
+            in_order,
+            ") FROM starts s WHERE s.word IS NOT NULL)",
             "SELECT",
             _LIST_COLUMNS,
             "FROM (SELECT k.member_id, k.sort_key FROM starts s CROSS JOIN LATERAL",
-            f"(SELECT w.member_id, w.sort_key FROM {_WORDS} w WHERE",
+            "(SELECT w.member_id, w.sort_key FROM",
+            _WORDS,
+            "w WHERE",
             " AND ".join(["w.word = s.word", *inner]),
             "ORDER BY w.sort_key, w.member_id LIMIT %s) k",
             # A name may hold two words with that start: once.

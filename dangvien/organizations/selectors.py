@@ -18,15 +18,21 @@ def organizations_visible_to(scope: Scope) -> QuerySet[Organization]:
     return Organization.objects.filter(scope.org_q("path"))
 
 
-def organization_get_for(scope: Scope, pk) -> Organization:
-    """The organisation if the scope reaches it; 404 otherwise (never 403)."""
+def organization_get_for(scope: Scope, pk, *, with_parent: bool = True) -> Organization:
+    """The organisation if the scope reaches it; 404 otherwise (never 403).
+    `with_parent` False leaves its parent to be read if asked for (a caller
+    that needs the path only: the API's member list)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
     if not 0 < pk < 2**63:  # beyond the id column: nothing there
         raise Http404
-    org = organizations_visible_to(scope).filter(pk=pk).select_related("parent").first()
+    # One row by its key: no ORDER BY (first() would sort by the tree's path).
+    found = organizations_visible_to(scope).filter(pk=pk).order_by()
+    if with_parent:
+        found = found.select_related("parent")
+    org = next(iter(found[:1]), None)
     if org is None:
         raise Http404
     return org
