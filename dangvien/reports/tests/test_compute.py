@@ -261,3 +261,19 @@ def test_members_in_name_order_each_once():
     wanted = [hung.pk, anh.pk, binh_le.pk, binh_an.pk, hung.pk, 10**9]
     assert in_name_order(wanted) == [anh.pk, binh_an.pk, binh_le.pk, hung.pk]
     assert in_name_order([]) == []
+
+
+def test_lists_put_in_the_computations_name_order_each_once_or_by_the_database():
+    """The work of the period's lists are ordered by the records the
+    computation read; a member it did not read (none expected) sends the list
+    to the database, which gives the same order."""
+    t = party()
+    anh = member(t["x1"], family_name="Trần", middle_name="Thị", given_name="Ánh")
+    hung = member(t["x1"], family_name="Lê", middle_name="Văn", given_name="Hùng")
+    # In province Q: not read for a report of P. Its name between the two.
+    binh = member(t["q1"], family_name="An", middle_name="Văn", given_name="Bình")
+    result = _report(t["p"])
+    assert set(result.rank) == {anh.pk, hung.pk}
+    assert result.in_name_order([hung.pk, anh.pk, hung.pk]) == [anh.pk, hung.pk]
+    assert result.in_name_order([hung.pk, binh.pk, anh.pk]) == [anh.pk, binh.pk, hung.pk]
+    assert result.in_name_order([]) == []

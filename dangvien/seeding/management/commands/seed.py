@@ -29,17 +29,27 @@ class Command(BaseCommand):
         plan = generate.Plan(members=members, seed=seed, province_codes=codes)
         try:
             result = services.seed(
-                plan, progress=lambda n: self.stdout.write(f"  … {n:,} đảng viên".replace(",", "."))
+                plan, progress=lambda n: self.stdout.write(f"  … {_so(n)} đảng viên")
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(
-            f"Đã nạp {result.organizations} tổ chức ({result.cells} chi bộ), "
-            f"{result.members} đảng viên, {result.events} sự kiện trong {result.seconds:.1f} giây "
-            f"({result.members_per_second:,.0f} đảng viên/giây)."
+            f"Đã nạp {_so(result.organizations)} tổ chức ({_so(result.cells)} chi bộ), "
+            f"{_so(result.members)} đảng viên, {_so(result.events)} sự kiện trong "
+            f"{_so(result.seconds, 1)} giây ({_so(result.members_per_second)} đảng viên/giây)."
         )
         if result.cpu:
             self.stdout.write(result.cpu.describe() + ".")
-        self.stdout.write(f"Số liệu của các tổ chức: đếm trong {result.summary_seconds:.1f} giây.")
+        self.stdout.write(
+            f"Số liệu của các tổ chức: đếm trong {_so(result.summary_seconds, 1)} giây."
+        )
         if result.vacuum_seconds:
-            self.stdout.write(f"Dọn bảng sau khi nạp (VACUUM): {result.vacuum_seconds:.1f} giây.")
+            self.stdout.write(
+                f"Dọn bảng sau khi nạp (VACUUM): {_so(result.vacuum_seconds, 1)} giây."
+            )
+
+
+def _so(value: float, decimals: int = 0) -> str:
+    """A quantity the Vietnamese way: thousands grouped by «.», decimals after
+    «,» (12.946; 15,4)."""
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
