@@ -399,8 +399,8 @@ def _by_unit_type(ids: list[int], paths: dict[int, str]) -> tuple[list[str], byt
 
 def _in_flags(history, covers) -> list[bool]:
     """For each event of a member's history (member id, date, kind,
-    status_after, path, exempt_after): whether the state it leads to is on the list of the scope
-    `covers` tells (path -> bool). In activity in a covered organisation; or in
+    status_after, path, exempt_after): whether the state it leads to is on the
+    list of the scope `covers` tells (path -> bool). In activity in a covered organisation; or in
     transit between two covered organisations (sent from one, and the next
     arrival, whenever it is, into one): a transfer inside the scope never takes
     the member off its list."""
@@ -422,8 +422,9 @@ def _in_flags(history, covers) -> list[bool]:
 
 def _walk(member_id, history, scopes, period, lists, end_state, end_paths) -> None:
     """One member's events (member id, date, kind, status_after, path,
-    exempt_after; the rows of _events_of): the lists they join. `scopes`: (covers on the tree of the day before the
-    period, covers on the tree of its last day, that scope). A member is on A
+    exempt_after; the rows of _events_of): the lists they join. `scopes`:
+    (covers on the tree of the day before the period, covers on the tree of
+    its last day, that scope). A member is on A
     by the first tree and on D by the second; an organisation moved in between
     brings its members in or takes them out (B2 / C5) with no event of theirs.
     `end_state` gets (status, exempt) and `end_paths` the organisation's path

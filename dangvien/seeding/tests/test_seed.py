@@ -1,6 +1,7 @@
 """Synthetic data: the demo's shape, determinism, and events that replay."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -159,7 +160,12 @@ def test_demo_command_loads_once_and_creates_one_account_per_role(django_user_mo
 def test_seed_command(capsys):
     call_command("seed", "--members", "120", "--seed", "9", "--provinces", "42")
     assert Member.objects.count() == 120
-    assert "120 đảng viên" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "120 đảng viên" in out
+    # Figures the Vietnamese way: thousands grouped by «.», decimals after «,».
+    events = MembershipEvent.objects.count()
+    grouped = f"{events:,}".replace(",", ".")
+    assert re.search(rf"{re.escape(grouped)} sự kiện trong \d+,\d giây \(\d+ đảng viên/giây\)", out)
 
 
 def test_today_is_never_passed():

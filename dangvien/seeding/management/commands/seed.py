@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dangvien.core.errors import DomainError
 from dangvien.seeding import generate, services
+from dangvien.web.templatetags.quantities import so  # «12.946», «15,4»
 
 
 class Command(BaseCommand):
@@ -29,27 +30,21 @@ class Command(BaseCommand):
         plan = generate.Plan(members=members, seed=seed, province_codes=codes)
         try:
             result = services.seed(
-                plan, progress=lambda n: self.stdout.write(f"  … {_so(n)} đảng viên")
+                plan, progress=lambda n: self.stdout.write(f"  … {so(n)} đảng viên")
             )
         except DomainError as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(
-            f"Đã nạp {_so(result.organizations)} tổ chức ({_so(result.cells)} chi bộ), "
-            f"{_so(result.members)} đảng viên, {_so(result.events)} sự kiện trong "
-            f"{_so(result.seconds, 1)} giây ({_so(result.members_per_second)} đảng viên/giây)."
+            f"Đã nạp {so(result.organizations)} tổ chức ({so(result.cells)} chi bộ), "
+            f"{so(result.members)} đảng viên, {so(result.events)} sự kiện trong "
+            f"{so(result.seconds, 1)} giây ({so(result.members_per_second, 0)} đảng viên/giây)."
         )
         if result.cpu:
             self.stdout.write(result.cpu.describe() + ".")
         self.stdout.write(
-            f"Số liệu của các tổ chức: đếm trong {_so(result.summary_seconds, 1)} giây."
+            f"Số liệu của các tổ chức: đếm trong {so(result.summary_seconds, 1)} giây."
         )
         if result.vacuum_seconds:
             self.stdout.write(
-                f"Dọn bảng sau khi nạp (VACUUM): {_so(result.vacuum_seconds, 1)} giây."
+                f"Dọn bảng sau khi nạp (VACUUM): {so(result.vacuum_seconds, 1)} giây."
             )
-
-
-def _so(value: float, decimals: int = 0) -> str:
-    """A quantity the Vietnamese way: thousands grouped by «.», decimals after
-    «,» (12.946; 15,4)."""
-    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
