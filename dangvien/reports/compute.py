@@ -400,10 +400,10 @@ def _by_unit_type(ids: list[int], paths: dict[int, str]) -> tuple[list[str], byt
 def _in_flags(history, covers) -> list[bool]:
     """For each event of a member's history (member id, date, kind,
     status_after, path, exempt_after): whether the state it leads to is on the
-    list of the scope `covers` tells (path -> bool). In activity in a covered organisation; or in
-    transit between two covered organisations (sent from one, and the next
-    arrival, whenever it is, into one): a transfer inside the scope never takes
-    the member off its list."""
+    list of the scope `covers` tells (path -> bool). In activity in a covered
+    organisation; or in transit between two covered organisations (sent from
+    one, and the next arrival, whenever it is, into one): a transfer inside
+    the scope never takes the member off its list."""
     flags = []
     for idx, (_member, _date, _kind, status, path, _exempt) in enumerate(history):
         if status in ACTIVE_STATUSES:
