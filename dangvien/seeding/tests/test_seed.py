@@ -10,7 +10,7 @@ from django.db.models import F, Max, Min
 from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import DomainError
 from dangvien.members import rules
-from dangvien.members.models import ACTIVE_STATUSES, Member, MembershipEvent
+from dangvien.members.models import ACTIVE_STATUSES, Member, MemberNameWord, MembershipEvent
 from dangvien.members.selectors import MemberFilter, members_filtered
 from dangvien.members.summary import membership_summary_differences, summary_of
 from dangvien.organizations.models import (
@@ -183,16 +183,23 @@ def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch
     if connection.vendor != "postgresql":
         pytest.skip("the parallel COPY path is PostgreSQL's")
 
+    loaded = [
+        "members_member",
+        "members_membershipevent",
+        "members_historicalmember",
+        "members_membernameword",
+    ]
+
     def definitions():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE tablename IN "
-                "('members_member', 'members_membershipevent') ORDER BY 1"
+                "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [loaded]
             )
             indexes = cursor.fetchall()
             cursor.execute(
-                "SELECT conname FROM pg_constraint WHERE conrelid IN "
-                "('members_member'::regclass, 'members_membershipevent'::regclass) ORDER BY 1"
+                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
+                [loaded],
             )
             return indexes, cursor.fetchall()
 
@@ -213,8 +220,18 @@ def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch
         list(Member.objects.order_by("id").values_list("family_name", "middle_name", "given_name"))
         == expected
     )
-    assert definitions() == before
+    assert definitions() == before  # every index and key back, each key validated
     assert MembershipEvent.objects.count() == result.events
+    assert Member.history.filter(history_type="+").count() == 400  # the baselines
+    words = set(MemberNameWord.objects.values_list("member_id", "word"))
+    assert words == {  # the words of the names of the members in activity, each once
+        (pk, word)
+        for pk, name in Member.objects.filter(status__in=ACTIVE_STATUSES).values_list(
+            "pk", "search_name"
+        )
+        for word in name.split()
+    }
+    assert MemberNameWord.objects.count() == len(words)
     Member.objects.filter(pk=1).update(version=2)  # the table is writable again
 
 
@@ -292,3 +309,51 @@ def test_compact_rewrites_a_table_and_leaves_it_visible_to_index_only_scans():
         pages, visible = cursor.fetchone()
     assert pages > 0 and visible == pages
     assert list(CatalogItem.objects.order_by("pk").values_list("pk", "code")) == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("in_transaction", [False, True])
+def test_bulk_load_mode_puts_back_every_index_and_key_on_two_connections_or_one(
+    in_transaction,
+):
+    """Outside a transaction the tables are restored on two connections at
+    once; inside one (the meetings' load), on the caller's. Either way every
+    index and key comes back, validated; meanwhile only the primary keys and
+    the checks stay."""
+    import contextlib
+
+    from django.db import connection, transaction
+
+    from dangvien.seeding.writer import bulk_load_mode
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk_load_mode does nothing elsewhere")
+    tables = ["members_member", "members_membershipevent", "members_membernameword"]
+
+    def definitions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                "ORDER BY 1, 2",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
+                [tables],
+            )
+            return indexes, cursor.fetchall()
+
+    before = definitions()
+    assert len(before[0]) > len(tables) and len(before[1]) > len(tables)
+    with transaction.atomic() if in_transaction else contextlib.nullcontext():
+        with bulk_load_mode(*tables) as mode:
+            dropped = definitions()
+        assert mode.indexes and mode.constraints  # what it set aside, kept to put back
+        assert dropped == (
+            [(t, d) for t, d in before[0] if "_pkey " in d],
+            [c for c in before[1] if c[1].startswith(("PRIMARY KEY", "CHECK"))],
+        )
+        assert definitions() == before
+    assert definitions() == before
