@@ -137,21 +137,20 @@ class bulk_load_mode:
         busy = [table for table in self.tables if own[table]]
         if len(busy) <= 1 or connection.in_atomic_block:
             # One table, or inside the caller's transaction: on its connection.
-            self._restore([*(s for table in busy for s in own[table]), *across], parallel=True)
+            self._restore([*(s for table in busy for s in own[table]), *across])
             return False
         # Two connections, one a core: the table with the most to do (its size
-        # times its statements: each scans it) on the first, with PostgreSQL's
-        # parallel workers for its index builds; the other tables one after the
-        # other on the second, in one process. On four connections with
-        # parallel workers each, the member table's keys waited on the other
-        # tables' sorts: 18.9 s at a million members against 14.7 s.
+        # times its statements: each scans it) on the first; the other tables
+        # one after the other on the second. At 5.6 million members: the
+        # member table's keys and indexes 92 s, the rest 73 s, against 168 s
+        # on one connection; on four connections the member table's keys
+        # waited on the other tables' sorts.
         sizes = self._pages(busy)
         first = max(busy, key=lambda table: sizes.get(table, 0) * len(own[table]))
         second = [s for table in busy if table != first for s in own[table]] + across
         with ThreadPoolExecutor(2) as pool:
             jobs = [
-                pool.submit(self._restore_on_own_connection, own[first], True),
-                pool.submit(self._restore_on_own_connection, second, False),
+                pool.submit(self._restore_on_own_connection, work) for work in (own[first], second)
             ]
             for job in jobs:
                 job.result()  # raises a connection's error
@@ -166,19 +165,15 @@ class bulk_load_mode:
             )
             return dict(cursor.fetchall())
 
-    def _restore(self, statements: list[str], parallel: bool) -> None:
+    def _restore(self, statements: list[str]) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"SET maintenance_work_mem = '{self.MAINTENANCE_WORK_MEM}'")
-            if not parallel:
-                cursor.execute("SET max_parallel_maintenance_workers = 0")
             for statement in statements:
                 cursor.execute(statement)
-            if not parallel:
-                cursor.execute("RESET max_parallel_maintenance_workers")
 
-    def _restore_on_own_connection(self, statements: list[str], parallel: bool) -> None:
+    def _restore_on_own_connection(self, statements: list[str]) -> None:
         try:  # a thread has its own connection (Django's are per thread)
-            self._restore(statements, parallel)
+            self._restore(statements)
         finally:
             connection.close()
 
