@@ -10,7 +10,13 @@ from django.db.models import F, Max, Min
 from dangvien.accounts.scope import scope_for
 from dangvien.core.errors import DomainError
 from dangvien.members import rules
-from dangvien.members.models import ACTIVE_STATUSES, Member, MemberNameWord, MembershipEvent
+from dangvien.members.models import (
+    ACTIVE_STATUSES,
+    CatalogItem,
+    Member,
+    MemberNameWord,
+    MembershipEvent,
+)
 from dangvien.members.selectors import MemberFilter, members_filtered
 from dangvien.members.summary import membership_summary_differences, summary_of
 from dangvien.organizations.models import (
@@ -210,16 +216,23 @@ def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch
         first_org_id=1,
         first_member_id=1,
         first_event_id=1,
-        catalog=__import__("collections").defaultdict(int),
+        catalog={(c.kind, c.code): c.pk for c in CatalogItem.objects.all()},
     )
-    expected = [row[1:4] for row, _ in gen.members(gen.build_tree().cells)]
+    expected = list(gen.members(gen.build_tree().cells))
     monkeypatch.setattr(services, "PARALLEL_FROM", 100)
     result = services.seed(plan, workers=2)
     assert result.members == 400
-    assert (
-        list(Member.objects.order_by("id").values_list("family_name", "middle_name", "given_name"))
-        == expected
-    )
+
+    def rows(model, columns):  # every column as written (binary COPY), bytea as bytes
+        return [
+            tuple(bytes(v) if isinstance(v, memoryview) else v for v in row)
+            for row in model.objects.order_by("id").values_list(*columns)
+        ]
+
+    assert rows(Member, generate.MEMBER_COLUMNS) == [row for row, _ in expected]
+    assert rows(MembershipEvent, generate.EVENT_COLUMNS) == [
+        event for _, events in expected for event in events
+    ]
     assert definitions() == before  # every index and key back, each key validated
     assert MembershipEvent.objects.count() == result.events
     assert Member.history.filter(history_type="+").count() == 400  # the baselines
@@ -311,10 +324,10 @@ def test_compact_rewrites_a_table_and_leaves_it_visible_to_index_only_scans():
     assert list(CatalogItem.objects.order_by("pk").values_list("pk", "code")) == before
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("in_transaction", [False, True])
 def test_bulk_load_mode_puts_back_every_index_and_key_on_two_connections_or_one(
-    in_transaction,
+    in_transaction, monkeypatch
 ):
     """Outside a transaction the tables are restored on two connections at
     once; inside one (the meetings' load), on the caller's. Either way every
@@ -345,6 +358,14 @@ def test_bulk_load_mode_puts_back_every_index_and_key_on_two_connections_or_one(
             )
             return indexes, cursor.fetchall()
 
+    restored_apart = []
+    own_connection = bulk_load_mode._restore_on_own_connection
+
+    def recorded(self, statements):
+        restored_apart.append(len(statements))
+        own_connection(self, statements)
+
+    monkeypatch.setattr(bulk_load_mode, "_restore_on_own_connection", recorded)
     before = definitions()
     assert len(before[0]) > len(tables) and len(before[1]) > len(tables)
     with transaction.atomic() if in_transaction else contextlib.nullcontext():
@@ -357,3 +378,7 @@ def test_bulk_load_mode_puts_back_every_index_and_key_on_two_connections_or_one(
         )
         assert definitions() == before
     assert definitions() == before
+    assert len(restored_apart) == (0 if in_transaction else 2)  # connections of their own
+    with connection.cursor() as cursor:  # the caller's connection as it was
+        cursor.execute("SHOW maintenance_work_mem")
+        assert cursor.fetchone()[0] != bulk_load_mode.MAINTENANCE_WORK_MEM
