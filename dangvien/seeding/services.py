@@ -122,9 +122,9 @@ def _write_members(
     CHUNK members; returns (members, events) written.
 
     The rows stream into a binary COPY as they are generated, with Python's
-    cycle collector paused: at 5.6 million members the loaders' Python was
-    55 µs a member, of which keeping each chunk's rows and collecting them
-    cost a third and the text format of COPY another."""
+    cycle collector paused: the loaders' Python went from 43 to 22.5 µs a
+    member (a million members), the collector walking each kept chunk having
+    cost 8 µs and COPY's text format 9.5 µs more than the binary one."""
     members = events = 0
     rows = gen.members(cells, slots)
     with without_cycle_collector():

@@ -88,7 +88,8 @@ class bulk_load_mode:
     validation scans the whole table on one core while the other connection
     builds indexes. A key to another loaded table comes last, as it waits for
     that table's locks. Each connection may use `MAINTENANCE_WORK_MEM` for its
-    index builds. Inside a transaction everything runs on its connection."""
+    index builds. Inside a transaction (autocommit off) everything runs on the
+    caller's connection."""
 
     MAINTENANCE_WORK_MEM = "512MB"
 

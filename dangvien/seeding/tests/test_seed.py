@@ -182,6 +182,25 @@ def test_today_is_never_passed():
     assert MembershipEvent.objects.aggregate(m=Max("date"))["m"] <= dt.date.today()
 
 
+def _definitions(tables: list[str]) -> tuple[list[tuple], list[tuple]]:
+    """PostgreSQL: the indexes (table, definition) and the constraints (name,
+    definition, validated) of `tables`."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1, 2",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+            "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
+            [tables],
+        )
+        return indexes, cursor.fetchall()
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch):
     from django.db import connection
@@ -196,20 +215,7 @@ def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch
         "members_membernameword",
     ]
 
-    def definitions():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1", [loaded]
-            )
-            indexes = cursor.fetchall()
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
-                "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
-                [loaded],
-            )
-            return indexes, cursor.fetchall()
-
-    before = definitions()
+    before = _definitions(loaded)
     plan = generate.Plan(members=400, seed=11, province_codes=[42])
     gen = generate.Generator(
         plan,
@@ -233,7 +239,7 @@ def test_parallel_bulk_path_gives_the_same_data_and_restores_indexes(monkeypatch
     assert rows(MembershipEvent, generate.EVENT_COLUMNS) == [
         event for _, events in expected for event in events
     ]
-    assert definitions() == before  # every index and key back, each key validated
+    assert _definitions(loaded) == before  # every index and key back, each key validated
     assert MembershipEvent.objects.count() == result.events
     assert Member.history.filter(history_type="+").count() == 400  # the baselines
     words = set(MemberNameWord.objects.values_list("member_id", "word"))
@@ -343,21 +349,6 @@ def test_bulk_load_mode_puts_back_every_index_and_key_on_two_connections_or_one(
         pytest.skip("bulk_load_mode does nothing elsewhere")
     tables = ["members_member", "members_membershipevent", "members_membernameword"]
 
-    def definitions():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT tablename, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
-                "ORDER BY 1, 2",
-                [tables],
-            )
-            indexes = cursor.fetchall()
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
-                "WHERE conrelid::regclass::text = ANY(%s) ORDER BY 1",
-                [tables],
-            )
-            return indexes, cursor.fetchall()
-
     restored_apart = []
     own_connection = bulk_load_mode._restore_on_own_connection
 
@@ -366,18 +357,18 @@ def test_bulk_load_mode_puts_back_every_index_and_key_on_two_connections_or_one(
         own_connection(self, statements)
 
     monkeypatch.setattr(bulk_load_mode, "_restore_on_own_connection", recorded)
-    before = definitions()
+    before = _definitions(tables)
     assert len(before[0]) > len(tables) and len(before[1]) > len(tables)
     with transaction.atomic() if in_transaction else contextlib.nullcontext():
         with bulk_load_mode(*tables) as mode:
-            dropped = definitions()
+            dropped = _definitions(tables)
         assert mode.indexes and mode.constraints  # what it set aside, kept to put back
         assert dropped == (
             [(t, d) for t, d in before[0] if "_pkey " in d],
             [c for c in before[1] if c[1].startswith(("PRIMARY KEY", "CHECK"))],
         )
-        assert definitions() == before
-    assert definitions() == before
+        assert _definitions(tables) == before
+    assert _definitions(tables) == before
     assert len(restored_apart) == (0 if in_transaction else 2)  # connections of their own
     with connection.cursor() as cursor:  # the caller's connection as it was
         cursor.execute("SHOW maintenance_work_mem")
