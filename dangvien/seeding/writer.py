@@ -96,7 +96,8 @@ class bulk_load_mode:
     def __init__(self, *tables: str):
         self.tables = tables
         self.indexes: list[tuple[str, str]] = []  # (table, CREATE INDEX ...)
-        self.constraints: list[tuple[str, str, str]] = []
+        # (table, name, definition, the table it references or "")
+        self.constraints: list[tuple[str, str, str, str]] = []
 
     def __enter__(self):
         if connection.vendor != "postgresql":
@@ -105,12 +106,13 @@ class bulk_load_mode:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # settle rows written before
             for table in self.tables:
                 cursor.execute(
-                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "SELECT conname, pg_get_constraintdef(oid), "
+                    "CASE contype WHEN 'f' THEN confrelid::regclass::text ELSE '' END FROM pg_constraint "
                     "WHERE conrelid = %s::regclass AND contype IN ('f', 'u')",
                     [table],
                 )
-                for name, definition in cursor.fetchall():
-                    self.constraints.append((table, name, definition))
+                for name, definition, references in cursor.fetchall():
+                    self.constraints.append((table, name, definition, references))
                     cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
                 cursor.execute(
                     "SELECT i.indexname, i.indexdef FROM pg_indexes i "
@@ -129,10 +131,9 @@ class bulk_load_mode:
             return False
         own: dict[str, list[str]] = {table: [] for table in self.tables}
         across: list[str] = []  # keys to another loaded table: they wait for its locks
-        for table, name, definition in self.constraints:
+        for table, name, definition, references in self.constraints:
             statement = f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
-            loaded = any(f"REFERENCES {other}(" in definition for other in self.tables)
-            (across if loaded else own[table]).append(statement)
+            (across if references in self.tables else own[table]).append(statement)
         for table, definition in self.indexes:
             own[table].append(definition)
         busy = [table for table in self.tables if own[table]]
